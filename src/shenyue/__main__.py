@@ -1,0 +1,3 @@
+from shenyue.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""Findings: what a check says about a report, with the exact span it is about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from shenyue.i18n import t
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(slots=True)
+class Finding:
+    """One finding of one check.
+
+    ``start``/``end`` are Python string indices into the report's decoded text
+    (end exclusive), or None when the finding is about the whole report.
+    The message is rendered from the catalogue key ``finding.<message>``
+    (default: the check id) with ``params``, in either language.
+    """
+
+    check: str
+    severity: str
+    start: int | None = None
+    end: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    message_key: str | None = None
+    section: str | None = None
+
+    def message(self, lang: str | None = None) -> str:
+        return t(f"finding.{self.message_key or self.check}", lang, **self.params)
+
+    def to_json(self, lang: str | None = None) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "severity": self.severity,
+            "message": self.message(lang),
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+def count_by_severity(findings: list[Finding]) -> dict[str, int]:
+    counts = {s: 0 for s in SEVERITIES}
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    return counts
+
+
+def most_serious(findings: list[Finding]) -> Finding | None:
+    if not findings:
+        return None
+    return min(findings, key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.start if f.start is not None else -1))
