@@ -1,0 +1,160 @@
+"""Scan a folder: read every report, build its model, run the checks.
+
+``scan_folder`` is what the CLI, the app and the exporters use. Reading and
+parsing run in a process pool when the folder is large; one bad file never
+stops the scan.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shenyue.model.chrome import find_chrome
+from shenyue.model.metadata import document_kind, find_signature_date, find_title, find_unit, report_year
+from shenyue.model.report import Document, Report, Span, Unreadable
+from shenyue.model.sections import build_sections, find_headings, find_midline_headings
+from shenyue.reading import iter_report_files, read_document
+
+# progress(done, total, path) — called from the scanning thread.
+Progress = Callable[[int, int, str], None]
+
+PARALLEL_THRESHOLD = 200  # below this many files one process is faster than a pool
+
+
+@dataclass
+class ScanResult:
+    folder: Path
+    reports: list[Report] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
+
+    def report(self, rel: str) -> Report | None:
+        return next((r for r in self.reports if r.rel == rel), None)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.start, s.end)):
+        if out and s.start <= out[-1].end:
+            out[-1] = Span(out[-1].start, max(out[-1].end, s.end), out[-1].kind)
+        else:
+            out.append(Span(s.start, s.end, s.kind))
+    return out
+
+
+def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
+    """The report model of one document, with its findings."""
+    text = doc.text
+    chrome, dates = find_chrome(text)
+    chrome = _merge(chrome + list(doc.chrome))
+    tables = _merge(list(doc.tables))
+    headings = find_headings(text, tables)
+    found = {h.key for h in headings if h.key}
+    headings += find_midline_headings(text, tables, found)
+    first_heading = min((h.start for h in headings if h.level in ("numbered", "markdown", "plain", "paren")), default=len(text))
+    title = find_title(text, first_heading, chrome)
+    sections, preamble = build_sections(text, headings, summary=False, table_regions=tables, chrome=chrome)
+    signature = find_signature_date(text, chrome)
+    year = report_year(text, title, sections, signature[1] if signature else None)
+    canonical = len({s.key for s in sections if s.canonical})
+    kind = document_kind(text, title, canonical, year, bool(sections))
+    if kind == "summary" and any(s.canonical or s.key.startswith("extra-") for s in sections) or (
+        kind == "summary" and not sections
+    ):
+        sections, preamble = build_sections(text, headings, summary=True, table_regions=tables, chrome=chrome)
+    if signature:
+        dates.append((signature[0], "signature", signature[1]))
+    report = Report(
+        doc=doc,
+        kind=kind,
+        sections=sections,
+        preamble=preamble,
+        chrome=chrome,
+        table_spans=tables,
+        unit=find_unit(text, title, sections),
+        year=year,
+        published=_publication_date(dates),
+        date_candidates=dates,
+        title=title,
+    )
+    if checks:
+        report.findings = run_all_checks(report, config=config)
+    return report
+
+
+def _publication_date(dates):
+    for source in ("signature", "page"):
+        for d, src, _ in dates:
+            if src == source:
+                return d
+    return None
+
+
+def run_all_checks(report: Report, *, config=None):
+    from shenyue.analysis.structure import structure_findings
+
+    return structure_findings(report)
+
+
+def known_check_ids() -> set[str]:
+    from shenyue.analysis.structure import STRUCTURE_CHECKS
+
+    return set(STRUCTURE_CHECKS)
+
+
+def _scan_one(args: tuple[Path, Path, int | None, bool]) -> Report | Unreadable:
+    path, folder, max_bytes, checks = args
+    doc = read_document(path, folder, max_bytes)
+    if isinstance(doc, Unreadable):
+        return doc
+    try:
+        return build_report(doc, checks=checks)
+    except RecursionError:
+        return Unreadable(path, doc.rel, "os_error", {"error": "the document is too deeply nested"})
+
+
+def scan_folder(
+    folder: Path,
+    *,
+    max_bytes: int | None = None,
+    progress: Progress | None = None,
+    checks: bool = True,
+    workers: int | None = None,
+) -> ScanResult:
+    """Read and analyse every report under ``folder``."""
+    folder = Path(folder)
+    result = ScanResult(folder)
+    files = []
+    for path, supported in iter_report_files(folder):
+        if supported:
+            files.append(path)
+        else:
+            result.unreadable.append(read_document(path, folder, max_bytes))  # "unsupported type" entry
+    total = len(files)
+    jobs = [(p, folder, max_bytes, checks) for p in files]
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    if total >= PARALLEL_THRESHOLD and n_workers > 1:
+        with ProcessPoolExecutor(max_workers=n_workers) as pool:
+            outcomes = pool.map(_scan_one, jobs, chunksize=max(8, total // (n_workers * 8)))
+            for i, outcome in enumerate(outcomes, 1):
+                _collect(result, outcome)
+                if progress:
+                    progress(i, total, outcome.rel)
+    else:
+        for i, job in enumerate(jobs, 1):
+            outcome = _scan_one(job)
+            _collect(result, outcome)
+            if progress:
+                progress(i, total, outcome.rel)
+    result.unreadable.sort(key=lambda u: u.rel)
+    return result
+
+
+def _collect(result: ScanResult, outcome: Report | Unreadable) -> None:
+    if isinstance(outcome, Unreadable):
+        result.unreadable.append(outcome)
+    else:
+        result.reports.append(outcome)

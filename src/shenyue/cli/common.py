@@ -1,0 +1,95 @@
+"""Helpers shared by the CLI subcommands: folder checks, progress, tables."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from rich.cells import cell_len
+
+from shenyue.i18n import t
+
+
+def folder_argument(value: str) -> Path | None:
+    """The folder, or None after printing a one-line message (exit 2 follows)."""
+    path = Path(value).expanduser()
+    if not path.exists():
+        sys.stderr.write("shenyue: " + t("cli.folder_missing", path=value) + "\n")
+        return None
+    if not path.is_dir():
+        sys.stderr.write("shenyue: " + t("cli.not_a_folder", path=value) + "\n")
+        return None
+    return path
+
+
+def warn_config(args) -> None:
+    config = getattr(args, "config", None)
+    if config is not None and config.error is not None:
+        sys.stderr.write("shenyue: " + t("cli.config_unreadable", path=config.error.path, reason=config.error.reason) + "\n")
+
+
+class Progress:
+    """A one-line progress indicator on stderr, shown only on a terminal for long work."""
+
+    def __init__(self, label_key: str, *, min_total: int = 50, stream=None):
+        self.stream = stream or sys.stderr
+        self.label = t(label_key)
+        self.min_total = min_total
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int, name: str = "") -> None:
+        if not self.enabled or total < self.min_total:
+            return
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        width = 30
+        filled = int(width * done / max(1, total))
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}\x1b[K")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - cell_len(text))
+
+
+def truncate(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def format_table(headers: list[str], rows: list[list[str]], max_widths: list[int] | None = None) -> str:
+    """A plain-text table aligned by terminal cells (CJK counts double)."""
+    cells = [headers] + rows
+    if max_widths:
+        cells = [[truncate(c, w) for c, w in zip(row, max_widths)] for row in cells]
+    widths = [max(cell_len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append("  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def safe_text(text: str) -> str:
+    """Report text is untrusted: drop terminal control characters before printing."""
+    return "".join(ch if (ch >= " " or ch in "\t") and not ("\x7f" <= ch < "\xa0") else " " for ch in text)

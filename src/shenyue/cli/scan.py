@@ -1,0 +1,116 @@
+"""``shenyue scan FOLDER``: what was found in every report, as a table or JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from shenyue.analysis.findings import count_by_severity, most_serious
+from shenyue.analysis.scan import ScanResult, scan_folder
+from shenyue.cli.common import Progress, folder_argument, format_table, safe_text, warn_config
+from shenyue.i18n import current_language, t
+from shenyue.model.report import SECTION_KEYS, Report
+
+
+def add_parser(sub, parent) -> None:
+    p = sub.add_parser("scan", parents=[parent], help=t("scan.help"), description=t("scan.help"))
+    p.add_argument("folder", help=t("scan.opt_folder"))
+    p.add_argument("--json", action="store_true", help=t("scan.opt_json"))
+    p.add_argument("--only", metavar="CHECK_ID", action="append", help=t("scan.opt_only"))
+    p.add_argument("--max-size", type=float, metavar="MB", help=t("scan.opt_max_size"))
+
+
+def run(args) -> int:
+    folder = folder_argument(args.folder)
+    if folder is None:
+        return 2
+    warn_config(args)
+    if args.max_size is not None and args.max_size <= 0:
+        sys.stderr.write("shenyue: " + t("scan.bad_max_size") + "\n")
+        return 2
+    max_bytes = int(args.max_size * 1048576) if args.max_size else args.config.max_file_bytes
+    progress = Progress("scan.progress")
+    try:
+        result = scan_folder(folder, max_bytes=max_bytes, progress=progress)
+    finally:
+        progress.close()
+    only = set(args.only or [])
+    if only:
+        from shenyue.analysis.scan import known_check_ids
+
+        unknown = only - known_check_ids()
+        if unknown:
+            sys.stderr.write("shenyue: " + t("scan.unknown_check", ids=", ".join(sorted(unknown))) + "\n")
+            return 2
+        for report in result.reports:
+            report.findings = [f for f in report.findings if f.check in only]
+    if args.json:
+        json.dump(scan_json(result), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(scan_table(result) + "\n")
+    return 0
+
+
+def report_json(report: Report, lang: str | None = None) -> dict:
+    data = {
+        "path": report.rel,
+        "encoding": report.doc.encoding,
+        "kind": report.kind,
+        "unit": report.unit,
+        "year": report.year,
+        "published": report.published.isoformat() if report.published else None,
+        "chars": len(report.text),
+        "sections": [s.to_json() for s in report.sections],
+        "findings": [f.to_json(lang) for f in report.findings],
+    }
+    if "copy" in report.extra:
+        data["copy"] = report.extra["copy"]
+    return data
+
+
+def scan_json(result: ScanResult) -> dict:
+    lang = current_language()
+    return {
+        "folder": str(result.folder),
+        "reports": [report_json(r, lang) for r in result.reports],
+        "unreadable": [{"path": u.rel, "reason": u.reason(lang)} for u in result.unreadable],
+    }
+
+
+def section_summary(report: Report) -> str:
+    present = {s.key for s in report.sections if s.canonical}
+    if report.kind == "summary":
+        return t("scan.parts", n=len(report.sections))
+    missing = [k for k in SECTION_KEYS if k not in present]
+    empty = [s for s in report.sections if s.canonical and s.empty]
+    return t("scan.sections_cell", found=len(present), missing=len(missing), empty=len(empty))
+
+
+def scan_table(result: ScanResult) -> str:
+    headers = [t(f"scan.col_{c}") for c in ("file", "unit", "year", "kind", "sections", "findings", "top_finding")]
+    rows = []
+    for r in result.reports:
+        counts = count_by_severity(r.findings)
+        top = most_serious(r.findings)
+        rows.append(
+            [
+                safe_text(r.rel),
+                safe_text(r.unit or "—"),
+                str(r.year) if r.year else "—",
+                t(f"kind.{r.kind}"),
+                section_summary(r),
+                t("scan.counts_cell", **counts),
+                safe_text(top.message()) if top else "",
+            ]
+        )
+    out = [format_table(headers, rows, [36, 16, 4, 14, 30, 16, 60])] if rows else [t("scan.no_reports")]
+    if result.unreadable:
+        out.append("")
+        out.append(t("scan.unreadable_header", n=len(result.unreadable)))
+        for u in result.unreadable:
+            out.append(f"  {safe_text(u.rel)}: {u.reason()}")
+    total = sum(count_by_severity(r.findings)["error"] for r in result.reports)
+    out.append("")
+    out.append(t("scan.summary_line", reports=len(result.reports), unreadable=len(result.unreadable), errors=total))
+    return "\n".join(out)

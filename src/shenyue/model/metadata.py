@@ -1,0 +1,168 @@
+"""Report metadata read from the text: title line, issuing unit, report year,
+publication date, and the document kind. Unknown stays None; nothing is ever
+guessed from the file name."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from shenyue.model.normalize import to_simplified
+from shenyue.model.report import Section, Span
+from shenyue.model.text import fold, iter_lines, strip_span
+
+TITLE_WORDS = re.compile(r"年度报告|年报|工作总结|工作报告|总结|工作思路|工作要点")
+ANNUAL_TITLE = re.compile(r"(政府信息公开|信息公开).{0,6}(年度报告|年报)")
+SUMMARY_TITLE = re.compile(r"工作总结|工作思路|总结和|总结$")
+YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度?.{0,40}?(年度报告|年报|工作总结|工作报告|总结)")
+YEAR_PERIOD = re.compile(r"统计(?:期限|时限)[^。]{0,12}?(\d{4})\s*年\s*1\s*月\s*1\s*日")
+YEAR_TOKEN = re.compile(r"(?<![\d〔\[(])((?:19|20)\d{2})\s*年(?!\d)")
+YEAR_PLACEHOLDER = re.compile(r"(?:19|20)[xX×*]{2}\s*年|二[〇零][xX×]{2}\s*年")
+DOC_NUMBER = re.compile(r"[〔\[(（]\s*(?:19|20)\d{2}\s*[〕\])）]")
+SIGN_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+UNIT_SUFFIX = r"(?:街道办事处|街道|人民政府|政府办公室|政府|办事处|管理委员会|委员会|管委会|局|委|办公室|办|镇|乡|区|县|市|州|盟|旗|中心|院|厅|署)"
+BARE_LEVEL = re.compile(r"^(街道|区|县|市|镇|乡|本|我)+$")
+_LEAD_VERBS = (
+    "认真|坚持|深入|全面|持续|紧紧|以|在|按照|严格|围绕|结合|进一步|扎实|不断|始终|积极|着力|全力|聚焦|立足|"
+    "深化|高度|切实|牢牢|紧扣|贯彻|落实|把|将|从|通过|共|政府信息公开|政务公开|累计|主动|严格|依法|对|根据|继续"
+)
+LEAD_UNIT = re.compile(rf"^\s*(?:(?:19|20)\d{{2}}\s*年度?\s*[,，]?\s*)?([\u4e00-\u9fff]{{2,20}}?{UNIT_SUFFIX})(?={_LEAD_VERBS})")
+SELF_REFERENCE = re.compile(r"(?:我|全|本)(市|区|县|镇|乡|州|街道)")
+
+
+def find_title(text: str, before: int, chrome: list[Span]) -> Span | None:
+    """The first title-like line before the first section heading."""
+    for start, end in iter_lines(text[:before]):
+        s, e = strip_span(text, start, end)
+        if e <= s or any(c.start <= s < c.end for c in chrome):
+            continue
+        line = to_simplified(fold(text[s:e]))
+        if e - s <= 80 and TITLE_WORDS.search(line):
+            return Span(s, e, "title")
+    return None
+
+
+def report_year(text: str, title: Span | None, sections: list[Section], signature_start: int | None) -> int | None:
+    """The report year Y, in the order of annual-report-rules.md §8.3."""
+    if title is not None:
+        m = YEAR_TITLE.search(to_simplified(fold(text[title.start : title.end])))
+        if m:
+            return int(m.group(1))
+    folded = fold(text)
+    m = YEAR_PERIOD.search(folded)
+    if m:
+        return int(m.group(1))
+    overview = next((s for s in sections if s.key == "overview"), None)
+    if overview is not None:
+        lead = folded[overview.body_start : overview.body_start + 60]
+        m = YEAR_TOKEN.search(lead)
+        if m:
+            return int(m.group(1))
+    body_start = title.end if title is not None else 0
+    body_end = signature_start if signature_start is not None else len(text)
+    narrative = DOC_NUMBER.sub(" ", folded[body_start:body_end])
+    years = Counter(int(y) for y in YEAR_TOKEN.findall(narrative))
+    placeholders = len(YEAR_PLACEHOLDER.findall(narrative))
+    if not years or placeholders >= sum(years.values()):
+        return None
+    return years.most_common(1)[0][0]
+
+
+def find_signature_date(text: str, chrome: list[Span]) -> tuple[date, int] | None:
+    """The 落款 date among the last five non-chrome lines."""
+    lines = [
+        (s, e)
+        for s, e in (strip_span(text, a, b) for a, b in iter_lines(text))
+        if e > s and not any(c.start <= s < c.end for c in chrome)
+    ]
+    for s, e in reversed(lines[-5:]):
+        m = SIGN_DATE.search(fold(text[s:e]))
+        if m and e - s <= 30:
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), s + m.start()
+            except ValueError:
+                continue
+    return None
+
+
+def find_unit(text: str, title: Span | None, sections: list[Section]) -> str | None:
+    """The issuing unit when the text names it: from the title, else the overview's lead sentence."""
+    if title is not None:
+        line = fold(text[title.start : title.end]).strip()
+        simplified = to_simplified(line)
+        cut = re.search(r"(?:19|20)\d{2}|20[xX]{2}|政府信息公开|信息公开|政务公开", simplified)
+        prefix = re.sub(r"\s+", "", line[: cut.start()] if cut else "")
+        prefix = prefix.strip("《》\"“”")
+        if 2 <= len(prefix) <= 30 and not BARE_LEVEL.match(prefix) and re.search(UNIT_SUFFIX + "$", prefix):
+            return prefix
+    lead_start = 0
+    overview = next((s for s in sections if s.key == "overview"), None)
+    if overview is not None:
+        lead_start = overview.body_start
+    elif sections:
+        lead_start = sections[0].body_start
+    lead = fold(text[lead_start : lead_start + 200]).lstrip()
+    m = LEAD_UNIT.match(lead)
+    if m and not BARE_LEVEL.match(m.group(1)) and not SELF_REFERENCE.match(m.group(1)):
+        return m.group(1)
+    m = SELF_REFERENCE.search(lead[:40])
+    if m:
+        return _named_unit_of_level(text, m.group(1))
+    return None
+
+
+_NOT_IN_NAMES = re.compile(r"[通过在对于和与及的了是为向由从将把被给以到等各全本我该市区县省镇乡]")
+
+
+def _named_unit_of_level(text: str, level: str) -> str | None:
+    """For a report that calls itself 我市/我区…, the proper name of that level it uses most."""
+    counts: Counter[str] = Counter()
+    pattern = re.compile(rf"([\u4e00-\u9fff]{{2,3}}){level}(?:人民)?政府")
+    for m in pattern.finditer(text):
+        stem = m.group(1)
+        for size in (2, 3):
+            if len(stem) >= size:
+                name = stem[-size:] + level
+                if not _NOT_IN_NAMES.search(name[:-len(level)]):
+                    counts[name] += text.count(name)
+    if not counts:
+        return None
+    # Prefer the shorter name when it occurs at least as often (中山市 over 推中山市).
+    best = sorted(counts.items(), key=lambda kv: (-kv[1], len(kv[0])))[0][0]
+    return best
+
+
+# Table markers (annual-report-rules.md §3.2).
+MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "申请人无正当理由逾期不补正", "申请人逾期未按收费通知要求缴纳费用")
+MARKERS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "其他对外管理服务事项", "第二十条第(九)项", "政府集中采购", "采购项目数量", "采购总金额")
+
+
+def table_format(text: str) -> str | None:
+    """"2021" or "2019" from the statistics tables' labels, or None without tables."""
+    compact_text = re.sub(r"\s+", "", fold(text))
+    if any(m in compact_text for m in MARKERS_2021):
+        return "2021"
+    if sum(1 for m in MARKERS_2019 if m in compact_text) >= 2:
+        return "2019"
+    return None
+
+
+def document_kind(text: str, title: Span | None, canonical_keys: int, year: int | None, has_headings: bool) -> str:
+    title_text = to_simplified(fold(text[title.start : title.end])) if title else ""
+    if title_text and SUMMARY_TITLE.search(title_text) and not ANNUAL_TITLE.search(title_text):
+        return "summary"
+    fmt = table_format(text)
+    annual = canonical_keys >= 3 or bool(ANNUAL_TITLE.search(title_text)) or fmt is not None
+    if annual:
+        if fmt == "2019":
+            return "annual-2019"
+        if fmt == "2021":
+            return "annual-2021"
+        if year is not None and year < 2021:
+            return "annual-2019" if year >= 2019 else "unknown"
+        return "annual-2021"
+    if has_headings:
+        return "summary"
+    return "unknown"

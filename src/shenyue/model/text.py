@@ -1,0 +1,49 @@
+"""Text helpers shared by the model layer. Nothing here changes a report's text:
+``fold`` returns a copy of the same length, so offsets into it are offsets into
+the original."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# Full-width ASCII -> half-width, ideographic and no-break spaces -> space. 1:1.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: 0x20, 0xFEFF: 0x20})
+_FOLD_TABLE = str.maketrans(_FOLD)
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def fold(text: str) -> str:
+    """Full-width forms and odd spaces folded to ASCII, same length as ``text``."""
+    return text.translate(_FOLD_TABLE)
+
+
+def han_count(text: str) -> int:
+    return len(HAN.findall(text))
+
+
+def iter_lines(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of every line, ``end`` before the line break."""
+    start = 0
+    n = len(text)
+    while start <= n:
+        nl = text.find("\n", start)
+        if nl < 0:
+            end = n
+            if start < n:
+                yield start, end if not text.endswith("\r") else end - 1
+            return
+        end = nl - 1 if nl > start and text[nl - 1] == "\r" else nl
+        yield start, end
+        start = nl + 1
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``start..end`` to exclude surrounding white space (any kind)."""
+    while start < end and (text[start].isspace() or text[start] in "\u200b\ufeff"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "\u200b\ufeff"):
+        end -= 1
+    return start, end

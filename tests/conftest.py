@@ -1,0 +1,56 @@
+"""Shared fixtures. Every test runs with its own config, cache and data folders,
+so nothing ever reads or writes the real home directory."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_reports"
+
+# What each sample document is (see README): file name -> short description.
+SAMPLE = {
+    "xiqu": SAMPLES / "zhongshan-xiqu-2024.txt",  # seed 000: 西区街道 2024, tables lost
+    "changzheng": SAMPLES / "xinzhou-changzhengjie-2024.txt",  # seed 001: web copy, full tables
+    "traditional": SAMPLES / "street-2020-summary-traditional.txt",  # seed 002: mirror copy
+    "template": SAMPLES / "district-summary-template.txt",  # seed 003: 20xx template
+    "zhongshan": SAMPLES / "zhongshan-city-2021.txt",  # seed 004: 中山市 2021
+}
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path_factory, monkeypatch):
+    base = tmp_path_factory.mktemp("shenyue-home")
+    for var, sub in (
+        ("SHENYUE_CONFIG_DIR", "config"),
+        ("SHENYUE_CACHE_DIR", "cache"),
+        ("SHENYUE_DATA_DIR", "data"),
+    ):
+        monkeypatch.setenv(var, str(base / sub))
+    monkeypatch.delenv("SHENYUE_CONFIG", raising=False)
+    monkeypatch.setenv("HOME", str(base / "home"))
+    from shenyue.i18n import set_language
+
+    set_language("zh")
+    yield base
+
+
+@pytest.fixture
+def samples_copy(tmp_path) -> Path:
+    """A writable copy of sample_reports/ in a temporary folder."""
+    dest = tmp_path / "reports"
+    shutil.copytree(SAMPLES, dest)
+    for p in dest.iterdir():
+        p.chmod(0o644)
+    return dest
+
+
+@pytest.fixture
+def sample_text():
+    def read(name: str) -> str:
+        return SAMPLE[name].read_text(encoding="utf-8")
+
+    return read
