@@ -1,8 +1,18 @@
-"""What every extractor returns, and how it says a file cannot be read."""
+"""What every extractor returns, and how it says a file cannot be read.
+
+Also the pieces the container extractors (docx, pdf) share: sniffing what a
+file really is from its first bytes, and the extracted-text cache keyed by
+the file's sha256, so reopening a big PDF is instant.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from shenyue.model.report import Span
@@ -14,6 +24,7 @@ class Extracted:
     encoding: str  # the text encoding for text files; the container format ("docx", "pdf") otherwise
     chrome: list[Span] = field(default_factory=list)  # spans that are page furniture, not report text
     tables: list[Span] = field(default_factory=list)  # table regions, rows rendered one per line
+    pages: int = 0  # page count for paged formats (pdf); 0 when the format has no pages
 
 
 class ReadError(Exception):
@@ -23,3 +34,138 @@ class ReadError(Exception):
         super().__init__(reason_key)
         self.reason_key = reason_key
         self.params = params
+
+
+# ---------------------------------------------------------------- sniffing
+
+# What a file's first bytes say it is, as the plain name shown to the user.
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(data: bytes) -> str | None:
+    """The container a file really is: "pdf", "zip", "ole", "rtf", "html", "mhtml", or None."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(_OLE):
+        return "ole"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"{\\rtf"):
+        return "rtf"
+    low = stripped[:512].lower()
+    if low.startswith(b"mime-version:") or (b"mime-version:" in low and b"multipart/related" in head.lower()):
+        return "mhtml"
+    if low.startswith(b"<!doctype html") or low.startswith(b"<html") or (low.startswith(b"<?xml") and b"<html" in low):
+        return "html"
+    return None
+
+
+SNIFF_NAMES = {"pdf": "PDF", "zip": "ZIP", "ole": "Word 97-2003 (.doc)", "rtf": "RTF", "html": "HTML", "mhtml": "MHTML"}
+
+
+def ole_is_encrypted_ooxml(data: bytes) -> bool:
+    """An OLE file holding an encrypted .docx/.xlsx (Office password protection)."""
+    return data.startswith(_OLE) and "EncryptedPackage".encode("utf-16-le") in data[:1 << 20]
+
+
+# ---------------------------------------------------------------- clean-up shared by extractors
+
+# Control characters other than tab and newline never belong in report text
+# (and must never reach the terminal).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+# ---------------------------------------------------------------- cache
+
+CACHE_FOLDER = "extracted"
+
+
+def _cache_file(sha256: str, kind: str, version: int) -> Path:
+    from shenyue.paths import cache_dir
+
+    return cache_dir() / CACHE_FOLDER / f"{sha256}.{kind}.v{version}.json"
+
+
+def _spans(raw: Any, length: int) -> list[Span]:
+    spans = []
+    for item in raw:
+        start, end, kind = item
+        if not (isinstance(start, int) and isinstance(end, int) and isinstance(kind, str) and 0 <= start <= end <= length):
+            raise ValueError("bad span")
+        spans.append(Span(start, end, kind))
+    return spans
+
+
+def load_cached(sha256: str, kind: str, version: int) -> Extracted | None:
+    """The cached extraction, or None when absent, unreadable or inconsistent."""
+    path = _cache_file(sha256, kind, version)
+    try:
+        raw = json.loads(path.read_bytes())
+        text = raw["text"]
+        if not isinstance(text, str) or raw.get("sha256") != sha256 or not isinstance(raw.get("encoding"), str):
+            return None
+        pages = raw.get("pages", 0)
+        if not isinstance(pages, int):
+            return None
+        return Extracted(
+            text=text,
+            encoding=raw["encoding"],
+            chrome=_spans(raw["chrome"], len(text)),
+            tables=_spans(raw["tables"], len(text)),
+            pages=pages,
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store_cached(sha256: str, kind: str, version: int, result: Extracted) -> None:
+    """Best effort: a cache that cannot be written only costs time later."""
+    from shenyue.fsutil import atomic_write_bytes
+
+    payload = {
+        "sha256": sha256,
+        "encoding": result.encoding,
+        "pages": result.pages,
+        "text": result.text,
+        "chrome": [[s.start, s.end, s.kind] for s in result.chrome],
+        "tables": [[s.start, s.end, s.kind] for s in result.tables],
+    }
+    try:
+        atomic_write_bytes(_cache_file(sha256, kind, version), json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass
+
+
+def cached_extract(
+    kind: str,
+    version: int,
+    data: bytes,
+    build: Callable[[], Extracted],
+    *,
+    check: Callable[[Extracted], None] | None = None,
+    use_cache: bool = True,
+) -> Extracted:
+    """``build()``'s result, from the cache when the same bytes were extracted before.
+
+    ``version`` is the extractor's own version: bump it when the output
+    changes, and old entries are simply not found. ``check`` re-applies
+    limits that may have changed since the entry was stored (a page limit).
+    Read errors are never cached: the file is re-examined each time.
+    """
+    if not use_cache:
+        return build()
+    sha = hashlib.sha256(data).hexdigest()
+    hit = load_cached(sha, kind, version)
+    if hit is not None:
+        if check is not None:
+            check(hit)
+        return hit
+    result = build()
+    store_cached(sha, kind, version, result)
+    return result
