@@ -8,17 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "sample_reports"
-
-# What each sample document is (see README): file name -> short description.
-SAMPLE = {
-    "xiqu": SAMPLES / "zhongshan-xiqu-2024.txt",  # seed 000: 西区街道 2024, tables lost
-    "changzheng": SAMPLES / "xinzhou-changzhengjie-2024.txt",  # seed 001: web copy, full tables
-    "traditional": SAMPLES / "street-2020-summary-traditional.txt",  # seed 002: mirror copy
-    "template": SAMPLES / "district-summary-template.txt",  # seed 003: 20xx template
-    "zhongshan": SAMPLES / "zhongshan-city-2021.txt",  # seed 004: 中山市 2021
-}
+from tests.helpers import SAMPLE, SAMPLES  # noqa: F401  (re-exported for tests)
 
 
 @pytest.fixture(autouse=True)

@@ -96,7 +96,7 @@ def read_document(path: Path, folder: Path | None = None, max_bytes: int | None 
         size = path.stat().st_size
         if size > limit:
             return Unreadable(
-                path, rel, "too_large", {"size_mb": f"{size / 1048576:.1f}", "limit_mb": f"{limit / 1048576:g}"}
+                path, rel, "too_large", {"size_mb": f"{size / 1048576:.1f}", "limit_mb": f"{limit / 1048576:.1f}"}
             )
         if size == 0:
             return Unreadable(path, rel, "empty")
@@ -109,7 +109,7 @@ def read_document(path: Path, folder: Path | None = None, max_bytes: int | None 
     except ReadError as exc:
         return Unreadable(path, rel, exc.reason_key, dict(exc.params))
     except MemoryError:
-        return Unreadable(path, rel, "too_large", {"size_mb": f"{size / 1048576:.1f}", "limit_mb": f"{limit / 1048576:g}"})
+        return Unreadable(path, rel, "too_large", {"size_mb": f"{size / 1048576:.1f}", "limit_mb": f"{limit / 1048576:.1f}"})
     except Exception as exc:  # an extractor bug must not stop the scan: report it in plain words
         return Unreadable(path, rel, "os_error", {"error": f"{type(exc).__name__}: {exc}"})
     return Document(

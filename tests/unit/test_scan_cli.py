@@ -1,0 +1,78 @@
+"""`shenyue scan` as scripts and people use it: exit codes, JSON shape, the table."""
+
+from __future__ import annotations
+
+import json
+
+from shenyue.cli import main
+from tests.helpers import SAMPLES
+
+
+def test_scan_json_has_the_documented_structure(capsys):
+    assert main(["scan", str(SAMPLES), "--json", "--lang", "en"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"folder", "reports", "unreadable"}
+    assert data["unreadable"] == []
+    by_path = {r["path"]: r for r in data["reports"]}
+    r = by_path["xinzhou-changzhengjie-2024.txt"]
+    assert {"path", "encoding", "kind", "unit", "year", "published", "chars", "sections", "findings"} <= set(r)
+    assert (r["kind"], r["unit"], r["year"], r["published"]) == ("annual-2021", "忻府区长征街街道办事处", 2024, "2025-01-22")
+    assert r["sections"][0] == {"key": "overview", "title": "一、总体情况", "start": r["sections"][0]["start"], "end": r["sections"][0]["end"], "empty": False}
+    xiqu = by_path["zhongshan-xiqu-2024.txt"]
+    empty = [f for f in xiqu["findings"] if f["check"] == "section_empty"]
+    assert len(empty) == 3 and all(f["severity"] == "error" and f["message"] for f in empty)
+    text = (SAMPLES / "zhongshan-xiqu-2024.txt").read_text(encoding="utf-8")
+    assert text[empty[0]["start"] : empty[0]["end"]] == "二、主动公开政府信息情况"
+
+
+def test_scan_table_lists_every_report_with_unit_and_counts(capsys):
+    assert main(["scan", str(SAMPLES), "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    for expected in ("zhongshan-xiqu-2024.txt", "西区街道", "中山市", "工作总结", "共 5 份报告"):
+        assert expected in out
+
+
+def test_scan_only_narrows_findings_to_one_check(capsys):
+    assert main(["scan", str(SAMPLES), "--json", "--only", "section_empty"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    checks = {f["check"] for r in data["reports"] for f in r["findings"]}
+    assert checks == {"section_empty"}
+
+
+def test_scan_rejects_an_unknown_check_id_in_one_line(capsys):
+    assert main(["scan", str(SAMPLES), "--only", "no_such_check"]) == 2
+    err = capsys.readouterr().err
+    assert "no_such_check" in err and err.count("\n") == 1
+
+
+def test_missing_folder_is_a_usage_error_with_one_line(capsys, tmp_path):
+    assert main(["scan", str(tmp_path / "nope"), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"shenyue: folder does not exist: {tmp_path / 'nope'}"
+
+
+def test_unknown_option_exits_2_without_traceback(capsys):
+    try:
+        main(["scan", "--bogus"])
+    except SystemExit as exc:
+        assert exc.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_scan_reports_unreadable_files_in_json(tmp_path, capsys):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "ok.txt").write_text("一、总体情况\n2024年，本街道认真做好政府信息公开工作，主动公开信息。\n", encoding="utf-8")
+    assert main(["scan", str(tmp_path), "--json", "--lang", "en"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["unreadable"] == [{"path": "empty.txt", "reason": "the file is empty"}]
+    assert [r["path"] for r in data["reports"]] == ["ok.txt"]
+
+
+def test_a_corrupt_config_file_is_reported_and_ignored(tmp_path, capsys, monkeypatch):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("reviewer = [unterminated", encoding="utf-8")
+    monkeypatch.setenv("SHENYUE_CONFIG", str(cfg))
+    assert main(["scan", str(SAMPLES), "--lang", "en"]) == 0
+    captured = capsys.readouterr()
+    assert "config file could not be read" in captured.err and str(cfg) in captured.err
+    assert cfg.read_text(encoding="utf-8") == "reviewer = [unterminated"  # never overwritten
