@@ -16,6 +16,7 @@ from pathlib import Path
 from shenyue.model.chrome import find_chrome
 from shenyue.model.metadata import document_kind, find_signature_date, find_title, find_unit, report_year
 from shenyue.model.report import Document, Report, Span, Unreadable
+from shenyue.model.text import fold
 from shenyue.model.sections import build_sections, find_headings, find_midline_headings
 from shenyue.reading import iter_report_files, read_document
 
@@ -48,19 +49,20 @@ def _merge(spans: list[Span]) -> list[Span]:
 def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
     """The report model of one document, with its findings."""
     text = doc.text
-    chrome, dates = find_chrome(text)
+    folded = fold(text)  # one folded copy (same length) for every matcher below
+    chrome, dates = find_chrome(text, folded)
     chrome = _merge(chrome + list(doc.chrome))
     tables = _merge(list(doc.tables))
-    headings = find_headings(text, tables)
+    headings = find_headings(text, tables, folded)
     found = {h.key for h in headings if h.key}
-    headings += find_midline_headings(text, tables, found)
+    headings += find_midline_headings(text, tables, found, folded)
     first_heading = min((h.start for h in headings if h.level in ("numbered", "markdown", "plain", "paren")), default=len(text))
     title = find_title(text, first_heading, chrome)
     sections, preamble = build_sections(text, headings, summary=False, table_regions=tables, chrome=chrome)
     signature = find_signature_date(text, chrome)
-    year = report_year(text, title, sections, signature[1] if signature else None)
+    year = report_year(text, title, sections, signature[1] if signature else None, folded)
     canonical = len({s.key for s in sections if s.canonical})
-    kind = document_kind(text, title, canonical, year, bool(sections))
+    kind = document_kind(text, title, canonical, year, bool(sections), folded)
     if kind == "summary" and any(s.canonical or s.key.startswith("extra-") for s in sections) or (
         kind == "summary" and not sections
     ):

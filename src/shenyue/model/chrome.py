@@ -30,8 +30,8 @@ PAGE_DATE = re.compile(r"(?:时间|发布时间|发布日期|日期)\s*[:：]\s*
 _MAX_CHROME_LINE = 200  # a long line is prose, however it starts
 
 
-def is_chrome_line(line: str) -> bool:
-    s = fold(line).strip()
+def is_chrome_line(line: str, folded: bool = False) -> bool:
+    s = (line if folded else fold(line)).strip()
     if not s or len(s) > _MAX_CHROME_LINE:
         return False
     if any(p.search(s) for p in _CHROME_LINE):
@@ -40,16 +40,19 @@ def is_chrome_line(line: str) -> bool:
     return len(tokens) >= 2 and all(_BANNER_TOKEN.match(tok) for tok in tokens)
 
 
-def find_chrome(text: str) -> tuple[list[Span], list[tuple[date, str, int]]]:
+def find_chrome(text: str, folded: str | None = None) -> tuple[list[Span], list[tuple[date, str, int]]]:
     """Chrome line spans and page-date candidates ``(date, "page", offset)``."""
+    folded = fold(text) if folded is None else folded
     spans: list[Span] = []
     dates: list[tuple[date, str, int]] = []
     for start, end in iter_lines(text):
-        line = text[start:end]
-        if not is_chrome_line(line):
+        if end - start > _MAX_CHROME_LINE:
+            continue
+        line = folded[start:end]
+        if not is_chrome_line(line, folded=True):
             continue
         spans.append(Span(start, end, "chrome"))
-        m = PAGE_DATE.search(fold(line))
+        m = PAGE_DATE.search(line)
         if m:
             try:
                 dates.append((date(int(m.group(1)), int(m.group(2)), int(m.group(3))), "page", start + m.start()))

@@ -44,13 +44,15 @@ def find_title(text: str, before: int, chrome: list[Span]) -> Span | None:
     return None
 
 
-def report_year(text: str, title: Span | None, sections: list[Section], signature_start: int | None) -> int | None:
+def report_year(
+    text: str, title: Span | None, sections: list[Section], signature_start: int | None, folded: str | None = None
+) -> int | None:
     """The report year Y, in the order of annual-report-rules.md §8.3."""
     if title is not None:
         m = YEAR_TITLE.search(to_simplified(fold(text[title.start : title.end])))
         if m:
             return int(m.group(1))
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     m = YEAR_PERIOD.search(folded)
     if m:
         return int(m.group(1))
@@ -139,9 +141,9 @@ MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数"
 MARKERS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "其他对外管理服务事项", "第二十条第(九)项", "政府集中采购", "采购项目数量", "采购总金额")
 
 
-def table_format(text: str) -> str | None:
+def table_format(text: str, folded: str | None = None) -> str | None:
     """"2021" or "2019" from the statistics tables' labels, or None without tables."""
-    compact_text = re.sub(r"\s+", "", fold(text))
+    compact_text = re.sub(r"\s+", "", fold(text) if folded is None else folded)
     if any(m in compact_text for m in MARKERS_2021):
         return "2021"
     if sum(1 for m in MARKERS_2019 if m in compact_text) >= 2:
@@ -149,11 +151,13 @@ def table_format(text: str) -> str | None:
     return None
 
 
-def document_kind(text: str, title: Span | None, canonical_keys: int, year: int | None, has_headings: bool) -> str:
+def document_kind(
+    text: str, title: Span | None, canonical_keys: int, year: int | None, has_headings: bool, folded: str | None = None
+) -> str:
     title_text = to_simplified(fold(text[title.start : title.end])) if title else ""
     if title_text and SUMMARY_TITLE.search(title_text) and not ANNUAL_TITLE.search(title_text):
         return "summary"
-    fmt = table_format(text)
+    fmt = table_format(text, folded)
     annual = canonical_keys >= 3 or bool(ANNUAL_TITLE.search(title_text)) or fmt is not None
     if annual:
         if fmt == "2019":

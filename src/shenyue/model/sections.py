@@ -112,9 +112,9 @@ def _title_end(folded: str, start: int, end: int) -> int:
     return m.start() if m else min(end, start + 40)
 
 
-def find_headings(text: str, table_regions: list[Span]) -> list[Heading]:
+def find_headings(text: str, table_regions: list[Span], folded: str | None = None) -> list[Heading]:
     """Every heading-like line of the text, top level and second level."""
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     headings: list[Heading] = []
     for start, end in iter_lines(text):
         if start == end or _in_regions(start, table_regions):
@@ -160,9 +160,13 @@ def find_headings(text: str, table_regions: list[Span]) -> list[Heading]:
     return headings
 
 
-def find_midline_headings(text: str, table_regions: list[Span], found: set[str]) -> list[Heading]:
+def find_midline_headings(
+    text: str, table_regions: list[Span], found: set[str], folded: str | None = None
+) -> list[Heading]:
     """Canonical headings inside long lines (a web page flattened into one line)."""
-    folded = fold(text)
+    if len(found) == len(SECTION_KEYS):
+        return []
+    folded = fold(text) if folded is None else folded
     result: list[Heading] = []
     for m in _MIDLINE.finditer(folded):
         pos = m.start()

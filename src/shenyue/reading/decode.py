@@ -10,6 +10,7 @@ recorded in the encoding label.
 from __future__ import annotations
 
 import codecs
+import re
 from functools import lru_cache
 
 from shenyue.reading.base import ReadError
@@ -58,12 +59,14 @@ def _plausibility(text: str) -> float:
     return sum(1 for c in wide if c in common) / len(wide)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
+
+
 def _looks_binary(text: str) -> bool:
     if "\x00" in text:
         return True
     sample = text[:20000]
-    bad = sum(1 for c in sample if (ord(c) < 32 and c not in _ALLOWED_CONTROLS) or 0x7F <= ord(c) < 0xA0)
-    return bad > max(2, len(sample) // 100)
+    return len(_CONTROL.findall(sample)) > max(2, len(sample) // 100)
 
 
 def _bomless_utf16(data: bytes) -> str | None:
