@@ -26,6 +26,7 @@ EXTRACTORS: dict[str, str] = {
     ".markdown": "shenyue.reading.text",
     ".htm": "shenyue.reading.html",
     ".html": "shenyue.reading.html",
+    ".docx": "shenyue.reading.docx",
 }
 
 # Files the app itself keeps in a reports folder; never reports, never listed.
