@@ -1,0 +1,928 @@
+"""Statistics tables 二, 三 and 四 of the annual report, parsed into named cells.
+
+Cell ids follow annual-report-rules.md §2: ``t2.reg.made``, ``t3.r7.tot``,
+``t4.rv.tot`` … Every cell keeps its span in the ORIGINAL text (Python str
+indices), so a finding can point at it. Nothing is ever guessed:
+
+* a blank, "/", "-", "—" or "无" cell is *missing* (``status="blank"``), not 0;
+* a row whose values cannot be told apart (digits run together, too few or too
+  many values) gets cells with ``value=None`` and an issue saying why; the one
+  exception is a run of single digits that can only be read one way (``0000000``
+  for a row of seven cells), which is split and reported (``status="split"``).
+
+Layouts read: one cell per line (labels split over lines such as 商业⏎企业,
+cells like `` 0``, NBSP padding), Markdown/pipe rows (``| a | b |``, also what
+the HTML reader produces), rows separated by spaces or tabs, and PDF-like text
+where a row's numbers follow its label on one line.
+
+Work is linear in the text length: the text is searched once for table anchors
+and only the lines of each table are tokenised.
+
+Public API: :func:`parse_tables`, :func:`find_table_regions`, :func:`cell_ids`,
+:data:`T3_ROWS`, :data:`T3_COLS`, :data:`T4_GROUPS`, :data:`T4_COLS`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from shenyue.model.normalize import fold, to_simplified
+
+# ---------------------------------------------------------------- layout of the national format
+
+T3_COLS = ("np", "biz", "res", "ngo", "law", "oth", "tot")
+T3_ROWS_2021 = (
+    "new", "carried_in", "r1", "r2",
+    "r3_1", "r3_2", "r3_3", "r3_4", "r3_5", "r3_6", "r3_7", "r3_8",
+    "r4_1", "r4_2", "r4_3",
+    "r5_1", "r5_2", "r5_3", "r5_4", "r5_5",
+    "r6_1", "r6_2", "r6_3",
+    "r7", "carried_out",
+)  # fmt: skip
+T3_ROWS_2019 = tuple(r for r in T3_ROWS_2021 if not r.startswith("r6_"))
+T3_ROWS_2019 = T3_ROWS_2019[: T3_ROWS_2019.index("r7")] + ("r6",) + T3_ROWS_2019[T3_ROWS_2019.index("r7") :]
+T3_ROWS = T3_ROWS_2021  # default
+T3_RESULT_ROWS_2021 = tuple(r for r in T3_ROWS_2021 if r.startswith("r") and r != "r7")
+T3_RESULT_ROWS_2019 = tuple(r for r in T3_ROWS_2019 if r.startswith("r") and r != "r7")
+
+T4_GROUPS = ("rv", "sd", "sr")
+T4_COLS = ("up", "cor", "oth", "pend", "tot")
+
+# Table 二: row -> column ids, per format version.
+T2_ROWS_2021 = {
+    "reg": ("made", "repealed", "valid"),
+    "nd": ("made", "repealed", "valid"),
+    "permit": ("decisions",),
+    "penalty": ("decisions",),
+    "coercion": ("decisions",),
+    "adminfee": ("amount_wan",),
+}
+T2_ROWS_2019 = {
+    "reg": ("made", "published", "total"),
+    "nd": ("made", "published", "total"),
+    "permit": ("prev", "delta", "decisions"),
+    "services": ("prev", "delta", "decisions"),
+    "penalty": ("prev", "delta", "decisions"),
+    "coercion": ("prev", "delta", "decisions"),
+    "adminfee": ("prev", "delta"),
+    "procure": ("count", "amount"),
+}
+# Cells that hold amounts (decimals allowed) and signed deltas (2019 本年增/减).
+AMOUNT_CELLS = frozenset({"t2.adminfee.amount_wan", "t2.procure.amount"})
+
+
+def t2_rows(version: str | None) -> dict[str, tuple[str, ...]]:
+    return T2_ROWS_2019 if version == "2019" else T2_ROWS_2021
+
+
+def t3_rows(version: str | None) -> tuple[str, ...]:
+    return T3_ROWS_2019 if version == "2019" else T3_ROWS_2021
+
+
+def t3_result_rows(version: str | None) -> tuple[str, ...]:
+    return T3_RESULT_ROWS_2019 if version == "2019" else T3_RESULT_ROWS_2021
+
+
+def cell_ids(table: str, version: str | None = "2021") -> list[str]:
+    """Every cell id of one table (``"t2"``, ``"t3"``, ``"t4"``) in data order."""
+    if table == "t2":
+        return [f"t2.{r}.{c}" for r, cols in t2_rows(version).items() for c in cols]
+    if table == "t3":
+        return [f"t3.{r}.{c}" for r in t3_rows(version) for c in T3_COLS]
+    if table == "t4":
+        return [f"t4.{g}.{c}" for g in T4_GROUPS for c in T4_COLS]
+    raise ValueError(f"unknown table {table!r}")
+
+
+# ---------------------------------------------------------------- format markers (rules §3.2)
+
+MARKERS_2021 = (
+    "本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额",
+    "申请人无正当理由逾期不补正", "申请人逾期未按收费通知要求缴纳费用",
+)  # fmt: skip
+MARKERS_2019 = (
+    "本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
+    "其他对外管理服务事项", "第二十条第(九)项", "政府集中采购", "采购项目数量", "采购总金额",
+)  # fmt: skip
+
+# ---------------------------------------------------------------- row label patterns
+# Applied to a label's compact form: folded, simplified, no white space, no pinyin.
+
+_T3_ROW_RE = re.compile(
+    "|".join(
+        f"(?P<{name}>{pattern})"
+        for name, pattern in (
+            ("new", r"本年新收|本年度新收|新收.{0,10}申请数"),
+            ("carried_in", r"上年结转|上年度结转"),
+            ("g_results", r"办理结果"),
+            ("r1", r"予以公开"),
+            ("r2", r"部分公开"),
+            ("g3", r"不予公开"),
+            ("r3_1", r"国家秘密"),
+            ("r3_2", r"法律行政法规禁止|禁止公开"),
+            ("r3_3", r"三安全一稳定|危及"),
+            ("r3_4", r"第三方合法权益|保护第三方"),
+            ("r3_5", r"内部事务"),
+            ("r3_6", r"过程性信息"),
+            ("r3_7", r"行政执法案卷"),
+            ("r3_8", r"行政查询"),
+            ("g4", r"无法提供"),
+            ("r4_1", r"不掌握"),
+            ("r4_2", r"没有现成信息|另行制作"),
+            ("r4_3", r"仍不明确"),
+            ("g5", r"不予处理"),
+            ("r5_1", r"信访|举报投诉"),
+            ("r5_2", r"重复申请"),
+            ("r5_3", r"公开出版物"),
+            ("r5_4", r"大量反复"),
+            ("r5_5", r"重新出具|确认或重新"),
+            ("r6", r"其他处理"),
+            ("r6_1", r"逾期不补正|无正当理由逾期"),
+            ("r6_2", r"收费通知|缴纳费用"),
+            ("other_end", r"其他$"),
+            ("r7", r"总计$"),
+            ("carried_out", r"结转下年度|结转下一年度|结转下年"),
+        )
+    )
+)
+_T2_ROW_RE = re.compile(
+    "|".join(
+        f"(?P<{name}>{pattern})"
+        for name, pattern in (
+            ("services", r"其他对外管理服务事项"),
+            ("reg", r"规章"),
+            ("nd", r"规范性文件"),
+            ("permit", r"行政许可"),
+            ("penalty", r"行政处罚"),
+            ("coercion", r"行政强制"),
+            ("adminfee", r"行政事业性收费"),
+            ("procure", r"政府集中采购"),
+        )
+    )
+)
+
+# Known header fragments: a label whose punctuation-free compact form is a
+# substring of one of these belongs to the table's header.
+_PUNCT_RE = re.compile(r"[\s()（）:：/,，、.。;；\"“”'‘’\[\]【】<>《》_*#-]")
+
+
+def _strip_punct(s: str) -> str:
+    return _PUNCT_RE.sub("", s)
+
+
+_HEADERS = {
+    "t2": _strip_punct(
+        "第二十条第(一)项第二十条第(五)项第二十条第(六)项第二十条第(八)项第二十条第(九)项"
+        "主动公开政府信息情况信息内容本年制发件数本年废止件数现行有效件数本年处理决定数量"
+        "本年收费金额(单位:万元)本年新制作数量本年新公开数量对外公开总数量上一年项目数量本年增/减"
+        "处理决定数量采购项目数量采购总金额单位万元件"
+    ),
+    "t3": _strip_punct(
+        "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)申请人情况自然人"
+        "法人或其他组织商业企业科研机构社会公益组织法律服务机构其他总计"
+    ),
+    "t4": _strip_punct(
+        "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+    ),
+}
+_T3_COLUMN_LABELS = ("自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+_T4_COLUMN_LABELS = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉")
+_T2_BLOCK_LABELS = {
+    "2021": ("第二十条第一项", "第二十条第五项", "第二十条第六项", "第二十条第八项"),
+    "2019": ("第二十条第一项", "第二十条第五项", "第二十条第六项", "第二十条第八项", "第二十条第九项"),
+}
+
+# Anchors, searched in the folded text (white space allowed between characters).
+def _loose(word: str) -> str:
+    return r"\s*".join(re.escape(ch) for ch in word)
+
+
+_ANCHOR_RE = {
+    "t2": re.compile("|".join(_loose(w) for w in ("第二十条第", "本年制发件数", "本年新制作数量"))),
+    "t3": re.compile("|".join(_loose(w) for w in ("勾稽关系", "申请人情况", "本年新收", "本年度新收"))),
+    "t4": re.compile("|".join(_loose(w) for w in ("结果维持", "复议后起诉", "未经复议直接起诉"))),
+}
+_FOREIGN_ANCHOR = {
+    "t2": re.compile(r"勾稽关系|申请人情况|本年新收|结果维持|复议后起诉|未经复议"),
+    "t3": re.compile(r"第二十条第|本年制发件数|结果维持|复议后起诉|未经复议"),
+    "t4": re.compile(r"第二十条第|本年制发件数|勾稽关系|申请人情况|本年新收"),
+}
+_HEADING_RE = re.compile(r"^[一二三四五六七八九十]{1,3}[、.]|^第[一二三四五六七八九十]{1,3}部分")
+_PINYIN_IN_LABEL = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+_NUMBER_RE = re.compile(r"([+-]?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?:件|个|条|次|份|项|人次|万元|元)?")
+_GLUED_RE = re.compile(r"^(.*[^\d.,+\-])(\d+(?:\.\d+)?)$")
+_MISSING = frozenset({"/", "//", "-", "--", "—", "——", "–", "无", "空", "\\"})
+_MD_SEPARATOR = re.compile(r"^[\s|:\-+=]*$")
+_MAX_LABEL = 40  # a longer label is prose: the table has ended
+_MAX_UNKNOWN_RUN = 8  # this many unknown labels in a row end a table
+_MAX_BACK_LINES = 40
+
+LABEL, VALUE, BLANK = 0, 1, 2
+
+# ---------------------------------------------------------------- model
+
+
+@dataclass(slots=True)
+class Cell:
+    """One cell: ``value`` is None unless the cell holds a readable number."""
+
+    id: str
+    raw: str  # the cell as written (stripped); "" for a blank or absent cell
+    start: int
+    end: int
+    value: int | float | None
+    status: str = "ok"  # ok | split | blank | merged | unaligned | empty
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+
+@dataclass(slots=True)
+class TableIssue:
+    """Why some cells could not be read. ``kind``: merged, split, count, extra,
+    no_values, stray, duplicate_row, missing_row, missing_column."""
+
+    kind: str
+    table: str
+    row: str | None
+    start: int
+    end: int
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Table:
+    key: str  # "t2", "t3", "t4"
+    version: str | None
+    start: int
+    end: int
+    cells: dict[str, Cell] = field(default_factory=dict)
+    rows: dict[str, tuple[int, int]] = field(default_factory=dict)  # row id -> label span
+    labels: str = ""  # compact header and row labels, for marker and column checks
+    issues: list[TableIssue] = field(default_factory=list)
+
+    @property
+    def n_cells(self) -> int:
+        return sum(1 for c in self.cells.values() if c.status in ("ok", "split", "blank"))
+
+
+@dataclass(slots=True)
+class Tables:
+    t2: Table | None = None
+    t3: Table | None = None
+    t4: Table | None = None
+    regions: list[tuple[int, int]] = field(default_factory=list)
+    version: str | None = None  # "2021", "2019" or None (no tables / undecided)
+    markers_2019: list[str] = field(default_factory=list)
+    markers_2021: list[str] = field(default_factory=list)
+
+    def table(self, key: str) -> Table | None:
+        return getattr(self, key) if key in ("t2", "t3", "t4") else None
+
+    def cell(self, cell_id: str) -> Cell | None:
+        t = self.table(cell_id[:2])
+        return t.cells.get(cell_id) if t else None
+
+    def value(self, cell_id: str) -> int | float | None:
+        c = self.cell(cell_id)
+        return c.value if c else None
+
+    def all(self) -> list[Table]:
+        return [t for t in (self.t2, self.t3, self.t4) if t is not None]
+
+    def in_region(self, offset: int) -> bool:
+        return any(s <= offset < e for s, e in self.regions)
+
+
+# ---------------------------------------------------------------- tokens
+
+
+@dataclass(slots=True)
+class _Tok:
+    kind: int
+    start: int
+    end: int
+    text: str  # compact label text, or the raw value
+    line_has_label: bool = False
+    words: tuple[str, ...] = ()  # a label's white-space separated words (folded)
+
+
+def _compact_label(folded: str, start: int, end: int) -> str:
+    s = re.sub(r"\s+", "", folded[start : min(end, start + 400)])
+    s = to_simplified(s)
+    if "(" in s:
+        s = _PINYIN_IN_LABEL.sub("", s)
+    return s
+
+
+def _label(folded: str, start: int, end: int) -> _Tok:
+    return _Tok(LABEL, start, end, _compact_label(folded, start, end), words=tuple(folded[start:end].split()))
+
+
+def _line_tokens(folded: str, ls: int, le: int, text: str) -> list[_Tok]:
+    """Tokens of one line ``folded[ls:le]`` (``text`` is the original, for its tabs)."""
+    line = folded[ls:le]
+    if not line.strip():
+        return []
+    pipe = "|" in line
+    if pipe and _MD_SEPARATOR.match(line):
+        return []
+    pieces: list[tuple[int, int]] = []
+    raw = text[ls:le]
+    if pipe or "\t" in raw:
+        pos = ls
+        for m in re.finditer(r"[|\t]", raw):
+            pieces.append((pos, ls + m.start()))
+            pos = ls + m.end()
+        pieces.append((pos, le))
+        if pipe:
+            # the text before the first pipe and after the last one is a cell only if not blank
+            if pieces and not folded[pieces[0][0] : pieces[0][1]].strip():
+                pieces = pieces[1:]
+            if pieces and not folded[pieces[-1][0] : pieces[-1][1]].strip():
+                pieces = pieces[:-1]
+    else:
+        pieces.append((ls, le))
+    toks: list[_Tok] = []
+    for ps, pe in pieces:
+        words = [(m.start() + ps, m.end() + ps) for m in re.finditer(r"\S+", folded[ps:pe])]
+        if not words:
+            if pipe:  # an empty cell between pipes
+                toks.append(_Tok(BLANK, ps, max(pe, ps + 1) if pe > ps else min(ps + 1, le), ""))
+            continue
+        label_start = label_end = -1
+        for ws, we in words:
+            w = folded[ws:we]
+            kind = _word_kind(w)
+            if kind == LABEL:
+                m = _GLUED_RE.match(w)
+                if m and re.search(r"[\u4e00-\u9fff)]$", m.group(1)):
+                    cut = ws + len(m.group(1))
+                    label_start = ws if label_start < 0 else label_start
+                    toks.append(_label(folded, label_start, cut))
+                    toks.append(_Tok(VALUE, cut, we, folded[cut:we]))
+                    label_start = -1
+                    continue
+                if label_start < 0:
+                    label_start = ws
+                label_end = we
+                continue
+            if label_start >= 0:
+                toks.append(_label(folded, label_start, label_end))
+                label_start = -1
+            toks.append(_Tok(kind, ws, we, w if kind == VALUE else ""))
+        if label_start >= 0:
+            toks.append(_label(folded, label_start, label_end))
+    has_label = any(t.kind == LABEL for t in toks)
+    for t in toks:
+        t.line_has_label = has_label
+    return toks
+
+
+def _word_kind(w: str) -> int:
+    if w in _MISSING:
+        return BLANK
+    if _NUMBER_RE.fullmatch(w):
+        return VALUE
+    return LABEL
+
+
+def _lines_from(folded: str, pos: int, limit: int) -> Iterator[tuple[int, int]]:
+    n = min(len(folded), limit)
+    while pos < n:
+        nl = folded.find("\n", pos, n)
+        end = n if nl < 0 else nl
+        yield pos, end
+        pos = end + 1
+
+
+def _tokens_from(folded: str, pos: int, ignore: list[tuple[int, int]], text: str) -> Iterator[_Tok]:
+    for ls, le in _lines_from(folded, pos, len(folded)):
+        if ignore and any(s <= ls < e for s, e in ignore):
+            continue
+        yield from _line_tokens(folded, ls, le, text)
+
+
+def parse_number(raw: str) -> int | float | None:
+    m = _NUMBER_RE.fullmatch(raw)
+    if not m:
+        return None
+    sign, digits = m.group(1), m.group(2).replace(",", "")
+    value: int | float = float(digits) if "." in digits else int(digits)
+    return -value if sign == "-" else value
+
+
+# ---------------------------------------------------------------- parsing helpers
+
+
+def _is_known_header(table: str, tok: _Tok) -> bool:
+    """Every word of the label is a fragment of the table's printed header."""
+    header = _HEADERS[table]
+    words = tok.words or (tok.text,)
+    seen = False
+    for w in words:
+        s = _strip_punct(to_simplified(w))
+        if not s:
+            continue
+        if len(s) > 40 or s not in header:
+            return False
+        seen = True
+    return seen
+
+
+def _stops(table: str, tok: _Tok) -> bool:
+    """A label that cannot be part of ``table``: a heading, prose, another table's anchor."""
+    label = tok.text
+    if bool(_HEADING_RE.match(label)) or bool(_FOREIGN_ANCHOR[table].search(label)):
+        return True
+    return any(len(w) > _MAX_LABEL for w in tok.words) if tok.words else len(label) > _MAX_LABEL
+
+
+def _line_start(folded: str, pos: int) -> int:
+    return folded.rfind("\n", 0, pos) + 1
+
+
+def _back_start(folded: str, text: str, table: str, line_start: int, floor: int) -> tuple[int, list[str]]:
+    """Walk back over lines made only of the table's header fragments.
+
+    Returns the region start and the header labels found on the way (in text order)."""
+    start = line_start
+    pos = line_start
+    labels: list[list[str]] = []
+    for _ in range(_MAX_BACK_LINES):
+        if pos <= floor:
+            break
+        prev_end = pos - 1
+        prev_start = max(_line_start(folded, prev_end), floor)
+        toks = _line_tokens(folded, prev_start, prev_end, text)
+        pos = prev_start
+        if not toks:
+            continue
+        if all(t.kind == BLANK or (t.kind == LABEL and _is_known_header(table, t)) for t in toks):
+            start = toks[0].start
+            labels.append([t.text for t in toks if t.kind == LABEL])
+            continue
+        break
+    return start, [label for line in reversed(labels) for label in line]
+
+
+@dataclass(slots=True)
+class _Row:
+    id: str
+    label: _Tok
+    slots: list[_Tok] = field(default_factory=list)
+
+
+def _finalize_row(table: Table, prefix: str, row: _Row, cols: tuple[str, ...], signed: bool = False) -> None:
+    """Turn a row's collected slots into cells (or into an issue)."""
+    k = len(cols)
+    slots = row.slots
+    label = row.label
+    table.rows[row.id] = (label.start, label.end)
+    if len(slots) > k:
+        while len(slots) > k and slots[0].kind == BLANK:
+            slots = slots[1:]
+        while len(slots) > k and slots[-1].kind == BLANK:
+            slots = slots[:-1]
+    ids = [f"{prefix}.{row.id}.{c}" for c in cols]
+    if len(slots) == k:
+        for cid, tok in zip(ids, slots):
+            if tok.kind == BLANK:
+                table.cells[cid] = Cell(cid, tok.text, tok.start, tok.end, None, "blank")
+            else:
+                table.cells[cid] = Cell(cid, tok.text, tok.start, tok.end, parse_number(tok.text), "ok")
+        return
+    span_start = label.start
+    span_end = slots[-1].end if slots else label.end
+    values = [t for t in slots if t.kind == VALUE]
+    if not slots:
+        table.issues.append(TableIssue("no_values", table.key, row.id, label.start, label.end, {"expected": k}))
+        for cid in ids:
+            table.cells[cid] = Cell(cid, "", label.start, label.end, None, "empty")
+        return
+    if len(slots) < k and values and all(t.kind == VALUE for t in slots):
+        digit_runs = [t for t in values if len(t.text.lstrip("+-").replace(",", "")) > 1]
+        if digit_runs:
+            if all(t.text.isdigit() for t in values) and sum(len(t.text) for t in values) == k:
+                # Only one reading exists: every cell is one digit (counts have no leading zeros).
+                i = 0
+                for tok in values:
+                    for j, ch in enumerate(tok.text):
+                        cid = ids[i]
+                        table.cells[cid] = Cell(cid, ch, tok.start + j, tok.start + j + 1, int(ch), "split")
+                        i += 1
+                table.issues.append(
+                    TableIssue("split", table.key, row.id, digit_runs[0].start, digit_runs[-1].end,
+                               {"raw": " ".join(t.text for t in values), "expected": k})
+                )  # fmt: skip
+                return
+            table.issues.append(
+                TableIssue("merged", table.key, row.id, span_start, span_end,
+                           {"raw": " ".join(t.text for t in values), "found": len(slots), "expected": k})
+            )  # fmt: skip
+            for cid in ids:
+                table.cells[cid] = Cell(cid, "", span_start, span_end, None, "merged")
+            return
+    table.issues.append(
+        TableIssue("count" if len(slots) < k else "extra", table.key, row.id, span_start, span_end,
+                   {"found": len(slots), "expected": k})
+    )  # fmt: skip
+    for cid in ids:
+        table.cells[cid] = Cell(cid, "", span_start, span_end, None, "unaligned")
+
+
+# ---------------------------------------------------------------- table 三
+
+
+def _classify_split(classify, tok: _Tok, prev: list[_Tok]) -> tuple[str | None, _Tok]:
+    """Classify a label, joining it to up to three labels just before it when
+    it is only the end of a label split over lines (1.本机关不⏎掌握相关政府信息)."""
+    kind = classify(tok.text)
+    if kind is not None or not prev:
+        return kind, tok
+    acc = tok.text
+    for p in reversed(prev[-3:]):
+        acc = p.text + acc
+        kind = classify(acc)
+        if kind is not None:
+            return kind, _Tok(LABEL, p.start, tok.end, acc, tok.line_has_label, p.words + tok.words)
+    return None, tok
+
+
+def _classify_t3(label: str) -> str | None:
+    last = None
+    for m in _T3_ROW_RE.finditer(label):
+        last = m.lastgroup
+    return last
+
+
+def _parse_t3(text: str, folded: str, anchor: int, floor: int, ignore, doc_version: str | None) -> Table | None:
+    line0 = _line_start(folded, anchor)
+    start, header_labels = _back_start(folded, text, "t3", line0, floor)
+    table = Table("t3", None, start, start)
+    rows: dict[str, _Row] = {}
+    order: list[str] = []
+    current: _Row | None = None
+    in_rows = False
+    unknown = 0
+    last_end = start
+    stray: list[_Tok] = []
+    header_tokens = 0
+    prev: list[_Tok] = []
+    for tok in _tokens_from(folded, line0, ignore, text):
+        if tok.kind == LABEL:
+            kind, joined = _classify_split(_classify_t3, tok, prev)
+            prev.append(tok)
+            if len(prev) > 4:
+                del prev[0]
+            if kind is not None and joined is not tok and not kind.startswith("g"):
+                tok = joined
+            if kind == "other_end":
+                kind = "r6_3" if in_rows and order and order[-1] in ("r6", "r6_1", "r6_2") else None
+            elif kind == "r7" and not in_rows:
+                kind = None
+            if kind is None and not in_rows and _is_known_header("t3", tok):
+                header_labels.append(tok.text)
+                last_end = tok.end
+                unknown = 0
+                header_tokens += 1
+                continue
+            if kind is not None and not kind.startswith("g"):
+                in_rows = True
+                unknown = 0
+                if current is not None and current.id == kind and not current.slots:
+                    current.label = _Tok(LABEL, current.label.start, tok.end, current.label.text + tok.text)
+                    last_end = tok.end
+                    continue
+                if kind in rows:
+                    table.issues.append(TableIssue("duplicate_row", "t3", kind, tok.start, tok.end, {}))
+                    current = None
+                    continue
+                current = _Row(kind, tok)
+                rows[kind] = current
+                order.append(kind)
+                header_labels.append(tok.text)
+                last_end = tok.end
+                continue
+            if kind is not None:  # a group header: (三)不予公开 …
+                if not in_rows:
+                    unknown += 1
+                    continue
+                current = None
+                unknown = 0
+                header_labels.append(tok.text)
+                last_end = tok.end
+                continue
+            if _stops("t3", tok):
+                break
+            if current is not None and current.slots:
+                current = None
+            unknown += 1
+            if unknown > _MAX_UNKNOWN_RUN:
+                break
+            if "carried_out" in rows and current is None:
+                break
+            continue
+        # a value or a blank
+        prev.clear()
+        if not in_rows:
+            header_tokens += 1
+            if header_tokens > 80:
+                break
+            continue
+        if current is not None:
+            current.slots.append(tok)
+            last_end = tok.end
+        elif tok.kind == VALUE:
+            stray.append(tok)
+    if not rows or (len(rows) < 3 and not any(r.slots for r in rows.values())):
+        return None
+    version = _t3_version(rows, doc_version)
+    table.version = version
+    table.end = max(last_end, start)
+    for row_id in order:
+        row = rows[row_id]
+        if row_id == "r6" and version == "2021":
+            if any(t.kind == VALUE for t in row.slots):
+                table.issues.append(TableIssue("extra", "t3", "r6", row.label.start, row.label.end,
+                                               {"found": len(row.slots), "expected": 0}))  # fmt: skip
+            continue
+        _finalize_row(table, "t3", row, T3_COLS)
+    for tok in stray:
+        if table.start <= tok.start < table.end:
+            table.issues.append(TableIssue("stray", "t3", None, tok.start, tok.end, {"raw": tok.text}))
+    for row_id in t3_rows(version):
+        if row_id not in rows:
+            table.issues.append(TableIssue("missing_row", "t3", row_id, table.start, table.start, {}))
+    joined = "".join(_strip_punct(h) for h in header_labels)
+    for col in _T3_COLUMN_LABELS:
+        if col not in joined:
+            table.issues.append(TableIssue("missing_column", "t3", None, table.start, table.start, {"label": col}))
+    table.labels = "".join(header_labels)
+    return table
+
+
+def _t3_version(rows: dict[str, _Row], doc_version: str | None) -> str:
+    if any(r in rows for r in ("r6_1", "r6_2", "r6_3")):
+        return "2021"
+    r6 = rows.get("r6")
+    if r6 is not None and any(t.kind == VALUE for t in r6.slots):
+        return "2019"
+    return doc_version or "2021"
+
+
+# ---------------------------------------------------------------- table 二
+
+
+def _classify_t2(label: str) -> str | None:
+    """The row a label names (the rightmost row name, close to the label's end)."""
+    last = None
+    for m in _T2_ROW_RE.finditer(label):
+        last = m
+    if last is None or len(label) - last.start() > 20:
+        return None
+    return last.lastgroup
+
+
+def _parse_t2(text: str, folded: str, anchor: int, floor: int, ignore, doc_version: str | None) -> Table | None:
+    line0 = _line_start(folded, anchor)
+    start, labels = _back_start(folded, text, "t2", line0, floor)
+    table = Table("t2", None, start, start)
+    rows: dict[str, _Row] = {}
+    order: list[str] = []
+    current: _Row | None = None
+    unknown = 0
+    last_end = start
+    stray: list[_Tok] = []
+    prev: list[_Tok] = []
+    for tok in _tokens_from(folded, line0, ignore, text):
+        if tok.kind == LABEL:
+            kind, joined = _classify_split(_classify_t2, tok, prev)
+            prev.append(tok)
+            if len(prev) > 4:
+                del prev[0]
+            if kind is not None:
+                tok = joined
+                unknown = 0
+                if current is not None and current.id == kind and not current.slots:
+                    last_end = tok.end
+                    continue
+                if kind in rows:
+                    table.issues.append(TableIssue("duplicate_row", "t2", kind, tok.start, tok.end, {}))
+                    current = None
+                    continue
+                current = _Row(kind, tok)
+                rows[kind] = current
+                order.append(kind)
+                labels.append(tok.text)
+                last_end = tok.end
+                continue
+            if _is_known_header("t2", tok):
+                labels.append(tok.text)
+                current = None if current is None or current.slots else current
+                last_end = tok.end
+                unknown = 0
+                continue
+            if _stops("t2", tok):
+                break
+            if current is not None and current.slots:
+                current = None
+            unknown += 1
+            if unknown > _MAX_UNKNOWN_RUN:
+                break
+            continue
+        prev.clear()
+        if current is not None:
+            current.slots.append(tok)
+            last_end = tok.end
+        elif tok.kind == VALUE:
+            stray.append(tok)
+            if len(stray) > 60:
+                break
+    if not rows or (len(rows) < 2 and not any(r.slots for r in rows.values())):
+        return None
+    joined = "".join(labels)
+    version = _t2_version(joined, rows, doc_version)
+    table.version = version
+    table.end = max(last_end, start)
+    spec = t2_rows(version)
+    for row_id in order:
+        row = rows[row_id]
+        if row_id not in spec:
+            table.issues.append(TableIssue("extra", "t2", row_id, row.label.start, row.label.end,
+                                           {"found": len(row.slots), "expected": 0}))  # fmt: skip
+            continue
+        _finalize_row(table, "t2", row, spec[row_id])
+    for tok in stray:
+        if table.start <= tok.start < table.end:
+            table.issues.append(TableIssue("stray", "t2", None, tok.start, tok.end, {"raw": tok.text}))
+    for row_id in spec:
+        if row_id not in rows:
+            table.issues.append(TableIssue("missing_row", "t2", row_id, table.start, table.start, {}))
+    stripped = _strip_punct(joined)
+    for block in _T2_BLOCK_LABELS[version]:
+        if block not in stripped:
+            table.issues.append(TableIssue("missing_column", "t2", None, table.start, table.start, {"label": block}))
+    table.labels = joined
+    return table
+
+
+def _t2_version(labels: str, rows: dict[str, _Row], doc_version: str | None) -> str:
+    m21 = sum(1 for m in MARKERS_2021 if m in labels)
+    m19 = sum(1 for m in MARKERS_2019 if m in labels)
+    if m19 >= 2 and m19 > m21:
+        return "2019"
+    if m21:
+        return "2021"
+    if "services" in rows or "procure" in rows:
+        return "2019"
+    permit = rows.get("permit")
+    if permit is not None and len(permit.slots) == 3:
+        return "2019"
+    return doc_version or "2021"
+
+
+# ---------------------------------------------------------------- table 四
+
+
+def _parse_t4(text: str, folded: str, anchor: int, floor: int, ignore) -> Table | None:
+    line0 = _line_start(folded, anchor)
+    start, labels = _back_start(folded, text, "t4", line0, floor)
+    table = Table("t4", None, start, start)
+    values: list[_Tok] = []
+    unknown = 0
+    last_end = start
+    first_label: _Tok | None = None
+    for tok in _tokens_from(folded, line0, ignore, text):
+        if tok.kind == LABEL:
+            if _is_known_header("t4", tok):
+                if values and len(values) >= 15:
+                    break
+                labels.append(tok.text)
+                first_label = first_label or tok
+                last_end = tok.end
+                unknown = 0
+                continue
+            if _stops("t4", tok) or values:
+                break
+            unknown += 1
+            if unknown > _MAX_UNKNOWN_RUN:
+                break
+            continue
+        if tok.kind == BLANK and tok.line_has_label:
+            continue
+        values.append(tok)
+        last_end = tok.end
+        if len(values) > 60:
+            break
+    if not labels:
+        return None
+    table.end = max(last_end, start)
+    table.labels = "".join(labels)
+    ids = cell_ids("t4")
+    row = _Row("all", first_label or _Tok(LABEL, start, start, ""), values)
+    if values:
+        sub = Table("t4", None, start, table.end)
+        _finalize_row(sub, "t4", row, tuple(ids))
+        for cid, cell in sub.cells.items():
+            real = cid.split(".", 2)[2]
+            cell.id = real
+            table.cells[real] = cell
+        for issue in sub.issues:
+            issue.row = None
+            table.issues.append(issue)
+    else:
+        table.issues.append(TableIssue("no_values", "t4", None, start, table.end, {"expected": 15}))
+    joined = _strip_punct(table.labels)
+    for col in _T4_COLUMN_LABELS:
+        if col not in joined:
+            table.issues.append(TableIssue("missing_column", "t4", None, table.start, table.start, {"label": col}))
+    return table
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def _find_markers(labels: str) -> tuple[list[str], list[str]]:
+    return [m for m in MARKERS_2021 if m in labels], [m for m in MARKERS_2019 if m in labels]
+
+
+def parse_tables(text: str, *, folded: str | None = None, ignore: list | None = None) -> Tables:
+    """Parse tables 二, 三 and 四 of ``text``.
+
+    ``folded`` may pass ``normalize.fold(text, digits=False)`` when the caller
+    already has it; ``ignore`` is a list of spans (objects with ``start``/``end``
+    or ``(start, end)`` tuples) whose lines are skipped, e.g. PDF page furniture.
+    Never raises on any input.
+    """
+    if folded is None:
+        folded = fold(text, digits=False)
+    spans = [(s.start, s.end) if hasattr(s, "start") else (int(s[0]), int(s[1])) for s in (ignore or [])]
+    result = Tables()
+    # Format version from the marker words anywhere in table-like labels, decided after parsing.
+    found: dict[str, Table] = {}
+    regions: list[tuple[int, int]] = []
+    for key in ("t2", "t3", "t4"):
+        pos = 0
+        tries = 0
+        while tries < 50:
+            m = _ANCHOR_RE[key].search(folded, pos)
+            if m is None:
+                break
+            tries += 1
+            if any(s <= m.start() < e for s, e in regions):
+                pos = max(e for s, e in regions if s <= m.start() < e)
+                continue
+            floor = max((e for s, e in regions if e <= m.start()), default=0)
+            if key == "t2":
+                table = _parse_t2(text, folded, m.start(), floor, spans, None)
+            elif key == "t3":
+                table = _parse_t3(text, folded, m.start(), floor, spans, None)
+            else:
+                table = _parse_t4(text, folded, m.start(), floor, spans)
+            if table is None:
+                pos = m.end()
+                continue
+            if key not in found:
+                found[key] = table
+            regions.append((table.start, table.end))
+            pos = max(table.end, m.end())
+    result.t2 = found.get("t2")
+    result.t3 = found.get("t3")
+    result.t4 = found.get("t4")
+    result.regions = sorted(regions)
+    labels = "".join(t.labels for t in found.values())
+    result.markers_2021, result.markers_2019 = _find_markers(labels)
+    t3 = result.t3
+    if result.markers_2021:
+        result.version = "2021"
+    elif len(result.markers_2019) >= 2 or (t3 is not None and t3.version == "2019" and "r6" in t3.rows):
+        result.version = "2019"
+    elif (result.t2 and result.t2.version == "2019") or (t3 is not None and "r6_1" in t3.rows):
+        result.version = result.t2.version if result.t2 and result.t2.version == "2019" else "2021"
+    if result.t4 is not None:
+        result.t4.version = result.version
+    # Re-parse a table read with another version's layout.
+    if result.version == "2019":
+        for key in ("t2", "t3"):
+            t = result.table(key)
+            if t is not None and t.version != "2019":
+                anchor = _ANCHOR_RE[key].search(folded, t.start)
+                if anchor is not None:
+                    floor = max((e for s, e in regions if e <= t.start), default=0)
+                    redo = (_parse_t2 if key == "t2" else _parse_t3)(text, folded, anchor.start(), floor, spans, "2019")
+                    if redo is not None and redo.version == "2019":
+                        setattr(result, key, redo)
+    return result
+
+
+def find_table_regions(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of the statistics tables in ``text`` (original offsets).
+
+    The section splitter uses them so that row labels such as 一、本年新收… or
+    四、结转下年度继续办理 are not taken for section headings.
+    """
+    return parse_tables(text).regions
