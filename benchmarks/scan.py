@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -38,14 +37,18 @@ def build(n: int, out: Path) -> int:
 
 
 def timed(cmd: list[str], env: dict) -> tuple[float, float, bytes]:
-    """Wall seconds and peak RSS (MB) of one child process run."""
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, env=env)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"command failed ({proc.returncode}): {proc.stderr.decode(errors='replace')[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return wall, peak, proc.stdout
+    """Wall seconds and peak RSS (MB) of exactly this child process (and its workers)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise SystemExit(f"command failed ({proc.returncode}): {err.read().decode(errors='replace')[-2000:]}")
+        return wall, usage.ru_maxrss / 1024, out.read()
 
 
 def main() -> None:
@@ -68,7 +71,7 @@ def main() -> None:
             print(
                 f"scan N={n}: {len(data['reports'])} reports, {chars / 1e6:.1f} M chars, "
                 f"wall {wall:.2f} s (runs: {', '.join(f'{r[0]:.2f}' for r in runs)}), "
-                f"peak RSS so far {max(r[1] for r in runs):.0f} MB, {findings} findings"
+                f"peak RSS {max(r[1] for r in runs):.0f} MB, {findings} findings"
             )
     finally:
         if not args.keep:
