@@ -52,7 +52,7 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 # A Han character followed by a parenthesised pinyin syllable with a tone mark:
 # the artefact of mirror sites (務(wù), 區(qū)). Only the parenthesised group is the artefact.
 _PINYIN_RE = re.compile(
-    rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]\s?(?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}\s?[)）]"
+    rf"[(（](?<=[\u3400-\u9fff\uf900-\ufaff][(（])\s?(?=[a-z{_TONED}]*[{_TONED}])[a-z{_TONED}]{{1,7}}\s?[)）]"
 )
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 

@@ -1,0 +1,98 @@
+"""Copy and boilerplate detection across a folder of reports.
+
+Character k-gram winnowing over the whole folder (numpy, one global sort,
+linear in the folder's size), statutory wording masked before hashing,
+spans merged across small edits, attributed to a source report (same unit
+first) and cached on disk. rapidfuzz aligns a span with its source on demand.
+
+Typical use::
+
+    result = find_copies(reports)          # reports: list[shenyue.model.report.Report]
+    attach_copy_info(reports, result)      # report.extra["copy"] = shares, sources, sections
+    result.to_json()                       # the spans `shenyue similar --json` prints
+    align(text, s.start, s.end, other_text, s.other_start, s.other_end)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shenyue.analysis.similarity.result import PEER, SAME_UNIT, CopySpan, Entry, SimilarityResult
+from shenyue.analysis.similarity.settings import DEFAULT, Settings
+from shenyue.analysis.similarity.statutory import Statutory, load_statutory
+
+if TYPE_CHECKING:
+    from shenyue.analysis.similarity.align import Alignment
+    from shenyue.analysis.similarity.engine import Progress
+    from shenyue.model.report import Report
+
+__all__ = [
+    "PEER",
+    "SAME_UNIT",
+    "CopySpan",
+    "Entry",
+    "Settings",
+    "SimilarityResult",
+    "Statutory",
+    "align",
+    "attach_copy_info",
+    "find_copies",
+    "load_statutory",
+]
+
+
+def _folder_of(reports: Sequence["Report"]) -> Path | None:
+    for r in reports:
+        path = str(r.path)
+        rel = r.rel
+        if rel and path.replace("\\", "/").endswith(rel):
+            return Path(path[: len(path) - len(rel)] or ".")
+    return None
+
+
+def find_copies(
+    reports: Sequence["Report"],
+    *,
+    folder: Path | None = None,
+    cache: bool = True,
+    progress: "Progress | None" = None,
+    settings: Settings = DEFAULT,
+    statutory: Statutory | None = None,
+) -> SimilarityResult:
+    """Spans of text each report shares with other reports of ``reports``.
+
+    ``folder`` (default: the reports' common folder) names the cache and is
+    where a user's ``statutory.toml`` is looked for. With ``cache=False``
+    nothing is read from or written to the disk cache.
+    """
+    from shenyue.analysis.similarity.engine import run
+
+    if folder is None:
+        folder = _folder_of(reports)
+    entries = [
+        Entry(rel=r.rel, sha=r.doc.sha256, unit=r.unit, year=r.year, text=r.text, length=len(r.text)) for r in reports
+    ]
+    return run(entries, folder=folder, settings=settings, statutory=statutory, use_cache=cache, progress=progress)
+
+
+def attach_copy_info(reports: Sequence["Report"], result: SimilarityResult) -> None:
+    """Set ``report.extra["copy"]`` for every report of ``result``.
+
+    ``{"peer_share", "same_unit_share", "sources": [{"path", "chars", "kind"}], "n_spans",
+    "sections": {key: {"peer_share", "same_unit_share", "sources": [{"path", "chars", "kind", "section"}]}}}``
+    where a section source's ``"section"`` is the source report's section the text sits in.
+    """
+    sections_by_rel = {r.rel: r.sections for r in reports}
+    for r in reports:
+        if result.entry(r.rel) is None:
+            continue
+        r.extra["copy"] = result.summary(r.rel, r.sections, sections_by_rel)
+
+
+def align(text: str, start: int, end: int, other_text: str, other_start: int, other_end: int, *, pad: int = 40) -> "Alignment":
+    """Exactly which characters of a span differ from its source (see :mod:`.align`)."""
+    from shenyue.analysis.similarity.align import align as _align
+
+    return _align(text, start, end, other_text, other_start, other_end, pad=pad)

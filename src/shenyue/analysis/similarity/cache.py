@@ -1,0 +1,149 @@
+"""On-disk cache of fingerprints (per report content) and of the last result (per folder).
+
+Two files per reports folder under ``shenyue.paths.cache_dir() / "similarity"``
+(``SHENYUE_CACHE_DIR`` overrides the location):
+
+* ``prints-<folder>.bin``: for every report content hash seen in the folder,
+  its unit, year, lengths and fingerprint arrays. A changed or added file is
+  fingerprinted alone and the store is rewritten with the current reports.
+* ``result-<folder>.bin``: the spans of the last run, valid only for exactly
+  the same reports (paths and content hashes) and engine settings.
+
+Both use one format: a magic line, a JSON header (engine key, array layout,
+blake2b checksum of the array bytes) and the raw arrays. Anything that does
+not check out (wrong magic, other settings, truncated, checksum mismatch) is
+treated as absent and rebuilt; the cache is never trusted blindly. Writes are
+atomic (temporary file + rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from shenyue.fsutil import atomic_write_bytes
+
+MAGIC = b"SHENYUE-SIMILARITY\n"
+FORMAT = 1
+
+
+def cache_root() -> Path:
+    from shenyue.paths import cache_dir
+
+    return cache_dir() / "similarity"
+
+
+def folder_key(folder: Path | str) -> str:
+    resolved = str(Path(folder).expanduser().resolve())
+    return hashlib.blake2b(resolved.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+
+
+def code_stamp() -> str:
+    """Changes whenever the code that shapes the cached data changes (sizes and mtimes of its modules)."""
+    import shenyue
+
+    base = Path(shenyue.__file__).parent
+    parts = [getattr(shenyue, "__version__", "")]
+    for sub in ("analysis/similarity", "model", "reading"):
+        folder = base / sub
+        try:
+            names = sorted(p for p in os.listdir(folder) if p.endswith((".py", ".toml", ".txt")))
+        except OSError:
+            continue
+        for name in names:
+            try:
+                st = os.stat(folder / name)
+            except OSError:
+                continue
+            parts.append(f"{sub}/{name}:{st.st_size}:{st.st_mtime_ns}")
+    data_dir = base / "data"
+    for name in ("statutory.toml", "t2s.txt"):
+        try:
+            st = os.stat(data_dir / name)
+            parts.append(f"data/{name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            pass
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=10).hexdigest()
+
+
+def write_blob(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+    layout = []
+    chunks = []
+    offset = 0
+    digest = hashlib.blake2b(digest_size=16)
+    for name, arr in arrays.items():
+        arr = np.ascontiguousarray(arr)
+        raw = arr.tobytes()
+        layout.append([name, arr.dtype.str, len(arr), offset, len(raw)])
+        chunks.append(raw)
+        digest.update(raw)
+        offset += len(raw)
+    head = dict(header)
+    head.update({"format": FORMAT, "layout": layout, "payload": offset, "checksum": digest.hexdigest()})
+    hbytes = json.dumps(head, ensure_ascii=False).encode("utf-8")
+    atomic_write_bytes(path, MAGIC + struct.pack("<Q", len(hbytes)) + hbytes + b"".join(chunks))
+
+
+def read_header(path: Path) -> tuple[dict[str, Any], int] | None:
+    """The header and the payload start, or None when the file is absent or not ours."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(len(MAGIC) + 8)
+            if len(start) != len(MAGIC) + 8 or not start.startswith(MAGIC):
+                return None
+            (hlen,) = struct.unpack("<Q", start[len(MAGIC) :])
+            if hlen > 1 << 31:
+                return None
+            hbytes = handle.read(hlen)
+    except OSError:
+        return None
+    if len(hbytes) != hlen:
+        return None
+    try:
+        header = json.loads(hbytes.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        return None
+    return header, len(MAGIC) + 8 + hlen
+
+
+def read_blob(path: Path, expect: dict[str, Any]) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
+    """Header and arrays, or None unless every ``expect`` item matches and the payload checks out."""
+    got = read_header(path)
+    if got is None:
+        return None
+    header, start = got
+    if any(header.get(k) != v for k, v in expect.items()):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            payload = handle.read()
+        layout = header["layout"]
+        if len(payload) != header["payload"]:
+            return None
+        if hashlib.blake2b(payload, digest_size=16).hexdigest() != header["checksum"]:
+            return None
+        arrays = {}
+        for name, dtype, count, offset, nbytes in layout:
+            dt = np.dtype(dtype)
+            if count * dt.itemsize != nbytes or offset + nbytes > len(payload):
+                return None
+            arrays[name] = np.frombuffer(payload, dtype=dt, count=count, offset=offset)
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+    return header, arrays
+
+
+def remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass

@@ -1,0 +1,199 @@
+"""Running the detector over a folder's reports, with the disk cache."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from shenyue.analysis.similarity import cache as disk
+from shenyue.analysis.similarity.fingerprint import Prints, fingerprint_texts
+from shenyue.analysis.similarity.index import SpanArrays, match
+from shenyue.analysis.similarity.result import Entry, SimilarityResult
+from shenyue.analysis.similarity.settings import DEFAULT, Settings
+from shenyue.analysis.similarity.statutory import Statutory, load_statutory
+
+# progress(done, total, name)
+Progress = Callable[[int, int, str], None]
+# loader(entries): fills text, unit and year of entries the cache does not know; returns those it could read
+Loader = Callable[[list[Entry]], list[Entry]]
+
+PRINT_FIELDS = ("hashes", "vpos", "ostart", "oend")
+PRINT_DTYPES = (np.uint64, np.int32, np.int32, np.int32)
+FP_CHUNK = 200  # reports fingerprinted between two progress reports
+
+
+@dataclass(slots=True)
+class _Stored:
+    unit: str | None
+    year: int | None
+    length: int
+    start: int
+    count: int
+
+
+def engine_key(settings: Settings, statutory: Statutory) -> str:
+    return settings.key(statutory.digest) + "-" + disk.code_stamp()
+
+
+def _signature(key: str, entries: Sequence[Entry]) -> str:
+    h = hashlib.blake2b(key.encode(), digest_size=16)
+    for e in sorted(entries, key=lambda e: e.rel):
+        h.update(f"\x1e{e.rel}\x1f{e.sha}".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _order(entries: list[Entry]) -> tuple[list[Entry], np.ndarray]:
+    """Reports ordered by (unit, year, path), and a unit number per report (unique when unknown)."""
+    ordered = sorted(entries, key=lambda e: (e.unit is None, e.unit or "", e.year or 0, e.rel))
+    ids: dict[str, int] = {}
+    unit_ids = np.empty(len(ordered), dtype=np.int64)
+    for i, e in enumerate(ordered):
+        if e.unit:
+            unit_ids[i] = ids.setdefault(e.unit, len(ids))
+        else:
+            unit_ids[i] = -1 - i
+    return ordered, unit_ids
+
+
+def run(
+    entries: list[Entry],
+    *,
+    folder: Path | None = None,
+    settings: Settings = DEFAULT,
+    statutory: Statutory | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    loader: Loader | None = None,
+) -> SimilarityResult:
+    """Find shared text between ``entries``; reuse and refresh the cache when ``use_cache``."""
+    if statutory is None:
+        statutory = load_statutory(folder, simplify=settings.simplify)
+    key = engine_key(settings, statutory)
+    fkey = disk.folder_key(folder) if folder is not None else "default"
+    root = disk.cache_root()
+    result_path = root / f"result-{fkey}.bin"
+    store_path = root / f"prints-{fkey}.bin"
+
+    if use_cache:
+        cached = _load_result(result_path, key, entries, settings)
+        if cached is not None:
+            return cached
+
+    stored: dict[str, _Stored] = {}
+    arrays: dict[str, np.ndarray] = {}
+    if use_cache:
+        got = disk.read_blob(store_path, {"kind": "prints", "key": key})
+        if got is not None:
+            header, arrays = got
+            try:
+                pos = 0
+                for sha, unit, year, length, count in header["entries"]:
+                    stored[sha] = _Stored(unit, year, int(length), pos, int(count))
+                    pos += int(count)
+                if pos != len(arrays["hashes"]) or any(len(arrays[f]) != pos for f in PRINT_FIELDS):
+                    raise ValueError("inconsistent store")
+            except (KeyError, TypeError, ValueError):
+                stored, arrays = {}, {}
+
+    for e in entries:
+        known = stored.get(e.sha)
+        if known is not None:
+            e.unit, e.year, e.length = known.unit, known.year, known.length
+    missing = [e for e in entries if e.sha not in stored]
+    need_text = [e for e in missing if e.text is None]
+    if need_text:
+        if loader is None:
+            raise ValueError("reports without text and no loader")
+        loaded = {id(e) for e in loader(need_text)}
+        entries = [e for e in entries if e.sha in stored or e.text is not None or id(e) in loaded]
+        missing = [e for e in missing if e.text is not None]
+
+    fresh: dict[str, Prints] = {}
+    todo = list({e.sha: e for e in missing}.values())
+    total = len(todo)
+    for i in range(0, total, FP_CHUNK):
+        chunk = todo[i : i + FP_CHUNK]
+        for e, pr in zip(chunk, fingerprint_texts([e.text or "" for e in chunk], statutory, settings)):
+            fresh[e.sha] = pr
+            e.length = len(e.text or "")
+        if progress:
+            progress(min(total, i + FP_CHUNK), total, chunk[-1].rel)
+
+    ordered, unit_ids = _order(entries)
+    prints: list[Prints] = []
+    for e in ordered:
+        pr = fresh.get(e.sha)
+        if pr is None:
+            st = stored[e.sha]
+            a, b = st.start, st.start + st.count
+            pr = Prints(*(arrays[f][a:b] for f in PRINT_FIELDS))
+        prints.append(pr)
+    spans = match(prints, unit_ids, settings)
+    result = SimilarityResult(ordered, spans, settings)
+
+    if use_cache:
+        try:
+            _save_store(store_path, key, ordered, prints)
+            _save_result(result_path, key, result)
+        except OSError:
+            pass  # a read-only or full cache folder must not stop the work
+    return result
+
+
+def _save_store(path: Path, key: str, ordered: list[Entry], prints: list[Prints]) -> None:
+    seen: set[str] = set()
+    header_entries = []
+    parts: list[Prints] = []
+    for e, pr in zip(ordered, prints):
+        if e.sha in seen:
+            continue
+        seen.add(e.sha)
+        header_entries.append([e.sha, e.unit, e.year, e.length, len(pr)])
+        parts.append(pr)
+    arrays = {
+        f: np.concatenate([getattr(p, f) for p in parts]) if parts else np.zeros(0, dt)
+        for f, dt in zip(PRINT_FIELDS, PRINT_DTYPES)
+    }
+    disk.write_blob(path, {"kind": "prints", "key": key, "entries": header_entries}, arrays)
+
+
+def _save_result(path: Path, key: str, result: SimilarityResult) -> None:
+    header = {
+        "kind": "result",
+        "key": key,
+        "signature": _signature(key, result.entries),
+        "entries": [[e.rel, e.sha, e.unit, e.year, e.length] for e in result.entries],
+    }
+    arrays = {name: getattr(result.arrays, name) for name in SpanArrays.FIELDS}
+    disk.write_blob(path, header, arrays)
+
+
+def _load_result(path: Path, key: str, entries: list[Entry], settings: Settings) -> SimilarityResult | None:
+    got = disk.read_blob(path, {"kind": "result", "key": key, "signature": _signature(key, entries)})
+    if got is None:
+        return None
+    header, arrays = got
+    try:
+        by_rel = {e.rel: e for e in entries}
+        ordered = []
+        for rel, sha, unit, year, length in header["entries"]:
+            e = by_rel[rel]
+            if e.sha != sha:
+                return None
+            e.unit, e.year, e.length = unit, year, int(length)
+            ordered.append(e)
+        if len(ordered) != len(entries):
+            return None
+        spans = SpanArrays(*(arrays[name] for name in SpanArrays.FIELDS))
+        n = len(spans.report)
+        if any(len(arrays[name]) != n for name in SpanArrays.FIELDS):
+            return None
+        if n and (spans.report.max() >= len(ordered) or spans.other.max() >= len(ordered)):
+            return None
+    except (KeyError, TypeError, ValueError):
+        return None
+    return SimilarityResult(ordered, spans, settings)

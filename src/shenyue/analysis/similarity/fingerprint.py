@@ -1,0 +1,201 @@
+"""Winnowed character k-gram fingerprints of report texts, computed with numpy.
+
+For every report the text is turned into a matching copy (see
+:mod:`shenyue.model.normalize`: folded, simplified, whitespace and pinyin
+artefacts left out), statutory lines and phrases become barriers no k-gram
+may cross, every k-gram is hashed with a fixed polynomial hash (stable across
+runs, so fingerprints can be cached) and the winnowing minimum of every
+window of ``w`` hashes is kept (Schleimer, Wilkerson and Aiken 2003).
+
+One :class:`Prints` per report holds, for each fingerprint, its hash, its
+position in the matching copy (``vpos``: barrier runs add a large jump, so
+stretches never merge across statutory text) and the original character
+span of its k-gram (``ostart``..``oend``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from shenyue.analysis.similarity.settings import Settings
+from shenyue.analysis.similarity.statutory import Statutory
+from shenyue.model.normalize import code_table, pinyin_spans, to_codes
+
+BARRIER = 0x10FFFF  # code standing for masked text and report boundaries
+NL = 0x0A
+BARRIER_JUMP = 1000  # added to vpos at every barrier run; far more than k + gap
+BATCH_CHARS = 2_000_000  # texts are fingerprinted in batches of about this many characters
+
+_BASE = np.uint64(0x9E3779B97F4A7C15 | 1)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_MAX = np.uint64(0xFFFFFFFFFFFFFFFF)
+_SENT = np.array([ord(c) for c in "。!?;"], dtype=np.uint32)
+_PIPE = ord("|")
+_PINYIN_PAREN = re.compile(r"[(（]")
+
+
+@dataclass(slots=True)
+class Prints:
+    hashes: np.ndarray  # uint64
+    vpos: np.ndarray  # int32, position in the matching copy (+ barrier jumps)
+    ostart: np.ndarray  # int32, original start of the k-gram
+    oend: np.ndarray  # int32, original end of the k-gram (exclusive)
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+
+def empty_prints() -> Prints:
+    return Prints(
+        np.zeros(0, np.uint64), np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int32)
+    )
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser, in place: spreads the polynomial hash over all 64 bits."""
+    h ^= h >> np.uint64(30)
+    h *= _M1
+    h ^= h >> np.uint64(27)
+    h *= _M2
+    h ^= h >> np.uint64(31)
+    return h
+
+
+def _intervals_to_mask(n: int, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Boolean mask of sorted, non-overlapping intervals."""
+    if len(starts) == 0:
+        return np.zeros(n, dtype=bool)
+    edges = np.empty(2 * len(starts) + 2, dtype=np.int64)
+    edges[0] = 0
+    edges[1:-1:2] = starts
+    edges[2:-1:2] = ends
+    edges[-1] = n
+    values = np.zeros(len(edges) - 1, dtype=bool)
+    values[1::2] = True
+    return np.repeat(values, np.diff(edges))
+
+
+def fingerprint_texts(texts: list[str], statutory: Statutory, settings: Settings) -> list[Prints]:
+    """Fingerprints of every text, in order."""
+    out: list[Prints] = []
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        batch.append(text)
+        size += len(text)
+        if size >= BATCH_CHARS:
+            out.extend(_fingerprint_batch(batch, statutory, settings))
+            batch, size = [], 0
+    if batch:
+        out.extend(_fingerprint_batch(batch, statutory, settings))
+    return out
+
+
+def _fingerprint_batch(texts: list[str], statutory: Statutory, s: Settings) -> list[Prints]:
+    k, w = s.k, s.w
+    big = "\x00".join(texts)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+
+    cps = to_codes(big)
+    codes = code_table(s.simplify, True)[cps]  # whitespace -> 0
+    codes[cps == NL] = NL
+    codes[cps == 0] = BARRIER  # report boundaries (and any NUL in a text)
+    codes[cps == BARRIER] = BARRIER
+    if "(" in big or "（" in big:
+        for start, end in pinyin_spans(big):
+            codes[start:end] = 0
+    del cps
+
+    nidx = np.flatnonzero(codes)  # original offset (in big) of each matching-copy character
+    nc = codes[nidx]
+    del codes
+    n = len(nc)
+
+    # --- lines: short lines without sentence punctuation and statutory lines become barriers
+    brk = np.flatnonzero((nc == NL) | (nc == BARRIER))
+    lstart = np.concatenate(([0], brk + 1))
+    lend = np.concatenate((brk, [n]))
+    llen = lend - lstart
+    nlines = len(lstart)
+    punct = np.bincount(np.searchsorted(brk, np.flatnonzero(np.isin(nc, _SENT))), minlength=nlines)
+    pipes = np.bincount(np.searchsorted(brk, np.flatnonzero(nc == _PIPE)), minlength=nlines)
+    masked = (llen > 0) & (punct == 0) & ((llen < s.short_line) | (pipes >= 2))
+    ns: str | None = None
+    if statutory.lines:
+        longest = max(len(x) for x in statutory.lines) + 12
+        cand = np.flatnonzero(~masked & (llen > 0) & (llen <= longest))
+        if len(cand):
+            ns = nc.tobytes().decode("utf-32-le")
+            for i in cand.tolist():
+                if statutory.is_statutory_line(ns[lstart[i] : lend[i]]):
+                    masked[i] = True
+    bar = _intervals_to_mask(n, lstart[masked], lend[masked])
+    if statutory.phrases:
+        if ns is None:
+            ns = nc.tobytes().decode("utf-32-le")
+        for phrase in statutory.phrases:
+            pos = ns.find(phrase)
+            while pos >= 0:
+                bar[pos : pos + len(phrase)] = True
+                pos = ns.find(phrase, pos + len(phrase))
+    bar |= nc == BARRIER
+
+    # --- drop the line breaks: k-grams run across wrapped lines
+    keep = nc != NL
+    nc = nc[keep]
+    bar = bar[keep]
+    nidx = nidx[keep]
+    n = len(nc)
+    rstart = np.searchsorted(nidx, starts)  # first matching-copy index of each report
+
+    m = n - k + 1
+    if m <= 0:
+        return [empty_prints() for _ in texts]
+    valid = ~bar[:m]  # k-gram starting at i has no barrier
+    for j in range(1, k):
+        valid &= ~bar[j : j + m]
+
+    c64 = nc.astype(np.uint64)
+    h = c64[:m].copy()
+    for j in range(1, k):
+        h *= _BASE
+        h += c64[j : j + m]
+    del c64
+    _mix(h)
+    h[~valid] = _MAX
+
+    # --- winnowing: keep i when h[i] is the minimum of some window of w hashes containing it
+    if m >= w:
+        win = h[: m - w + 1].copy()
+        for j in range(1, w):
+            np.minimum(win, h[j : j + m - w + 1], out=win)
+        padded = np.concatenate((np.zeros(w - 1, np.uint64), win, np.zeros(w - 1, np.uint64)))
+        best = padded[: m].copy()
+        for j in range(1, w):
+            np.maximum(best, padded[j : j + m], out=best)
+        sel = (h == best) & valid
+    else:
+        sel = valid & (h == h.min())
+    p = np.flatnonzero(sel)
+
+    rid = np.searchsorted(rstart, p, side="right") - 1
+    runs = np.flatnonzero(bar & ~np.concatenate(([False], bar[:-1])))  # first index of each barrier run
+    vpos = (p - rstart[rid]) + BARRIER_JUMP * (
+        np.searchsorted(runs, p, side="right") - np.searchsorted(runs, rstart[rid], side="right")
+    )
+    vpos = vpos.astype(np.int32)
+    ostart = (nidx[p] - starts[rid]).astype(np.int32)
+    oend = (nidx[p + k - 1] + 1 - starts[rid]).astype(np.int32)
+    hashes = h[p]
+
+    bounds = np.searchsorted(rid, np.arange(len(texts) + 1))
+    return [
+        Prints(hashes[a:b], vpos[a:b], ostart[a:b], oend[a:b])
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())
+    ]

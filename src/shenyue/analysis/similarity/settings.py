@@ -1,0 +1,34 @@
+"""Engine settings; every one of them is part of the cache key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+from shenyue.model.normalize import NORMALIZE_VERSION
+
+ENGINE_VERSION = 1  # bump when fingerprints or spans change meaning
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    k: int = 10  # characters per k-gram (a Chinese character carries about a Latin word's weight)
+    w: int = 4  # winnowing window: every shared run of >= k + w - 1 characters is seen
+    gap: int = 10  # shared stretches closer than this many characters merge (a changed number or name)
+    min_len: int = 20  # shorter merged spans are dropped (matching-copy characters)
+    short_line: int = 30  # lines shorter than this without sentence punctuation are masked
+    simplify: bool = True  # Traditional -> Simplified before matching
+
+    def key(self, statutory_digest: str = "") -> str:
+        """A short digest of these settings, the engine version and the statutory list."""
+        data = asdict(self) | {
+            "engine": ENGINE_VERSION,
+            "normalize": NORMALIZE_VERSION,
+            "statutory": statutory_digest,
+        }
+        blob = json.dumps(data, sort_keys=True).encode()
+        return hashlib.blake2b(blob, digest_size=12).hexdigest()
+
+
+DEFAULT = Settings()
