@@ -21,8 +21,8 @@ Progress = Callable[[int, int, str], None]
 # loader(entries): fills text, unit and year of entries the cache does not know; returns those it could read
 Loader = Callable[[list[Entry]], list[Entry]]
 
-PRINT_FIELDS = ("hashes", "vpos", "ostart", "oend")
-PRINT_DTYPES = (np.uint64, np.int32, np.int32, np.int32)
+PRINT_FIELDS = ("hashes", "vpos", "ostart", "oend", "back", "ahead")
+PRINT_DTYPES = (np.uint64, np.int32, np.int32, np.int32, np.uint8, np.uint8)
 FP_CHUNK = 200  # reports fingerprinted between two progress reports
 
 

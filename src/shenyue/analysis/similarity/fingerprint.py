@@ -34,6 +34,10 @@ _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _MAX = np.uint64(0xFFFFFFFFFFFFFFFF)
 _SENT = np.array([ord(c) for c in "。!?;"], dtype=np.uint32)
+# where a copied stretch may begin (after these) or end (after _END_PUNCT, or before a line break)
+_CLAUSE = np.array([ord(c) for c in "。！？；!?;，,、：:"], dtype=np.uint32)
+_END_PUNCT = _CLAUSE
+SNAP_MAX = 255  # back/ahead distances are stored as uint8
 _PIPE = ord("|")
 _PINYIN_PAREN = re.compile(r"[(（]")
 
@@ -44,15 +48,16 @@ class Prints:
     vpos: np.ndarray  # int32, position in the matching copy (+ barrier jumps)
     ostart: np.ndarray  # int32, original start of the k-gram
     oend: np.ndarray  # int32, original end of the k-gram (exclusive)
+    back: np.ndarray  # uint8, characters from the clause start before ostart (255: far)
+    ahead: np.ndarray  # uint8, characters from oend to the sentence end after it (255: far)
 
     def __len__(self) -> int:
         return len(self.hashes)
 
 
 def empty_prints() -> Prints:
-    return Prints(
-        np.zeros(0, np.uint64), np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int32)
-    )
+    z32 = np.zeros(0, np.int32)
+    return Prints(np.zeros(0, np.uint64), z32, z32, z32, np.zeros(0, np.uint8), np.zeros(0, np.uint8))
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -110,7 +115,11 @@ def _fingerprint_batch(texts: list[str], statutory: Statutory, s: Settings) -> l
     if "(" in big or "（" in big:
         for start, end in pinyin_spans(big):
             codes[start:end] = 0
-    del cps
+    nl_or_sep = (cps == NL) | (cps == 0)
+    clause_after = np.flatnonzero(np.isin(cps, _CLAUSE) | nl_or_sep) + 1
+    end_at = np.union1d(np.flatnonzero(np.isin(cps, _END_PUNCT)) + 1, np.flatnonzero(nl_or_sep))
+    end_at = np.append(end_at, len(cps))
+    del cps, nl_or_sep
 
     nidx = np.flatnonzero(codes)  # original offset (in big) of each matching-copy character
     nc = codes[nidx]
@@ -193,9 +202,17 @@ def _fingerprint_batch(texts: list[str], statutory: Statutory, s: Settings) -> l
     ostart = (nidx[p] - starts[rid]).astype(np.int32)
     oend = (nidx[p + k - 1] + 1 - starts[rid]).astype(np.int32)
     hashes = h[p]
+    x = nidx[p]
+    prev = np.searchsorted(clause_after, x, side="right") - 1
+    back = np.where(prev >= 0, x - clause_after[np.maximum(prev, 0)], x - starts[rid])
+    back = np.minimum(back, x - starts[rid])
+    y = nidx[p + k - 1] + 1
+    ahead = end_at[np.searchsorted(end_at, y, side="left")] - y
+    back = np.minimum(back, SNAP_MAX).astype(np.uint8)
+    ahead = np.minimum(ahead, SNAP_MAX).astype(np.uint8)
 
     bounds = np.searchsorted(rid, np.arange(len(texts) + 1))
     return [
-        Prints(hashes[a:b], vpos[a:b], ostart[a:b], oend[a:b])
+        Prints(hashes[a:b], vpos[a:b], ostart[a:b], oend[a:b], back[a:b], ahead[a:b])
         for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())
     ]

@@ -145,6 +145,8 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
     V = np.concatenate([p.vpos for p in prints]).astype(np.int64)
     OS = np.concatenate([p.ostart for p in prints])
     OE = np.concatenate([p.oend for p in prints])
+    BK = np.concatenate([p.back for p in prints])
+    AH = np.concatenate([p.ahead for p in prints])
     srep = rep[order]
     v = V[order]
     hrep = rep[hfp]
@@ -161,7 +163,10 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
     inner = ~cut[1:]
     cover[:-1][inner] = np.minimum(dv[inner], k)
     covered = np.add.reduceat(cover, sstart)
-    good = vlen >= s.min_len
+    fb = BK[order[sstart]].astype(np.int64)
+    la = AH[order[slast]].astype(np.int64)
+    snapped = vlen + np.where(fb <= s.snap, fb, 0) + np.where(la <= s.snap, la, 0)
+    good = snapped >= s.min_len
     sid = np.cumsum(cut) - 1
 
     # attribution: per span the holder report with most fingerprints; same-unit holders first
@@ -175,19 +180,30 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
     p_rep = (pair_sorted[pstart] & np.uint64(0xFFFFFFFF)).astype(np.int64)
     span_rep = srep[sstart]
     p_su = unit_ids[p_rep] == unit_ids[span_rep[p_sid]]
-    score = pcount + np.where(p_su, 1 << 24, 0)
+    n_spans = len(sstart)
+    # best holder overall, and best same-unit holder; the same unit wins when it holds at least half as much
+    best_all = np.zeros(n_spans, dtype=np.int64)
+    np.maximum.at(best_all, p_sid, pcount)
+    best_su = np.zeros(n_spans, dtype=np.int64)
+    np.maximum.at(best_su, p_sid[p_su], pcount[p_su])
+    prefer_su = 2 * best_su >= best_all
+    score = pcount + np.where(p_su & prefer_su[p_sid], 1 << 30, 0)
     best_key = (p_sid.astype(np.uint64) << np.uint64(32)) | score.astype(np.uint64)
     o = np.argsort(best_key, kind="stable")
     last_of_sid = np.flatnonzero(np.append(p_sid[o][1:] != p_sid[o][:-1], True))
-    chosen = np.zeros(len(sstart), dtype=np.int64)
+    chosen = np.zeros(n_spans, dtype=np.int64)
     chosen[p_sid[o][last_of_sid]] = p_rep[o][last_of_sid]
-    chosen_su = np.zeros(len(sstart), dtype=bool)
+    chosen_su = np.zeros(n_spans, dtype=bool)
     chosen_su[p_sid[o][last_of_sid]] = p_su[o][last_of_sid]
 
     is_src = hrep == chosen[sid]
     big = np.iinfo(np.int64).max
-    o_start = np.minimum.reduceat(np.where(is_src, OS[hfp], big), sstart)
-    o_end = np.maximum.reduceat(np.where(is_src, OE[hfp], -1), sstart)
+    hb = BK[hfp].astype(np.int64)
+    ha = AH[hfp].astype(np.int64)
+    src_start = OS[hfp] - np.where(hb <= s.snap, hb, 0)
+    src_end = OE[hfp] + np.where(ha <= s.snap, ha, 0)
+    o_start = np.minimum.reduceat(np.where(is_src, src_start, big), sstart)
+    o_end = np.maximum.reduceat(np.where(is_src, src_end, -1), sstart)
 
     # n_reports: the median over the span's fingerprints
     med_key = (sid.astype(np.uint64) << np.uint64(32)) | nrp.astype(np.uint64)
@@ -196,10 +212,16 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
     n_med = (med_key[mid] & np.uint64(0xFFFFFFFF)).astype(np.int32)
 
     g = np.flatnonzero(good)
+    first_fp = order[sstart[g]]
+    last_fp = order[slast[g]]
+    back = BK[first_fp].astype(np.int64)
+    ahead = AH[last_fp].astype(np.int64)
+    start = OS[first_fp] - np.where(back <= s.snap, back, 0)
+    end = OE[last_fp] + np.where(ahead <= s.snap, ahead, 0)
     return SpanArrays(
         report=span_rep[g].astype(np.int32),
-        start=OS[order][sstart[g]].astype(np.int32),
-        end=OE[order][slast[g]].astype(np.int32),
+        start=start.astype(np.int32),
+        end=end.astype(np.int32),
         other=chosen[g].astype(np.int32),
         other_start=o_start[g].astype(np.int32),
         other_end=o_end[g].astype(np.int32),

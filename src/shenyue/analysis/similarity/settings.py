@@ -14,9 +14,10 @@ ENGINE_VERSION = 1  # bump when fingerprints or spans change meaning
 @dataclass(frozen=True, slots=True)
 class Settings:
     k: int = 10  # characters per k-gram (a Chinese character carries about a Latin word's weight)
-    w: int = 4  # winnowing window: every shared run of >= k + w - 1 characters is seen
-    gap: int = 10  # shared stretches closer than this many characters merge (a changed number or name)
+    w: int = 5  # winnowing window: every shared run of >= k + w - 1 characters is seen
+    gap: int = 12  # shared stretches closer than this many characters merge (a changed number or name)
     min_len: int = 20  # shorter merged spans are dropped (matching-copy characters)
+    snap: int = 3  # span edges move to a clause start / sentence end at most this many characters away
     short_line: int = 30  # lines shorter than this without sentence punctuation are masked
     simplify: bool = True  # Traditional -> Simplified before matching
 
