@@ -27,6 +27,9 @@ EXTRACTORS: dict[str, str] = {
     ".htm": "shenyue.reading.html",
     ".html": "shenyue.reading.html",
     ".docx": "shenyue.reading.docx",
+    ".pdf": "shenyue.reading.pdf",
+    ".doc": "shenyue.reading.legacy",
+    ".wps": "shenyue.reading.legacy",
 }
 
 # Files the app itself keeps in a reports folder; never reports, never listed.
