@@ -441,6 +441,14 @@ def test_a_renamed_report_finds_its_review_by_hash_and_the_file_follows(store, s
     assert data["report"] == "归档/中山市2021.txt" and data["comments"]["overall"] == "改名前的评语"
 
 
+def test_a_review_saved_after_the_hash_index_was_built_is_found_after_a_rename(store, samples_copy):
+    store.open("zhongshan-xiqu-2024.txt")  # an unreviewed report: builds the index
+    store.open(REPORT).set_score("timeliness", 3)  # saved afterwards by the same store
+    (samples_copy / REPORT).rename(samples_copy / "renamed.txt")
+    moved = store.open("renamed.txt")
+    assert moved.renamed_from == REPORT and moved.score("timeliness") == 3
+
+
 def test_a_copy_of_a_reviewed_report_does_not_steal_its_review(store, samples_copy):
     s = store.open(REPORT)
     s.set_score("timeliness", 7)

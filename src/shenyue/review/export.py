@@ -450,7 +450,7 @@ def render_xlsx(views_: Sequence[View]) -> bytes:
     header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
     text = workbook.add_format({"valign": "top"})
     long = workbook.add_format({"valign": "top", "text_wrap": True})
-    number = workbook.add_format({"valign": "top", "num_format": "0.##;-0.##;0"})
+    number = workbook.add_format({"valign": "top"})  # General: 10 and 8.5, never "10."
     used_names: set[str] = set()
     for view in views_:
         name = _sheet_name(view.name, used_names)

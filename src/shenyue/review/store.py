@@ -523,7 +523,7 @@ class ReviewStore:
         self.root = resolve_reviews_dir(self.folder, reviews_dir, config)
         self.reviewer_dir = self.root / self.reviewer_folder
         self.rubric = rubric if rubric is not None else load_rubric(self.folder)
-        self._hash_cache: dict[Path, tuple[int, int, str, str]] = {}  # path -> (mtime_ns, size, sha, report)
+        self._hash_index: dict[str, set[Path]] | None = None  # report sha256 -> review files (built lazily)
 
     def path_for(self, rel: str) -> Path:
         return self.reviewer_dir / review_rel_path(rel)
@@ -590,34 +590,40 @@ class ReviewStore:
         found, _problems = load_all_reviews(self.root, reviewer_dirs=[self.reviewer_dir])
         return found
 
-    def find_by_hash(self, sha256: str) -> list[StoredReview]:
-        """This reviewer's reviews of a report with these bytes, newest first."""
+    def find_by_hash(self, sha256: str, *, refresh: bool = False) -> list[StoredReview]:
+        """This reviewer's reviews of a report with these bytes, newest first.
+
+        The hash index is built on first use by reading every file of this
+        reviewer once, then kept up to date by this store's own saves;
+        ``refresh=True`` reads the folder again."""
         sha256 = sha256.lower()
+        if self._hash_index is None or refresh:
+            self._hash_index = {}
+            for stored in self.reviews():
+                self._index(stored.path, stored.review.report_sha256)
         out = []
-        if not self.reviewer_dir.is_dir():
-            return out
-        seen = set()
-        for path in self.reviewer_dir.rglob("*" + REVIEW_SUFFIX):
-            seen.add(path)
-            try:
-                st = path.stat()
-            except OSError:
-                continue
-            cached = self._hash_cache.get(path)
-            if cached and cached[:2] == (st.st_mtime_ns, st.st_size):
-                if cached[2] != sha256:
-                    continue
+        for path in sorted(self._hash_index.get(sha256, ())):
             try:
                 review = Review.from_toml(path.read_bytes(), path)
             except (OSError, CorruptReviewError, NewerSchemaError):
                 continue
-            self._hash_cache[path] = (st.st_mtime_ns, st.st_size, review.report_sha256, review.report)
             if review.report_sha256 == sha256:
                 out.append(StoredReview(path, review))
-        for stale in set(self._hash_cache) - seen:
-            del self._hash_cache[stale]
         out.sort(key=lambda s: s.review.updated, reverse=True)
         return out
+
+    def _index(self, path: Path, sha256: str) -> None:
+        if self._hash_index is None:
+            return
+        for paths_ in self._hash_index.values():
+            paths_.discard(path)
+        if sha256:
+            self._hash_index.setdefault(sha256.lower(), set()).add(path)
+
+    def _unindex(self, path: Path) -> None:
+        if self._hash_index is not None:
+            for paths_ in self._hash_index.values():
+                paths_.discard(path)
 
 
 def _identify(report: Any, sha256: str | None) -> tuple[str, str | None]:
@@ -953,11 +959,13 @@ class ReviewSession:
             self.dirty = True
             raise ReviewWriteError(self.path, exc.strerror or str(exc)) from None
         relinked = None
+        self.store._index(self.path, self.review.report_sha256)
         if self._disk_path != self.path:
             try:
                 self._disk_path.unlink()
             except OSError:
                 pass
+            self.store._unindex(self._disk_path)
             relinked, self.renamed_from = self.renamed_from, None
             self._disk_path = self.path
             created = True
