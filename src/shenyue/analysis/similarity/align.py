@@ -73,13 +73,30 @@ def align(text: str, start: int, end: int, other_text: str, other_start: int, ot
     else:
         found = fuzz.partial_ratio_alignment(b.text, a.text)
         ai, aj, bi, bj = found.dest_start, found.dest_end, found.src_start, found.src_end
-    a_sub, b_sub = a.text[ai:aj], b.text[bi:bj]
+    codes = list(Indel.opcodes(a.text[ai:aj], b.text[bi:bj]))
+    # source-only characters at either edge belong to the search window, not to the copy
+    while codes and codes[0].tag == INSERT:
+        codes.pop(0)
+    while codes and codes[-1].tag == INSERT:
+        codes.pop()
+    base = bi
+    if codes:
+        bi, bj = base + codes[0].dest_start, base + codes[-1].dest_end
+    merged: list[list] = []  # [tag, src_start, src_end, dest_start, dest_end]; delete+insert -> replace
+    for op in codes:
+        cur = [op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end]
+        if merged and EQUAL not in (merged[-1][0], cur[0]):
+            prev = merged[-1]
+            prev[0] = prev[0] if prev[0] == cur[0] else REPLACE
+            prev[2], prev[4] = cur[2], cur[4]
+        else:
+            merged.append(cur)
     ops = []
-    for op in Indel.opcodes(a_sub, b_sub):
-        a0, a1 = _orig(a, start, ai + op.src_start, ai + op.src_end)
-        b0, b1 = _orig(b, b_lo, bi + op.dest_start, bi + op.dest_end)
-        ops.append(Op(op.tag, a0, a1, b0, b1))
+    for tag, s0, s1, d0, d1 in merged:
+        a0, a1 = _orig(a, start, ai + s0, ai + s1)
+        b0, b1 = _orig(b, b_lo, base + d0, base + d1)
+        ops.append(Op(tag, a0, a1, b0, b1))
     a0, a1 = _orig(a, start, ai, aj)
     b0, b1 = _orig(b, b_lo, bi, bj)
-    score = fuzz.ratio(a_sub, b_sub)
+    score = fuzz.ratio(a.text[ai:aj], b.text[bi:bj])
     return Alignment(float(score), a0, a1, b0, b1, ops)

@@ -22,7 +22,7 @@ Progress = Callable[[int, int, str], None]
 Loader = Callable[[list[Entry]], list[Entry]]
 
 PRINT_FIELDS = ("hashes", "vpos", "ostart", "oend", "back", "ahead")
-PRINT_DTYPES = (np.uint64, np.int32, np.int32, np.int32, np.uint8, np.uint8)
+PRINT_DTYPES = (np.uint64, np.int32, np.int32, np.int32, np.int8, np.uint8)
 FP_CHUNK = 200  # reports fingerprinted between two progress reports
 
 

@@ -48,7 +48,7 @@ class Prints:
     vpos: np.ndarray  # int32, position in the matching copy (+ barrier jumps)
     ostart: np.ndarray  # int32, original start of the k-gram
     oend: np.ndarray  # int32, original end of the k-gram (exclusive)
-    back: np.ndarray  # uint8, characters from the clause start before ostart (255: far)
+    back: np.ndarray  # int8, characters from the clause start before ostart (127: far; < 0: starts on punctuation)
     ahead: np.ndarray  # uint8, characters from oend to the sentence end after it (255: far)
 
     def __len__(self) -> int:
@@ -57,7 +57,7 @@ class Prints:
 
 def empty_prints() -> Prints:
     z32 = np.zeros(0, np.int32)
-    return Prints(np.zeros(0, np.uint64), z32, z32, z32, np.zeros(0, np.uint8), np.zeros(0, np.uint8))
+    return Prints(np.zeros(0, np.uint64), z32, z32, z32, np.zeros(0, np.int8), np.zeros(0, np.uint8))
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -116,7 +116,10 @@ def _fingerprint_batch(texts: list[str], statutory: Statutory, s: Settings) -> l
         for start, end in pinyin_spans(big):
             codes[start:end] = 0
     nl_or_sep = (cps == NL) | (cps == 0)
-    clause_after = np.flatnonzero(np.isin(cps, _CLAUSE) | nl_or_sep) + 1
+    is_clause = np.isin(cps, _CLAUSE)
+    clause_after = np.flatnonzero(is_clause | nl_or_sep) + 1
+    content = np.flatnonzero(~is_clause & (codes != 0) & (codes != NL) & (codes != BARRIER))
+    del is_clause
     end_at = np.union1d(np.flatnonzero(np.isin(cps, _END_PUNCT)) + 1, np.flatnonzero(nl_or_sep))
     end_at = np.append(end_at, len(cps))
     del cps, nl_or_sep
@@ -206,9 +209,13 @@ def _fingerprint_batch(texts: list[str], statutory: Statutory, s: Settings) -> l
     prev = np.searchsorted(clause_after, x, side="right") - 1
     back = np.where(prev >= 0, x - clause_after[np.maximum(prev, 0)], x - starts[rid])
     back = np.minimum(back, x - starts[rid])
+    # a k-gram that starts on punctuation: the span starts at the next real character (negative back)
+    nxt = np.searchsorted(content, x, side="left")
+    lead = content[np.minimum(nxt, len(content) - 1)] - x if len(content) else np.zeros_like(x)
+    back = np.where((lead > 0) & (lead < k), -lead, back)
     y = nidx[p + k - 1] + 1
     ahead = end_at[np.searchsorted(end_at, y, side="left")] - y
-    back = np.minimum(back, SNAP_MAX).astype(np.uint8)
+    back = np.minimum(back, 127).astype(np.int8)
     ahead = np.minimum(ahead, SNAP_MAX).astype(np.uint8)
 
     bounds = np.searchsorted(rid, np.arange(len(texts) + 1))
