@@ -1,0 +1,163 @@
+"""The similarity cache: reused when nothing changed, refreshed per file, rebuilt when damaged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from shenyue.analysis.similarity import engine, find_copies
+from shenyue.analysis.similarity.cache import cache_root
+from shenyue.analysis.similarity.fingerprint import fingerprint_texts as real_fingerprint_texts
+from shenyue.cli import main
+
+from test_similarity import OWN, PARA, PARA_COPY, body, make_report  # noqa: E402  (same folder)
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Record which texts get fingerprinted (the heavy per-file work)."""
+    calls: list[str] = []
+
+    def spy(texts, statutory, settings):
+        calls.extend(texts)
+        return real_fingerprint_texts(texts, statutory, settings)
+
+    monkeypatch.setattr(engine, "fingerprint_texts", spy)
+    return calls
+
+
+def write_folder(folder: Path) -> dict[str, str]:
+    texts = {
+        "a.txt": body(OWN[0], PARA, OWN[1]),
+        "b.txt": body(OWN[2], PARA_COPY, OWN[3]),
+        "c.txt": body(OWN[4], OWN[5]),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return texts
+
+
+def reports_of(folder: Path):
+    return [make_report(p.name, p.read_text(encoding="utf-8"), folder=folder) for p in sorted(folder.glob("*.txt"))]
+
+
+def spans(result):
+    return [s.to_json() for s in result.spans()]
+
+
+def test_unchanged_folder_reuses_the_cache(tmp_path, counted):
+    folder = tmp_path / "reports"
+    write_folder(folder)
+    first = find_copies(reports_of(folder))
+    assert len(counted) == 3
+    files = sorted(p.name for p in cache_root().iterdir())
+    assert len(files) == 2 and files[0].startswith("prints-") and files[1].startswith("result-")
+    counted.clear()
+    again = find_copies(reports_of(folder))
+    assert counted == []
+    assert spans(again) == spans(first) and len(first) == 2
+    # without the stored result, the stored fingerprints still spare all per-file work
+    for p in cache_root().glob("result-*"):
+        p.unlink()
+    third = find_copies(reports_of(folder))
+    assert counted == [] and spans(third) == spans(first)
+
+
+def test_editing_one_file_refingerprints_only_that_file(tmp_path, counted):
+    folder = tmp_path / "reports"
+    texts = write_folder(folder)
+    find_copies(reports_of(folder))
+    counted.clear()
+    edited = body(OWN[4], PARA, OWN[5])  # c.txt now copies the paragraph as well
+    (folder / "c.txt").write_text(edited, encoding="utf-8")
+    result = find_copies(reports_of(folder))
+    assert counted == [edited]
+    assert {s.n_reports for s in result.spans()} == {3}
+    assert len(result.spans_of("c.txt")) == 1
+    # an added file costs its own share too
+    counted.clear()
+    (folder / "d.txt").write_text(texts["a.txt"].replace(OWN[0], OWN[3]), encoding="utf-8")
+    result = find_copies(reports_of(folder))
+    assert len(counted) == 1 and "d.txt" in result.rels
+
+
+@pytest.mark.parametrize("victim", ["prints-", "result-"])
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "flip"])
+def test_damaged_cache_is_rebuilt_not_trusted(tmp_path, counted, victim, damage):
+    folder = tmp_path / "reports"
+    write_folder(folder)
+    fresh = spans(find_copies(reports_of(folder), cache=False))
+    find_copies(reports_of(folder))
+    (path,) = [p for p in cache_root().iterdir() if p.name.startswith(victim)]
+    data = path.read_bytes()
+    if damage == "truncate":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        path.write_bytes(b"not a cache file at all")
+    else:  # one byte of the payload changed: the checksum catches it
+        pos = len(data) - 5
+        path.write_bytes(data[:pos] + bytes([data[pos] ^ 0xFF]) + data[pos + 1 :])
+    for p in cache_root().iterdir():  # the result must not hide a damaged store
+        if victim == "prints-" and p.name.startswith("result-"):
+            p.unlink()
+    counted.clear()
+    assert spans(find_copies(reports_of(folder))) == fresh
+    # a damaged store means every file is fingerprinted again; a damaged result is redone from the store
+    assert len(counted) == (3 if victim == "prints-" else 0)
+    rebuilt = path.read_bytes()
+    assert rebuilt != (data[: len(data) // 2] if damage == "truncate" else b"") and len(rebuilt) == len(data)
+    counted.clear()
+    assert spans(find_copies(reports_of(folder))) == fresh
+    assert counted == []  # and the rebuilt cache is good again
+
+
+def test_other_settings_do_not_reuse_the_cache(tmp_path, counted):
+    from shenyue.analysis.similarity import Settings
+
+    folder = tmp_path / "reports"
+    write_folder(folder)
+    find_copies(reports_of(folder))
+    counted.clear()
+    find_copies(reports_of(folder), settings=Settings(k=12))
+    assert len(counted) == 3
+
+
+def test_cli_json_spans(samples_copy, capsys):
+    code = main(["similar", str(samples_copy), "--json"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out and all(
+        set(d) == {"report", "start", "end", "other_report", "other_start", "other_end", "kind", "n_reports", "similarity"}
+        for d in out
+    )
+    texts = {p.name: p.read_text(encoding="utf-8") for p in samples_copy.iterdir()}
+    pairs = {(d["report"], d["other_report"]) for d in out}
+    assert ("zhongshan-xiqu-2024.txt", "zhongshan-city-2021.txt") in pairs
+    for d in out:
+        assert 0 <= d["start"] < d["end"] <= len(texts[d["report"]])
+        assert 0 <= d["other_start"] < d["other_end"] <= len(texts[d["other_report"]])
+        assert d["kind"] in ("peer", "same_unit") and d["n_reports"] >= 2 and 0 < d["similarity"] <= 1
+    xiqu = next(d for d in out if d["report"] == "zhongshan-xiqu-2024.txt")
+    assert texts[xiqu["report"]][xiqu["start"] : xiqu["end"]] == "认真落实国家和省关于政务公开工作的决策部署,"
+    # the warm rerun prints the same
+    assert main(["similar", str(samples_copy), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == out
+
+
+def test_cli_summary_and_bad_folder(samples_copy, tmp_path, capsys):
+    assert main(["similar", str(samples_copy), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "5 reports" in out and "zhongshan-xiqu-2024.txt" in out and "zhongshan-city-2021.txt" in out
+    assert main(["similar", str(tmp_path / "missing")]) == 2
+    assert "missing" in capsys.readouterr().err
+
+
+def test_cli_reports_a_broken_statutory_file_and_goes_on(samples_copy, capsys):
+    (samples_copy / "statutory.toml").write_text("lines = [", encoding="utf-8")
+    assert main(["similar", str(samples_copy), "--json", "--lang", "en"]) == 0
+    captured = capsys.readouterr()
+    assert "statutory.toml" in captured.err and "ignored" in captured.err
+    assert json.loads(captured.out)
