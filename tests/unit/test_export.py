@@ -19,6 +19,7 @@ from shenyue.review import ExportError, OutputExistsError, ReviewStore, load_all
 from shenyue.review.export import (
     build_score_sheet,
     collect_score_sheet,
+    copy_shares,
     display_width,
     render_csv,
     summary_path,
@@ -26,6 +27,13 @@ from shenyue.review.export import (
     write_export,
 )
 
+COPY = {  # what the similarity layer puts in report.extra["copy"]
+    "peer_share": 0.25,
+    "same_unit_share": 0.0,
+    "n_spans": 4,
+    "sources": [{"path": "乙街道.txt", "chars": 120, "kind": "peer"}],
+    "sections": {"overview": {"peer_share": 0.5, "same_unit_share": 0.0, "sources": []}},
+}
 COMMENT = '总体尚可，但"监督保障"缺失, 逗号\n第二行 | 竖线\n=SUM(A1) 不是公式'
 
 
@@ -46,7 +54,7 @@ def team(tmp_path):
     placeholders = [Finding("placeholders", "error", i, i + 2) for i in (0, 10, 20)]
     reports = [
         make_report(folder, "a/甲区.txt", "甲区2024年政府信息公开工作年度报告", unit="甲区人民政府", year=2024,
-                    findings=placeholders + [Finding("title_missing", "info")], extra={"copy": {"copied": 0.25}}),  # fmt: skip
+                    findings=placeholders + [Finding("title_missing", "info")], extra={"copy": COPY}),  # fmt: skip
         make_report(folder, "乙街道.txt", "乙街道2024年报告", unit="乙街道办事处", year=2024,
                     findings=[Finding("section_empty", "error", 0, 4), Finding("section_order", "warning", 5, 8)]),  # fmt: skip
         make_report(folder, "丙镇.txt", "丙镇报告，无人评审", unit="丙镇", year=2023),
@@ -85,7 +93,8 @@ def test_rows_per_report_and_reviewer_with_gates_applied_and_named(team):
     assert zhang.raw == 100 and zhang.total == 60 and "模板未填写完整" in zhang.gates
     assert zhang.scores["timeliness"] == 10  # the reviewer's number, not the gate's
     assert zhang.findings == {"error": 3, "warning": 0, "info": 1} and zhang.dismissed == 0
-    assert zhang.copy == {"copied": 0.25}
+    assert zhang.copy == {"peer_share": 0.25, "same_unit_share": 0.0}  # counts are not shares
+    assert zhang.copy_source == "乙街道.txt (120)"
     assert ("总评", COMMENT) in zhang.comments and zhang.comments[0] == ("按时发布", "按时")
 
     li = rows[("a/甲区.txt", "李四")]
@@ -158,7 +167,9 @@ def test_csv_opens_in_excel_with_chinese_text_and_exact_comments(team, tmp_path)
     assert zhang[total_col] == "60" and "模板未填写完整" in zhang["否决/封顶"]
     assert f"【总评】{COMMENT}" in zhang["评语"]  # commas, quotes, | and newlines intact
     assert body[("乙街道.txt", "王五")]["按时发布 (10)"] == "7.5"
-    assert zhang["雷同占比（%）"] == "25"
+    assert zhang["与其他单位雷同（%）"] == "25" and zhang["与本单位往年雷同（%）"] == "0"
+    assert zhang["主要雷同来源（字数）"] == "乙街道.txt (120)"
+    assert body[("乙街道.txt", "王五")]["与其他单位雷同（%）"] == ""  # no copy data for that report
 
     with open(summary_path(out), encoding="utf-8-sig", newline="") as handle:
         summary = list(csv.DictReader(handle))
@@ -200,6 +211,13 @@ def test_xlsx_has_a_sheet_per_view_frozen_headers_numbers_and_cjk_widths(team, t
     s_header = [c.value for c in summary[1]]
     a = next(dict(zip(s_header, r)) for r in summary.iter_rows(min_row=2, values_only=True) if r[0] == "a/甲区.txt")
     assert a["平均总分"] == 73 and a["按时发布 极差"] == 2
+
+
+def test_copy_shares_accepts_the_shapes_the_similarity_layer_and_app_produce():
+    assert copy_shares(COPY) == {"peer_share": 0.25, "same_unit_share": 0.0}
+    assert copy_shares({"share": 0.4, "shares": {"peer": 0.3, "same_unit": 0.1}}) == {"share": 0.4, "peer": 0.3, "same_unit": 0.1}
+    assert copy_shares(0.2) == {"share": 0.2}
+    assert copy_shares(None) == {} and copy_shares("x") == {} and copy_shares({"n_spans": 3}) == {}
 
 
 def test_display_width_counts_cjk_double():

@@ -66,6 +66,7 @@ class SheetRow:
     findings: dict[str, int] | None  # None when the report is not in the folder
     dismissed: int
     copy: dict[str, float]
+    copy_source: str
     flags: list[str]
     report_changed: bool
     report_missing: bool
@@ -112,28 +113,52 @@ class ScoreSheet:
     problems: list[ReviewFileError] = field(default_factory=list)  # review files that could not be read
     notes: list[str] = field(default_factory=list)  # plain-language remarks (rubric mismatch, ...)
     copy_keys: list[str] = field(default_factory=list)
+    has_copy_source: bool = False
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def copy_shares(value: Any) -> dict[str, float]:
-    """Numeric shares from ``report.extra["copy"]``: a number, a mapping of
-    numbers (``{"copied": 0.31, "boilerplate": 0.12}``) or a mapping with a
-    ``"shares"`` mapping. Anything else gives nothing."""
+    """Copy shares (0..1) from ``report.extra["copy"]``: a bare number, the
+    keys ``share`` / ``*_share`` (``{"peer_share": 0.31, "same_unit_share":
+    0.12, "n_spans": 4, ...}``) and the entries of a ``"shares"`` mapping.
+    Counts and anything else are left out."""
     if value is None:
         return {}
     if hasattr(value, "to_json") and callable(value.to_json):
         value = value.to_json()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if _number(value):
         return {"share": float(value)}
     if not isinstance(value, Mapping):
         return {}
     out: dict[str, float] = {}
+    for key, v in value.items():
+        if _number(v) and (key == "share" or str(key).endswith("_share")):
+            out[str(key)] = float(v)
     nested = value.get("shares")
     if isinstance(nested, Mapping):
-        value = {**value, **nested}
-    for key, v in value.items():
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            out[str(key)] = float(v)
+        for key, v in nested.items():
+            if _number(v):
+                out.setdefault(str(key), float(v))
     return out
+
+
+def copy_source(value: Any) -> str:
+    """The main source of copied text, e.g. "b.txt（1200）", from ``sources``."""
+    if not isinstance(value, Mapping):
+        return ""
+    sources = value.get("sources")
+    if not isinstance(sources, list) or not sources:
+        return ""
+    first = sources[0]
+    if isinstance(first, Mapping) and first.get("path"):
+        chars = first.get("chars")
+        return f"{first['path']} ({chars})" if _number(chars) else str(first["path"])
+    if isinstance(first, (list, tuple)) and first:
+        return f"{first[0]} ({first[1]})" if len(first) > 1 and _number(first[1]) else str(first[0])
+    return ""
 
 
 def _section_label(key: str, lang: str | None) -> str:
@@ -204,6 +229,7 @@ def build_score_sheet(
                 findings=count_by_severity(active) if report is not None else None,
                 dismissed=len(findings) - len(active),
                 copy=shares,
+                copy_source=copy_source(report.extra.get("copy")) if report is not None else "",
                 flags=list(review.flags),
                 report_changed=bool(
                     report is not None and review.report_sha256 and review.report_sha256 != report.doc.sha256.lower()
@@ -217,6 +243,7 @@ def build_score_sheet(
         )
     sheet.rows.sort(key=lambda r: (r.report, r.reviewer))
     sheet.copy_keys = list(copy_keys)
+    sheet.has_copy_source = any(r.copy_source for r in sheet.rows)
     for rubric_id, version in sorted(mismatched):
         sheet.notes.append(
             t("export.note.rubric_mismatch", lang, id=rubric_id, version=version or "-", active=rubric.id,
@@ -327,6 +354,8 @@ def views(sheet: ScoreSheet, lang: str | None = None) -> list[View]:
         Column(t("export.col.dismissed", lang), "number"),
     ]
     cols += [Column(_copy_header(k, lang), "number") for k in sheet.copy_keys]
+    if sheet.has_copy_source:
+        cols.append(Column(t("export.col.copy_source", lang)))
     cols += [
         Column(t("export.col.flags", lang)),
         Column(t("export.col.changed", lang)),
@@ -349,6 +378,8 @@ def views(sheet: ScoreSheet, lang: str | None = None) -> list[View]:
             r.dismissed if counts else None,
         ]
         row += [_share(r.copy[k]) if k in r.copy else None for k in sheet.copy_keys]
+        if sheet.has_copy_source:
+            row.append(r.copy_source)
         changed = t("export.report_missing", lang) if r.report_missing else (yes if r.report_changed else no)
         row += [
             "、".join(r.flags) if lang == "zh" else ", ".join(r.flags),
@@ -638,6 +669,7 @@ __all__ = [
     "check_output",
     "collect_score_sheet",
     "copy_shares",
+    "copy_source",
     "default_output",
     "display_width",
     "format_for",
