@@ -392,3 +392,36 @@ def test_reopening_uses_the_cache_and_a_corrupt_entry_is_rebuilt(tmp_path, sampl
     again = docx_reader.extract(data, path)
     assert calls == [1] and again.text == first.text and again.tables == first.tables
     assert docx_reader.extract(data, path).text == first.text and calls == [1]  # rewritten
+
+
+# ---------------------------------------------------------------- table cells, as the table parser reads them
+
+T3_COLUMNS = ("np", "biz", "res", "ngo", "law", "oth", "tot")
+
+
+def t3_values(text: str, chrome=()) -> dict[str, int | float | None]:
+    from shenyue.model.tables import parse_tables
+
+    tables = parse_tables(text, ignore=list(chrome))
+    assert tables.t3 is not None
+    return {cid: cell.value for cid, cell in tables.t3.cells.items()}
+
+
+def test_table3_cells_from_docx_match_the_txt(tmp_path, sample_text):
+    text = sample_text("changzheng")
+    path, _ = table3_docx(text, tmp_path / "t3.docx")
+    from_txt = t3_values(text)
+    from_docx = t3_values(docx_reader.extract(path.read_bytes(), path).text)
+    assert len(from_txt) == 175
+    assert from_docx == from_txt
+
+
+def test_table3_docx_values_land_in_their_named_cells(tmp_path, sample_text):
+    from shenyue.model.tables import t3_rows
+
+    distinct = [[str(r * 10 + c) for c in range(7)] for r in range(40)]
+    path, rows = table3_docx(sample_text("changzheng"), tmp_path / "t3.docx", values=distinct)
+    values = t3_values(docx_reader.extract(path.read_bytes(), path).text)
+    data_rows = [vals for _, vals in rows if vals]
+    for row_id, vals in zip(t3_rows("2021"), data_rows):
+        assert [values[f"t3.{row_id}.{col}"] for col in T3_COLUMNS] == [int(v) for v in vals]

@@ -350,3 +350,39 @@ def test_damaged_and_mislabelled_files_get_plain_reasons(tmp_path, sample_text):
         assert "{" not in message and not message.startswith("unreadable.")
     doc = read_document(tmp_path / "old.doc", tmp_path)
     assert ".docx" in doc.reason("en")
+
+
+# ---------------------------------------------------------------- table cells, as the table parser reads them
+
+
+def test_table3_cells_from_pdf_match_the_txt(tmp_path, sample_text):
+    """Table 三 of seed 001 drawn as a ruled PDF table reads into the same 175 cells as the .txt."""
+    from shenyue.model.tables import parse_tables, t3_rows
+
+    text = sample_text("changzheng")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("三、收到和处理"))
+    end = next(i for i, ln in enumerate(lines) if i > start and ln.startswith("四、政府信息公开行政复议"))
+    labels = [ln for ln in lines[start + 1 : end] if re.match(r"^(一、本年|二、上年|三、本年度|\(|\d\.|四、结转)", ln) and not ln.startswith("(本列")]
+    values = {row: [str((r * 7 + c) % 11) for c in range(7)] for r, row in enumerate(t3_rows("2021"))}
+    data_labels = [lb for lb in labels if not lb.startswith(("三、本年度", "(三)不予", "(四)无法", "(五)不予", "(六)其他"))]
+    assert len(data_labels) == 25
+    rows = []
+    for label in labels:
+        if label in data_labels:
+            rows.append([label, *values[t3_rows("2021")[data_labels.index(label)]]])
+        else:
+            rows.append([label, "", "", "", "", "", "", ""])
+    header = ["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    path = tmp_path / "t3.pdf"
+    pages = Pages(path)
+    pages.paragraph("三、收到和处理政府信息公开申请情况")
+    pages.table([header, *rows], [130] + [51] * 7, size=7, label_chars=17)
+    pages.paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    pages.save()
+    result = extract(path)
+    tables = parse_tables(result.text, ignore=result.chrome)
+    assert tables.t3 is not None
+    got = {cid: cell.value for cid, cell in tables.t3.cells.items()}
+    expected = {f"t3.{row}.{col}": int(v) for row, vals in values.items() for col, v in zip(("np", "biz", "res", "ngo", "law", "oth", "tot"), vals)}
+    assert got == expected

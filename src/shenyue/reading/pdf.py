@@ -628,6 +628,7 @@ def _items(lines: list[_Line], left: float, right: float) -> list[_Item]:
     """Lines of one page (body only, in reading order) as paragraphs and table rows."""
     items: list[_Item] = []
     table_id = -1
+    pitch = 0.0  # distance between the last two table rows
     for idx, line in enumerate(lines):
         nxt = lines[idx + 1] if idx + 1 < len(lines) else None
         last = items[-1] if items else None
@@ -654,16 +655,18 @@ def _items(lines: list[_Line], left: float, right: float) -> list[_Item]:
                 continue
             if not in_table:
                 table_id += 1
+            elif last.lines:
+                pitch = last.lines[0].y - line.y
             items.append(_Item("row", [line], cells=[s.text for s in line.segs], table=table_id))
             continue
         seg = line.segs[0]
         if in_table:
             prev = last.lines[-1]
-            if prev.y - line.y < 1.6 * max(line.h, prev.h):
-                if (
-                    nxt is not None and len(nxt.segs) >= 2 and seg.x1 < nxt.segs[0].x0
-                    and line.y - nxt.y < 0.9 * line.h and _label_like(line)
-                ):
+            gap = prev.y - line.y
+            h = max(line.h, prev.h)
+            table_goes_on = nxt is not None and len(nxt.segs) >= 2
+            if gap < 1.6 * h:
+                if table_goes_on and seg.x1 < nxt.segs[0].x0 and line.y - nxt.y < 1.2 * line.h and _label_like(line):
                     items.append(_Item("row", [line], cells=[seg.text], table=last.table))  # a label's first line
                     continue
                 col = _column_of(last.lines[0], seg)
@@ -672,6 +675,10 @@ def _items(lines: list[_Line], left: float, right: float) -> list[_Item]:
                     last.cells[col] = _glue(last.cells[col], seg.text, 0.0, line.h)
                     last.lines.append(line)
                     continue
+            if table_goes_on and gap < max(1.6 * h, 1.3 * pitch):
+                # A row with one cell between rows of the table: a group label (三、本年度办理结果).
+                items.append(_Item("row", [line], cells=[seg.text], table=last.table))
+                continue
         if last is not None and last.kind == "para" and _continues(last.lines[-1], line, left, right):
             last.text = _glue(last.text, line.text, 0.0, line.h)
             last.lines.append(line)
@@ -689,7 +696,7 @@ def _label_above(last: _Item | None, line: _Line) -> _Item | None:
     above = last.lines[0]
     if last.kind == "row" and len(last.cells) != 1:
         return None
-    if above.x1 >= line.segs[0].x0 or not 0 < above.y - line.y < 0.9 * max(above.h, line.h):
+    if above.x1 >= line.segs[0].x0 or not 0 < above.y - line.y < 1.2 * max(above.h, line.h):
         return None
     return last
 
@@ -705,7 +712,7 @@ def _column_of(row_line: _Line, seg: _Seg) -> int | None:
         overlap = min(s.x1, seg.x1) - max(s.x0, seg.x0)
         if overlap > best_overlap:
             best, best_overlap = k, overlap
-    if best is None and seg.x0 <= row_line.segs[0].x0 + 0.5 * row_line.h:
+    if best is None and abs(seg.x0 - row_line.segs[0].x0) <= 1.0 * row_line.h:
         return 0
     return best
 
