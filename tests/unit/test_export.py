@@ -314,7 +314,14 @@ def test_cli_export_merges_reviewers_of_scanned_reports(samples_copy, tmp_path, 
     assert got[("zhongshan-city-2021.txt", "李四")]["按时发布 (10)"] == "6.5"
     assert got[("zhongshan-city-2021.txt", "张三")]["单位"] == "中山市"
     assert got[("zhongshan-city-2021.txt", "张三")]["年度"] == "2021"
+    share = got[("zhongshan-city-2021.txt", "张三")]["与其他单位雷同（%）"]  # the similarity layer ran
+    assert 0 <= float(share) <= 100
     assert review_bytes(samples_copy) == before
+
+    quick = tmp_path / "quick.csv"
+    assert main(["export", str(samples_copy), "--no-copy", "-o", str(quick), "--lang", "zh"]) == 0
+    with open(quick, encoding="utf-8-sig", newline="") as handle:
+        assert "与其他单位雷同（%）" not in next(csv.reader(handle))
 
     assert main(["export", str(samples_copy), "-o", str(out), "--lang", "en"]) == 2
     err = capsys.readouterr().err

@@ -1,7 +1,8 @@
 """``shenyue export FOLDER --format csv|xlsx|md [-o FILE] [--force] [--reviews DIR]``.
 
-Scans the folder for report metadata and findings, merges every reviewer's
-review files and writes a score sheet. Review files are only read. An
+Scans the folder for report metadata and findings, finds text shared
+between reports (copy shares; ``--no-copy`` skips this), merges every
+reviewer's review files and writes a score sheet. Review files are only read. An
 existing output file is kept unless ``--force``. ``-o -`` writes CSV (the
 rows view) or Markdown to standard output.
 """
@@ -34,6 +35,7 @@ def add_parser(sub, parent) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help=t("export.opt_output"))
     p.add_argument("--force", action="store_true", help=t("export.opt_force"))
     p.add_argument("--reviews", metavar="DIR", help=t("export.opt_reviews"))
+    p.add_argument("--no-copy", action="store_true", help=t("export.opt_no_copy"))
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -80,6 +82,10 @@ def run(args) -> int:
         result = scan_folder(folder, max_bytes=config.max_file_bytes if config is not None else None, progress=progress)
     finally:
         progress.close()
+    if not args.no_copy and len(result.reports) > 1:
+        from shenyue.analysis.similarity import attach_copy_info, find_copies
+
+        attach_copy_info(result.reports, find_copies(result.reports, folder=folder))
     sheet = build_score_sheet(rubric, result.reports, reviews, problems)
     notes = sys.stderr
     if not reviews:
