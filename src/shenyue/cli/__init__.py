@@ -14,8 +14,8 @@ import sys
 from shenyue import __version__
 from shenyue.i18n import set_language, t
 
-COMMANDS = ["scan", "rubric", "export", "similar"]
-DEFAULT_COMMAND = "scan"
+COMMANDS = ["scan", "rubric", "export", "similar", "open"]
+DEFAULT_COMMAND = "open"
 
 
 class _Parser(argparse.ArgumentParser):

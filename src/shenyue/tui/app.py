@@ -1,0 +1,566 @@
+"""The reviewer app: ``shenyue FOLDER``.
+
+The App owns the :class:`~shenyue.tui.workspace.Workspace` and the thread
+workers that fill it (reading and checks, similarity, review files). Workers
+post messages back; one ``Worker.StateChanged`` handler turns any worker
+failure into an error dialog. Screens: the report list, the review screen,
+the help screen and dialogs.
+
+Styles come from the ``styles/`` folder (inside the installed package, or at
+the top of a source checkout); ``user.tcss`` in the config directory, when
+present and valid, is applied on top.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.command import DiscoveryHit, Hit, Provider
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from shenyue import paths
+from shenyue.i18n import t
+from shenyue.tui import glyphs
+from shenyue.tui.dialogs import ConfirmDialog, ErrorDialog, ExportDialog, ReviewerDialog
+from shenyue.tui.keys import B, collect_help, translate_bindings
+from shenyue.tui.messages import CopyFinished, FilesListed, Progress, ReviewsLoaded, ScanFinished, WorkspaceChanged
+from shenyue.tui.screens.help import HelpScreen
+from shenyue.tui.screens.list_screen import ListScreen
+from shenyue.tui.screens.review_screen import ReviewScreen
+from shenyue.tui.state import Place, load_place, save_place
+from shenyue.tui.workspace import Workspace
+
+USER_STYLESHEET = "user.tcss"
+
+
+def styles_dir() -> Path:
+    """The app's stylesheets: ``shenyue/styles`` when installed from a wheel,
+    else ``styles/`` at the top of the source checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here.parent / "styles"
+    if (installed / "app.tcss").is_file():
+        return installed
+    return here.parents[2] / "styles"
+
+
+class _Cancelled(Exception):
+    """Raised inside a worker's progress callback when the worker was cancelled."""
+
+
+class ShenyueCommands(Provider):
+    """Every action of the current screen in the command palette."""
+
+    async def search(self, query: str):
+        matcher = self.matcher(query)
+        app = self.app
+        assert isinstance(app, ShenyueApp)
+        for title, help_text, callback in app.palette_commands(self.screen):
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text or None)
+
+    async def discover(self):
+        app = self.app
+        assert isinstance(app, ShenyueApp)
+        for title, help_text, callback in app.palette_commands(self.screen):
+            yield DiscoveryHit(title, callback, help=help_text or None)
+
+
+class ShenyueApp(App):
+    TITLE = "shenyue"
+    COMMANDS = App.COMMANDS | {ShenyueCommands}
+
+    BINDINGS = [
+        B("q", "quit", "tui.key.quit", "app.quit"),
+        B("ctrl+c", "quit", "tui.key.quit", "app.quit_ctrl_c", show=False),
+        B("question_mark", "help", "tui.key.help", "app.help", key_display="?"),
+        B("x", "export", "tui.key.export", "app.export"),
+    ]
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        config: Any = None,
+        reviewer: str | None = None,
+        reviews_dir: str | Path | None = None,
+        ascii_borders: bool | None = None,
+        clock: Callable[[], datetime] | None = None,
+        max_bytes: int | None = None,
+        resume: bool = True,
+        similarity: bool = True,
+    ) -> None:
+        from shenyue.config import load_config
+
+        self.config = config if config is not None else load_config()
+        self.ascii = bool(self.config.ascii_borders if ascii_borders is None else ascii_borders)
+        glyphs.use_ascii(self.ascii)
+        sheets = [styles_dir() / "app.tcss"]
+        if self.ascii:
+            sheets.append(styles_dir() / "ascii.tcss")
+        super().__init__(css_path=sheets)
+        translate_bindings(self)
+        self.clock = clock or datetime.now
+        self.max_bytes = max_bytes if max_bytes is not None else self.config.max_file_bytes
+        self.resume = resume
+        self.similarity_enabled = similarity
+        self.flash_seconds = 1.2
+        self.user_css_problem: str | None = None
+        self._add_user_stylesheet()
+        name = reviewer.strip() if isinstance(reviewer, str) and reviewer.strip() else self.config.reviewer
+        self.workspace = Workspace(Path(folder), reviewer=name, reviews_dir=reviews_dir, config=self.config, clock=self.clock)
+        self.keymap_problem: str | None = None
+        self._resumed = False
+        self.timings: dict[str, float] = {}
+        self._t0 = time.perf_counter()
+        if self.ascii:
+            self.add_class("-ascii")
+
+    # ------------------------------------------------------------ styles and keys
+    def _add_user_stylesheet(self) -> None:
+        path = paths.config_dir() / USER_STYLESHEET
+        if not path.is_file():
+            return
+        from textual.css.stylesheet import Stylesheet, StylesheetError
+
+        try:
+            sheet = Stylesheet(variables=self.get_css_variables())
+            sheet.read(path)
+            sheet.parse()
+        except (StylesheetError, OSError, UnicodeDecodeError) as exc:
+            self.user_css_problem = t("tui.error.user_css", path=str(path), reason=str(exc).splitlines()[0] if str(exc) else "")
+            return
+        self.css_path = [*self.css_path, path]
+
+    def _apply_keymap(self) -> None:
+        keymap = self.config.keymap
+        if not keymap:
+            return
+        known = known_binding_ids()
+        unknown = sorted(k for k in keymap if k not in known)
+        good = {k: v for k, v in keymap.items() if k in known and v.strip()}
+        if unknown:
+            self.keymap_problem = t("tui.error.keymap_unknown", ids=", ".join(unknown))
+        self.set_keymap(good)
+
+    # ------------------------------------------------------------ start
+    def on_mount(self) -> None:
+        self._apply_keymap()
+        self.push_screen(ListScreen())
+        for problem in (self.user_css_problem, self.keymap_problem, self._config_problem()):
+            if problem:
+                self.notify(problem, severity="warning", timeout=10)
+        if self.workspace.reviewer:
+            self._reviewer_ready()
+        else:
+            self.push_screen(ReviewerDialog(), self._reviewer_given)
+        self.scan()
+
+    def _config_problem(self) -> str | None:
+        err = getattr(self.config, "error", None)
+        if err is not None:
+            return t("cli.config_unreadable", path=str(err.path), reason=err.reason)
+        return None
+
+    def _reviewer_given(self, name: str | None) -> None:
+        if not name:
+            return
+        from shenyue.config import ConfigError
+        from shenyue.review import remember_reviewer
+
+        try:
+            remember_reviewer(self.config, name)
+        except (ConfigError, OSError) as exc:
+            self.notify(t("tui.error.reviewer_not_saved", reason=str(exc)), severity="warning", timeout=8)
+        self.workspace.reviewer = name.strip()
+        self._reviewer_ready()
+        self.broadcast(WorkspaceChanged("reviewer"))
+
+    def _reviewer_ready(self) -> None:
+        from shenyue.review import ReviewLayerError
+
+        ws = self.workspace
+        try:
+            ws.open_store()
+        except ReviewLayerError as exc:
+            ws.review_problem = str(exc)
+            self.show_error(t("tui.error.reviews_title"), str(exc))
+            return
+        if ws.scanned:
+            self.load_reviews()
+
+    # ------------------------------------------------------------ workers
+    def _progress(self, stage: str) -> Callable[..., None]:
+        worker = get_current_worker()
+        last = [0.0]
+
+        def report(done: int, total: int, name: str = "") -> None:
+            if worker.is_cancelled:
+                raise _Cancelled()
+            now = time.monotonic()
+            if done >= total or now - last[0] > 0.05:
+                last[0] = now
+                self.post_message(Progress(stage, done, total, name))
+
+        return report
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="scan", description="scan")
+    def scan(self) -> None:
+        from shenyue.analysis.scan import scan_folder
+        from shenyue.reading import iter_report_files
+
+        folder = self.workspace.folder
+        rels = []
+        for path, supported in iter_report_files(folder):
+            if get_current_worker().is_cancelled:
+                return
+            if supported:
+                rels.append(path.relative_to(folder).as_posix())
+        self.post_message(FilesListed(rels))
+        try:
+            result = scan_folder(folder, max_bytes=self.max_bytes, progress=self._progress("scan"))
+        except _Cancelled:
+            return
+        self.post_message(ScanFinished(result.reports, result.unreadable))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="copy", description="similarity")
+    def find_copies(self, reports: list[Any]) -> None:
+        from shenyue.tui.copies_backend import compute_copies
+
+        try:
+            data = compute_copies(reports, progress=self._progress("copy"))
+        except _Cancelled:
+            return
+        except ImportError:
+            self.post_message(CopyFinished(None, t("tui.review.copy_unavailable")))
+            return
+        self.post_message(CopyFinished(data))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reviews", description="reviews")
+    def load_reviews(self) -> None:
+        self.workspace.load_reviews()
+        self.post_message(ReviewsLoaded())
+
+    @on(Worker.StateChanged)
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        """The one place where a failed worker becomes a message to the reviewer."""
+        worker = event.worker
+        if event.state != WorkerState.ERROR:
+            return
+        error = worker.error
+        stage = worker.description or worker.name
+        if stage == "similarity":
+            self.workspace.copy_problem = t("tui.error.similarity_failed", reason=_reason(error))
+            self.workspace.copy_ready = False
+            self.query_one_progress_finish("copy")
+            self.broadcast(WorkspaceChanged("copy"))
+        if stage == "scan":
+            self.query_one_progress_finish("scan")
+        self.show_error(t("tui.error.worker_title"), t("tui.error.worker", task=t(f"tui.progress.{stage}"), reason=_reason(error)))
+
+    def query_one_progress_finish(self, stage: str) -> None:
+        from shenyue.tui.widgets.status_line import ProgressLine
+
+        for screen in self.screen_stack:
+            for line in screen.query(ProgressLine):
+                line.finish(stage)
+
+    @on(FilesListed)
+    def _files(self, message: FilesListed) -> None:
+        self.workspace.set_files(message.rels)
+        self.timings.setdefault("files_listed", time.perf_counter() - self._t0)
+        self.broadcast(WorkspaceChanged("files"))
+
+    @on(Progress)
+    def _progress_message(self, message: Progress) -> None:
+        from shenyue.tui.widgets.status_line import ProgressLine
+
+        for screen in self.screen_stack:
+            for line in screen.query(ProgressLine):
+                line.set_stage(message.stage, message.done, message.total)
+
+    @on(ScanFinished)
+    def _scanned(self, message: ScanFinished) -> None:
+        ws = self.workspace
+        ws.set_scan(message.reports, message.unreadable)
+        self.timings.setdefault("scanned", time.perf_counter() - self._t0)
+        self.query_one_progress_finish("scan")
+        self.broadcast(WorkspaceChanged("scan"))
+        if ws.store is not None:
+            self.load_reviews()
+        if self.similarity_enabled and len(ws.reports) >= 2:
+            from shenyue.tui.widgets.status_line import ProgressLine
+
+            for screen in self.screen_stack:
+                for line in screen.query(ProgressLine):
+                    line.set_stage("copy", 0, 0)
+            self.find_copies(ws.reports)
+        else:
+            ws.copy_ready = True
+            self.broadcast(WorkspaceChanged("copy"))
+
+    @on(CopyFinished)
+    def _copies(self, message: CopyFinished) -> None:
+        ws = self.workspace
+        self.query_one_progress_finish("copy")
+        if message.data is None:
+            ws.copy_problem = message.problem
+        else:
+            ws.set_copy(message.data)
+        self.timings.setdefault("copies", time.perf_counter() - self._t0)
+        self.broadcast(WorkspaceChanged("copy"))
+
+    @on(ReviewsLoaded)
+    def _reviews(self, message: ReviewsLoaded) -> None:
+        ws = self.workspace
+        self.broadcast(WorkspaceChanged("reviews"))
+        if ws.review_files_unreadable:
+            self.notify(t("tui.error.review_files_unreadable", n=len(ws.review_files_unreadable)), severity="warning", timeout=8)
+        self._resume()
+
+    def _resume(self) -> None:
+        if self._resumed or not self.resume:
+            return
+        self._resumed = True
+        place = load_place(self.workspace.folder, self.workspace.reviewer)
+        if place is None or self.workspace.report(place.report) is None:
+            return
+        list_screen = self.list_screen
+        if list_screen is not None:
+            list_screen.select(place.report)
+        if not isinstance(self.screen, ReviewScreen) and not self.screen.is_modal:
+            self.open_report(place.report, place.section)
+
+    # ------------------------------------------------------------ navigation
+    @property
+    def list_screen(self) -> ListScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, ListScreen):
+                return screen
+        return None
+
+    def broadcast(self, message: WorkspaceChanged) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, (ListScreen, ReviewScreen)):
+                screen.post_message(WorkspaceChanged(message.what, message.rel))
+
+    def open_report(self, rel: str, section: str | None = None) -> None:
+        row = self.workspace.by_rel.get(rel)
+        if row is None:
+            return
+        if row.report is None:
+            if row.unreadable is not None:
+                self.show_error(t("tui.error.unreadable_title"), t("tui.error.unreadable", path=rel, reason=row.unreadable.reason()))
+            else:
+                self.notify(t("tui.list.not_read_yet"), timeout=2)
+            return
+        if isinstance(self.screen, ReviewScreen):
+            self.screen.load(rel, section)
+            return
+        self.push_screen(ReviewScreen(rel, section))
+
+    def back_to_list(self, rel: str | None = None) -> None:
+        if isinstance(self.screen, ReviewScreen):
+            self.pop_screen()
+        list_screen = self.list_screen
+        if list_screen is not None and rel:
+            list_screen.select(rel)
+
+    def neighbour_report(self, rel: str, step: int) -> str | None:
+        """The report before/after ``rel`` in the list as sorted and filtered."""
+        list_screen = self.list_screen
+        rows = list_screen.table.rows if list_screen is not None else self.workspace.rows
+        rels = [r.rel for r in rows if r.report is not None]
+        if rel not in rels:
+            rels = [r.rel for r in self.workspace.rows if r.report is not None]
+        if rel not in rels:
+            return None
+        i = rels.index(rel) + step
+        if 0 <= i < len(rels):
+            if list_screen is not None:
+                list_screen.table.set_rows(list_screen.table.rows, keep=rels[i])
+            return rels[i]
+        return None
+
+    def remember_place(self, rel: str, section: str | None) -> None:
+        save_place(self.workspace.folder, self.workspace.reviewer, Place(rel, section))
+
+    # ------------------------------------------------------------ saving
+    def apply_change(self, session: Any, change: Callable[[Any], Any]) -> bool:
+        """Run one review change (it saves at once); problems become dialogs."""
+        from shenyue.review import ConflictError, ReviewLayerError, ReviewWriteError, ScoreError
+
+        try:
+            change(session)
+        except ConflictError as exc:
+            self._conflict(session, exc)
+            return False
+        except ReviewWriteError as exc:
+            self.show_error(t("tui.error.save_title"), str(exc))
+            return False
+        except ScoreError as exc:
+            self.notify(str(exc), severity="warning", timeout=4)
+            return False
+        except ReviewLayerError as exc:
+            self.show_error(t("tui.error.save_title"), str(exc))
+            return False
+        return True
+
+    def _conflict(self, session: Any, exc: Any) -> None:
+        def decided(keep_mine: bool | None) -> None:
+            from shenyue.review import ReviewLayerError
+
+            try:
+                if keep_mine:
+                    session.keep_ours()
+                else:
+                    session.take_theirs()
+            except ReviewLayerError as err:
+                self.show_error(t("tui.error.save_title"), str(err))
+            if isinstance(self.screen, ReviewScreen):
+                self.screen.session_reloaded()
+
+        self.push_screen(
+            ConfirmDialog(
+                str(exc) + "\n\n" + t("tui.conflict.question"),
+                yes=t("tui.conflict.keep_mine"),
+                no=t("tui.conflict.take_theirs"),
+            ),
+            decided,
+        )
+
+    def show_error(self, title: str, message: str) -> None:
+        self.push_screen(ErrorDialog(title, message))
+
+    # ------------------------------------------------------------ actions
+    def action_help(self) -> None:
+        screen = self.screen
+        if isinstance(screen, HelpScreen) or screen.is_modal:
+            return
+        nodes: list[tuple[str, Any]] = []
+        if isinstance(screen, ReviewScreen):
+            nodes.append((t("tui.help.group_review"), screen))
+            for selector, group in (
+                ("#left", "tui.help.group_text"),
+                ("#nav", "tui.help.group_nav"),
+                ("#findings", "tui.help.group_findings"),
+                ("#scores", "tui.help.group_scores"),
+            ):
+                nodes.append((t(group), screen.query_one(selector)))
+            notes = t("tui.help.review_notes")
+            title = t("tui.help.title_review")
+        else:
+            nodes.append((t("tui.help.group_list"), screen))
+            for table in screen.query("ReportTable"):
+                nodes.append((t("tui.help.group_table"), table))
+            notes = t("tui.help.list_notes")
+            title = t("tui.help.title_list")
+        nodes.append((t("tui.help.group_app"), self))
+        items = collect_help(self, nodes)
+        self.push_screen(HelpScreen(title, items, notes))
+
+    def action_export(self) -> None:
+        ws = self.workspace
+        if not ws.scanned:
+            self.notify(t("tui.export.wait"), severity="warning", timeout=3)
+            return
+        self.push_screen(ExportDialog(self._export_writer, folder=ws.folder), self._exported)
+
+    def _export_writer(self, path: Path, fmt: str, force: bool) -> list[Path]:
+        from shenyue.review import load_rubric
+        from shenyue.review.export import collect_score_sheet, write_export
+        from shenyue.review.store import resolve_reviews_dir
+
+        ws = self.workspace
+        rubric = ws.rubric or load_rubric(ws.folder)
+        root = ws.store.root if ws.store is not None else resolve_reviews_dir(ws.folder, ws.reviews_dir, self.config)
+        sheet = collect_score_sheet(ws.folder, ws.reports, rubric, reviews_dir=root, config=self.config)
+        return write_export(sheet, path, fmt, force=force, folder=ws.folder, reviews_root=root)
+
+    def _exported(self, written: list[Path] | None) -> None:
+        if written:
+            self.notify(t("tui.export.done", paths=", ".join(str(p) for p in written)), timeout=6)
+
+    async def action_quit(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ReviewScreen):
+            screen._remember_place()
+        self.workers.cancel_all()
+        self.exit()
+
+    # ------------------------------------------------------------ command palette
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+
+    def palette_commands(self, screen: Screen) -> list[tuple[str, str, Callable[[], Any]]]:
+        """Every described binding of the screen, its panels and the app, plus
+        the screen's own extra commands."""
+        out: list[tuple[str, str, Callable[[], Any]]] = []
+        seen: set[str] = set()
+        nodes: list[Any] = [screen]
+        if isinstance(screen, ReviewScreen):
+            nodes += [screen.query_one(s) for s in ("#left", "#nav", "#findings", "#scores")]
+        elif isinstance(screen, ListScreen):
+            nodes += list(screen.query("ReportTable"))
+        nodes.append(self)
+        from shenyue.tui.keys import effective_keys, key_display
+
+        for node in nodes:
+            for bindings in node._bindings.key_to_bindings.values():  # noqa: SLF001
+                for b in bindings:
+                    if not b.description or b.action in ("quit",) and node is not self:
+                        continue
+                    ident = b.id or b.action
+                    if ident in seen:
+                        continue
+                    seen.add(ident)
+                    keys = ", ".join(key_display(self, b, k) for k in effective_keys(self, b))
+                    out.append((f"{b.description}", keys, _runner(node, b.action)))
+        extra = getattr(screen, "palette_commands", None)
+        if callable(extra):
+            for title, help_text, callback in extra():
+                out.append((title, help_text, callback))
+        return out
+
+
+def _runner(node: Any, action: str) -> Callable[[], Any]:
+    async def run() -> None:
+        await node.run_action(action)
+
+    return run
+
+
+def _reason(error: BaseException | None) -> str:
+    if error is None:
+        return ""
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id the app declares (for checking a user's keymap)."""
+    from shenyue.tui.dialogs.basic import ConfirmDialog as _C, Dialog, ErrorDialog as _E
+    from shenyue.tui.dialogs.comment import CommentDialog
+    from shenyue.tui.dialogs.export import ExportDialog as _X
+    from shenyue.tui.dialogs.filters import FilterDialog
+    from shenyue.tui.dialogs.finder import FinderDialog
+    from shenyue.tui.widgets.panels import FindingsPanel, SectionNav
+    from shenyue.tui.widgets.report_table import ReportTable
+    from shenyue.tui.widgets.score_panel import ScorePanel
+    from shenyue.tui.widgets.text_pane import TextPane
+
+    classes = [ShenyueApp, ListScreen, ReviewScreen, HelpScreen, ReportTable, TextPane, SectionNav, FindingsPanel,
+               ScorePanel, Dialog, _C, _E, CommentDialog, _X, FilterDialog, FinderDialog]  # fmt: skip
+    ids = set()
+    for cls in classes:
+        for b in cls.__dict__.get("BINDINGS", []):
+            if getattr(b, "id", None):
+                ids.add(b.id)
+    return ids

@@ -1,0 +1,115 @@
+"""Copy data as the app needs it: per report, spans of shared text with their source.
+
+The similarity layer (:mod:`shenyue.analysis.similarity`) finds the spans;
+this module holds them per report in the shape the panes, the overview
+strip and the list need, and answers "which pairs of stretches do these two
+sections share". An empty :class:`CopyData` stands for "not computed yet".
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Any
+
+PEER = "peer"
+SAME_UNIT = "same_unit"
+BOILERPLATE = "boilerplate"
+
+
+@dataclass(slots=True)
+class CopySpan:
+    start: int
+    end: int
+    kind: str  # PEER | SAME_UNIT | BOILERPLATE
+    other: str | None = None  # rel of the source report
+    other_start: int | None = None
+    other_end: int | None = None
+    n_reports: int = 2
+
+
+@dataclass(slots=True)
+class Pair:
+    """A stretch of this section shared with a stretch of the comparison section."""
+
+    start: int
+    end: int
+    other_start: int
+    other_end: int
+    kind: str
+
+
+@dataclass(slots=True)
+class ReportCopies:
+    spans: list[CopySpan] = field(default_factory=list)  # sorted by start
+    share: float = 0.0  # share of the report's text shared with other reports (boilerplate included)
+    shares: dict[str, float] = field(default_factory=dict)  # by kind
+    sources: list[tuple[str, int]] = field(default_factory=list)  # (rel, shared characters), most first
+    section_shares: dict[str, float] = field(default_factory=dict)  # section key -> share
+    section_pairs: dict[tuple[str, str], str] = field(default_factory=dict)  # (my key, other rel) -> other key
+
+    def spans_in(self, start: int, end: int) -> list[CopySpan]:
+        starts = [s.start for s in self.spans]
+        i = max(0, bisect_left(starts, start) - 1)
+        out = []
+        for s in self.spans[i:]:
+            if s.start >= end:
+                break
+            if s.end > start:
+                out.append(s)
+        return out
+
+
+class CopyData:
+    """Copy spans of every report in the folder (empty until similarity ran)."""
+
+    def __init__(self, by_rel: dict[str, ReportCopies] | None = None, *, backend: Any = None):
+        self.by_rel: dict[str, ReportCopies] = by_rel or {}
+        self.backend = backend  # the similarity layer's result, for on-demand alignment
+
+    def __bool__(self) -> bool:
+        return bool(self.by_rel)
+
+    def get(self, rel: str) -> ReportCopies | None:
+        return self.by_rel.get(rel)
+
+    def share(self, rel: str) -> float | None:
+        rc = self.by_rel.get(rel)
+        return rc.share if rc is not None else None
+
+    def sources(self, rel: str) -> list[tuple[str, int]]:
+        rc = self.by_rel.get(rel)
+        return list(rc.sources) if rc else []
+
+    def pairs(self, rel: str, start: int, end: int, other: str, other_start: int, other_end: int) -> list[Pair]:
+        """Stretches of ``rel[start:end]`` shared with ``other[other_start:other_end]``.
+
+        Uses the spans of both reports that name each other as source; a
+        span whose source stretch falls outside the other section is left out.
+        """
+        out: list[Pair] = []
+        seen: set[tuple[int, int, int, int]] = set()
+        mine = self.by_rel.get(rel)
+        theirs = self.by_rel.get(other)
+        if mine:
+            for s in mine.spans_in(start, end):
+                if s.other == other and s.other_start is not None and s.other_end is not None:
+                    if s.other_start < other_end and s.other_end > other_start:
+                        key = (max(s.start, start), min(s.end, end), max(s.other_start, other_start), min(s.other_end, other_end))
+                        if key not in seen:
+                            seen.add(key)
+                            out.append(Pair(*key, s.kind))
+        if theirs:
+            for s in theirs.spans_in(other_start, other_end):
+                if s.other == rel and s.other_start is not None and s.other_end is not None:
+                    if s.other_start < end and s.other_end > start:
+                        key = (max(s.other_start, start), min(s.other_end, end), max(s.start, other_start), min(s.end, other_end))
+                        if not any(_overlaps(key, k) for k in seen):
+                            seen.add(key)
+                            out.append(Pair(*key, s.kind))
+        out.sort(key=lambda p: (p.start, p.other_start))
+        return out
+
+
+def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]

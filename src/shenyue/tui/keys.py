@@ -1,0 +1,91 @@
+"""Key bindings: translated descriptions, user keymaps, and the help listing.
+
+Every binding the app declares has an ``id`` (``list.open``,
+``review.next_section`` ...) so users can remap it in the config file::
+
+    [keymap]
+    "review.next_section" = "n,right_square_bracket"
+
+Binding descriptions are catalogue keys; :func:`translate_bindings` turns
+them into the current language when a node is created.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Iterable
+
+from textual.binding import Binding, BindingsMap
+
+from shenyue.i18n import t
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.dom import DOMNode
+
+
+def B(key: str, action: str, desc: str, id: str, *, show: bool = True, priority: bool = False, key_display: str | None = None) -> Binding:
+    """A binding whose description is the catalogue key ``desc``."""
+    return Binding(key, action, desc, show=show, priority=priority, id=id, key_display=key_display)
+
+
+def translate_bindings(node: "DOMNode") -> None:
+    """Replace catalogue keys in ``node``'s binding descriptions by their text."""
+    old = node._bindings  # noqa: SLF001 — Textual keeps a per-node copy here
+    new: dict[str, list[Binding]] = {}
+    for key, bindings in old.key_to_bindings.items():
+        new[key] = [
+            replace(b, description=t(b.description), tooltip=t(b.description)) if b.description.startswith(("tui.", "key.")) else b
+            for b in bindings
+        ]
+    node._bindings = BindingsMap.from_keys(new)  # noqa: SLF001
+
+
+@dataclass(slots=True)
+class KeyHelp:
+    keys: list[str]  # display form of every key bound
+    description: str
+    id: str | None
+    group: str  # where the binding lives (screen, panel, app)
+
+
+def effective_keys(app: "App", binding: Binding) -> list[str]:
+    """The keys that trigger ``binding`` after the user's keymap."""
+    keymap = getattr(app, "_keymap", {}) or {}
+    if binding.id and binding.id in keymap:
+        keys = [k.strip() for k in keymap[binding.id].split(",") if k.strip()]
+    else:
+        keys = [binding.key]
+    return keys
+
+
+def key_display(app: "App", binding: Binding, key: str) -> str:
+    if key == binding.key and binding.key_display:
+        return binding.key_display
+    return app.get_key_display(binding.with_key(key, key_display=None))
+
+
+def collect_help(app: "App", nodes: Iterable[tuple[str, "DOMNode"]]) -> list[KeyHelp]:
+    """Every binding with a description on ``nodes`` (group label, node), keymap applied."""
+    out: list[KeyHelp] = []
+    seen: set[tuple[str | None, str]] = set()
+    for group, node in nodes:
+        by_id: dict[str, KeyHelp] = {}
+        for bindings in node._bindings.key_to_bindings.values():  # noqa: SLF001
+            for b in bindings:
+                if not b.description or b.system:
+                    continue
+                ident = b.id or f"{b.action}"
+                if (ident, group) in seen and ident not in by_id:
+                    continue
+                keys = [key_display(app, b, k) for k in effective_keys(app, b)]
+                if ident in by_id:
+                    for k in keys:
+                        if k not in by_id[ident].keys:
+                            by_id[ident].keys.append(k)
+                    continue
+                item = KeyHelp(keys, b.description, b.id, group)
+                by_id[ident] = item
+                seen.add((ident, group))
+                out.append(item)
+    return out

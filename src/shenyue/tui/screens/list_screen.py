@@ -1,0 +1,188 @@
+"""The first screen: every report of the folder, sortable and filterable."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from shenyue.i18n import t
+from shenyue.tui.dialogs import FilterDialog
+from shenyue.tui.glyphs import glyphs
+from shenyue.tui.keys import B, translate_bindings
+from shenyue.tui.messages import WorkspaceChanged
+from shenyue.tui.textutil import one_line
+from shenyue.tui.widgets.report_table import COLUMNS, ReportTable
+from shenyue.tui.widgets.status_line import ProgressLine, SummaryLine
+from shenyue.tui.workspace import SORT_KEYS, ListFilter
+
+if TYPE_CHECKING:
+    from shenyue.tui.app import ShenyueApp
+
+
+class ListScreen(Screen):
+    BINDINGS = [
+        B("slash", "filter", "tui.key.filter", "list.filter"),
+        B("f", "finding_filter", "tui.key.finding_filter", "list.finding_filter"),
+        B("s", "sort_next", "tui.key.sort", "list.sort"),
+        B("r", "sort_reverse", "tui.key.sort_reverse", "list.sort_reverse", show=False),
+        B("n", "next_unreviewed", "tui.key.next_unreviewed", "list.next_unreviewed"),
+        B("escape", "clear_filter", "tui.key.clear_filter", "list.clear_filter", show=False),
+    ]
+
+    HELP_GROUP = "tui.help.group_list"
+
+    app: "ShenyueApp"
+
+    def __init__(self) -> None:
+        super().__init__(id="list-screen")
+        translate_bindings(self)
+        self.filter = ListFilter()
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="list-title", classes="title-bar")
+        yield ReportTable(self.app.workspace, id="report-table")
+        yield Input(placeholder=t("tui.list.filter_placeholder"), id="list-filter", select_on_focus=False)
+        yield SummaryLine(id="list-summary")
+        yield ProgressLine(id="list-progress")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#list-filter", Input).display = False
+        self._title()
+        self.refill()
+        self.table.focus()
+
+    @property
+    def table(self) -> ReportTable:
+        return self.query_one(ReportTable)
+
+    def _title(self) -> None:
+        ws = self.app.workspace
+        g = glyphs()
+        parts = [t("tui.app_name"), one_line(str(ws.folder))]
+        if ws.reviewer:
+            parts.append(t("tui.list.reviewer", name=one_line(ws.reviewer)))
+        self.query_one("#list-title", Static).update(Content(f" {g.dot} ".join(parts)))
+
+    # ------------------------------------------------------------ data
+    def refill(self, keep: str | None = None) -> None:
+        table = self.table
+        if keep is None and table.current is not None:
+            keep = table.current.rel
+        rows = self.app.workspace.visible_rows(self.filter, table.sort_key, table.sort_reverse)
+        table.set_rows(rows, keep)
+        self.query_one(SummaryLine).show(self.app.workspace, self.filter, len(rows))
+
+    @on(WorkspaceChanged)
+    def _workspace_changed(self, event: WorkspaceChanged) -> None:
+        if event.what == "reviewer":
+            self._title()
+        if event.what == "review":
+            self.table.refresh_rows()
+            self.query_one(SummaryLine).show(self.app.workspace, self.filter, len(self.table.rows))
+            return
+        self.refill()
+
+    def select(self, rel: str) -> None:
+        """Put the cursor on a report (clearing filters that hide it)."""
+        if rel not in {r.rel for r in self.table.rows}:
+            self.filter = ListFilter(copy_min=self.filter.copy_min)
+            box = self.query_one("#list-filter", Input)
+            box.value = ""
+            box.display = False
+        self.refill(keep=rel)
+
+    # ------------------------------------------------------------ filters
+    def action_filter(self) -> None:
+        box = self.query_one("#list-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#list-filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        self.filter = ListFilter(event.value.strip(), self.filter.finding, self.filter.copy_min)
+        self.refill()
+
+    @on(Input.Submitted, "#list-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            event.input.display = False
+        self.table.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#list-filter", Input)
+        if not self.filter.active() and not box.display:
+            return
+        box.value = ""
+        box.display = False
+        self.filter = ListFilter(copy_min=self.filter.copy_min)
+        self.refill()
+        self.table.focus()
+
+    def action_finding_filter(self) -> None:
+        def chosen(result: ListFilter | None) -> None:
+            if result is not None:
+                self.filter = result
+                self.refill()
+
+        self.app.push_screen(FilterDialog(self.filter), chosen)
+
+    def set_finding_filter(self, finding: str, share: float | None = None) -> None:
+        self.filter = ListFilter(self.filter.text, finding, self.filter.copy_min if share is None else share)
+        self.refill()
+
+    # ------------------------------------------------------------ sorting
+    def sort_by(self, key: str) -> None:
+        table = self.table
+        if table.sort_key == key:
+            table.sort_reverse = not table.sort_reverse
+        else:
+            table.sort_key = key
+            table.sort_reverse = key in ("copy", "findings", "total")
+        self.refill()
+
+    def action_sort_next(self) -> None:
+        table = self.table
+        order = ["index", *SORT_KEYS]
+        table.sort_key = order[(order.index(table.sort_key) + 1) % len(order)]
+        table.sort_reverse = table.sort_key in ("copy", "findings", "total")
+        self.refill()
+        name = t(next(c.title_key for c in COLUMNS if c.key == table.sort_key)) if table.sort_key != "index" else t("tui.list.sort_file_order")
+        self.notify(t("tui.list.sorted_by", column=name), timeout=1.5)
+
+    def action_sort_reverse(self) -> None:
+        self.table.sort_reverse = not self.table.sort_reverse
+        self.refill()
+
+    @on(ReportTable.SortRequested)
+    def _sort_clicked(self, event: ReportTable.SortRequested) -> None:
+        self.sort_by(event.key)
+
+    # ------------------------------------------------------------ moving on
+    def action_next_unreviewed(self) -> None:
+        table = self.table
+        found = self.app.workspace.next_unreviewed(table.rows, table.cursor)
+        if found is None:
+            self.notify(t("tui.list.all_done"))
+            return
+        table.cursor = found
+
+    @on(ReportTable.Opened)
+    def _open(self, event: ReportTable.Opened) -> None:
+        self.app.open_report(event.row.rel)
+
+    def palette_commands(self) -> list[tuple[str, str, object]]:
+        """Extra commands for the command palette: (title, help, callback)."""
+        out = []
+        for col in COLUMNS:
+            out.append((t("tui.palette.sort_by", column=t(col.title_key)), "", lambda k=col.key: self.sort_by(k)))
+        for choice in ("all", "template", "arithmetic", "copy"):
+            out.append(
+                (t("tui.palette.filter", what=t(f"tui.filter.choice_{choice}")), "", lambda c=choice: self.set_finding_filter(c))
+            )
+        return out

@@ -1,0 +1,355 @@
+"""The app's data: the reports of a folder, their copy data, and this reviewer's reviews.
+
+Everything the screens show comes from here; nothing here imports Textual,
+so it can be tested and benchmarked without a terminal. The workers of the
+app fill a :class:`Workspace` in stages (file names, scanned reports,
+similarity, reviews); each stage may be missing and the rest still works.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from shenyue.analysis.findings import Finding, count_by_severity
+from shenyue.i18n import t
+from shenyue.model.report import SECTION_KEYS, Report, Section, Unreadable
+from shenyue.tui.copies import CopyData, ReportCopies
+from shenyue.tui.textutil import fuzzy_score
+
+# Checks behind the list's finding filters.
+TEMPLATE_CHECKS = frozenset({"placeholders", "template_source_marker"})
+ARITHMETIC_CHECKS = frozenset(
+    {
+        "t3_column_balance",
+        "t3_result_sum",
+        "t3_row_total",
+        "t4_group_total",
+        "cell_nonneg_integer",
+        "t2_valid_floor",
+        "t2_valid_lt_made",
+        "t2_2019_published_le_total",
+        "text_table_mismatch",
+        "carryover_mismatch",
+        "fee_table_conflict",
+    }
+)
+
+STATUS_ORDER = {"todo": 0, "in-progress": 1, "done": 2}
+
+
+@dataclass(slots=True)
+class RowReview:
+    """What the list shows about this reviewer's review of one report."""
+
+    status: str = "todo"
+    total: Any = None  # shenyue.review.Total
+    flagged: bool = False
+    changed: bool = False  # the report changed since it was reviewed
+    scored: int = 0
+
+
+@dataclass(slots=True)
+class Row:
+    """One line of the report list."""
+
+    index: int  # position in the folder's (sorted) file order
+    rel: str
+    report: Report | None = None
+    unreadable: Unreadable | None = None
+    review: RowReview = field(default_factory=RowReview)
+
+    @property
+    def label(self) -> str:
+        if self.report is not None and self.report.unit:
+            return self.report.unit
+        return Path(self.rel).name
+
+    @property
+    def year(self) -> int | None:
+        return self.report.year if self.report else None
+
+    @property
+    def kind(self) -> str | None:
+        return self.report.kind if self.report else None
+
+    def sections_present(self) -> tuple[int, int] | None:
+        """(canonical sections with content, sections expected), or None when not known."""
+        r = self.report
+        if r is None:
+            return None
+        if r.kind == "summary":
+            n = len(r.sections)
+            return (sum(1 for s in r.sections if not s.empty), n)
+        found = {s.key for s in r.sections if s.canonical and not s.empty}
+        return (len(found), len(SECTION_KEYS))
+
+    def counts(self) -> dict[str, int] | None:
+        if self.report is None:
+            return None
+        return count_by_severity(self.report.findings)
+
+    @property
+    def errors(self) -> int:
+        return count_by_severity(self.report.findings)["error"] if self.report else 0
+
+    def checks(self) -> set[str]:
+        return {f.check for f in self.report.findings} if self.report else set()
+
+    def search_text(self) -> tuple[str, str]:
+        return (self.report.unit or "" if self.report else "", self.rel)
+
+
+@dataclass(slots=True)
+class ListFilter:
+    """The list's filters: fuzzy text, and one finding filter."""
+
+    text: str = ""
+    finding: str = "all"  # all | template | arithmetic | copy
+    copy_min: float = 0.3
+
+    def active(self) -> bool:
+        return bool(self.text) or self.finding != "all"
+
+
+SORT_KEYS = ("label", "year", "kind", "sections", "findings", "copy", "total", "status")
+
+
+class Workspace:
+    """A reports folder as the app sees it."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        reviewer: str | None = None,
+        reviews_dir: str | Path | None = None,
+        config: Any = None,
+        clock: Callable[[], datetime] | None = None,
+    ):
+        self.folder = Path(folder)
+        self.reviewer = reviewer
+        self.reviews_dir = reviews_dir
+        self.config = config
+        self.clock = clock or datetime.now
+        self.rows: list[Row] = []
+        self.by_rel: dict[str, Row] = {}
+        self.scanned = False
+        self.copy = CopyData()
+        self.copy_ready = False
+        self.copy_problem: str | None = None
+        self.store: Any = None  # shenyue.review.ReviewStore
+        self.rubric: Any = None
+        self.review_problem: str | None = None  # why reviews cannot be kept (plain words)
+        self.reviews_loaded = False
+        self.sessions: dict[str, Any] = {}
+        self.review_files_unreadable: list[Any] = []
+
+    # ------------------------------------------------------------ stages
+    def set_files(self, rels: list[str]) -> None:
+        """The file names, known before anything is read."""
+        if self.scanned:
+            return
+        self.rows = [Row(i, rel) for i, rel in enumerate(rels)]
+        self.by_rel = {r.rel: r for r in self.rows}
+
+    def set_scan(self, reports: list[Report], unreadable: list[Unreadable]) -> None:
+        rels = sorted({r.rel for r in reports} | {u.rel for u in unreadable} | set(self.by_rel))
+        old = self.by_rel
+        self.rows = []
+        for i, rel in enumerate(rels):
+            row = old.get(rel) or Row(i, rel)
+            row.index = i
+            row.report = None
+            row.unreadable = None
+            self.rows.append(row)
+        self.by_rel = {r.rel: r for r in self.rows}
+        for rep in reports:
+            self.by_rel[rep.rel].report = rep
+        for u in unreadable:
+            self.by_rel[u.rel].unreadable = u
+        # files listed first but gone by the time they were read
+        self.rows = [r for r in self.rows if r.report is not None or r.unreadable is not None]
+        for i, r in enumerate(self.rows):
+            r.index = i
+        self.by_rel = {r.rel: r for r in self.rows}
+        self.scanned = True
+
+    @property
+    def reports(self) -> list[Report]:
+        return [r.report for r in self.rows if r.report is not None]
+
+    def report(self, rel: str) -> Report | None:
+        row = self.by_rel.get(rel)
+        return row.report if row else None
+
+    def set_copy(self, data: CopyData) -> None:
+        self.copy = data
+        self.copy_ready = True
+        self.copy_problem = None
+
+    # ------------------------------------------------------------ reviews
+    def open_store(self) -> None:
+        """Create the review store for the reviewer (raises the review layer's errors)."""
+        from shenyue.review import ReviewStore
+
+        self.store = ReviewStore(self.folder, self.reviewer, reviews_dir=self.reviews_dir, config=self.config)
+        self.rubric = self.store.rubric
+
+    def load_reviews(self) -> None:
+        """Read this reviewer's review files and fill the list's review columns."""
+        if self.store is None:
+            return
+        from shenyue.review import load_all_reviews
+
+        found, problems = load_all_reviews(self.store.root, reviewer_dirs=[self.store.reviewer_dir])
+        self.review_files_unreadable = problems
+        by_rel = {s.review.report: s.review for s in found}
+        for row in self.rows:
+            review = by_rel.get(row.rel)
+            self._fill_row_review(row, review)
+        self.reviews_loaded = True
+
+    def _fill_row_review(self, row: Row, review: Any) -> None:
+        rr = RowReview()
+        if review is not None:
+            rr.status = review.status
+            rr.flagged = bool(review.flags)
+            rr.scored = len(review.scores)
+            if row.report is not None:
+                rr.changed = bool(review.report_sha256) and review.report_sha256 != row.report.doc.sha256.lower()
+                rr.total = review.total(self.rubric, row.report.findings) if review.scores else None
+        row.review = rr
+
+    def session(self, rel: str, *, acknowledge_corrupt: bool = False) -> Any:
+        """The review session of a report (opened once, then kept)."""
+        session = self.sessions.get(rel)
+        if session is None:
+            report = self.report(rel)
+            session = self.store.open(report if report is not None else rel, acknowledge_corrupt=acknowledge_corrupt)
+            self.sessions[rel] = session
+        return session
+
+    def refresh_row(self, rel: str) -> None:
+        """After a change through a session: the row's review columns."""
+        row = self.by_rel.get(rel)
+        session = self.sessions.get(rel)
+        if row is None or session is None:
+            return
+        self._fill_row_review(row, session.review if (session.exists or session.dirty or session.review.scores) else None)
+        if session.report_changed is False:
+            row.review.changed = False
+
+    # ------------------------------------------------------------ list helpers
+    def visible_rows(self, flt: ListFilter, sort_key: str = "index", reverse: bool = False) -> list[Row]:
+        rows = self.rows
+        if flt.finding == "template":
+            rows = [r for r in rows if r.checks() & TEMPLATE_CHECKS]
+        elif flt.finding == "arithmetic":
+            rows = [r for r in rows if r.checks() & ARITHMETIC_CHECKS]
+        elif flt.finding == "copy":
+            rows = [r for r in rows if (self.copy.share(r.rel) or 0.0) > flt.copy_min]
+        if flt.text:
+            scored = [(fuzzy_score(flt.text, *r.search_text()), r) for r in rows]
+            scored = [(s, r) for s, r in scored if s > 0]
+            if sort_key == "index":
+                scored.sort(key=lambda p: (-p[0], p[1].index))
+                return [r for _, r in scored]
+            rows = [r for _, r in scored]
+        if sort_key != "index":
+            rows = sorted(rows, key=self._sort_func(sort_key), reverse=reverse)
+        elif reverse:
+            rows = list(reversed(rows))
+        return rows
+
+    def _sort_func(self, key: str) -> Callable[[Row], Any]:
+        missing_hi = float("inf")
+        if key == "label":
+            return lambda r: (r.label, r.index)
+        if key == "year":
+            return lambda r: (r.year or 0, r.index)
+        if key == "kind":
+            return lambda r: (r.kind or "~", r.index)
+        if key == "sections":
+            return lambda r: ((r.sections_present() or (-1, 1))[0], r.index)
+        if key == "findings":
+            return lambda r: ((r.counts() or {}).get("error", -1), (r.counts() or {}).get("warning", -1), r.index)
+        if key == "copy":
+            return lambda r: (self.copy.share(r.rel) if self.copy.share(r.rel) is not None else -1.0, r.index)
+        if key == "total":
+            return lambda r: (_total_value(r.review.total, -1.0), r.index)
+        if key == "status":
+            return lambda r: (STATUS_ORDER.get(r.review.status, 0) + (0.5 if r.review.changed else 0), r.index)
+        return lambda r: r.index if missing_hi else 0
+
+    def next_unreviewed(self, rows: list[Row], after: int) -> int | None:
+        """Index in ``rows`` of the next report not done (wrapping), or None."""
+        n = len(rows)
+        for step in range(1, n + 1):
+            i = (after + step) % n
+            r = rows[i]
+            if r.report is not None and (r.review.status != "done" or r.review.changed):
+                return i
+        return None
+
+    def summary(self) -> dict[str, Any]:
+        reports = [r for r in self.rows if r.report is not None]
+        reviewed = [r for r in reports if r.review.status != "todo"]
+        done = [r for r in reports if r.review.status == "done"]
+        totals = [_total_value(r.review.total, None) for r in reports]
+        totals = [v for v in totals if v is not None]
+        return {
+            "reports": len(reports),
+            "unreadable": sum(1 for r in self.rows if r.unreadable is not None),
+            "reviewed": len(reviewed),
+            "done": len(done),
+            "average": (sum(totals) / len(totals)) if totals else None,
+            "with_errors": sum(1 for r in reports if r.errors),
+        }
+
+
+def _total_value(total: Any, default: Any) -> Any:
+    if total is None or getattr(total, "value", None) is None:
+        return default
+    return total.value
+
+
+def section_label(section: Section, lang: str | None = None) -> str:
+    """A short label for a section in the navigator."""
+    return section.title or t(f"tui.section.{section.key}", lang)
+
+
+def findings_in(report: Report, section: Section | None) -> list[Finding]:
+    """Findings of a report that belong to a section (by offset or by key);
+    with ``section`` None, the findings about the whole report."""
+    out = []
+    for f in report.findings:
+        if section is None:
+            if f.start is None and not f.section:
+                out.append(f)
+            continue
+        if f.section == section.key or (f.start is not None and section.start <= f.start < section.end):
+            out.append(f)
+    return out
+
+
+def now_ms() -> float:
+    return time.perf_counter() * 1000
+
+
+__all__ = [
+    "ARITHMETIC_CHECKS",
+    "ListFilter",
+    "ReportCopies",
+    "Row",
+    "RowReview",
+    "SORT_KEYS",
+    "TEMPLATE_CHECKS",
+    "Workspace",
+    "findings_in",
+    "section_label",
+]
