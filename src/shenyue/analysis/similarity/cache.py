@@ -13,7 +13,7 @@ Both use one format: a magic line, a JSON header (engine key, array layout,
 blake2b checksum of the array bytes) and the raw arrays. Anything that does
 not check out (wrong magic, other settings, truncated, checksum mismatch) is
 treated as absent and rebuilt; the cache is never trusted blindly. Writes are
-atomic (temporary file + rename).
+atomic (temporary file in the same folder, fsync, rename).
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ import hashlib
 import json
 import os
 import struct
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from shenyue.fsutil import atomic_write_bytes
 
 MAGIC = b"SHENYUE-SIMILARITY\n"
 FORMAT = 1
@@ -73,21 +73,37 @@ def code_stamp() -> str:
 
 
 def write_blob(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+    """Write header and arrays atomically, streaming the arrays (no copy of the payload in memory)."""
     layout = []
-    chunks = []
     offset = 0
     digest = hashlib.blake2b(digest_size=16)
+    parts = []
     for name, arr in arrays.items():
         arr = np.ascontiguousarray(arr)
-        raw = arr.tobytes()
-        layout.append([name, arr.dtype.str, len(arr), offset, len(raw)])
-        chunks.append(raw)
-        digest.update(raw)
-        offset += len(raw)
+        view = memoryview(arr).cast("B") if arr.size else memoryview(b"")
+        layout.append([name, arr.dtype.str, len(arr), offset, view.nbytes])
+        digest.update(view)
+        parts.append(view)
+        offset += view.nbytes
     head = dict(header)
     head.update({"format": FORMAT, "layout": layout, "payload": offset, "checksum": digest.hexdigest()})
     hbytes = json.dumps(head, ensure_ascii=False).encode("utf-8")
-    atomic_write_bytes(path, MAGIC + struct.pack("<Q", len(hbytes)) + hbytes + b"".join(chunks))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(MAGIC + struct.pack("<Q", len(hbytes)) + hbytes)
+            for view in parts:
+                handle.write(view)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def read_header(path: Path) -> tuple[dict[str, Any], int] | None:

@@ -112,6 +112,8 @@ def run(
         entries = [e for e in entries if e.sha in stored or e.text is not None or id(e) in loaded]
         missing = [e for e in missing if e.text is not None]
 
+    for e in missing:
+        e.length = len(e.text or "")
     fresh: dict[str, Prints] = {}
     todo = list({e.sha: e for e in missing}.values())
     total = len(todo)
@@ -119,7 +121,7 @@ def run(
         chunk = todo[i : i + FP_CHUNK]
         for e, pr in zip(chunk, fingerprint_texts([e.text or "" for e in chunk], statutory, settings)):
             fresh[e.sha] = pr
-            e.length = len(e.text or "")
+            e.text = None  # not needed any more; a large folder's texts should not stay in memory
         if progress:
             progress(min(total, i + FP_CHUNK), total, chunk[-1].rel)
 

@@ -50,15 +50,20 @@ class SpanArrays:
 
 
 def _first_other(newr: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """For every run ``starts[g]..ends[g]``: index of its second distinct report, or -1."""
+    """For every run ``starts[g]..ends[g]``: index of its second distinct report, or -1 (int32)."""
     inner = np.flatnonzero(newr)
+    sec = np.full(len(starts), -1, dtype=np.int32)
+    if not len(inner):
+        return sec
     j = np.searchsorted(inner, starts, side="right")
-    sec = np.full(len(starts), -1, dtype=np.int64)
     ok = j < len(inner)
-    cand = np.where(ok, inner[np.minimum(j, len(inner) - 1)] if len(inner) else 0, -1)
+    cand = inner[np.minimum(j, len(inner) - 1)]
     ok &= cand < ends
     sec[ok] = cand[ok]
     return sec
+
+
+CHUNK = 2_000_000  # shared fingerprints turned into spans at a time (bounds the memory of that step)
 
 
 def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays:
@@ -69,19 +74,51 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
     """
     R = len(prints)
     counts = np.fromiter((len(p) for p in prints), dtype=np.int64, count=R)
-    F = int(counts.sum())
+    bounds = np.zeros(R + 1, dtype=np.int64)
+    np.cumsum(counts, out=bounds[1:])
+    F = int(bounds[-1])
     if R < 2 or F == 0:
         return SpanArrays.empty()
-    H = np.concatenate([p.hashes for p in prints])
-    rep = np.repeat(np.arange(R, dtype=np.int32), counts)
+    unit_ids = np.asarray(unit_ids, dtype=np.int64)
+    order, hfp, nrp = _shared(prints, bounds, unit_ids)
+    if not len(order):
+        return SpanArrays.empty()
+    fields = {f: np.concatenate([getattr(p, f) for p in prints]) for f in ("vpos", "ostart", "oend", "back", "ahead")}
+    # chunks end on report boundaries: spans never cross reports
+    report_pos = np.searchsorted(order, bounds)
+    parts = []
+    a = 0
+    while a < len(order):
+        want = a + CHUNK
+        if want >= len(order):
+            b = len(order)
+        else:
+            r = int(np.searchsorted(report_pos, want, side="right"))  # first report starting after want
+            b = int(report_pos[max(r - 1, 0)])
+            if b <= a:  # one report bigger than a chunk: take it whole
+                b = int(report_pos[min(r, R)])
+        parts.append(_spans(order[a:b], hfp[a:b], nrp[a:b], bounds, fields, unit_ids, s))
+        a = b
+    return SpanArrays(*(np.concatenate([getattr(p, f) for p in parts]) for f in SpanArrays.FIELDS))
 
+
+def _shared(prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shared fingerprints in fingerprint order: their numbers, their holder fingerprint, their group's report count."""
+    R = len(prints)
+    F = int(bounds[-1])
+    # one uint64 per fingerprint: high bits = hash, low P bits = fingerprint number (report order)
     P = max(1, (F - 1).bit_length())
-    key = H >> np.uint64(P)
-    key <<= np.uint64(P)
-    key |= np.arange(F, dtype=np.uint64)
-    del H
+    shift = np.uint64(P)
+    key = np.empty(F, dtype=np.uint64)
+    for i, pr in enumerate(prints):
+        a, b = int(bounds[i]), int(bounds[i + 1])
+        if a < b:
+            seg = key[a:b]
+            np.right_shift(pr.hashes, shift, out=seg)
+            seg <<= shift
+            seg |= np.arange(a, b, dtype=np.uint64)
     key.sort()
-    hk = key >> np.uint64(P)
+    hk = key >> shift
     same_next = hk[1:] == hk[:-1]
     multi = np.zeros(F, dtype=bool)
     multi[1:] |= same_next
@@ -93,17 +130,20 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
     idx = (key[sel] & np.uint64((1 << P) - 1)).astype(np.int64)
     del key, sel
     n = len(idx)
+    itype = np.int32 if max(n, F) < 2**31 else np.int64
     if n == 0:
-        return SpanArrays.empty()
-    r = rep[idx]
+        z = np.zeros(0, itype)
+        return z, z, np.zeros(0, np.int32)
+    r = (np.searchsorted(bounds, idx, side="right") - 1).astype(np.int32 if R < 2**31 else np.int64)
     u = unit_ids[r]
 
     newg = np.ones(n, dtype=bool)
     newg[1:] = hk[1:] != hk[:-1]
     del hk
-    gstart = np.flatnonzero(newg)
-    gend = np.append(gstart[1:], n)
-    gid = np.cumsum(newg) - 1
+    gstart = np.flatnonzero(newg).astype(itype)
+    gend = np.append(gstart[1:], n).astype(itype)
+    gid = np.cumsum(newg, dtype=itype)
+    gid -= 1
     newr = newg.copy()
     newr[1:] |= r[1:] != r[:-1]
     nrep_g = np.add.reduceat(newr.astype(np.int32), gstart)
@@ -112,75 +152,95 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
     # peer holder: the group's first report, or its second distinct report for that report itself
     first = gstart[gid]
     sec_g = _first_other(newr & ~newg, gstart, gend)
-    holder = np.where(r != r[first], first, sec_g[gid])
+    holder = np.where(r != r[first], first, sec_g[gid]).astype(itype)
+    del first, sec_g, gstart, gend
 
     # same-unit holder: reports of a unit are neighbours inside a group
     newu = newg.copy()
+    del newg
     newu[1:] |= u[1:] != u[:-1]
-    ustart = np.flatnonzero(newu)
-    uend = np.append(ustart[1:], n)
-    uid = np.cumsum(newu) - 1
+    del u
+    ustart = np.flatnonzero(newu).astype(itype)
+    uend = np.append(ustart[1:], n).astype(itype)
+    uid = np.cumsum(newu, dtype=itype)
+    uid -= 1
     newru = newu | newr
+    del newr
     nrep_u = np.add.reduceat(newru.astype(np.int32), ustart)
     has_su = nrep_u[uid] >= 2
     ufirst = ustart[uid]
     sec_u = _first_other(newru & ~newu, ustart, uend)
-    su_holder = np.where(r != r[ufirst], ufirst, sec_u[uid])
-    holder = np.where(has_su, su_holder, holder)
-    del newu, newru, uid, ufirst, sec_u, su_holder, newr, first, sec_g, gstart, gend
+    del newu, newru
+    su = sec_u[uid]
+    del uid, sec_u
+    su = np.where(r != r[ufirst], ufirst, su)
+    del ufirst, r
+    holder[has_su] = su[has_su]
+    del su, has_su
 
     keep = np.flatnonzero(shared)
+    del shared
     # scatter back into fingerprint order: the shared fingerprints of each report, by position
     fp = idx[keep]
-    hold_fp = np.full(F, -1, dtype=np.int64)
+    hold_fp = np.full(F, -1, dtype=itype)
     hold_fp[fp] = idx[holder[keep]]
     nrep_fp = np.zeros(F, dtype=np.int32)
     nrep_fp[fp] = nrep_g[gid[keep]]
-    del idx, holder, shared, gid, keep, r, u
-    order = np.flatnonzero(hold_fp >= 0)
-    hfp = hold_fp[order]
-    nrp = nrep_fp[order]
-    del hold_fp, nrep_fp
+    del idx, holder, gid, keep, fp
+    order = np.flatnonzero(hold_fp >= 0).astype(itype)
+    return order, hold_fp[order], nrep_fp[order]
 
-    V = np.concatenate([p.vpos for p in prints]).astype(np.int64)
-    OS = np.concatenate([p.ostart for p in prints])
-    OE = np.concatenate([p.oend for p in prints])
-    BK = np.concatenate([p.back for p in prints])
-    AH = np.concatenate([p.ahead for p in prints])
-    srep = rep[order]
-    v = V[order]
-    hrep = rep[hfp]
 
-    # --- spans
+def _spans(
+    order: np.ndarray,
+    hfp: np.ndarray,
+    nrp: np.ndarray,
+    bounds: np.ndarray,
+    fields: dict[str, np.ndarray],
+    unit_ids: np.ndarray,
+    s: Settings,
+) -> SpanArrays:
+    """Merge the shared fingerprints ``order`` (sorted, whole reports) into attributed spans."""
     k = s.k
-    cut = np.ones(len(order), dtype=bool)
+    m = len(order)
+    srep = (np.searchsorted(bounds, order, side="right") - 1).astype(np.int64)
+    hrep = (np.searchsorted(bounds, hfp, side="right") - 1).astype(np.int64)
+    v = fields["vpos"][order].astype(np.int64)
+
+    cut = np.ones(m, dtype=bool)
     dv = np.diff(v)
     cut[1:] = (srep[1:] != srep[:-1]) | (dv > k + s.gap)
     sstart = np.flatnonzero(cut)
-    slast = np.append(sstart[1:], len(order)) - 1
+    slast = np.append(sstart[1:], m) - 1
     vlen = v[slast] + k - v[sstart]
-    cover = np.full(len(order), k, dtype=np.int64)
+    cover = np.full(m, k, dtype=np.int64)
     inner = ~cut[1:]
     cover[:-1][inner] = np.minimum(dv[inner], k)
     covered = np.add.reduceat(cover, sstart)
-    fb = BK[order[sstart]].astype(np.int64)
-    la = AH[order[slast]].astype(np.int64)
-    snapped = vlen + np.where(fb <= s.snap, fb, 0) + np.where(la <= s.snap, la, 0)
-    good = snapped >= s.min_len
-    sid = np.cumsum(cut) - 1
+    del cover, inner, dv, v
+    first_fp = order[sstart]
+    last_fp = order[slast]
+    fb = fields["back"][first_fp].astype(np.int64)
+    la = fields["ahead"][last_fp].astype(np.int64)
+    fb = np.where(fb <= s.snap, fb, 0)
+    la = np.where(la <= s.snap, la, 0)
+    good = vlen + fb + la >= s.min_len
+    sid = np.cumsum(cut, dtype=np.int64)
+    sid -= 1
+    n_spans = len(sstart)
 
     # attribution: per span the holder report with most fingerprints; same-unit holders first
     pair = (sid.astype(np.uint64) << np.uint64(32)) | hrep.astype(np.uint64)
-    pair_sorted = np.sort(pair)
-    pnew = np.ones(len(pair_sorted), dtype=bool)
-    pnew[1:] = pair_sorted[1:] != pair_sorted[:-1]
+    pair.sort()
+    pnew = np.ones(m, dtype=bool)
+    pnew[1:] = pair[1:] != pair[:-1]
     pstart = np.flatnonzero(pnew)
-    pcount = np.diff(np.append(pstart, len(pair_sorted)))
-    p_sid = (pair_sorted[pstart] >> np.uint64(32)).astype(np.int64)
-    p_rep = (pair_sorted[pstart] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    pcount = np.diff(np.append(pstart, m))
+    p_sid = (pair[pstart] >> np.uint64(32)).astype(np.int64)
+    p_rep = (pair[pstart] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    del pair, pnew
     span_rep = srep[sstart]
     p_su = unit_ids[p_rep] == unit_ids[span_rep[p_sid]]
-    n_spans = len(sstart)
     # best holder overall, and best same-unit holder; the same unit wins when it holds at least half as much
     best_all = np.zeros(n_spans, dtype=np.int64)
     np.maximum.at(best_all, p_sid, pcount)
@@ -196,14 +256,19 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
     chosen_su = np.zeros(n_spans, dtype=bool)
     chosen_su[p_sid[o][last_of_sid]] = p_su[o][last_of_sid]
 
+    # the matching stretch in the chosen source
     is_src = hrep == chosen[sid]
-    big = np.iinfo(np.int64).max
-    hb = BK[hfp].astype(np.int64)
-    ha = AH[hfp].astype(np.int64)
-    src_start = OS[hfp] - np.where(hb <= s.snap, hb, 0)
-    src_end = OE[hfp] + np.where(ha <= s.snap, ha, 0)
-    o_start = np.minimum.reduceat(np.where(is_src, src_start, big), sstart)
+    del hrep
+    hb = fields["back"][hfp].astype(np.int64)
+    src_start = fields["ostart"][hfp] - np.where(hb <= s.snap, hb, 0)
+    del hb
+    o_start = np.minimum.reduceat(np.where(is_src, src_start, np.iinfo(np.int64).max), sstart)
+    del src_start
+    ha = fields["ahead"][hfp].astype(np.int64)
+    src_end = fields["oend"][hfp] + np.where(ha <= s.snap, ha, 0)
+    del ha
     o_end = np.maximum.reduceat(np.where(is_src, src_end, -1), sstart)
+    del src_end, is_src
 
     # n_reports: the median over the span's fingerprints
     med_key = (sid.astype(np.uint64) << np.uint64(32)) | nrp.astype(np.uint64)
@@ -212,12 +277,8 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
     n_med = (med_key[mid] & np.uint64(0xFFFFFFFF)).astype(np.int32)
 
     g = np.flatnonzero(good)
-    first_fp = order[sstart[g]]
-    last_fp = order[slast[g]]
-    back = BK[first_fp].astype(np.int64)
-    ahead = AH[last_fp].astype(np.int64)
-    start = OS[first_fp] - np.where(back <= s.snap, back, 0)
-    end = OE[last_fp] + np.where(ahead <= s.snap, ahead, 0)
+    start = fields["ostart"][first_fp[g]] - fb[g]
+    end = fields["oend"][last_fp[g]] + la[g]
     return SpanArrays(
         report=span_rep[g].astype(np.int32),
         start=start.astype(np.int32),
