@@ -161,3 +161,19 @@ def test_cli_reports_a_broken_statutory_file_and_goes_on(samples_copy, capsys):
     captured = capsys.readouterr()
     assert "statutory.toml" in captured.err and "ignored" in captured.err
     assert json.loads(captured.out)
+
+
+def test_cli_warm_run_with_an_unreadable_file_uses_the_stored_result(samples_copy, capsys, monkeypatch):
+    (samples_copy / "broken.docx").write_bytes(b"this is not a word document" * 10)
+    assert main(["similar", str(samples_copy), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    calls = []
+    real_match = engine.match
+    monkeypatch.setattr(engine, "match", lambda *a, **k: calls.append(1) or real_match(*a, **k))
+    assert main(["similar", str(samples_copy), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "1 files were empty, too large or unreadable" in out
+    assert main(["similar", str(samples_copy), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == first
+    assert calls == []  # answered from the cache although one file cannot be read
+    assert all(d["report"] != "broken.docx" for d in first)

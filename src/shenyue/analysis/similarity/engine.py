@@ -78,6 +78,7 @@ def run(
     result_path = root / f"result-{fkey}.bin"
     store_path = root / f"prints-{fkey}.bin"
 
+    all_entries = list(entries)
     if use_cache:
         cached = _load_result(result_path, key, entries, settings)
         if cached is not None:
@@ -105,11 +106,13 @@ def run(
             e.unit, e.year, e.length = known.unit, known.year, known.length
     missing = [e for e in entries if e.sha not in stored]
     need_text = [e for e in missing if e.text is None]
+    unreadable: list[Entry] = []
     if need_text:
         if loader is None:
             raise ValueError("reports without text and no loader")
         loaded = {id(e) for e in loader(need_text)}
-        entries = [e for e in entries if e.sha in stored or e.text is not None or id(e) in loaded]
+        unreadable = [e for e in need_text if id(e) not in loaded or e.text is None]
+        entries = [e for e in entries if e.sha in stored or e.text is not None]
         missing = [e for e in missing if e.text is not None]
 
     for e in missing:
@@ -140,7 +143,7 @@ def run(
     if use_cache:
         try:
             _save_store(store_path, key, ordered, prints)
-            _save_result(result_path, key, result)
+            _save_result(result_path, key, result, all_entries, unreadable)
         except OSError:
             pass  # a read-only or full cache folder must not stop the work
     return result
@@ -163,12 +166,13 @@ def _save_store(path: Path, key: str, ordered: list[Entry], prints: list[Prints]
     disk.write_blob(path, {"kind": "prints", "key": key, "entries": header_entries}, arrays)
 
 
-def _save_result(path: Path, key: str, result: SimilarityResult) -> None:
+def _save_result(path: Path, key: str, result: SimilarityResult, all_entries: list[Entry], unreadable: list[Entry]) -> None:
     header = {
         "kind": "result",
         "key": key,
-        "signature": _signature(key, result.entries),
+        "signature": _signature(key, all_entries),
         "entries": [[e.rel, e.sha, e.unit, e.year, e.length] for e in result.entries],
+        "unreadable": [[e.rel, e.sha] for e in unreadable],  # same files, same content: still unreadable
     }
     arrays = {name: getattr(result.arrays, name) for name in SpanArrays.FIELDS}
     disk.write_blob(path, header, arrays)
@@ -188,7 +192,10 @@ def _load_result(path: Path, key: str, entries: list[Entry], settings: Settings)
                 return None
             e.unit, e.year, e.length = unit, year, int(length)
             ordered.append(e)
-        if len(ordered) != len(entries):
+        skipped = {rel: sha for rel, sha in header.get("unreadable", [])}
+        if len(ordered) + len(skipped) != len(entries):
+            return None
+        if any(by_rel.get(rel) is None or by_rel[rel].sha != sha for rel, sha in skipped.items()):
             return None
         spans = SpanArrays(*(arrays[name] for name in SpanArrays.FIELDS))
         n = len(spans.report)
