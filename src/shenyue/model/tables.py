@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from shenyue.model.normalize import fold, to_simplified
 
@@ -94,6 +95,38 @@ def cell_ids(table: str, version: str | None = "2021") -> list[str]:
     if table == "t4":
         return [f"t4.{g}.{c}" for g in T4_GROUPS for c in T4_COLS]
     raise ValueError(f"unknown table {table!r}")
+
+
+# ---------------------------------------------------------------- matching copy
+
+
+@lru_cache(maxsize=1)
+def _match_table():
+    """Folded-and-simplified form of every UTF-16 code unit (surrogates map to themselves)."""
+    import numpy as np
+
+    bmp = "".join(map(chr, range(0x10000)))
+    mapped = np.frombuffer(to_simplified(fold(bmp, digits=False)).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    identity = np.arange(0x10000, dtype=np.uint32)
+    keep = (mapped > 0xFFFF) | ((identity >= 0xD800) & (identity < 0xE000))  # one code unit in, one out
+    return np.where(keep, identity, mapped).astype(np.uint16)
+
+
+def match_text(text: str) -> str:
+    """A copy of ``text`` for matching, of the same length: full-width forms
+    folded (``，`` -> ``,``), odd spaces to spaces, Traditional to Simplified,
+    ASCII lower-cased (:func:`shenyue.model.normalize.fold` with ``digits=False``,
+    then :func:`~shenyue.model.normalize.to_simplified`). Offsets into it are
+    offsets into ``text``."""
+    if not text:
+        return text
+    import numpy as np
+
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    out = _match_table()[units].tobytes().decode("utf-16-le", "surrogatepass")
+    if len(out) != len(text):  # adjacent lone surrogates paired up: map per character instead
+        out = "".join(chr(_match_table()[ord(ch)]) if ord(ch) < 0x10000 else ch for ch in text)
+    return out
 
 
 # ---------------------------------------------------------------- format markers (rules §3.2)
@@ -215,6 +248,10 @@ _NUMBER_RE = re.compile(r"([+-]?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?:件|�
 _GLUED_RE = re.compile(r"^(.*[^\d.,+\-])(\d+(?:\.\d+)?)$")
 _MISSING = frozenset({"/", "//", "-", "--", "—", "——", "–", "无", "空", "\\"})
 _MD_SEPARATOR = re.compile(r"^[\s|:\-+=]*$")
+_SEPARATOR_RE = re.compile(r"[|\t]")
+_WORD_RE = re.compile(r"\S+")
+_GLUED_LABEL_END = re.compile(r"[\u4e00-\u9fff)]$")
+_SPACE_RE = re.compile(r"\s+")
 _MAX_LABEL = 40  # a longer label is prose: the table has ended
 _MAX_UNKNOWN_RUN = 8  # this many unknown labels in a row end a table
 _MAX_BACK_LINES = 40
@@ -311,22 +348,28 @@ class _Tok:
 
 
 def _compact_label(folded: str, start: int, end: int) -> str:
-    s = re.sub(r"\s+", "", folded[start : min(end, start + 400)])
-    s = to_simplified(s)
+    s = folded[start : min(end, start + 400)]
+    if " " in s or "\n" in s or "\r" in s:
+        s = _SPACE_RE.sub("", s)
     if "(" in s:
         s = _PINYIN_IN_LABEL.sub("", s)
     return s
 
 
-def _label(folded: str, start: int, end: int) -> _Tok:
-    return _Tok(LABEL, start, end, _compact_label(folded, start, end), words=tuple(folded[start:end].split()))
+def _label(folded: str, start: int, end: int, alone: bool = False) -> _Tok:
+    raw = folded[start:end]
+    return _Tok(LABEL, start, end, _compact_label(folded, start, end), alone, tuple(raw.split()) if not alone else (raw,))
 
 
 def _line_tokens(folded: str, ls: int, le: int, text: str) -> list[_Tok]:
     """Tokens of one line ``folded[ls:le]`` (``text`` is the original, for its tabs)."""
     line = folded[ls:le]
-    if not line.strip():
+    word = line.strip()
+    if not word:
         return []
+    if " " not in word and "|" not in word and "\t" not in text[ls:le]:  # fast path: one word
+        ws = ls + line.index(word[0])
+        return _word_tokens(folded, ws, ws + len(word), word)
     pipe = "|" in line
     if pipe and _MD_SEPARATOR.match(line):
         return []
@@ -334,7 +377,7 @@ def _line_tokens(folded: str, ls: int, le: int, text: str) -> list[_Tok]:
     raw = text[ls:le]
     if pipe or "\t" in raw:
         pos = ls
-        for m in re.finditer(r"[|\t]", raw):
+        for m in _SEPARATOR_RE.finditer(raw):
             pieces.append((pos, ls + m.start()))
             pos = ls + m.end()
         pieces.append((pos, le))
@@ -348,7 +391,7 @@ def _line_tokens(folded: str, ls: int, le: int, text: str) -> list[_Tok]:
         pieces.append((ls, le))
     toks: list[_Tok] = []
     for ps, pe in pieces:
-        words = [(m.start() + ps, m.end() + ps) for m in re.finditer(r"\S+", folded[ps:pe])]
+        words = [(m.start() + ps, m.end() + ps) for m in _WORD_RE.finditer(folded[ps:pe])]
         if not words:
             if pipe:  # an empty cell between pipes
                 toks.append(_Tok(BLANK, ps, max(pe, ps + 1) if pe > ps else min(ps + 1, le), ""))
@@ -359,7 +402,7 @@ def _line_tokens(folded: str, ls: int, le: int, text: str) -> list[_Tok]:
             kind = _word_kind(w)
             if kind == LABEL:
                 m = _GLUED_RE.match(w)
-                if m and re.search(r"[\u4e00-\u9fff)]$", m.group(1)):
+                if m and _GLUED_LABEL_END.search(m.group(1)):
                     cut = ws + len(m.group(1))
                     label_start = ws if label_start < 0 else label_start
                     toks.append(_label(folded, label_start, cut))
@@ -380,6 +423,18 @@ def _line_tokens(folded: str, ls: int, le: int, text: str) -> list[_Tok]:
     for t in toks:
         t.line_has_label = has_label
     return toks
+
+
+def _word_tokens(folded: str, ws: int, we: int, w: str) -> list[_Tok]:
+    """Tokens of a line that is one word."""
+    kind = _word_kind(w)
+    if kind != LABEL:
+        return [_Tok(kind, ws, we, w if kind == VALUE else "")]
+    m = _GLUED_RE.match(w)
+    if m and _GLUED_LABEL_END.search(m.group(1)):
+        cut = ws + len(m.group(1))
+        return [_label(folded, ws, cut, True), _Tok(VALUE, cut, we, folded[cut:we], True)]
+    return [_label(folded, ws, we, True)]
 
 
 def _word_kind(w: str) -> int:
@@ -420,11 +475,15 @@ def parse_number(raw: str) -> int | float | None:
 
 def _is_known_header(table: str, tok: _Tok) -> bool:
     """Every word of the label is a fragment of the table's printed header."""
+    return _known_words(table, tok.words or (tok.text,))
+
+
+@lru_cache(maxsize=4096)
+def _known_words(table: str, words: tuple[str, ...]) -> bool:
     header = _HEADERS[table]
-    words = tok.words or (tok.text,)
     seen = False
     for w in words:
-        s = _strip_punct(to_simplified(w))
+        s = _strip_punct(w)
         if not s:
             continue
         if len(s) > 40 or s not in header:
@@ -552,6 +611,7 @@ def _classify_split(classify, tok: _Tok, prev: list[_Tok]) -> tuple[str | None, 
     return None, tok
 
 
+@lru_cache(maxsize=4096)
 def _classify_t3(label: str) -> str | None:
     last = None
     for m in _T3_ROW_RE.finditer(label):
@@ -677,6 +737,7 @@ def _t3_version(rows: dict[str, _Row], doc_version: str | None) -> str:
 # ---------------------------------------------------------------- table 二
 
 
+@lru_cache(maxsize=4096)
 def _classify_t2(label: str) -> str | None:
     """The row a label names (the rightmost row name, close to the label's end)."""
     last = None
@@ -853,13 +914,13 @@ def _find_markers(labels: str) -> tuple[list[str], list[str]]:
 def parse_tables(text: str, *, folded: str | None = None, ignore: list | None = None) -> Tables:
     """Parse tables 二, 三 and 四 of ``text``.
 
-    ``folded`` may pass ``normalize.fold(text, digits=False)`` when the caller
-    already has it; ``ignore`` is a list of spans (objects with ``start``/``end``
+    ``folded`` may pass :func:`match_text` of ``text`` when the caller already
+    has it (nothing else: labels are matched in that form); ``ignore`` is a list of spans (objects with ``start``/``end``
     or ``(start, end)`` tuples) whose lines are skipped, e.g. PDF page furniture.
     Never raises on any input.
     """
-    if folded is None:
-        folded = fold(text, digits=False)
+    if folded is None or len(folded) != len(text):
+        folded = match_text(text)
     spans = [(s.start, s.end) if hasattr(s, "start") else (int(s[0]), int(s[1])) for s in (ignore or [])]
     result = Tables()
     # Format version from the marker words anywhere in table-like labels, decided after parsing.
