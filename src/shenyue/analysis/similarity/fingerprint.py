@@ -120,8 +120,8 @@ def _fingerprint_batch(texts: list[str], statutory: Statutory, s: Settings) -> l
     clause_after = np.flatnonzero(is_clause | nl_or_sep) + 1
     content = np.flatnonzero(~is_clause & (codes != 0) & (codes != NL) & (codes != BARRIER))
     del is_clause
-    end_at = np.union1d(np.flatnonzero(np.isin(cps, _END_PUNCT)) + 1, np.flatnonzero(nl_or_sep))
-    end_at = np.append(end_at, len(cps))
+    end_at = np.concatenate((np.flatnonzero(np.isin(cps, _END_PUNCT)) + 1, np.flatnonzero(nl_or_sep), [len(cps)]))
+    end_at.sort()  # duplicates do no harm to the searchsorted below
     del cps, nl_or_sep
 
     nidx = np.flatnonzero(codes)  # original offset (in big) of each matching-copy character
