@@ -162,7 +162,7 @@ def _print_summary(result, skipped: int, top: int) -> None:
         source = ""
         if src:
             kind = t("similar.kind_same_unit") if src["kind"] == "same_unit" else t("similar.kind_peer")
-            source = f"{safe_text(src['path'])} ({kind}, {src['chars']})"
+            source = t("similar.source", path=safe_text(src["path"]), kind=kind, chars=src["chars"])
         table.append([safe_text(rel), _pct(s["peer_share"]), _pct(s["same_unit_share"]), str(s["n_spans"]), source])
     headers = [
         t("similar.col_report"),
@@ -171,5 +171,5 @@ def _print_summary(result, skipped: int, top: int) -> None:
         t("similar.col_spans"),
         t("similar.col_source"),
     ]
-    out.write(format_table(headers, table, [40, 8, 8, 6, 60]) + "\n")
+    out.write(format_table(headers, table, [40, 14, 14, 8, 70]) + "\n")
     out.write(t("similar.hint_json") + "\n")
