@@ -26,6 +26,8 @@ EXTRACTORS: dict[str, str] = {
     ".markdown": "shenyue.reading.text",
     ".htm": "shenyue.reading.html",
     ".html": "shenyue.reading.html",
+    ".mhtml": "shenyue.reading.mhtml",
+    ".mht": "shenyue.reading.mhtml",
     ".docx": "shenyue.reading.docx",
     ".pdf": "shenyue.reading.pdf",
     ".doc": "shenyue.reading.legacy",
@@ -40,7 +42,7 @@ DEFAULT_MAX_BYTES = DEFAULT_MAX_FILE_MB * 1024 * 1024
 
 def source_format(path: Path) -> str:
     ext = path.suffix.lower()
-    return {".htm": "html", ".markdown": "md", ".text": "txt"}.get(ext, ext.lstrip("."))
+    return {".htm": "html", ".mht": "mhtml", ".markdown": "md", ".text": "txt"}.get(ext, ext.lstrip("."))
 
 
 def iter_report_files(folder: Path) -> Iterator[tuple[Path, bool]]:
