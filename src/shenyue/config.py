@@ -5,6 +5,7 @@ Known keys (all optional)::
     reviewer = "张三"
     lang = "zh"              # or "en"
     max_file_mb = 20         # larger files are reported as unreadable
+    max_pdf_pages = 200      # PDFs with more pages are reported as unreadable
     ascii_borders = false
     [keymap]                 # binding id -> keys, e.g. "review.next_section" = "n,right"
     [deadlines]              # unit type -> "MM-DD", e.g. "government" = "03-31"
@@ -26,6 +27,7 @@ from shenyue import paths
 from shenyue.fsutil import atomic_write_bytes
 
 DEFAULT_MAX_FILE_MB = 20
+DEFAULT_MAX_PDF_PAGES = 200
 
 
 class ConfigError(Exception):
@@ -57,6 +59,13 @@ class Config:
         if not isinstance(value, (int, float)) or value <= 0:
             value = DEFAULT_MAX_FILE_MB
         return int(value * 1024 * 1024)
+
+    @property
+    def max_pdf_pages(self) -> int:
+        value = self.data.get("max_pdf_pages", DEFAULT_MAX_PDF_PAGES)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            value = DEFAULT_MAX_PDF_PAGES
+        return value
 
     @property
     def keymap(self) -> dict[str, str]:

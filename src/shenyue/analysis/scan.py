@@ -107,9 +107,9 @@ def known_check_ids() -> set[str]:
     return set(STRUCTURE_CHECKS)
 
 
-def _scan_one(args: tuple[Path, Path, int | None, bool]) -> Report | Unreadable:
-    path, folder, max_bytes, checks = args
-    doc = read_document(path, folder, max_bytes)
+def _scan_one(args: tuple[Path, Path, int | None, bool, int | None]) -> Report | Unreadable:
+    path, folder, max_bytes, checks, max_pages = args
+    doc = read_document(path, folder, max_bytes, max_pages)
     if isinstance(doc, Unreadable):
         return doc
     try:
@@ -122,6 +122,7 @@ def scan_folder(
     folder: Path,
     *,
     max_bytes: int | None = None,
+    max_pages: int | None = None,
     progress: Progress | None = None,
     checks: bool = True,
     workers: int | None = None,
@@ -136,7 +137,7 @@ def scan_folder(
         else:
             result.unreadable.append(read_document(path, folder, max_bytes))  # "unsupported type" entry
     total = len(files)
-    jobs = [(p, folder, max_bytes, checks) for p in files]
+    jobs = [(p, folder, max_bytes, checks, max_pages) for p in files]
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if total >= PARALLEL_THRESHOLD and n_workers > 1:
         with ProcessPoolExecutor(max_workers=n_workers) as pool:

@@ -65,6 +65,7 @@ class Document:
     chrome: list[Span] = field(default_factory=list)
     # Table spans the reading layer knows (HTML tables rendered as pipe rows).
     tables: list[Span] = field(default_factory=list)
+    pages: int = 0  # page count of a paged format (PDF); 0 otherwise
 
 
 @dataclass(slots=True)

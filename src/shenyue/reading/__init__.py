@@ -88,8 +88,10 @@ def relative(path: Path, folder: Path) -> str:
         return Path(path).name
 
 
-def read_document(path: Path, folder: Path | None = None, max_bytes: int | None = None) -> Document | Unreadable:
-    """Read one report file; never raises for a bad file."""
+def read_document(
+    path: Path, folder: Path | None = None, max_bytes: int | None = None, max_pages: int | None = None
+) -> Document | Unreadable:
+    """Read one report file; never raises for a bad file. ``max_pages`` limits PDFs (default 200)."""
     path = Path(path)
     folder = Path(folder) if folder is not None else path.parent
     rel = relative(path, folder)
@@ -111,7 +113,7 @@ def read_document(path: Path, folder: Path | None = None, max_bytes: int | None 
         return Unreadable(path, rel, "os_error", {"error": exc.strerror or str(exc)})
     extract: Callable[..., Extracted] = import_module(module_name).extract
     try:
-        result = extract(data, path)
+        result = extract(data, path, max_pages=max_pages)
     except ReadError as exc:
         return Unreadable(path, rel, exc.reason_key, dict(exc.params))
     except MemoryError:
@@ -128,4 +130,5 @@ def read_document(path: Path, folder: Path | None = None, max_bytes: int | None 
         source_format=source_format(path),
         chrome=list(result.chrome),
         tables=list(result.tables),
+        pages=result.pages,
     )
