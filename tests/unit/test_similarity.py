@@ -235,3 +235,18 @@ def test_alignment_shows_exactly_which_characters_differ(trio):
     assert 80 < al.score < 100
     equal = "".join(b.text[op.a_start : op.a_end] for op in al.ops if op.tag == "equal")
     assert "权责清单和办事指南" in equal
+
+
+def test_web_page_chrome_is_not_compared():
+    from shenyue.model.report import Span
+
+    footer = "主办单位：中山市人民政府办公室 承办单位：中山市政务服务数据管理局 网站标识码4420000017 粤ICP备05020185号\n"
+    a = make_report("a.txt", body(OWN[0]) + footer)
+    b = make_report("b.txt", body(OWN[1]) + footer)
+    shared = find_copies([a, b], cache=False)
+    (flagged,) = [a.text[s.start : s.end] for s in shared.spans_of("a.txt")]
+    assert flagged.startswith("主办单位") and "网站标识码" in flagged  # without chrome spans it looks like copying
+    for r in (a, b):
+        start = r.text.index(footer)
+        r.chrome = [Span(start, start + len(footer) - 1, "chrome")]
+    assert len(find_copies([a, b], cache=False)) == 0

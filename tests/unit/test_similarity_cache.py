@@ -20,9 +20,9 @@ def counted(monkeypatch):
     """Record which texts get fingerprinted (the heavy per-file work)."""
     calls: list[str] = []
 
-    def spy(texts, statutory, settings):
+    def spy(texts, statutory, settings, masks=None):
         calls.extend(texts)
-        return real_fingerprint_texts(texts, statutory, settings)
+        return real_fingerprint_texts(texts, statutory, settings, masks)
 
     monkeypatch.setattr(engine, "fingerprint_texts", spy)
     return calls

@@ -33,7 +33,7 @@ def add_parser(sub, parent) -> None:
 
 
 def _load_one(job: tuple[str, str, int | None]):
-    """Read and model one file: (text, unit, year, sha256) or None when unreadable."""
+    """Read and model one file: (text, unit, year, sha256, spans not compared) or None when unreadable."""
     from shenyue.analysis.scan import build_report
     from shenyue.model.report import Unreadable
     from shenyue.reading import read_document
@@ -46,7 +46,9 @@ def _load_one(job: tuple[str, str, int | None]):
         report = build_report(doc, checks=False)
     except RecursionError:
         return None
-    return doc.text, report.unit, report.year, doc.sha256
+    from shenyue.analysis.similarity import not_prose
+
+    return doc.text, report.unit, report.year, doc.sha256, not_prose(report)
 
 
 def _loader(folder: Path, paths: dict[str, Path], max_bytes: int | None, progress: Progress):
@@ -65,7 +67,7 @@ def _loader(folder: Path, paths: dict[str, Path], max_bytes: int | None, progres
         for e, got in zip(entries, outcomes):
             if got is None:
                 continue
-            e.text, e.unit, e.year, e.sha = got
+            e.text, e.unit, e.year, e.sha, e.mask = got
             loaded.append(e)
         progress.close()
         return loaded

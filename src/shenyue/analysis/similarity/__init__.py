@@ -52,6 +52,13 @@ def _folder_of(reports: Sequence["Report"]) -> Path | None:
     return None
 
 
+def not_prose(report: "Report") -> list[tuple[int, int]]:
+    """Spans of a report that are never compared: web-page chrome and statistics tables."""
+    spans = [(c.start, c.end) for c in report.chrome]
+    spans += [(t.start, t.end) for t in report.table_spans]
+    return sorted(spans)
+
+
 def find_copies(
     reports: Sequence["Report"],
     *,
@@ -72,7 +79,8 @@ def find_copies(
     if folder is None:
         folder = _folder_of(reports)
     entries = [
-        Entry(rel=r.rel, sha=r.doc.sha256, unit=r.unit, year=r.year, text=r.text, length=len(r.text)) for r in reports
+        Entry(rel=r.rel, sha=r.doc.sha256, unit=r.unit, year=r.year, text=r.text, length=len(r.text), mask=not_prose(r))
+        for r in reports
     ]
     return run(entries, folder=folder, settings=settings, statutory=statutory, use_cache=cache, progress=progress)
 

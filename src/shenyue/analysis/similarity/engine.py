@@ -122,9 +122,11 @@ def run(
     total = len(todo)
     for i in range(0, total, FP_CHUNK):
         chunk = todo[i : i + FP_CHUNK]
-        for e, pr in zip(chunk, fingerprint_texts([e.text or "" for e in chunk], statutory, settings)):
+        masks = [e.mask for e in chunk]
+        for e, pr in zip(chunk, fingerprint_texts([e.text or "" for e in chunk], statutory, settings, masks)):
             fresh[e.sha] = pr
-            e.text = None  # not needed any more; a large folder's texts should not stay in memory
+            e.text = None
+            e.mask = []  # not needed any more; a large folder's texts should not stay in memory
         if progress:
             progress(min(total, i + FP_CHUNK), total, chunk[-1].rel)
 

@@ -84,23 +84,33 @@ def _intervals_to_mask(n: int, starts: np.ndarray, ends: np.ndarray) -> np.ndarr
     return np.repeat(values, np.diff(edges))
 
 
-def fingerprint_texts(texts: list[str], statutory: Statutory, settings: Settings) -> list[Prints]:
-    """Fingerprints of every text, in order."""
+def fingerprint_texts(
+    texts: list[str], statutory: Statutory, settings: Settings, masks: list[list[tuple[int, int]]] | None = None
+) -> list[Prints]:
+    """Fingerprints of every text, in order.
+
+    ``masks[i]`` lists spans of ``texts[i]`` that are not report prose (web-page
+    chrome, statistics tables): they never produce fingerprints.
+    """
     out: list[Prints] = []
     batch: list[str] = []
+    bmasks: list[list[tuple[int, int]]] = []
     size = 0
-    for text in texts:
+    for i, text in enumerate(texts):
         batch.append(text)
+        bmasks.append(masks[i] if masks else [])
         size += len(text)
         if size >= BATCH_CHARS:
-            out.extend(_fingerprint_batch(batch, statutory, settings))
-            batch, size = [], 0
+            out.extend(_fingerprint_batch(batch, statutory, settings, bmasks))
+            batch, bmasks, size = [], [], 0
     if batch:
-        out.extend(_fingerprint_batch(batch, statutory, settings))
+        out.extend(_fingerprint_batch(batch, statutory, settings, bmasks))
     return out
 
 
-def _fingerprint_batch(texts: list[str], statutory: Statutory, s: Settings) -> list[Prints]:
+def _fingerprint_batch(
+    texts: list[str], statutory: Statutory, s: Settings, masks: list[list[tuple[int, int]]]
+) -> list[Prints]:
     k, w = s.k, s.w
     big = "\x00".join(texts)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
@@ -112,6 +122,13 @@ def _fingerprint_batch(texts: list[str], statutory: Statutory, s: Settings) -> l
     codes[cps == NL] = NL
     codes[cps == 0] = BARRIER  # report boundaries (and any NUL in a text)
     codes[cps == BARRIER] = BARRIER
+    for i, spans in enumerate(masks):
+        base, length = int(starts[i]), int(lengths[i])
+        for a, b in spans:
+            a, b = max(0, a), min(length, b)
+            if b > a:
+                seg = codes[base + a : base + b]
+                seg[seg != 0] = BARRIER  # whitespace stays droppable, text becomes a barrier
     if "(" in big or "（" in big:
         for start, end in pinyin_spans(big):
             codes[start:end] = 0

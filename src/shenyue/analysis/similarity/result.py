@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,7 @@ class Entry:
     year: int | None = None
     text: str | None = None  # needed only when the cache does not know this content
     length: int = 0  # characters of the text
+    mask: list[tuple[int, int]] = field(default_factory=list)  # spans that are not prose (chrome, tables)
 
 
 @dataclass(slots=True, frozen=True)
