@@ -45,8 +45,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from shenyue.model.report import Span
-from shenyue.reading.base import SNIFF_NAMES, Extracted, ReadError, sniff, strip_controls
+from shenyue.reading.base import SNIFF_NAMES, Extracted, ReadError, cached_extract, sniff, strip_controls
 from shenyue.reading.decode import decode_bytes
+
+VERSION = 1  # bump when the extracted text changes, so cached results are rebuilt
+CACHE_FROM_BYTES = 256 * 1024  # smaller pages are parsed again faster than a cache entry is written
 
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9_.:\-]+)["']""")
 _META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
@@ -678,16 +681,21 @@ def _page_title(pieces: list[str]) -> str | None:
     return re.sub(r"\s+", "", best) if len(best) <= 80 else None
 
 
-def extract(data: bytes, path: Path, *, max_pages: int | None = None) -> Extracted:
+def extract(data: bytes, path: Path, *, max_pages: int | None = None, use_cache: bool = True) -> Extracted:
+    """The article text of a saved page; big pages are cached by their bytes' hash."""
     from shenyue.reading import mhtml
 
     if mhtml.looks_like_mhtml(data):  # a single-file archive saved with an .htm name
-        return mhtml.extract(data, path)
+        return mhtml.extract(data, path, use_cache=use_cache)
     kind = sniff(data)
     if kind in ("pdf", "zip", "ole", "rtf"):
         raise ReadError("wrong_extension", ext=path.suffix.lower() or "(none)", actual=SNIFF_NAMES[kind])
-    source, encoding = decode_page(data)
-    return extract_html(source, encoding)
+
+    def build() -> Extracted:
+        source, encoding = decode_page(data)
+        return extract_html(source, encoding)
+
+    return cached_extract("html", VERSION, data, build, use_cache=use_cache and len(data) >= CACHE_FROM_BYTES)
 
 
 def _tidy(raw: str, chrome: list[Span], tables: list[Span]) -> tuple[str, list[Span], list[Span]]:

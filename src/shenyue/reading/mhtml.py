@@ -17,7 +17,7 @@ from email.message import Message
 from pathlib import Path
 
 from shenyue.reading import html
-from shenyue.reading.base import SNIFF_NAMES, Extracted, ReadError, sniff
+from shenyue.reading.base import SNIFF_NAMES, Extracted, ReadError, cached_extract, sniff
 
 _HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*:")
 _MAX_PARTS = 10000  # a hostile archive with millions of tiny parts is not walked to the end
@@ -49,12 +49,18 @@ def _html_part(message: Message) -> Message | None:
     return first
 
 
-def extract(data: bytes, path: Path, *, max_pages: int | None = None) -> Extracted:
+def extract(data: bytes, path: Path, *, max_pages: int | None = None, use_cache: bool = True) -> Extracted:
+    """The article text of the archive's page; big archives are cached by their bytes' hash."""
     if not looks_like_mhtml(data):
         kind = sniff(data)
         if kind in ("pdf", "zip", "ole", "rtf"):
             raise ReadError("wrong_extension", ext=path.suffix.lower() or "(none)", actual=SNIFF_NAMES[kind])
-        return html.extract(data, path)  # a plain page saved with an .mht name
+        return html.extract(data, path, use_cache=use_cache)  # a plain page saved with an .mht name
+    big = len(data) >= html.CACHE_FROM_BYTES
+    return cached_extract("mhtml", html.VERSION, data, lambda: _extract(data), use_cache=use_cache and big)
+
+
+def _extract(data: bytes) -> Extracted:
     try:
         message = email.message_from_bytes(data, policy=email.policy.compat32)
         part = _html_part(message)
