@@ -62,11 +62,10 @@ def code_stamp() -> str:
             except OSError:
                 continue
             parts.append(f"{sub}/{name}:{st.st_size}:{st.st_mtime_ns}")
-    data_dir = base / "data"
-    for name in ("statutory.toml", "t2s.txt"):
+    for name in ("data/statutory.toml", "data/t2s.txt", "analysis/scan.py"):  # scan.build_report: unit, year, chrome
         try:
-            st = os.stat(data_dir / name)
-            parts.append(f"data/{name}:{st.st_size}:{st.st_mtime_ns}")
+            st = os.stat(base / name)
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
             pass
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=10).hexdigest()
