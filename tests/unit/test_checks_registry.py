@@ -1,0 +1,117 @@
+"""The check registry, run_checks' options, the catalogue entries and `shenyue checks`."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import shenyue.analysis.checks.base as base
+from shenyue.analysis.checks import UnknownCheck, all_checks, check_ids, run_checks
+from shenyue.analysis.scan import build_report
+from shenyue.cli import main
+from shenyue.i18n import catalogue
+from shenyue.reading import read_document
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_reports"
+CHECKS_SRC = Path(base.__file__).parent
+
+# Every check the issue names (annual-report-rules.md §8).
+ISSUE_IDS = {
+    "t3_column_balance", "t3_result_sum", "t3_row_total", "t4_group_total", "cell_nonneg_integer", "t2_valid_floor",
+    "t2_valid_lt_made", "t2_rules_by_ineligible_unit", "t2_fee_unit", "fee_table_conflict", "t4_after_review_gt_review",
+    "t4_activity_without_requests", "corrected_cases_not_explained", "table_missing", "table_rows_incomplete",
+    "table_blank_cells", "format_version_legacy", "format_version_premodern", "placeholders", "pinyin_artifacts",
+    "traditional_chars", "web_chrome", "spam_injection", "duplicated_chars", "report_year_unresolved", "year_mismatch",
+    "era_anachronism", "publish_date_missing", "publish_late", "fee_statement_missing", "text_table_mismatch",
+    "overview_subtopics_missing", "problems_section_weak", "problems_no_measures", "doc_not_annual_report",
+    "unit_name_missing", "title_missing", "signature_missing", "template_source_marker", "overview_no_figures",
+    "gov_accountability_missing", "problems_no_prior_followup", "section_missing", "section_extra", "section_order",
+    "section_empty", "section_title_nonstandard",
+}
+
+
+def sample_report(name="xinzhou-changzhengjie-2024.txt"):
+    return build_report(read_document(SAMPLES / name, SAMPLES, None), checks=False)
+
+
+def test_every_issue_check_is_registered_once_with_descriptions():
+    ids = check_ids()
+    assert len(ids) == len(set(ids))
+    assert ISSUE_IDS <= set(ids)
+    for spec in all_checks():
+        assert spec.severity in spec.severities
+        assert spec.doc and "\n" not in spec.doc
+        zh, en = spec.description("zh"), spec.description("en")
+        assert zh != spec.description_key and en != spec.description_key, spec.id
+        assert re.search(r"[\u4e00-\u9fff]", zh) and zh != en
+
+
+def test_every_message_key_used_by_the_checks_is_in_the_catalogue():
+    source = "\n".join(p.read_text(encoding="utf-8") for p in CHECKS_SRC.glob("*.py"))
+    keys = set(re.findall(r'key="([a-z0-9_]+)"', source))
+    keys |= {f"{k}_{suffix}" for k in ("year_mismatch",) for suffix in ("title_period", "title_lead", "period_lead")}
+    keys |= {rule for rule in re.findall(r'\("(text_[a-z_]+)", re\.compile', source) if not rule.endswith("_none")}
+    always_keyed = {"year_mismatch", "era_anachronism", "template_source_marker", "section_order", "table_cells_merged",
+                    "fee_table_conflict", "problems_section_weak", "text_table_mismatch"}
+    keys |= {spec.id for spec in all_checks() if spec.id not in always_keyed}
+    cat = catalogue()
+    missing = sorted(k for k in keys if f"finding.{k}" not in cat)
+    assert missing == []
+    for k in keys:
+        entry = cat[f"finding.{k}"]
+        assert entry["zh"] != entry["en"], k
+
+
+def test_only_narrows_the_run_and_unknown_ids_are_refused():
+    report = sample_report()
+    everything = run_checks(report)
+    assert {f.check for f in everything} >= {"web_chrome", "fee_statement_missing"}
+    only = run_checks(report, only="web_chrome")
+    assert only and {f.check for f in only} == {"web_chrome"}
+    assert run_checks(report, only=["web_chrome", "fee_statement_missing"]) == [
+        f for f in everything if f.check in ("web_chrome", "fee_statement_missing")
+    ]
+    with pytest.raises(UnknownCheck) as err:
+        run_checks(report, only=["web_chrome", "no_such_check"])
+    assert err.value.ids == ["no_such_check"]
+
+
+def test_findings_are_sorted_by_position_and_the_text_is_untouched():
+    report = sample_report()
+    before = report.text
+    findings = run_checks(report)
+    starts = [f.start if f.start is not None else -1 for f in findings]
+    assert starts == sorted(starts)
+    assert report.text == before
+
+
+def test_a_failing_check_is_reported_not_raised(monkeypatch):
+    def broken(ctx):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(base, "_PROVIDERS", [(broken, ("placeholders",))])
+    findings = run_checks(sample_report())
+    assert [(f.check, f.severity, f.message_key) for f in findings] == [("placeholders", "info", "check_failed")]
+    assert "ZeroDivisionError" in findings[0].message("en")
+
+
+def test_checks_command_lists_every_check_in_both_languages(capsys):
+    assert main(["checks", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    for spec in all_checks():
+        assert spec.id in out and spec.description("en") in out
+    assert "error/warning" in out
+    assert main(["checks", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "严重程度" in out and all_checks()[0].description("zh") in out
+
+
+def test_checks_command_json(capsys):
+    assert main(["checks", "--json", "--lang", "en"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [d["id"] for d in data] == check_ids()
+    row = next(d for d in data if d["id"] == "pinyin_artifacts")
+    assert row["severity"] == "error" and row["severities"] == ["error", "warning"]
