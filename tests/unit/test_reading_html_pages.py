@@ -724,3 +724,41 @@ def test_big_pages_are_cached_by_hash_and_small_ones_are_not(tmp_path, changzhen
     read_document(small_path, tmp_path)
     read_document(small_path, tmp_path)
     assert calls == [1, 1, 1, 1] and len(list((cache_dir() / "extracted").glob("*.html.*.json"))) == 1
+
+
+def test_an_information_disclosure_metadata_table_is_chrome_with_its_publication_date(tmp_path, sample_text):
+    """政府信息公开 pages put 索引号/发布机构/发布日期 in a label-value table above the article."""
+    text = sample_text("zhongshan")
+    title = "中山市2021年政府信息公开工作年度报告"
+    meta = (
+        '<table class="xxgk-info" border="1">'
+        "<tr><td>索引号：</td><td>11442000007/2022-00012</td><td>主题分类：</td><td>综合政务</td></tr>"
+        "<tr><td>发布机构：</td><td>中山市人民政府办公室</td><td>成文日期：</td><td>2022-01-25</td></tr>"
+        f'<tr><td>标题：</td><td colspan="3">{title}</td></tr>'
+        "<tr><td>文号：</td><td></td><td>发布日期：</td><td>2022-01-28</td></tr></table>"
+    )
+    page = f"""<html><head><meta charset="utf-8"><title>{title}_中山市人民政府门户网站</title></head><body>
+<div class="nav">{links(MENU + SUBMENU)}</div>
+<div class="xxgk-detail">{meta}<h1>{title}</h1><div id="zoom" class="xxgk-content">{paragraphs(report_lines(text))}</div></div>
+<div class="footer">{FOOTER[2]} {FOOTER[6]}</div></body></html>"""
+    path = tmp_path / "xxgk.html"
+    path.write_text(page, encoding="utf-8")
+    report = report_of_file(path)
+    from_txt = txt_report(tmp_path, text)
+    lines = report.text.splitlines()
+    assert lines[:7] == [
+        "索引号：11442000007/2022-00012",
+        "主题分类：综合政务",
+        "发布机构：中山市人民政府办公室",
+        "成文日期：2022-01-25",
+        f"标题：{title}",
+        "文号：",
+        "发布日期：2022-01-28",
+    ]
+    assert all(report.in_chrome(report.text.index(ln)) for ln in lines[:7])
+    assert report.table_spans == []  # not a statistics table
+    assert report.published == date(2022, 1, 28)
+    assert report.text[report.title.start : report.title.end] == title
+    assert (report.unit, report.year) == (from_txt.unit, from_txt.year) == ("中山市", 2021)
+    assert sections_of(report) == sections_of(from_txt)
+    assert_no_site_furniture(report.text, text)

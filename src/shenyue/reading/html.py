@@ -481,6 +481,15 @@ def _one_line(pieces: list[str]) -> str:
     return out.replace("|", "｜")
 
 
+_LABEL_CELL = re.compile(r"[:：]\s*$")
+
+
+def _key_value(rows: list[list[str]]) -> bool:
+    """A table of "label： | value" pairs (an article's metadata), not a statistics table."""
+    labels = [row[k] for row in rows for k in range(0, len(row), 2) if row[k]]
+    return len(labels) >= 2 and sum(1 for c in labels if _LABEL_CELL.search(c)) >= 0.6 * len(labels)
+
+
 class _Renderer:
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -490,10 +499,10 @@ class _Renderer:
         self.chrome: list[Span] = []
         self.tables: list[Span] = []
         self.table: _Node | None = None  # the data table being rendered
-        self.table_start = 0
+        self.rows: list[list[str]] = []  # its rows so far
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
-        self.saved: list[tuple[_Node | None, int, list[str] | None, list[str] | None]] = []
+        self.saved: list[tuple[_Node | None, list[list[str]], list[str] | None, list[str] | None]] = []
 
     def _emit(self, s: str) -> None:
         if s:
@@ -541,9 +550,9 @@ class _Renderer:
                 self.chrome_start = self.length
             self.chrome_depth += 1
         if tag == "table" and node.flags & DATA_TABLE and self.cell is None:
-            self.saved.append((self.table, self.table_start, self.row, self.cell))
+            self.saved.append((self.table, self.rows, self.row, self.cell))
             self._newline()
-            self.table, self.table_start, self.row, self.cell = node, self.length, None, None
+            self.table, self.rows, self.row, self.cell = node, [], None, None
         elif tag == "tr" and self.table is not None and node.owner is self.table:
             self.row = []
         elif tag in ("td", "th") and self.row is not None and node.owner is self.table:
@@ -561,21 +570,32 @@ class _Renderer:
         elif tag == "caption" and self.table is not None and self.row is None and self.cell is not None:
             caption = _one_line(self.cell)
             self.cell = None
-            if caption:
+            if caption:  # a line of its own above the rows, outside the table's span
                 self._newline()
-                at_start = self.length == self.table_start
                 self._emit(caption + "\n")
-                if at_start:  # the table's span starts at its first row
-                    self.table_start = self.length
         elif tag == "tr" and self.row is not None and node.owner is self.table:
             if any(self.row):
-                self._newline()
-                self._emit("| " + " | ".join(self.row) + " |\n")
+                self.rows.append(self.row)
             self.row = None
         elif tag == "table" and node is self.table:
-            if self.length > self.table_start:
-                self.tables.append(Span(self.table_start, self.length, "table"))
-            self.table, self.table_start, self.row, self.cell = self.saved.pop()
+            self._newline()
+            if _key_value(self.rows):
+                # An article's metadata table (索引号： … 发布日期： …) is page furniture: one
+                # "label value" line per pair, so "发布日期：2025-01-22" reads as the date line it is.
+                start = self.length
+                for row in self.rows:
+                    for k in range(0, len(row), 2):
+                        line = "".join(row[k : k + 2]).strip()
+                        if line:
+                            self._emit(line + "\n")
+                if self.chrome_depth == 0 and self.length > start:
+                    self.chrome.append(Span(start, self.length, "chrome"))
+            elif self.rows:
+                start = self.length
+                for row in self.rows:
+                    self._emit("| " + " | ".join(row) + " |\n")
+                self.tables.append(Span(start, self.length, "table"))
+            self.table, self.rows, self.row, self.cell = self.saved.pop()
         elif tag in _BLOCK or node.flags & LAYOUT_BLOCK:
             self._break()
         if self._chrome_here(node):
