@@ -23,6 +23,7 @@ import json
 import os
 import struct
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,12 @@ def folder_key(folder: Path | str) -> str:
     return hashlib.blake2b(resolved.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
 
 
+@lru_cache(maxsize=1)
 def code_stamp() -> str:
-    """Changes whenever the code that shapes the cached data changes (sizes and mtimes of its modules)."""
+    """Changes whenever the code that shapes the cached data changes (sizes and mtimes of its modules).
+
+    Computed once per process: the code a process runs does not change under it.
+    """
     import shenyue
 
     base = Path(shenyue.__file__).parent
