@@ -762,3 +762,25 @@ def test_an_information_disclosure_metadata_table_is_chrome_with_its_publication
     assert (report.unit, report.year) == (from_txt.unit, from_txt.year) == ("中山市", 2021)
     assert sections_of(report) == sections_of(from_txt)
     assert_no_site_furniture(report.text, text)
+
+
+def test_an_html5_article_keeps_its_own_header_and_drops_the_site_header(tmp_path, sample_text):
+    text = sample_text("zhongshan")
+    title = "中山市2021年政府信息公开工作年度报告"
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head><body>
+<header><nav>{links(MENU + SUBMENU)}</nav></header>
+<main><nav class="crumbs">{links(MENU[:3])}</nav>
+<article><header><h1>{title}</h1><p><time datetime="2022-01-28">发布日期：2022-01-28</time> 来源：市政府办公室</p></header>
+<section class="body">{paragraphs(report_lines(text))}</section>
+<footer>责任编辑：李四</footer></article>
+<aside><h2>相关文章</h2><ul>{links(RELATED)}</ul></aside></main>
+<footer>{FOOTER[2]} {FOOTER[4]}</footer></body></html>"""
+    path = tmp_path / "h5.html"
+    path.write_text(page, encoding="utf-8")
+    report = report_of_file(path)
+    assert report.text.splitlines()[:2] == [title, "发布日期：2022-01-28 来源：市政府办公室"]
+    assert report.text[report.title.start : report.title.end] == title and not report.in_chrome(0)
+    assert report.published == date(2022, 1, 28)
+    assert report.in_chrome(report.text.index("责任编辑：李四"))
+    assert sections_of(report) == sections_of(txt_report(tmp_path, text))
+    assert_no_site_furniture(report.text, text)

@@ -244,9 +244,16 @@ class _TreeBuilder(HTMLParser):
                 flags |= HIDDEN
             elif _DISPLAY_STYLE.search(style):
                 flags |= LAYOUT_BLOCK
-        if tag in _CHROME_TAGS or (attr and _CHROME_ATTR.search(attr)):
+        chrome_tag = tag in _CHROME_TAGS
+        if chrome_tag and tag in ("header", "footer") and (self.open_count.get("article") or self.open_count.get("main")):
+            # HTML5: an <article>'s own <header> holds its title and date; its <footer> is small print.
+            chrome_tag = tag == "footer"
+            hard = False
+        else:
+            hard = chrome_tag
+        if chrome_tag or (attr and _CHROME_ATTR.search(attr)):
             flags |= CHROME_MARK
-            if tag in _CHROME_TAGS or _HARD_ATTR.search(attr):
+            if hard or _HARD_ATTR.search(attr):
                 flags |= HARD
         node = _Node(tag, attr, self.stack[-1], flags)
         if tag in ("td", "th", "tr") and self.table_stack:
