@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import shenyue.analysis.checks.base as base
 from shenyue.analysis.checks import UnknownCheck, all_checks, check_ids, run_checks
 from shenyue.analysis.scan import build_report
 from shenyue.cli import main
 from shenyue.i18n import catalogue
+from shenyue.model.report import Document
 from shenyue.reading import read_document
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_reports"
@@ -115,3 +119,24 @@ def test_checks_command_json(capsys):
     assert [d["id"] for d in data] == check_ids()
     row = next(d for d in data if d["id"] == "pinyin_artifacts")
     assert row["severity"] == "error" and row["severities"] == ["error", "warning"]
+
+
+FRAGMENTS = [
+    "一、总体情况\n", "二、主动公开政府信息情况\n", "三、收到和处理政府信息公开申请情况\n", "五、存在的主要问题及改进情况\n",
+    "六、其他需要报告的事项\n", "第二十条第(一)项\n", "规章\n", "0\n", " 12 ", "0000000", "一、本年新收政府信息公开申请数量",
+    "(七)总计", "结果维持", "|", "/", "2024年", "20xx年", "x月x日", "務(wù)", "信息处理费", "收费通知", "未收到申请",
+    "行政复议3件", "2025年1月5日\n", "街道", "人民政府", "现场现场", "党史学习教育", "当前位置:首页 > 公开\n", "【】", "\u00a0",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=120))
+def test_fuzz_no_check_fails_on_generated_documents(parts):
+    text = "".join(parts)
+    data = text.encode("utf-8", "surrogatepass")
+    doc = Document(Path("x.txt"), "x.txt", text, "utf-8", hashlib.sha256(data).hexdigest(), len(data), "txt")
+    report = build_report(doc, checks=False)
+    for f in run_checks(report):
+        assert f.message_key != "check_failed", f.params
+        if f.start is not None:
+            assert 0 <= f.start <= f.end <= len(text)

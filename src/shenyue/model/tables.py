@@ -311,7 +311,7 @@ class Tables:
     t2: Table | None = None
     t3: Table | None = None
     t4: Table | None = None
-    regions: list[tuple[int, int]] = field(default_factory=list)
+    regions: list[tuple[int, int]] = field(default_factory=list)  # sorted, non-overlapping
     version: str | None = None  # "2021", "2019" or None (no tables / undecided)
     markers_2019: list[str] = field(default_factory=list)
     markers_2021: list[str] = field(default_factory=list)
@@ -954,7 +954,13 @@ def parse_tables(text: str, *, folded: str | None = None, ignore: list | None = 
     result.t2 = found.get("t2")
     result.t3 = found.get("t3")
     result.t4 = found.get("t4")
-    result.regions = sorted(regions)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(regions):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    result.regions = merged
     labels = "".join(t.labels for t in found.values())
     result.markers_2021, result.markers_2019 = _find_markers(labels)
     t3 = result.t3
