@@ -784,3 +784,16 @@ def test_an_html5_article_keeps_its_own_header_and_drops_the_site_header(tmp_pat
     assert report.in_chrome(report.text.index("责任编辑：李四"))
     assert sections_of(report) == sections_of(txt_report(tmp_path, text))
     assert_no_site_furniture(report.text, text)
+
+
+def test_a_body_classed_like_navigation_is_still_the_page(tmp_path):
+    page = (
+        '<html><body class="fixed-navbar has-sidebar"><div class="menu"><a href="/">首页</a> <a href="/n">新闻</a></div>'
+        "<p>一、总体情况</p><p>本年度依法公开政府信息。</p></body></html>"
+    )
+    path = tmp_path / "b.html"
+    path.write_text(page, encoding="utf-8")
+    report = report_of_file(path)
+    start = report.text.index("一、总体情况")
+    assert not report.in_chrome(start) and report.in_chrome(report.text.index("首页"))
+    assert [s.key for s in report.sections] == ["overview"]

@@ -60,6 +60,7 @@ _BLOCK = frozenset(
 )
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "object", "iframe", "select", "textarea", "button", "math"})
 _CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
+_NEVER_CHROME = frozenset({"html", "body", "main", "article"})  # <body class="has-navbar"> is still the page
 _CHROME_ATTR = re.compile(
     r"nav|menu|breadcrumb|crumb|footer|sidebar|side-bar|share|toolbar|banner|copyright|position|location", re.I
 )
@@ -251,7 +252,7 @@ class _TreeBuilder(HTMLParser):
             hard = False
         else:
             hard = chrome_tag
-        if chrome_tag or (attr and _CHROME_ATTR.search(attr)):
+        if chrome_tag or (attr and tag not in _NEVER_CHROME and _CHROME_ATTR.search(attr)):
             flags |= CHROME_MARK
             if hard or _HARD_ATTR.search(attr):
                 flags |= HARD
