@@ -290,3 +290,12 @@ def test_2019_published_above_total(tmp_path):
     text = _report_2019(2020).replace("某某区", "东城区").replace("| 规范性文件 | 3 | 3 | 20 |", "| 规范性文件 | 3 | 30 | 20 |")
     _, findings = build(tmp_path, text)
     assert [f.params["cell"] for f in findings if f.check == "t2_2019_published_le_total"] == ["二·行政规范性文件(对外公开总数量)"]
+
+
+@pytest.mark.parametrize(("amount", "key"), [("150000", "t2_fee_unit"), ("3500元", "t2_fee_unit_yuan")])
+def test_fee_amount_in_the_wrong_unit(tmp_path, amount, key):
+    values = zero_values()
+    values["t2.adminfee.amount_wan"] = amount
+    _, findings = build(tmp_path, report_with_tables(values, "pipe"))
+    found = [f for f in findings if f.check == "t2_fee_unit"]
+    assert [(f.severity, f.message_key or f.check) for f in found] == [("info", key)]

@@ -291,3 +291,9 @@ def test_premodern_layout(tmp_path):
             "三、依申请公开政府信息情况\n申请。\n四、政府信息公开的收费及减免情况\n无。\n")
     _, findings = build(tmp_path, text, only=["format_version_premodern"])
     assert [f.severity for f in findings] == ["error"]
+
+
+def test_statistics_period_year_disagrees_with_title(tmp_path):
+    text = base_report().replace("一、总体情况\n", "一、总体情况\n本报告统计期限为2023年1月1日至2023年12月31日。\n")
+    _, findings = build(tmp_path, text, only=["year_mismatch"])
+    assert [(f.message_key, f.params) for f in findings] == [("year_mismatch_title_period", {"a": "2024", "b": "2023"})]

@@ -350,3 +350,49 @@ def test_prose_mentioning_table_words_is_not_a_table():
             "依照第二十条第(一)项规定公开规章和行政规范性文件。\n")
     tables = parse_tables(text)
     assert tables.all() == [] and tables.regions == []
+
+
+def _html_page(values: dict[str, str]) -> str:
+    """A government page with tables 三 and 四 as HTML, merged cells included."""
+    rows = ['<tr><td colspan="3" rowspan="3">' + T3_NOTE + '</td><td colspan="7">申请人情况</td></tr>',
+            '<tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td><td rowspan="2">总计</td></tr>',
+            "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>"]
+    group_rows = {"r1": '<td rowspan="22">三、本年度办理结果</td>', "r3_1": '<td rowspan="8">(三)不予公开</td>',
+                  "r4_1": '<td rowspan="3">(四)无法提供</td>', "r5_1": '<td rowspan="5">(五)不予处理</td>',
+                  "r6_1": '<td rowspan="3">(六)其他处理</td>'}
+    for rid, label in T3_ROW_LABELS:
+        if rid is None:
+            continue
+        cells = "".join(f"<td>{values[f't3.{rid}.{c}']}</td>" for c in T3_COLS)
+        lead = group_rows.get(rid, "")
+        span = ' colspan="3"' if rid in ("new", "carried_in", "r7", "carried_out") else ""
+        rows.append(f"<tr>{lead}<td{span}>{label}</td>{cells}</tr>")
+    t4 = ['<tr><td colspan="5">行政复议</td><td colspan="10">行政诉讼</td></tr>',
+          '<tr><td rowspan="2">结果维持</td><td rowspan="2">结果纠正</td><td rowspan="2">其他结果</td><td rowspan="2">尚未审结</td>'
+          '<td rowspan="2">总计</td><td colspan="5">未经复议直接起诉</td><td colspan="5">复议后起诉</td></tr>',
+          "<tr>" + "".join(f"<td>{h}</td>" for h in ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2) + "</tr>",
+          "<tr>" + "".join(f"<td>{values[cid]}</td>" for cid in cell_ids("t4")) + "</tr>"]
+    return (
+        '<html><head><meta charset="utf-8"><title>年报</title></head><body><div class="nav">首页 | 政务公开</div>'
+        '<div class="content"><h1>长征街街道2024年政府信息公开工作年度报告</h1>'
+        "<p>一、总体情况</p><p>" + "本年度主动公开政府信息294条,依申请公开工作规范有序。" * 8 + "</p>"
+        "<p>三、收到和处理政府信息公开申请情况</p><table>" + "".join(rows) + "</table>"
+        "<p>四、政府信息公开行政复议、行政诉讼情况</p><table>" + "".join(t4) + "</table>"
+        "<p>五、存在的主要问题及改进情况</p><p>问题。</p></div></body></html>"
+    )
+
+
+def test_html_tables_read_by_the_foundation(tmp_path):
+    from shenyue.reading import read_document
+
+    values = consistent_values()
+    path = tmp_path / "report.html"
+    path.write_text(_html_page(values), encoding="utf-8")
+    doc = read_document(path, tmp_path, None)
+    tables = parse_tables(doc.text)
+    for key in ("t3", "t4"):
+        t = tables.table(key)
+        assert t is not None and t.issues == [], (key, t and t.issues)
+        assert {cid: c.raw for cid, c in t.cells.items()} == {cid: values[cid] for cid in cell_ids(key)}
+        for cid, cell in t.cells.items():
+            assert doc.text[cell.start : cell.end] == values[cid]
