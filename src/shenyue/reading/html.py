@@ -371,7 +371,10 @@ def _analyse(order: list[_Node]) -> None:
 
 
 def _score(node: _Node) -> float:
-    return (node.cjk - node.ccjk - node.link) * _hint(node.attr)
+    hint = _hint(node.attr)
+    if hint < 1.0 and node.tag in _NEVER_CHROME:
+        hint = 1.0  # <body class="has-sidebar"> says nothing about the body's text
+    return (node.cjk - node.ccjk - node.link) * hint
 
 
 def _best(order: list[_Node]) -> _Node | None:
