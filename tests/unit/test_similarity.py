@@ -79,6 +79,11 @@ def test_copied_paragraph_found_with_exact_span_and_source(trio):
     assert (s.other_start, s.other_end) == (other, other + len(PARA))
     assert s.kind == PEER
     assert s.n_reports == 2
+    # the JSON list `shenyue similar --json` prints
+    import json
+
+    assert json.loads(result.to_json_text()) == result.to_json() == [x.to_json() for x in result.spans()]
+    assert result.to_json()[1]["report"] == "b.txt" and result.to_json()[1]["start"] == start
     # and the other way round
     back = result.spans_of("a.txt")
     assert [(x.start, x.end, x.other_report) for x in back] == [(other, other + len(PARA), "b.txt")]

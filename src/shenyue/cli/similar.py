@@ -12,7 +12,6 @@ folder is answered from the cache.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 from pathlib import Path
@@ -130,7 +129,7 @@ def run(args) -> int:
     skipped += len(entries) - len(result.entries)
 
     if args.json:
-        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False))
+        sys.stdout.write(result.to_json_text())
         sys.stdout.write("\n")
         return 0
     _print_summary(result, skipped, max(1, args.top))
