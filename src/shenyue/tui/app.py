@@ -23,6 +23,7 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Provider
 from textual.screen import Screen
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from shenyue import paths
@@ -48,6 +49,13 @@ def styles_dir() -> Path:
     if (installed / "app.tcss").is_file():
         return installed
     return here.parents[2] / "styles"
+
+
+class AsciiScrollBarRender(ScrollBarRender):
+    """Scroll bars drawn with colour only (the default uses block characters)."""
+
+    VERTICAL_BARS = [" "] * 8
+    HORIZONTAL_BARS = [" "] * 8
 
 
 class _Cancelled(Exception):
@@ -81,7 +89,7 @@ class ShenyueApp(App):
         B("q", "quit", "tui.key.quit", "app.quit"),
         B("ctrl+c", "quit", "tui.key.quit", "app.quit_ctrl_c", show=False),
         B("question_mark", "help", "tui.key.help", "app.help", key_display="?"),
-        B("x", "export", "tui.key.export", "app.export"),
+        B("x", "export", "tui.key.export", "app.export", show=False),
     ]
 
     def __init__(
@@ -102,6 +110,7 @@ class ShenyueApp(App):
         self.config = config if config is not None else load_config()
         self.ascii = bool(self.config.ascii_borders if ascii_borders is None else ascii_borders)
         glyphs.use_ascii(self.ascii)
+        ScrollBar.renderer = AsciiScrollBarRender if self.ascii else ScrollBarRender
         sheets = [styles_dir() / "app.tcss"]
         if self.ascii:
             sheets.append(styles_dir() / "ascii.tcss")
@@ -410,6 +419,9 @@ class ShenyueApp(App):
             return False
         except ReviewLayerError as exc:
             self.show_error(t("tui.error.save_title"), str(exc))
+            return False
+        except Exception as exc:  # a bug must not take the reviewer's work down with it
+            self.show_error(t("tui.error.save_title"), t("tui.error.unexpected", reason=_reason(exc)))
             return False
         return True
 

@@ -94,21 +94,34 @@ class CopyData:
         if mine:
             for s in mine.spans_in(start, end):
                 if s.other == other and s.other_start is not None and s.other_end is not None:
-                    if s.other_start < other_end and s.other_end > other_start:
-                        key = (max(s.start, start), min(s.end, end), max(s.other_start, other_start), min(s.other_end, other_end))
-                        if key not in seen:
-                            seen.add(key)
-                            out.append(Pair(*key, s.kind))
+                    key = _clip(s.start, s.end, s.other_start, s.other_end, start, end, other_start, other_end)
+                    if key is not None and key not in seen:
+                        seen.add(key)
+                        out.append(Pair(*key, s.kind))
         if theirs:
             for s in theirs.spans_in(other_start, other_end):
                 if s.other == rel and s.other_start is not None and s.other_end is not None:
-                    if s.other_start < end and s.other_end > start:
-                        key = (max(s.other_start, start), min(s.other_end, end), max(s.start, other_start), min(s.end, other_end))
-                        if not any(_overlaps(key, k) for k in seen):
-                            seen.add(key)
-                            out.append(Pair(*key, s.kind))
+                    back = _clip(s.start, s.end, s.other_start, s.other_end, other_start, other_end, start, end)
+                    if back is None:
+                        continue
+                    key = (back[2], back[3], back[0], back[1])
+                    if not any(_overlaps(key, k) for k in seen):
+                        seen.add(key)
+                        out.append(Pair(*key, s.kind))
         out.sort(key=lambda p: (p.start, p.other_start))
         return out
+
+
+def _clip(a: int, b: int, oa: int, ob: int, lo: int, hi: int, olo: int, ohi: int) -> tuple[int, int, int, int] | None:
+    """Clip a span ``a..b`` (source ``oa..ob``) to ``lo..hi`` on its side and
+    ``olo..ohi`` on the source side, trimming the other side by as much."""
+    cut = max(0, lo - a, olo - oa)
+    a, oa = a + cut, oa + cut
+    cut = max(0, b - hi, ob - ohi)
+    b, ob = b - cut, ob - cut
+    if b <= a or ob <= oa:
+        return None
+    return (a, b, oa, ob)
 
 
 def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:

@@ -29,15 +29,38 @@ def B(key: str, action: str, desc: str, id: str, *, show: bool = True, priority:
     return Binding(key, action, desc, show=show, priority=priority, id=id, key_display=key_display)
 
 
+# Textual's own bindings that our widgets inherit, by action: their catalogue key.
+TEXTUAL_ACTIONS = {
+    "cursor_down": "tui.key.down",
+    "cursor_up": "tui.key.up",
+    "first": "tui.key.top",
+    "last": "tui.key.bottom",
+    "page_down": "tui.key.page_down",
+    "page_up": "tui.key.page_up",
+    "select": "tui.key.select",
+    "app.focus_next": "tui.key.focus_next",
+    "app.focus_previous": "tui.key.focus_previous",
+    "screen.copy_text": "tui.key.copy",
+    "quit": "tui.key.quit",
+    "command_palette": "tui.key.palette",
+}
+
+
 def translate_bindings(node: "DOMNode") -> None:
-    """Replace catalogue keys in ``node``'s binding descriptions by their text."""
+    """Replace catalogue keys in ``node``'s binding descriptions by their text
+    (and give Textual's inherited bindings a description in our language)."""
     old = node._bindings  # noqa: SLF001 — Textual keeps a per-node copy here
     new: dict[str, list[Binding]] = {}
     for key, bindings in old.key_to_bindings.items():
-        new[key] = [
-            replace(b, description=t(b.description), tooltip=t(b.description)) if b.description.startswith(("tui.", "key.")) else b
-            for b in bindings
-        ]
+        out = []
+        for b in bindings:
+            desc = b.description
+            if not desc.startswith("tui.") and b.action in TEXTUAL_ACTIONS and desc:
+                desc = TEXTUAL_ACTIONS[b.action]
+            if desc.startswith("tui."):
+                b = replace(b, description=t(desc), tooltip=t(desc))
+            out.append(b)
+        new[key] = out
     node._bindings = BindingsMap.from_keys(new)  # noqa: SLF001
 
 

@@ -32,6 +32,9 @@ class ListScreen(Screen):
         B("r", "sort_reverse", "tui.key.sort_reverse", "list.sort_reverse", show=False),
         B("n", "next_unreviewed", "tui.key.next_unreviewed", "list.next_unreviewed"),
         B("escape", "clear_filter", "tui.key.clear_filter", "list.clear_filter", show=False),
+        B("x", "app.export", "tui.key.export", "app.export"),
+        # Ctrl+C quits (Textual's screens would copy the mouse selection instead)
+        B("ctrl+c", "app.quit", "tui.key.quit", "app.quit_ctrl_c", show=False),
     ]
 
     HELP_GROUP = "tui.help.group_list"
@@ -64,7 +67,7 @@ class ListScreen(Screen):
     def _title(self) -> None:
         ws = self.app.workspace
         g = glyphs()
-        parts = [t("tui.app_name"), one_line(str(ws.folder))]
+        parts = [t("tui.app_name"), one_line(ws.folder.name or str(ws.folder))]
         if ws.reviewer:
             parts.append(t("tui.list.reviewer", name=one_line(ws.reviewer)))
         self.query_one("#list-title", Static).update(Content(f" {g.dot} ".join(parts)))

@@ -77,6 +77,8 @@ class ReviewScreen(Screen):
         B("less_than_sign", "report(-1)", "tui.key.prev_report", "review.prev_report", key_display="<", show=False),
         B("w", "cycle_view", "tui.key.cycle_view", "review.cycle_view", show=False),
         B("l", "legend", "tui.key.legend", "review.legend", show=False),
+        # Ctrl+C quits (Textual's screens would copy the mouse selection instead)
+        B("ctrl+c", "app.quit", "tui.key.quit", "app.quit_ctrl_c", show=False),
     ]
 
     HELP_NOTES = "tui.help.review_notes"
@@ -133,6 +135,9 @@ class ReviewScreen(Screen):
 
     def _layout(self, width: int) -> None:
         self.set_class(width < NARROW, "-narrow")
+        for footer in self.query(Footer):
+            footer.compact = width < NARROW
+            footer.show_command_palette = width >= NARROW  # Ctrl+P still works; the help lists it
         for v in VIEWS:
             self.set_class(self.view == v, f"-view-{v}")
 
@@ -158,8 +163,12 @@ class ReviewScreen(Screen):
         self.search_index = -1
         self._open_session()
         self._overview()
+        self.section = None
+        self._nav_items()
         keys = [s.key for s in self.sections]
-        key = section_key if section_key in keys else keys[0]
+        # open at the first real section; the title and opening stay one key away
+        default = next((k for k in keys if k != PREAMBLE), keys[0])
+        key = section_key if section_key in keys else default
         self.show_section(key)
         self._remember_place()
 
@@ -186,6 +195,23 @@ class ReviewScreen(Screen):
         if self.session is not None and self.session.report_changed:
             self.notify(t("tui.review.report_changed"), severity="warning", timeout=6)
 
+    @on(WorkspaceChanged)
+    def _workspace_changed(self, event: WorkspaceChanged) -> None:
+        """Similarity results (or a rescan) arrived while this screen is open."""
+        if event.what not in ("copy", "scan") or self.section is None:
+            return
+        report = self.app.workspace.report(self.rel)
+        if report is None:
+            return
+        self.report = report
+        self.sections = _sections_of(report)
+        keep = self.section.key
+        top = self.left.scroll_offset.y
+        self._overview()
+        self._nav_items()
+        self.show_section(keep if keep in {s.key for s in self.sections} else self.sections[0].key)
+        self.left.scroll_to(y=top, animate=False, immediate=True)
+
     # ------------------------------------------------------------ sections
     def show_section(self, key: str) -> None:
         section = next((s for s in self.sections if s.key == key), None)
@@ -204,10 +230,7 @@ class ReviewScreen(Screen):
         self._choose_comparison()
         self._show_comparison()
         self._apply_search()
-        nav = self.query_one(SectionNav)
-        if not nav.keys:
-            self._nav_items()
-        nav.select_key(key)
+        self.query_one(SectionNav).select_key(key)
         self._findings_panel()
         self.query_one(OverviewStrip).set_section(section.start, section.end)
         self._sync_overview_view()
@@ -406,7 +429,7 @@ class ReviewScreen(Screen):
         if other is None:
             return [], []
         try:
-            from shenyue.analysis.similarity import align
+            from shenyue.analysis.similarity.align import align
         except ImportError:
             return [], []
         alignment = align(self.report.text, p.start, p.end, other.text, p.other_start, p.other_end, pad=0)
@@ -484,17 +507,21 @@ class ReviewScreen(Screen):
             return self.session.active_findings(self.report.findings)
         return list(self.report.findings)
 
-    def _dismissed(self) -> dict[tuple, str]:
+    def dismissal_reason(self, f: Finding) -> str | None:
+        """The reason a finding was dismissed ("" without one), or None when it stands."""
         if self.session is None:
-            return {}
-        return {d.key(): d.reason for d in self.session.review.dismissed}
+            return None
+        for d in self.session.review.dismissed:
+            if d.matches(f):
+                return d.reason
+        return None
 
     def _findings_panel(self) -> None:
         section = self.section
         whole = [f for f in self.report.findings if f.start is None and (not f.section or section is None or f.section not in {s.key for s in self.sections})]
         mine = findings_in_section(self.report, section, self.report.findings) if section else []
         mine = [f for f in mine if f not in whole]
-        self.query_one(FindingsPanel).set_findings(mine, whole, self._dismissed())
+        self.query_one(FindingsPanel).set_findings(mine, whole, self.dismissal_reason)
 
     @on(FindingsPanel.Jump)
     def _jump(self, event: FindingsPanel.Jump) -> None:
@@ -529,7 +556,7 @@ class ReviewScreen(Screen):
 
             def restore(yes: bool | None) -> None:
                 if yes:
-                    self._save(lambda s: s.restore_finding(f.check, f.start, f.end), refresh_findings=True)
+                    self._save(lambda s: s.restore(f), refresh_findings=True)
 
             self.app.push_screen(ConfirmDialog(t("tui.findings.restore_q")), restore)
             return
@@ -538,7 +565,7 @@ class ReviewScreen(Screen):
             if reason is None:
                 return
             quote = self.report.text[f.start : f.end] if f.start is not None and f.end is not None else ""
-            self._save(lambda s: s.dismiss_finding(f.check, f.start, f.end, reason.strip(), quote), refresh_findings=True)
+            self._save(lambda s: s.dismiss(f, reason.strip(), quote), refresh_findings=True)
 
         self.app.push_screen(
             InputDialog(t("tui.findings.dismiss_title"), placeholder=t("tui.findings.dismiss_placeholder"), hint=one_line(f.message())),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -126,7 +127,7 @@ class FindingsPanel(OptionList):
         translate_bindings(self)
         self.findings: list[Finding | None] = []
 
-    def set_findings(self, section: list[Finding], whole: list[Finding], dismissed: dict[tuple, str]) -> None:
+    def set_findings(self, section: list[Finding], whole: list[Finding], dismissed: Callable[[Finding], str | None]) -> None:
         keep = self.highlighted
         self.clear_options()
         self.findings = []
@@ -144,7 +145,7 @@ class FindingsPanel(OptionList):
                 options.append(Option(Content.styled(group, "bold $text-muted"), disabled=True))
                 self.findings.append(None)
             for f in items:
-                options.append(Option(_finding_prompt(f, dismissed.get((f.check, f.start, f.end)))))
+                options.append(Option(_finding_prompt(f, dismissed(f))))
                 self.findings.append(f)
         self.add_options(options)
         if keep is not None and keep < self.option_count and self.findings[keep] is not None:
@@ -281,8 +282,9 @@ class OverviewStrip(Widget):
         return Strip([first, second], 2)
 
     def on_click(self, event: events.Click) -> None:
-        if self.length:
-            a, _ = self._row_range(event.y)
+        offset = event.get_content_offset(self)
+        if self.length and offset is not None:
+            a, _ = self._row_range(offset.y)
             self.post_message(self.Jump(a))
 
 

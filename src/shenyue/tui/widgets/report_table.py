@@ -163,12 +163,15 @@ class ReportTable(ScrollView, can_focus=True):
             self.post_message(self.Opened(row))
 
     def on_click(self, event: events.Click) -> None:
-        if event.y == 0:
-            key = self._column_at(event.x)
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            key = self._column_at(offset.x)
             if key:
                 self.post_message(self.SortRequested(key))
             return
-        index = self.scroll_offset.y + event.y - 1
+        index = self.scroll_offset.y + offset.y - 1
         if 0 <= index < len(self.rows):
             self.cursor = index
             if event.chain >= 2:

@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from shenyue.tui.highlight import CLASSES, build_runs
 from shenyue.tui.keys import B, translate_bindings
-from shenyue.tui.textutil import display_text, line_of, wrap_offsets
+from shenyue.tui.textutil import cell_width, display_text, line_of, wrap_offsets
 from shenyue.tui.widgets.style import layer_style
 
 
@@ -241,14 +241,15 @@ class TextPane(ScrollView, can_focus=True):
         return strip.extend_cell_length(width, base).crop(0, width)
 
     def on_click(self, event: events.Click) -> None:
-        index = self.scroll_offset.y + event.y
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self.scroll_offset.y + offset.y
         if 0 <= index < len(self._lines) and self._message is None:
             start, end = self._lines[index]
             col = 0
             pos = start
-            from shenyue.tui.textutil import cell_width
-
-            while pos < end and col + cell_width(self._text[pos]) <= event.x:
+            while pos < end and col + cell_width(self._text[pos]) <= offset.x:
                 col += cell_width(self._text[pos])
                 pos += 1
             self.post_message(self.Clicked(self, pos + self._base))
