@@ -396,3 +396,16 @@ def test_html_tables_read_by_the_foundation(tmp_path):
         assert {cid: c.raw for cid, c in t.cells.items()} == {cid: values[cid] for cid in cell_ids(key)}
         for cid, cell in t.cells.items():
             assert doc.text[cell.start : cell.end] == values[cid]
+
+
+def test_letter_spaced_pdf_text():
+    """A PDF text layer that put spaces between characters still yields the table."""
+    values = consistent_values()
+    t2, _t3, _t4 = render_tables(values, "spaces")
+    import re
+
+    spaced = re.sub(r"(?<=[\u4e00-\u9fff])(?=[\u4e00-\u9fff])", " ", t2)
+    assert "第 二 十 条" in spaced and "行 政 许 可 120" in spaced
+    tables = parse_tables("二、主动公开政府信息情况\n" + spaced + "\n")
+    assert tables.t2 is not None and tables.t2.issues == []
+    assert {cid: c.raw for cid, c in tables.t2.cells.items()} == {cid: values[cid] for cid in cell_ids("t2")}

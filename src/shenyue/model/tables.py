@@ -232,11 +232,15 @@ def _loose(word: str) -> str:
     return r"\s*".join(re.escape(ch) for ch in word)
 
 
-_ANCHOR_RE = {
-    "t2": re.compile("|".join(_loose(w) for w in ("第二十条第", "本年制发件数", "本年新制作数量"))),
-    "t3": re.compile("|".join(_loose(w) for w in ("勾稽关系", "申请人情况", "本年新收", "本年度新收"))),
-    "t4": re.compile("|".join(_loose(w) for w in ("结果维持", "复议后起诉", "未经复议直接起诉"))),
+_ANCHOR_WORDS = {
+    "t2": ("第二十条第", "本年制发件数", "本年新制作数量"),
+    "t3": ("勾稽关系", "申请人情况", "本年新收", "本年度新收"),
+    "t4": ("结果维持", "复议后起诉", "未经复议直接起诉"),
 }
+# Loose forms allow white space between the characters (PDF text layers: 第 二 十 条).
+_ANCHOR_RE = {key: re.compile("|".join(_loose(w) for w in words)) for key, words in _ANCHOR_WORDS.items()}
+_ANY_ANCHOR = re.compile("|".join(w for words in _ANCHOR_WORDS.values() for w in words))
+_SPACED_HAN = re.compile(r"[\u4e00-\u9fff][ \t]+[\u4e00-\u9fff][ \t]+[\u4e00-\u9fff]")
 _FOREIGN_ANCHOR = {
     "t2": re.compile(r"勾稽关系|申请人情况|本年新收|结果维持|复议后起诉|未经复议"),
     "t3": re.compile(r"第二十条第|本年制发件数|结果维持|复议后起诉|未经复议"),
@@ -926,6 +930,10 @@ def parse_tables(text: str, *, folded: str | None = None, ignore: list | None = 
     # Format version from the marker words anywhere in table-like labels, decided after parsing.
     found: dict[str, Table] = {}
     regions: list[tuple[int, int]] = []
+    if _ANY_ANCHOR.search(folded) is None and (
+        _SPACED_HAN.search(folded) is None or not any(r.search(folded) for r in _ANCHOR_RE.values())
+    ):
+        return result  # no table anywhere (decided by one fast scan unless the text is letter-spaced)
     for key in ("t2", "t3", "t4"):
         pos = 0
         tries = 0
