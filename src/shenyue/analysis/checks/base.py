@@ -168,22 +168,42 @@ class Context:
         end = max(start, min(end, len(prefix) - 1))
         return int(prefix[end] - prefix[start])
 
-    def near(self, pattern: re.Pattern, anchor: str, before: int, after: int, text: str | None = None) -> Iterator[re.Match]:
+    def near(
+        self,
+        pattern: re.Pattern,
+        anchor: str,
+        before: int,
+        after: int,
+        text: str | None = None,
+        *,
+        needs_before: str | None = None,
+        needs_after: re.Pattern | None = None,
+    ) -> Iterator[re.Match]:
         """Matches of ``pattern`` within ``before``/``after`` characters of each ``anchor``
         in ``text`` (default: the narrative). Much faster than scanning the whole text
-        when the anchor is rare; matches are those a full scan would give near the anchors."""
+        when the anchor is rare; matches are those a full scan would give near the anchors.
+        ``needs_before`` (a string that must occur in the ``before`` window) and
+        ``needs_after`` (a pattern that must match right after the anchor) skip
+        anchors that cannot start a match cheaply."""
         text = self.narrative if text is None else text
         pos = text.find(anchor)
         if pos < 0:
             return
         windows: list[list[int]] = []
         while pos >= 0:
+            if (needs_before is not None and needs_before not in text[max(0, pos - before) : pos]) or (
+                needs_after is not None and not needs_after.match(text, pos + len(anchor))
+            ):
+                pos = text.find(anchor, pos + 1)
+                continue
             a, b = max(0, pos - before), min(len(text), pos + len(anchor) + after)
             if windows and a <= windows[-1][1]:
                 windows[-1][1] = max(windows[-1][1], b)
             else:
                 windows.append([a, b])
             pos = text.find(anchor, pos + 1)
+        if not windows:
+            return
         last = -1
         for a, b in windows:
             for m in pattern.finditer(text, max(a, last), b):
@@ -200,8 +220,15 @@ class Context:
 
     # sections ---------------------------------------------------------
 
+    @cached_property
+    def _sections(self) -> dict[str, Section]:
+        out: dict[str, Section] = {}
+        for s in self.report.sections:
+            out.setdefault(s.key, s)
+        return out
+
     def section(self, key: str) -> Section | None:
-        return self.report.section(key)
+        return self._sections.get(key)
 
     def body(self, key: str) -> tuple[int, int] | None:
         """``(start, end)`` of a section's body (after its heading)."""

@@ -147,7 +147,7 @@ def problems_section_weak(ctx: Context):
         yield finding("problems_section_weak", "warning", *ctx.heading_span(section), key="problems_section_short",
                       section="problems", han=han)  # fmt: skip
         return
-    items = problem_items(part)
+    items = problem_items(part)[:41]  # a list this long is not a few generic one-liners
     base = section.body_start
     generic = [(a, b) for a, b in items if ctx.han_between(base + a, base + b) <= 30 and _GENERIC.search(part, a, b)]
     if items and len(generic) >= 0.8 * len(items):

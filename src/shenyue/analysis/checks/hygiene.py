@@ -293,18 +293,20 @@ def _dup_candidates(ctx: Context) -> tuple[list[int], list[int]]:
     if n < 2:
         return [], []
     han = (c >= 0x4E00) & (c <= 0x9FFF)
-    same1 = (c[:-1] == c[1:]) & han[:-1]
-    singles = np.flatnonzero(same1).tolist()
-    multi: set[int] = set()
+    # Non-Han characters get unique negative stand-ins, so they never compare equal.
+    h = np.where(han, c.astype(np.int64), -np.arange(1, n + 1, dtype=np.int64))
+    singles = np.flatnonzero(h[:-1] == h[1:]).tolist()
+    multi: list[int] = []
     for k in (2, 3, 4):
         m = n - 2 * k + 1
         if m <= 0:
             break
-        ok = np.ones(m, dtype=bool)
-        for j in range(k):
-            ok &= (c[j : j + m] == c[k + j : k + j + m]) & han[j : j + m]
-        multi.update(np.flatnonzero(ok).tolist())
-    return sorted(multi), singles
+        eq = h[:-k] == h[k:]
+        ok = eq[:m].copy()
+        for j in range(1, k):
+            ok &= eq[j : j + m]
+        multi.extend(np.flatnonzero(ok).tolist())
+    return sorted(set(multi)), singles
 
 
 @check("duplicated_chars", "warning", also=("info",))

@@ -392,17 +392,19 @@ def t4_activity_without_requests(ctx: Context):
 # ---------------------------------------------------------------- text against tables (§4.4)
 
 _APPROX = re.compile(r"逾|超过|超|近|约|余|多|以上|左右|累计")
-# (rule, pattern, anchor word, window before, window after): the pattern is searched near each anchor.
+# (rule, pattern, anchor word, window before, window after, must occur before the anchor,
+#  must match right after it): the pattern is searched only near anchors that pass both gates.
+_NUMBER_AFTER = {n: re.compile(rf"[^,。;\d]{{0,{n}}}\d") for n in (4, 6, 10)}
 TEXT_RULES = (
-    ("text_no_requests", re.compile(r"未(?:收到|受理)[^。;]{0,15}申请"), "申请", 20, 0),
+    ("text_no_requests", re.compile(r"未(?:收到|受理)[^。;]{0,15}申请"), "申请", 20, 0, "未", None),
     ("text_requests_n", re.compile(
         r"(?:收到|受理|新收|办理|处理|答复)[^,。;]{0,15}(?:政府信息公开|依申请公开|公开)申请([^,。;\d]{0,6})(\d+)\s*件"),
-     "申请", 30, 20),
-    ("text_review_none", re.compile(r"未(?:发生|收到|出现)[^。]{0,15}行政复议"), "行政复议", 20, 0),
-    ("text_review_n", re.compile(r"行政复议([^,。;\d]{0,10})(\d+)\s*(?:件|起)"), "行政复议", 0, 20),
-    ("text_suit_n", re.compile(r"行政诉讼([^,。;\d]{0,10})(\d+)\s*(?:件|起)"), "行政诉讼", 0, 20),
+     "申请", 30, 20, None, _NUMBER_AFTER[6]),
+    ("text_review_none", re.compile(r"未(?:发生|收到|出现)[^。]{0,15}行政复议"), "行政复议", 20, 0, "未", None),
+    ("text_review_n", re.compile(r"行政复议([^,。;\d]{0,10})(\d+)\s*(?:件|起)"), "行政复议", 0, 20, None, _NUMBER_AFTER[10]),
+    ("text_suit_n", re.compile(r"行政诉讼([^,。;\d]{0,10})(\d+)\s*(?:件|起)"), "行政诉讼", 0, 20, None, _NUMBER_AFTER[10]),
     ("text_nd_made_n", re.compile(r"(?:制发|出台|印发)[^,。;\d]{0,10}(?:行政)?规范性文件([^,。;\d]{0,4})(\d+)\s*(?:件|份)"),
-     "规范性文件", 15, 15),
+     "规范性文件", 15, 15, None, _NUMBER_AFTER[4]),
 )
 
 
@@ -430,8 +432,8 @@ def text_statements(ctx: Context) -> list[tuple[str, int, int, int]]:
         return cache["_text_statements"]
     text = ctx.narrative
     out = []
-    for rule, pattern, anchor, before, after in TEXT_RULES:
-        for m in ctx.near(pattern, anchor, before, after):
+    for rule, pattern, anchor, before, after, needs_before, needs_after in TEXT_RULES:
+        for m in ctx.near(pattern, anchor, before, after, needs_before=needs_before, needs_after=needs_after):
             if rule in ("text_no_requests", "text_review_none"):
                 out.append((rule, m.start(), m.end(), 0))
             elif not (_APPROX.search(m.group(1)) or _APPROX.match(text, m.end())):
