@@ -233,6 +233,8 @@ def test_publish_deadline_is_configurable(tmp_path):
     config = Config(tmp_path / "config.toml", {"deadlines": {"subdistrict": "02-28"}})
     _, findings = build(tmp_path, text, config=config, only=["publish_late"])
     assert findings == []
+    _, findings = build(tmp_path, text, config={"default": "03-01"}, only=["publish_late"])
+    assert findings == []  # the [deadlines] table passed on its own (as a scan worker gets it)
     bad = Config(tmp_path / "config.toml", {"deadlines": {"subdistrict": "not a date"}})
     _, findings = build(tmp_path, text, config=bad, only=["publish_late"])
     assert len(findings) == 1  # an unreadable setting falls back to the default

@@ -220,12 +220,18 @@ def unit_type(ctx: Context) -> str:
 
 
 def deadline_for(config, kind: str) -> tuple[int, int]:
-    """``(month, day)`` of the deadline for a unit type, from config ``[deadlines]`` or the default."""
+    """``(month, day)`` of the deadline for a unit type, from config ``[deadlines]`` or the default.
+
+    ``config`` may be the loaded Config, a dict with a ``deadlines`` table, or the
+    ``[deadlines]`` table itself (unit type or "default" -> "MM-DD"); unit types are
+    government, department, township and subdistrict."""
     table = getattr(config, "deadlines", None)
     if table is None and isinstance(config, dict):
-        table = config.get("deadlines")
+        table = config.get("deadlines", config)  # a config dict, or the [deadlines] table itself
+    if not isinstance(table, dict):
+        table = {}
     for key in (kind, "default"):
-        value = (table or {}).get(key)
+        value = table.get(key)
         parsed = _month_day(value)
         if parsed:
             return parsed
