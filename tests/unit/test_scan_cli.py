@@ -76,3 +76,22 @@ def test_a_corrupt_config_file_is_reported_and_ignored(tmp_path, capsys, monkeyp
     captured = capsys.readouterr()
     assert "config file could not be read" in captured.err and str(cfg) in captured.err
     assert cfg.read_text(encoding="utf-8") == "reviewer = [unterminated"  # never overwritten
+
+
+def test_scan_json_gives_copy_shares_and_sources_per_report_and_section(capsys):
+    assert main(["scan", str(SAMPLES), "--json"]) == 0
+    by_path = {r["path"]: r for r in json.loads(capsys.readouterr().out)["reports"]}
+    copy = by_path["zhongshan-xiqu-2024.txt"]["copy"]
+    assert {"peer_share", "same_unit_share", "sources", "sections"} <= set(copy)
+    # 西区街道 2024 and 中山市 2021 share one stock clause in their overviews
+    assert copy["sources"][0] == {"path": "zhongshan-city-2021.txt", "chars": 22, "kind": "peer"}
+    assert 0 < copy["peer_share"] < 0.05 and copy["same_unit_share"] == 0
+    overview = copy["sections"]["overview"]
+    assert overview["sources"][0]["path"] == "zhongshan-city-2021.txt"
+    assert overview["sources"][0]["section"] == "overview"
+    assert by_path["xinzhou-changzhengjie-2024.txt"]["copy"]["sources"] == []
+
+
+def test_scan_no_similar_leaves_copy_out(capsys):
+    assert main(["scan", str(SAMPLES), "--json", "--no-similar"]) == 0
+    assert all("copy" not in r for r in json.loads(capsys.readouterr().out)["reports"])

@@ -18,6 +18,7 @@ def add_parser(sub, parent) -> None:
     p.add_argument("--json", action="store_true", help=t("scan.opt_json"))
     p.add_argument("--only", metavar="CHECK_ID", action="append", help=t("scan.opt_only"))
     p.add_argument("--max-size", type=float, metavar="MB", help=t("scan.opt_max_size"))
+    p.add_argument("--no-similar", action="store_true", help=t("scan.opt_no_similar"))
 
 
 def run(args) -> int:
@@ -34,6 +35,14 @@ def run(args) -> int:
         result = scan_folder(folder, max_bytes=max_bytes, max_pages=args.config.max_pdf_pages, progress=progress)
     finally:
         progress.close()
+    if not args.no_similar and result.reports:
+        from shenyue.analysis.similarity import attach_copy_info, find_copies
+
+        progress = Progress("scan.progress_similar")
+        try:
+            attach_copy_info(result.reports, find_copies(result.reports, folder=folder, progress=progress))
+        finally:
+            progress.close()
     only = set(args.only or [])
     if only:
         from shenyue.analysis.scan import known_check_ids
@@ -87,8 +96,20 @@ def section_summary(report: Report) -> str:
     return t("scan.sections_cell", found=len(present), missing=len(missing), empty=len(empty))
 
 
+def copy_cell(report: Report) -> str:
+    """Copied shares and the main source, e.g. "同单位 12% 他单位 30% ← a.txt"."""
+    copy = report.extra.get("copy")
+    if not copy or not copy.get("sources"):
+        return "—"
+    cell = t("scan.copy_cell", peer=round(100 * copy.get("peer_share", 0)), same=round(100 * copy.get("same_unit_share", 0)))
+    sources = copy.get("sources") or []
+    if sources:
+        cell += " ← " + safe_text(sources[0]["path"])
+    return cell
+
+
 def scan_table(result: ScanResult) -> str:
-    headers = [t(f"scan.col_{c}") for c in ("file", "unit", "year", "kind", "sections", "findings", "top_finding")]
+    headers = [t(f"scan.col_{c}") for c in ("file", "unit", "year", "kind", "sections", "findings", "copied", "top_finding")]
     rows = []
     for r in result.reports:
         counts = count_by_severity(r.findings)
@@ -101,10 +122,11 @@ def scan_table(result: ScanResult) -> str:
                 t(f"kind.{r.kind}"),
                 section_summary(r),
                 t("scan.counts_cell", **counts),
+                copy_cell(r),
                 safe_text(top.message()) if top else "",
             ]
         )
-    out = [format_table(headers, rows, [36, 16, 4, 14, 30, 16, 60])] if rows else [t("scan.no_reports")]
+    out = [format_table(headers, rows, [36, 16, 4, 14, 30, 16, 34, 60])] if rows else [t("scan.no_reports")]
     if result.unreadable:
         out.append("")
         out.append(t("scan.unreadable_header", n=len(result.unreadable)))
