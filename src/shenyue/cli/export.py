@@ -79,7 +79,12 @@ def run(args) -> int:
 
     progress = Progress("export.progress")
     try:
-        result = scan_folder(folder, max_bytes=config.max_file_bytes if config is not None else None, progress=progress)
+        result = scan_folder(
+            folder,
+            max_bytes=config.max_file_bytes if config is not None else None,
+            max_pages=config.max_pdf_pages if config is not None else None,
+            progress=progress,
+        )
     finally:
         progress.close()
     if not args.no_copy and len(result.reports) > 1:

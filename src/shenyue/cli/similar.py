@@ -37,8 +37,8 @@ def _load_one(job: tuple[str, str, int | None]):
     from shenyue.model.report import Unreadable
     from shenyue.reading import read_document
 
-    path, folder, max_bytes = job
-    doc = read_document(Path(path), Path(folder), max_bytes)
+    path, folder, max_bytes, max_pages = job
+    doc = read_document(Path(path), Path(folder), max_bytes, max_pages=max_pages)
     if isinstance(doc, Unreadable):
         return None
     try:
@@ -50,9 +50,9 @@ def _load_one(job: tuple[str, str, int | None]):
     return doc.text, report.unit, report.year, doc.sha256, not_prose(report)
 
 
-def _loader(folder: Path, paths: dict[str, Path], max_bytes: int | None, progress: Progress):
+def _loader(folder: Path, paths: dict[str, Path], max_bytes: int | None, progress: Progress, max_pages: int | None = None):
     def load(entries):
-        jobs = [(str(paths[e.rel]), str(folder), max_bytes) for e in entries]
+        jobs = [(str(paths[e.rel]), str(folder), max_bytes, max_pages) for e in entries]
         total = len(jobs)
         workers = os.cpu_count() or 1
         if total >= PARALLEL_THRESHOLD and workers > 1:
@@ -92,7 +92,7 @@ def run(args) -> int:
     from shenyue.analysis.similarity.engine import run as run_engine
     from shenyue.reading import DEFAULT_MAX_BYTES, iter_report_files, relative
 
-    max_bytes = int(args.max_size * 1024 * 1024) if args.max_size else None
+    max_bytes = int(args.max_size * 1024 * 1024) if args.max_size else args.config.max_file_bytes
     limit = max_bytes or DEFAULT_MAX_BYTES
     statutory = load_statutory(folder)
     for path, reason in statutory.problems:
@@ -123,7 +123,7 @@ def run(args) -> int:
         statutory=statutory,
         use_cache=not args.no_cache,
         progress=index_progress,
-        loader=_loader(folder, paths, max_bytes, read_progress),
+        loader=_loader(folder, paths, max_bytes, read_progress, args.config.max_pdf_pages),
     )
     index_progress.close()
     skipped += len(entries) - len(result.entries)
