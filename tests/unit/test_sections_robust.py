@@ -108,3 +108,10 @@ def test_text_before_the_first_heading_is_the_preamble_not_a_section(sample_text
     assert report.preamble.start == 0
     assert report.preamble.end < report.sections[0].start
     assert "现将20xx年工作情况" in report.text[report.preamble.start : report.preamble.end]
+
+
+def test_a_bare_page_date_line_is_chrome_and_a_publication_date(tmp_path, sample_text):
+    text = "中山市2021年政府信息公开工作年度报告\n2022-01-20 10:30  来源：中山市人民政府办公室\n" + sample_text("zhongshan")
+    report = report_of(tmp_path, "page.txt", text)
+    assert report.published is not None and report.published.isoformat() == "2022-01-20"
+    assert any(report.text[c.start : c.end].startswith("2022-01-20 10:30") for c in report.chrome)

@@ -25,6 +25,8 @@ _CHROME_LINE = [
     re.compile(r"扫一扫在手机"),
     re.compile(r"(网站地图|联系我们|版权所有|ICP备|网站标识码|公网安备|技术支持)"),
 ]
+# A line that is only a page date, as gov.cn prints it ("2025-01-22 10:00  来源：…").
+_BARE_DATE_LINE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+来源\s*[:：].*)?\s*$")
 _BANNER_TOKEN = re.compile(r"^[\u4e00-\u9fff]{1,12}(政府网|政府)$")
 PAGE_DATE = re.compile(r"(?:时间|发布时间|发布日期|日期)\s*[:：]\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 _MAX_CHROME_LINE = 200  # a long line is prose, however it starts
@@ -34,7 +36,7 @@ def is_chrome_line(line: str, folded: bool = False) -> bool:
     s = (line if folded else fold(line)).strip()
     if not s or len(s) > _MAX_CHROME_LINE:
         return False
-    if any(p.search(s) for p in _CHROME_LINE):
+    if any(p.search(s) for p in _CHROME_LINE) or _BARE_DATE_LINE.match(s):
         return True
     tokens = s.split()
     return len(tokens) >= 2 and all(_BANNER_TOKEN.match(tok) for tok in tokens)
@@ -52,7 +54,7 @@ def find_chrome(text: str, folded: str | None = None) -> tuple[list[Span], list[
         if not is_chrome_line(line, folded=True):
             continue
         spans.append(Span(start, end, "chrome"))
-        m = PAGE_DATE.search(line)
+        m = PAGE_DATE.search(line) or _BARE_DATE_LINE.match(line)
         if m:
             try:
                 dates.append((date(int(m.group(1)), int(m.group(2)), int(m.group(3))), "page", start + m.start()))
