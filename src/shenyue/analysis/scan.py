@@ -16,6 +16,8 @@ from pathlib import Path
 from shenyue.model.chrome import find_chrome
 from shenyue.model.metadata import document_kind, find_signature_date, find_title, find_unit, report_year
 from shenyue.model.report import Document, Report, Span, Unreadable
+from shenyue.analysis.checks import check_ids, run_checks
+from shenyue.model.tables import parse_tables
 from shenyue.model.text import fold
 from shenyue.model.sections import build_sections, find_headings, find_midline_headings
 from shenyue.reading import iter_report_files, read_document
@@ -37,11 +39,15 @@ class ScanResult:
 
 
 def _merge(spans: list[Span]) -> list[Span]:
+    """Sorted spans with overlapping spans of the same kind joined."""
     out: list[Span] = []
+    last: dict[str, int] = {}  # kind -> index in out of its latest span
     for s in sorted(spans, key=lambda s: (s.start, s.end)):
-        if out and s.start <= out[-1].end:
-            out[-1] = Span(out[-1].start, max(out[-1].end, s.end), out[-1].kind)
+        i = last.get(s.kind)
+        if i is not None and s.start <= out[i].end:
+            out[i] = Span(out[i].start, max(out[i].end, s.end), s.kind)
         else:
+            last[s.kind] = len(out)
             out.append(Span(s.start, s.end, s.kind))
     return out
 
@@ -52,7 +58,8 @@ def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
     folded = fold(text)  # one folded copy (same length) for every matcher below
     chrome, dates = find_chrome(text, folded)
     chrome = _merge(chrome + list(doc.chrome))
-    tables = _merge(list(doc.tables))
+    parsed = parse_tables(text, ignore=chrome)
+    tables = _merge(list(doc.tables) + [Span(a, b, "table") for a, b in parsed.regions])
     headings = find_headings(text, tables, folded)
     found = {h.key for h in headings if h.key}
     headings += find_midline_headings(text, tables, found, folded)
@@ -62,7 +69,7 @@ def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
     signature = find_signature_date(text, chrome)
     year = report_year(text, title, sections, signature[1] if signature else None, folded)
     canonical = len({s.key for s in sections if s.canonical})
-    kind = document_kind(text, title, canonical, year, bool(sections), folded)
+    kind = document_kind(text, title, canonical, year, bool(sections), parsed.version)
     if kind == "summary" and any(s.canonical or s.key.startswith("extra-") for s in sections) or (
         kind == "summary" and not sections
     ):
@@ -81,9 +88,10 @@ def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
         published=_publication_date(dates),
         date_candidates=dates,
         title=title,
+        tables=parsed,
     )
     if checks:
-        report.findings = run_all_checks(report, config=config)
+        report.findings = run_checks(report, config=config)
     return report
 
 
@@ -95,25 +103,17 @@ def _publication_date(dates):
     return None
 
 
-def run_all_checks(report: Report, *, config=None):
-    from shenyue.analysis.structure import structure_findings
-
-    return structure_findings(report)
-
-
 def known_check_ids() -> set[str]:
-    from shenyue.analysis.structure import STRUCTURE_CHECKS
-
-    return set(STRUCTURE_CHECKS)
+    return set(check_ids())
 
 
-def _scan_one(args: tuple[Path, Path, int | None, bool, int | None]) -> Report | Unreadable:
-    path, folder, max_bytes, checks, max_pages = args
+def _scan_one(args: tuple[Path, Path, int | None, bool, int | None, dict | None]) -> Report | Unreadable:
+    path, folder, max_bytes, checks, max_pages, config = args
     doc = read_document(path, folder, max_bytes, max_pages)
     if isinstance(doc, Unreadable):
         return doc
     try:
-        return build_report(doc, checks=checks)
+        return build_report(doc, checks=checks, config=config)
     except RecursionError:
         return Unreadable(path, doc.rel, "os_error", {"error": "the document is too deeply nested"})
 
@@ -126,6 +126,7 @@ def scan_folder(
     progress: Progress | None = None,
     checks: bool = True,
     workers: int | None = None,
+    deadlines: dict | None = None,
 ) -> ScanResult:
     """Read and analyse every report under ``folder``."""
     folder = Path(folder)
@@ -137,7 +138,8 @@ def scan_folder(
         else:
             result.unreadable.append(read_document(path, folder, max_bytes))  # "unsupported type" entry
     total = len(files)
-    jobs = [(p, folder, max_bytes, checks, max_pages) for p in files]
+    # checks get the config's [deadlines] table (a plain dict travels to worker processes)
+    jobs = [(p, folder, max_bytes, checks, max_pages, deadlines or None) for p in files]
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if total >= PARALLEL_THRESHOLD and n_workers > 1:
         with ProcessPoolExecutor(max_workers=n_workers) as pool:

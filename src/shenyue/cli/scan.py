@@ -32,7 +32,13 @@ def run(args) -> int:
     max_bytes = int(args.max_size * 1048576) if args.max_size else args.config.max_file_bytes
     progress = Progress("scan.progress")
     try:
-        result = scan_folder(folder, max_bytes=max_bytes, max_pages=args.config.max_pdf_pages, progress=progress)
+        result = scan_folder(
+            folder,
+            max_bytes=max_bytes,
+            max_pages=args.config.max_pdf_pages,
+            progress=progress,
+            deadlines=args.config.deadlines,
+        )
     finally:
         progress.close()
     if not args.no_similar and result.reports:

@@ -136,28 +136,13 @@ def _named_unit_of_level(text: str, level: str) -> str | None:
     return best
 
 
-# Table markers (annual-report-rules.md §3.2).
-MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "申请人无正当理由逾期不补正", "申请人逾期未按收费通知要求缴纳费用")
-MARKERS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "其他对外管理服务事项", "第二十条第(九)项", "政府集中采购", "采购项目数量", "采购总金额")
-
-
-def table_format(text: str, folded: str | None = None) -> str | None:
-    """"2021" or "2019" from the statistics tables' labels, or None without tables."""
-    compact_text = re.sub(r"\s+", "", fold(text) if folded is None else folded)
-    if any(m in compact_text for m in MARKERS_2021):
-        return "2021"
-    if sum(1 for m in MARKERS_2019 if m in compact_text) >= 2:
-        return "2019"
-    return None
-
-
 def document_kind(
-    text: str, title: Span | None, canonical_keys: int, year: int | None, has_headings: bool, folded: str | None = None
+    text: str, title: Span | None, canonical_keys: int, year: int | None, has_headings: bool, fmt: str | None
 ) -> str:
+    """annual-2021 / annual-2019 / summary / unknown; ``fmt`` is the format version the tables show."""
     title_text = to_simplified(fold(text[title.start : title.end])) if title else ""
     if title_text and SUMMARY_TITLE.search(title_text) and not ANNUAL_TITLE.search(title_text):
         return "summary"
-    fmt = table_format(text, folded)
     annual = canonical_keys >= 3 or bool(ANNUAL_TITLE.search(title_text)) or fmt is not None
     if annual:
         if fmt == "2019":

@@ -125,6 +125,8 @@ def spam_injection(ctx: Context):
 def web_chrome(ctx: Context):
     """Web-page furniture copied with the text (当前位置, 首页 >, 关闭本页, site banners); not the unit's fault."""
     for c in ctx.report.chrome:
+        if c.kind != "chrome":
+            continue  # PDF page headers and numbers are not web-page chrome
         yield finding("web_chrome", "info", c.start, c.end, line=_shorten(ctx.text[c.start : c.end]))
 
 
