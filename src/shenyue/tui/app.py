@@ -13,6 +13,7 @@ present and valid, is applied on top.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -302,6 +303,8 @@ class ShenyueApp(App):
         self.timings.setdefault("scanned", time.perf_counter() - self._t0)
         self.query_one_progress_finish("scan")
         self.broadcast(WorkspaceChanged("scan"))
+        self._settle()
+        self.call_after_refresh(self._prepare_review_screen)
         if ws.store is not None:
             self.load_reviews()
         if self.similarity_enabled and len(ws.reports) >= 2:
@@ -325,6 +328,7 @@ class ShenyueApp(App):
             ws.set_copy(message.data)
         self.timings.setdefault("copies", time.perf_counter() - self._t0)
         self.broadcast(WorkspaceChanged("copy"))
+        self._settle()
 
     @on(ReviewsLoaded)
     def _reviews(self, message: ReviewsLoaded) -> None:
@@ -333,6 +337,25 @@ class ShenyueApp(App):
         if ws.review_files_unreadable:
             self.notify(t("tui.error.review_files_unreadable", n=len(ws.review_files_unreadable)), severity="warning", timeout=8)
         self._resume()
+
+    @staticmethod
+    def _settle() -> None:
+        """The reports and copy data live as long as the app: take them out of
+        the garbage collector's full passes, which would otherwise walk
+        millions of objects in the middle of a key press."""
+        gc.collect()
+        gc.freeze()
+
+    def _prepare_review_screen(self) -> None:
+        """Build the review screen while the reviewer looks at the list, so
+        the first report opens as fast as the next ones."""
+        if self.is_screen_installed("review"):
+            return
+        self.install_screen(ReviewScreen(), "review")
+        try:
+            self._get_screen("review")  # registers the screen: composes and mounts its widgets
+        except Exception:  # noqa: BLE001 — only an optimisation; the first open builds it otherwise
+            pass
 
     def _resume(self) -> None:
         if self._resumed or not self.resume:
@@ -373,7 +396,16 @@ class ShenyueApp(App):
         if isinstance(self.screen, ReviewScreen):
             self.screen.load(rel, section)
             return
-        self.push_screen(ReviewScreen(rel, section))
+        if not self.is_screen_installed("review"):
+            self.install_screen(ReviewScreen(rel, section), "review")
+        else:
+            screen = self.get_screen("review")
+            if screen.is_mounted:
+                screen.load(rel, section)
+                screen.left.focus()
+            else:
+                screen.rel, screen.start_section = rel, section
+        self.push_screen("review")
 
     def back_to_list(self, rel: str | None = None) -> None:
         if isinstance(self.screen, ReviewScreen):

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from shenyue.i18n import t
 from shenyue.tui.dialogs import FilterDialog
@@ -16,6 +16,7 @@ from shenyue.tui.glyphs import glyphs
 from shenyue.tui.keys import B, translate_bindings
 from shenyue.tui.messages import WorkspaceChanged
 from shenyue.tui.textutil import one_line
+from shenyue.tui.widgets.keybar import KeyBar
 from shenyue.tui.widgets.report_table import COLUMNS, ReportTable
 from shenyue.tui.widgets.status_line import ProgressLine, SummaryLine
 from shenyue.tui.workspace import SORT_KEYS, ListFilter
@@ -52,7 +53,7 @@ class ListScreen(Screen):
         yield Input(placeholder=t("tui.list.filter_placeholder"), id="list-filter", select_on_focus=False)
         yield SummaryLine(id="list-summary")
         yield ProgressLine(id="list-progress")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#list-filter", Input).display = False

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from shenyue.analysis.findings import Finding
 from shenyue.i18n import t
@@ -26,6 +26,7 @@ from shenyue.tui.highlight import DIFF, FLASH, MATCH, SEARCH, pair_intervals, re
 from shenyue.tui.keys import B, translate_bindings
 from shenyue.tui.messages import WorkspaceChanged
 from shenyue.tui.textutil import one_line
+from shenyue.tui.widgets.keybar import KeyBar
 from shenyue.tui.widgets.panels import FindingsPanel, Legend, NavItem, OverviewStrip, ReviewHeader, SectionNav
 from shenyue.tui.widgets.score_panel import ScorePanel
 from shenyue.tui.widgets.text_pane import TextPane
@@ -85,7 +86,9 @@ class ReviewScreen(Screen):
 
     app: "ShenyueApp"
 
-    def __init__(self, rel: str, section: str | None = None) -> None:
+    def __init__(self, rel: str = "", section: str | None = None) -> None:
+        """The app keeps one review screen and shows each report in it with
+        :meth:`load` (building the screen's widgets once keeps opening fast)."""
         super().__init__(id="review-screen")
         translate_bindings(self)
         self.rel = rel
@@ -121,23 +124,26 @@ class ReviewScreen(Screen):
                 yield ScorePanel(id="scores")
         yield Input(placeholder=t("tui.review.search_placeholder"), id="search", select_on_focus=False)
         yield Legend(id="legend")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
         self._layout(self.app.size.width)
-        self.load(self.rel, self.start_section)
+        if self.rel:
+            self.load(self.rel, self.start_section)
         self.left.focus()
         self.call_after_refresh(self.query_one(Legend).show)
+
+    def on_screen_resume(self) -> None:
+        self._layout(self.app.size.width)
 
     def on_resize(self, event) -> None:
         self._layout(event.size.width)
 
     def _layout(self, width: int) -> None:
         self.set_class(width < NARROW, "-narrow")
-        for footer in self.query(Footer):
-            footer.compact = width < NARROW
-            footer.show_command_palette = width >= NARROW  # Ctrl+P still works; the help lists it
+        for bar in self.query(KeyBar):
+            bar.set_compact(width < NARROW)  # Ctrl+P still works in narrow terminals; the help lists it
         for v in VIEWS:
             self.set_class(self.view == v, f"-view-{v}")
 
@@ -159,8 +165,12 @@ class ReviewScreen(Screen):
         self.report = report
         self.sections = _sections_of(report)
         self.comparison = Comparison()
+        self.search_text = ""
         self.search_hits = []
         self.search_index = -1
+        search = self.query_one("#search", Input)
+        if search.display:
+            search.display = False
         self._open_session()
         self._overview()
         self.section = None
@@ -206,11 +216,11 @@ class ReviewScreen(Screen):
         self.report = report
         self.sections = _sections_of(report)
         keep = self.section.key
-        top = self.left.scroll_offset.y
+        top = self.left.top
         self._overview()
         self._nav_items()
         self.show_section(keep if keep in {s.key for s in self.sections} else self.sections[0].key)
-        self.left.scroll_to(y=top, animate=False, immediate=True)
+        self.left.scroll_to_line(top)
 
     # ------------------------------------------------------------ sections
     def show_section(self, key: str) -> None:
@@ -668,9 +678,9 @@ class ReviewScreen(Screen):
             self._findings_panel()
             self._nav_items()
             if self.section is not None:
-                keep = (self.left.scroll_offset.y, self.pair_index)
+                top = self.left.top
                 self.show_section(self.section.key)
-                self.left.scroll_to(y=keep[0], animate=False, immediate=True)
+                self.left.scroll_to_line(top)
         self._score_panel()
         self._header()
 
@@ -723,10 +733,12 @@ class ReviewScreen(Screen):
         self.query_one(OverviewStrip).set_data(len(report.text), intervals)
 
     def _sync_overview_view(self) -> None:
-        self.call_after_refresh(lambda: self.query_one(OverviewStrip).set_view(*self.left.visible_range()))
+        self.query_one(OverviewStrip).set_view(*self.left.visible_range())
 
-    def on_text_pane_scrolled(self) -> None:  # pragma: no cover - reserved
-        pass
+    @on(TextPane.Scrolled)
+    def _pane_scrolled(self, event: TextPane.Scrolled) -> None:
+        if event.pane is self.left:
+            self.query_one(OverviewStrip).set_view(*self.left.visible_range())
 
     @on(OverviewStrip.Jump)
     def _overview_jump(self, event: OverviewStrip.Jump) -> None:

@@ -20,7 +20,7 @@ from shenyue.i18n import t
 from shenyue.tui.glyphs import glyphs
 from shenyue.tui.highlight import BOILER, CHROME, FINDING, PEER_BIT, SAME, overview_cells
 from shenyue.tui.keys import B, translate_bindings
-from shenyue.tui.textutil import one_line
+from shenyue.tui.textutil import cell_width, fit, one_line, wrap_offsets
 from shenyue.tui.widgets.style import layer_style
 
 
@@ -55,11 +55,9 @@ class SectionNav(OptionList):
         super().__init__(id=id)
         translate_bindings(self)
         self.keys: list[str] = []
-        self._quiet = False
 
     def set_items(self, items: list[NavItem], current: str | None) -> None:
         g = glyphs()
-        self._quiet = True
         self.clear_options()
         self.keys = [i.key for i in items]
         options = []
@@ -74,18 +72,36 @@ class SectionNav(OptionList):
         self.add_options(options)
         if current in self.keys:
             self.highlighted = self.keys.index(current)
-        self._quiet = False
 
     def select_key(self, key: str) -> None:
+        """Show ``key`` as the current section (no Chosen message)."""
         if key in self.keys:
-            self._quiet = True
             self.highlighted = self.keys.index(key)
-            self._quiet = False
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # Highlight messages arrive late and also follow programmatic changes;
+        # the reviewer's moves are reported by the actions below instead.
         event.stop()
-        if not self._quiet and event.option.id:
-            self.post_message(self.Chosen(event.option.id))
+
+    def _chosen(self) -> None:
+        if self.highlighted is not None and 0 <= self.highlighted < len(self.keys):
+            self.post_message(self.Chosen(self.keys[self.highlighted]))
+
+    def action_cursor_down(self) -> None:
+        super().action_cursor_down()
+        self._chosen()
+
+    def action_cursor_up(self) -> None:
+        super().action_cursor_up()
+        self._chosen()
+
+    def action_page_down(self) -> None:
+        super().action_page_down()
+        self._chosen()
+
+    def action_page_up(self) -> None:
+        super().action_page_up()
+        self._chosen()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -93,24 +109,43 @@ class SectionNav(OptionList):
             self.post_message(self.Chosen(event.option.id))
 
     def action_first(self) -> None:
-        self.action_first_option() if hasattr(self, "action_first_option") else setattr(self, "highlighted", 0)
+        if self.option_count:
+            self.highlighted = 0
+            self._chosen()
 
     def action_last(self) -> None:
         if self.option_count:
             self.highlighted = self.option_count - 1
+            self._chosen()
 
 
 # ---------------------------------------------------------------- findings
 
 
-class FindingsPanel(OptionList):
-    """Findings of the current section (and of the whole report)."""
+class FindingsPanel(Widget, can_focus=True):
+    """Findings of the current section (and of the whole report), one line
+    each; the highlighted one is shown in full below the list. Drawn line by
+    line, so changing sections never relays out the screen."""
+
+    COMPONENT_CLASSES = {
+        "findings--error",
+        "findings--warning",
+        "findings--info",
+        "findings--header",
+        "findings--cursor",
+        "findings--dismissed",
+        "findings--detail",
+        "findings--muted",
+    }
 
     BINDINGS = [
-        B("j", "cursor_down", "tui.key.down", "findings.down", show=False),
-        B("k", "cursor_up", "tui.key.up", "findings.up", show=False),
+        B("j,down", "move(1)", "tui.key.down", "findings.down", show=False),
+        B("k,up", "move(-1)", "tui.key.up", "findings.up", show=False),
+        B("enter", "jump", "tui.key.jump_finding", "findings.jump"),
         B("x", "dismiss_finding", "tui.key.dismiss", "findings.dismiss"),
     ]
+
+    DETAIL_LINES = 4
 
     class Jump(Message):
         def __init__(self, finding: Finding) -> None:
@@ -125,67 +160,173 @@ class FindingsPanel(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         translate_bindings(self)
-        self.findings: list[Finding | None] = []
+        self.findings: list[Finding | None] = []  # None: a group heading or the "no findings" line
+        self.labels: list[str] = []
+        self.reasons: list[str | None] = []
+        self._cursor: int | None = None
+        self._top = 0
+        self._signature: tuple | None = None
+        self._styles: dict[str, Style] = {}
 
+    # ------------------------------------------------------------ data
     def set_findings(self, section: list[Finding], whole: list[Finding], dismissed: Callable[[Finding], str | None]) -> None:
-        keep = self.highlighted
-        self.clear_options()
-        self.findings = []
-        options: list[Option | None] = []
+        signature = (tuple(map(id, section)), tuple(map(id, whole)), tuple(dismissed(f) for f in (*section, *whole)))
+        if signature == self._signature:
+            return
+        self._signature = signature
+        keep = self.current
+        self.findings, self.labels, self.reasons = [], [], []
         if not section and not whole:
-            options.append(Option(Content.styled(t("tui.findings.none"), "$text-muted"), disabled=True))
-            self.findings.append(None)
-        for group, items in ((None, section), (t("tui.findings.whole_report"), whole)):
-            if not items:
-                continue
-            if group is not None and section:
-                options.append(Option(Content.styled(group, "bold $text-muted"), disabled=True))
-                self.findings.append(None)
-            elif group is not None:
-                options.append(Option(Content.styled(group, "bold $text-muted"), disabled=True))
-                self.findings.append(None)
-            for f in items:
-                options.append(Option(_finding_prompt(f, dismissed(f))))
-                self.findings.append(f)
-        self.add_options(options)
-        if keep is not None and keep < self.option_count and self.findings[keep] is not None:
-            self.highlighted = keep
-        else:
-            first = next((i for i, f in enumerate(self.findings) if f is not None), None)
-            if first is not None:
-                self.highlighted = first
+            self._add(None, t("tui.findings.none"), None)
+        for f in section:
+            self._add(f, one_line(f.message()), dismissed(f))
+        if whole:
+            self._add(None, t("tui.findings.whole_report"), None)
+            for f in whole:
+                self._add(f, one_line(f.message()), dismissed(f))
+        indexes = [i for i, f in enumerate(self.findings) if f is not None]
+        self._cursor = next((i for i in indexes if self.findings[i] is keep), indexes[0] if indexes else None)
+        self._top = 0
+        self._scroll_to_cursor()
+        self.refresh()
+
+    def _add(self, f: Finding | None, label: str, reason: str | None) -> None:
+        self.findings.append(f)
+        self.labels.append(label)
+        self.reasons.append(reason)
+
+    @property
+    def highlighted(self) -> int | None:
+        return self._cursor
+
+    @highlighted.setter
+    def highlighted(self, index: int | None) -> None:
+        if index is None or (0 <= index < len(self.findings) and self.findings[index] is not None):
+            self._cursor = index
+            self._scroll_to_cursor()
+            self.refresh()
 
     @property
     def current(self) -> Finding | None:
-        i = self.highlighted
+        i = self._cursor
         return self.findings[i] if i is not None and 0 <= i < len(self.findings) else None
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        f = self.findings[event.option_index]
+    # ------------------------------------------------------------ keys
+    def action_move(self, step: int) -> None:
+        indexes = [i for i, f in enumerate(self.findings) if f is not None]
+        if not indexes:
+            return
+        if self._cursor not in indexes:
+            self.highlighted = indexes[0]
+            return
+        pos = indexes.index(self._cursor) + step
+        self.highlighted = indexes[max(0, min(len(indexes) - 1, pos))]
+
+    def action_jump(self) -> None:
+        f = self.current
         if f is not None:
             self.post_message(self.Jump(f))
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
 
     def action_dismiss_finding(self) -> None:
         f = self.current
         if f is not None:
             self.post_message(self.Dismiss(f))
 
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self._top + offset.y
+        if offset.y < self._list_height() and 0 <= index < len(self.findings) and self.findings[index] is not None:
+            self.highlighted = index
+            if event.chain >= 2:
+                self.action_jump()
 
-_SEVERITY_STYLE = {"error": "bold $text-error", "warning": "bold $text-warning", "info": "$text-primary"}
+    # ------------------------------------------------------------ drawing
+    def _list_height(self) -> int:
+        return max(1, self.size.height - self.DETAIL_LINES - 1)
+
+    def _scroll_to_cursor(self) -> None:
+        if self._cursor is None:
+            return
+        h = self._list_height()
+        if self._cursor < self._top:
+            self._top = self._cursor
+        elif self._cursor >= self._top + h:
+            self._top = self._cursor - h + 1
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = layer_style(self, f"findings--{name}")
+        return style
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._scroll_to_cursor()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        h = self._list_height()
+        if y < h:
+            index = self._top + y
+            if index >= len(self.findings):
+                return Strip([Segment(" " * width, base)], width)
+            f = self.findings[index]
+            if f is None:
+                style = base + self._style("header" if index or self.labels[index] != t("tui.findings.none") else "muted")
+                return _line([(self.labels[index], style)], width, base)
+            line_style = base + self._style("cursor") if index == self._cursor and self.has_focus else base
+            sev = t(f"tui.severity.{f.severity}")
+            sev_style = line_style + self._style(f.severity if f.severity in ("error", "warning", "info") else "info")
+            text_style = line_style + (self._style("dismissed") if self.reasons[index] is not None else Style())
+            mark = glyphs().cursor if index == self._cursor else " "
+            return _line([(mark, line_style), (sev, sev_style), (t("tui.findings.sep"), line_style), (self.labels[index], text_style)], width, line_style)
+        if y == h:
+            return Strip([Segment(" " * width, base)], width)
+        f = self.current
+        if f is None:
+            return Strip([Segment(" " * width, base)], width)
+        detail = self.labels[self._cursor]
+        reason = self.reasons[self._cursor]
+        if reason is not None:
+            detail += " " + (t("tui.findings.dismissed", reason=one_line(reason)) if reason else t("tui.findings.dismissed_no_reason"))
+        lines = wrap_offsets(detail, max(2, width))
+        n = y - h - 1
+        if n >= len(lines):
+            return Strip([Segment(" " * width, base)], width)
+        a, b = lines[n]
+        text = detail[a:b]
+        if n == self.DETAIL_LINES - 1 and len(lines) > self.DETAIL_LINES:
+            text = fit(text, width - 1, glyphs().ellipsis).rstrip() + glyphs().ellipsis
+        return _line([(text, base + self._style("detail"))], width, base)
 
 
-def _finding_prompt(f: Finding, dismissed: str | None) -> Content:
-    sev = Content.styled(t(f"tui.severity.{f.severity}"), _SEVERITY_STYLE.get(f.severity, ""))
-    message = Content(one_line(f.message()))
-    if dismissed is not None:
-        message = message.stylize("strike $text-muted")
-        note = t("tui.findings.dismissed", reason=one_line(dismissed)) if dismissed else t("tui.findings.dismissed_no_reason")
-        message += Content.styled(" " + note, "italic $text-muted")
-    return sev + Content(t("tui.findings.sep")) + message
+def _line(parts: list[tuple[str, Style]], width: int, fill: Style) -> Strip:
+    segments = []
+    used = 0
+    for text, style in parts:
+        if used >= width:
+            break
+        w = cell_width(text)
+        if used + w > width:
+            text = fit(text, width - used, glyphs().ellipsis)
+            w = width - used
+        segments.append(Segment(text, style))
+        used += w
+    if used < width:
+        segments.append(Segment(" " * (width - used), fill))
+    return Strip(segments, width)
 
 
 # ---------------------------------------------------------------- overview strip
@@ -333,4 +474,4 @@ class ReviewHeader(Static):
     """Unit, year, kind, file; reviewer, total with gates, status, saved time."""
 
     def show(self, line1: Content, line2: Content) -> None:
-        self.update(line1 + Content("\n") + line2)
+        self.update(line1 + Content("\n") + line2, layout=False)  # always two lines

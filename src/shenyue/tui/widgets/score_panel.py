@@ -57,6 +57,7 @@ class ScorePanel(Static, can_focus=True):
         self.buffer_at = 0.0
         self.note = ""
         self.problem = ""
+        self._lines = -1
 
     # ------------------------------------------------------------ data
     def set_review(self, rubric: Any, scores: dict[str, Any], findings: list[Any], total: Any, problem: str = "") -> None:
@@ -185,7 +186,9 @@ class ScorePanel(Static, can_focus=True):
             lines.append(Content.styled(t("tui.score.typing", value=self.buffer), "bold $accent"))
         if self.note:
             lines.append(Content.styled(self.note, "$text-warning"))
-        self.update(Content("\n").join(lines))
+        # a relayout (costly) only when the number of lines changes
+        self.update(Content("\n").join(lines), layout=len(lines) != self._lines)
+        self._lines = len(lines)
 
     def on_focus(self) -> None:
         self._draw()

@@ -37,7 +37,7 @@ class SummaryLine(Static):
             content = content + Content("  ") + Content.styled(
                 t("tui.summary.filtered", shown=shown, what="，".join(desc) if _zh() else "; ".join(desc)), "$accent"
             )
-        self.update(content)
+        self.update(content, layout=False)
 
 
 def _zh() -> bool:
@@ -74,4 +74,4 @@ class ProgressLine(Static):
                 parts.append(f"{label} {bar(done / total, 12)} {done}/{total}")
             else:
                 parts.append(f"{label} {glyphs().ellipsis}")
-        self.update(Content("  ".join(parts)))
+        self.update(Content("  ".join(parts)), layout=False)

@@ -5,6 +5,10 @@ Uses Textual's line API: the text is wrapped once per width (CJK-aware, see
 drawn, so a very long section costs no more than a short one. Report text
 is drawn as plain text (segments, never markup), with control characters
 already replaced one for one.
+
+The pane scrolls itself and draws its own one-column scroll bar (colour
+only, no block characters), so showing another section repaints this pane
+alone instead of relaying out the whole screen.
 """
 
 from __future__ import annotations
@@ -15,10 +19,9 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
-from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from shenyue.tui.highlight import CLASSES, build_runs
 from shenyue.tui.keys import B, translate_bindings
@@ -26,8 +29,12 @@ from shenyue.tui.textutil import cell_width, display_text, line_of, wrap_offsets
 from shenyue.tui.widgets.style import layer_style
 
 
-class TextPane(ScrollView, can_focus=True):
-    COMPONENT_CLASSES = {f"text-pane--{name}" for _, name in CLASSES} | {"text-pane--message"}
+class TextPane(Widget, can_focus=True):
+    COMPONENT_CLASSES = {f"text-pane--{name}" for _, name in CLASSES} | {
+        "text-pane--message",
+        "text-pane--scrollbar",
+        "text-pane--thumb",
+    }
 
     BINDINGS = [
         B("j,down", "scroll_lines(1)", "tui.key.scroll_down", "pane.down", show=False),
@@ -39,8 +46,15 @@ class TextPane(ScrollView, can_focus=True):
     ]
 
     DEFAULT_CSS = """
-    TextPane { scrollbar-gutter: stable; overflow-x: hidden; }
+    TextPane > .text-pane--scrollbar { background: $panel; }
+    TextPane > .text-pane--thumb { background: $primary 60%; }
+    TextPane:focus > .text-pane--thumb { background: $primary; }
     """
+
+    class Scrolled(Message):
+        def __init__(self, pane: "TextPane") -> None:
+            super().__init__()
+            self.pane = pane
 
     class Clicked(Message):
         def __init__(self, pane: "TextPane", offset: int) -> None:
@@ -63,6 +77,7 @@ class TextPane(ScrollView, can_focus=True):
         self._styles: dict[int, Style] = {}
         self._cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
         self._version = 0
+        self._top = 0  # first visible line
 
     # ------------------------------------------------------------ content
     def set_text(self, text: str, base: int, intervals: list[tuple[int, int, int]]) -> None:
@@ -74,8 +89,8 @@ class TextPane(ScrollView, can_focus=True):
         self._static = list(intervals)
         self._overlay = {}
         self._rebuild_runs()
+        self._top = 0
         self._wrap(force=True)
-        self.scroll_to(0, 0, animate=False, immediate=True)
 
     def set_message(self, message: str) -> None:
         """Show a note instead of report text (e.g. "no comparison report")."""
@@ -85,8 +100,8 @@ class TextPane(ScrollView, can_focus=True):
         self._static = []
         self._overlay = {}
         self._rebuild_runs()
+        self._top = 0
         self._wrap(force=True)
-        self.scroll_to(0, 0, animate=False, immediate=True)
 
     @property
     def text(self) -> str:
@@ -128,56 +143,81 @@ class TextPane(ScrollView, can_focus=True):
         self._run_starts = [r[0] for r in self._runs]
 
     # ------------------------------------------------------------ scrolling
+    @property
+    def text_width(self) -> int:
+        """Cells available for text (one column is the scroll bar)."""
+        return max(0, self.size.width - 1)
+
+    @property
+    def top(self) -> int:
+        return self._top
+
+    @property
+    def max_top(self) -> int:
+        return max(0, len(self._lines) - max(1, self.size.height))
+
+    def scroll_to_line(self, line: int) -> None:
+        top = max(0, min(self.max_top, line))
+        if top != self._top:
+            self._top = top
+            self.refresh()
+            self.post_message(self.Scrolled(self))
+
     def scroll_to_offset(self, offset: int, *, center: bool = True) -> None:
         """Scroll so the character at absolute ``offset`` is in view."""
         if not self._lines:
             return
         line = line_of(self._lines, offset - self._base)
-        height = max(1, self.scrollable_content_region.height)
-        top = self.scroll_offset.y
+        height = max(1, self.size.height)
         if center:
-            target = max(0, line - height // 3)
-        elif line < top:
-            target = line
-        elif line >= top + height:
-            target = line - height + 1
-        else:
-            return
-        self.scroll_to(y=target, animate=False, immediate=True)
+            self.scroll_to_line(line - height // 3)
+        elif line < self._top:
+            self.scroll_to_line(line)
+        elif line >= self._top + height:
+            self.scroll_to_line(line - height + 1)
 
     def visible_range(self) -> tuple[int, int]:
         """Absolute offsets of the first and last visible characters."""
         if not self._lines:
             return (self._base, self._base)
-        top = min(len(self._lines) - 1, self.scroll_offset.y)
-        bottom = min(len(self._lines) - 1, top + max(1, self.scrollable_content_region.height) - 1)
+        top = min(len(self._lines) - 1, self._top)
+        bottom = min(len(self._lines) - 1, top + max(1, self.size.height) - 1)
         return (self._lines[top][0] + self._base, self._lines[bottom][1] + self._base)
 
     def action_scroll_lines(self, n: int) -> None:
-        self.scroll_to(y=self.scroll_offset.y + n, animate=False)
+        self.scroll_to_line(self._top + n)
 
     def action_page(self, n: int) -> None:
-        self.scroll_to(y=self.scroll_offset.y + n * max(1, self.scrollable_content_region.height - 1), animate=False)
+        self.scroll_to_line(self._top + n * max(1, self.size.height - 1))
 
     def action_edge(self, end: int) -> None:
-        self.scroll_to(y=self.max_scroll_y if end else 0, animate=False)
+        self.scroll_to_line(self.max_top if end else 0)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.scroll_to_line(self._top + 3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.scroll_to_line(self._top - 3)
 
     # ------------------------------------------------------------ layout
     def on_resize(self, event: events.Resize) -> None:
         self._wrap()
 
     def _wrap(self, force: bool = False) -> None:
-        width = self.scrollable_content_region.width
+        width = self.text_width
         if width <= 0:
             self._lines = []
             self._wrap_width = 0
-            self.virtual_size = Size(0, 0)
             return
         if not force and width == self._wrap_width:
+            self._invalidate()
             return
+        first = self._lines[self._top][0] if self._lines and self._top < len(self._lines) else 0
         self._wrap_width = width
         self._lines = wrap_offsets(self._text, width)
-        self.virtual_size = Size(width, len(self._lines))
+        self._top = min(self.max_top, line_of(self._lines, first)) if first else 0
         self._invalidate()
 
     def _invalidate(self) -> None:
@@ -205,14 +245,29 @@ class TextPane(ScrollView, can_focus=True):
         return style
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        index = self.scroll_offset.y + y
+        width = self.text_width
+        index = self._top + y
         key = (index, width, self._version)
         strip = self._cache.get(key)
         if strip is None:
             strip = self._render_index(index, width)
             self._cache[key] = strip
-        return strip
+        return Strip.join([strip, self._scrollbar_cell(y)])
+
+    def _scrollbar_cell(self, y: int) -> Strip:
+        height = max(1, self.size.height)
+        total = len(self._lines)
+        name = "scrollbar"
+        if total > height:
+            thumb = max(1, height * height // total)
+            start = (height - thumb) * self._top // max(1, total - height)
+            if start <= y < start + thumb:
+                name = "thumb"
+        style = self._styles.get(-2 if name == "thumb" else -3)
+        if style is None:
+            style = self.rich_style + layer_style(self, f"text-pane--{name}")
+            self._styles[-2 if name == "thumb" else -3] = style
+        return Strip([Segment(" ", style)], 1)
 
     def _render_index(self, index: int, width: int) -> Strip:
         base = self._style(0)
@@ -244,7 +299,11 @@ class TextPane(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        index = self.scroll_offset.y + offset.y
+        if offset.x >= self.text_width:  # the scroll bar: jump there
+            height = max(1, self.size.height)
+            self.scroll_to_line(len(self._lines) * offset.y // height - height // 2)
+            return
+        index = self._top + offset.y
         if 0 <= index < len(self._lines) and self._message is None:
             start, end = self._lines[index]
             col = 0

@@ -1,0 +1,121 @@
+"""The key bar at the bottom: the keys that matter on the current screen.
+
+Like Textual's Footer (same data: the screen's active bindings with
+``show=True``, the user's keymap applied), but drawn as one line instead of
+a widget per key, so focus changes and screen switches cost a repaint, not
+a recompose. Keys that do not fit are left out rather than cut in half;
+clicking a key presses it.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
+
+from shenyue.tui.textutil import cell_width
+from shenyue.tui.widgets.style import layer_style
+
+
+class KeyBar(Widget):
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--disabled"}
+
+    DEFAULT_CSS = """
+    KeyBar { dock: bottom; height: 1; background: $footer-background; color: $footer-foreground; }
+    KeyBar > .key-bar--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
+    KeyBar > .key-bar--description { color: $footer-description-foreground; }
+    KeyBar > .key-bar--disabled { color: $text-disabled; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.compact = False
+        self.show_palette = True
+        self.items: list[tuple[str, str, str, bool]] = []  # (key, key display, description, enabled)
+        self.palette: tuple[str, str, str] | None = None
+        self._spans: list[tuple[int, int, str]] = []  # x ranges of the drawn keys
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if not self.is_attached or screen is not self.screen:
+            return
+        app = self.app
+        items: list[tuple[str, str, str, bool]] = []
+        seen: set[str] = set()
+        palette = None
+        for key, (_node, binding, enabled, _tooltip) in screen.active_bindings.items():
+            if key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
+                palette = (key, app.get_key_display(binding), binding.description)
+                continue
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            items.append((key, app.get_key_display(binding), binding.description, enabled))
+        self.items = items
+        self.palette = palette
+        self.refresh()
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            self.show_palette = not compact
+            self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        key_style = base + layer_style(self, "key-bar--key")
+        desc_style = base + layer_style(self, "key-bar--description")
+        off_style = base + layer_style(self, "key-bar--disabled")
+        gap = 1 if self.compact else 2
+        right: list[Segment] = []
+        right_width = 0
+        if self.palette is not None and self.show_palette:
+            key, display, desc = self.palette
+            right = [Segment(f" {display} ", key_style), Segment(f"{desc} ", desc_style)]
+            right_width = cell_width(display) + 2 + cell_width(desc) + 1
+        segments: list[Segment] = [Segment(" ", base)]
+        used = 1
+        spans: list[tuple[int, int, str]] = []
+        room = width - right_width - 1
+        for key, display, desc, enabled in self.items:
+            text_w = cell_width(display) + 1 + cell_width(desc)
+            if used + text_w > room:
+                break
+            spans.append((used, used + text_w, key))
+            segments.append(Segment(display, key_style if enabled else off_style))
+            segments.append(Segment(" " + desc, desc_style if enabled else off_style))
+            used += text_w
+            if used + gap <= room:
+                segments.append(Segment(" " * gap, base))
+                used += gap
+        if right:
+            pad = width - used - right_width
+            if pad > 0:
+                segments.append(Segment(" " * pad, base))
+                spans.append((used + pad, width, self.palette[0]))
+                used += pad
+                segments.extend(right)
+                used += right_width
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        self._spans = spans
+        return Strip(segments).crop(0, width)
+
+    def on_click(self, event: events.Click) -> None:
+        for a, b, key in self._spans:
+            if a <= event.x < b:
+                self.app.simulate_key(key)
+                return
+
+
+__all__ = ["KeyBar", "Style"]
