@@ -3,6 +3,7 @@ so nothing ever reads or writes the real home directory."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -44,3 +45,12 @@ def sample_text():
         return SAMPLE[name].read_text(encoding="utf-8")
 
     return read
+
+
+# Fuzz tests explore new inputs on developers' machines; CI replays a fixed
+# sequence so a run is reproducible.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")

@@ -84,3 +84,11 @@ def test_large_inputs_finish(sample_text):
     parse_tables("第二十条第 " + "规章 " * 50_000)
     parse_tables("结果维持|" * 30_000)
     parse_tables(sample_text("changzheng") * 30)
+
+
+def test_a_value_before_its_row_label_gives_a_valid_span():
+    # found by the fuzz test: "0 结果维持" once produced a cell whose start was after its end
+    tables = parse_tables("0 结果维持")
+    for t in tables.all():
+        for cell in t.cells.values():
+            assert 0 <= cell.start <= cell.end <= len("0 结果维持")

@@ -27,6 +27,7 @@ _CHROME_LINE = [
 ]
 # A line that is only a page date, as gov.cn prints it ("2025-01-22 10:00  来源：…").
 _BARE_DATE_LINE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+来源\s*[:：].*)?\s*$")
+_ANY_CHROME = re.compile("|".join(f"(?:{p.pattern})" for p in _CHROME_LINE))
 _BANNER_TOKEN = re.compile(r"^[\u4e00-\u9fff]{1,12}(政府网|政府)$")
 PAGE_DATE = re.compile(r"(?:时间|发布时间|发布日期|日期)\s*[:：]\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 _MAX_CHROME_LINE = 200  # a long line is prose, however it starts
@@ -36,7 +37,7 @@ def is_chrome_line(line: str, folded: bool = False) -> bool:
     s = (line if folded else fold(line)).strip()
     if not s or len(s) > _MAX_CHROME_LINE:
         return False
-    if any(p.search(s) for p in _CHROME_LINE) or _BARE_DATE_LINE.match(s):
+    if _ANY_CHROME.search(s) or _BARE_DATE_LINE.match(s):
         return True
     tokens = s.split()
     return len(tokens) >= 2 and all(_BANNER_TOKEN.match(tok) for tok in tokens)

@@ -74,12 +74,15 @@ def report_year(
 
 def find_signature_date(text: str, chrome: list[Span]) -> tuple[date, int] | None:
     """The 落款 date among the last five non-chrome lines."""
-    lines = [
-        (s, e)
-        for s, e in (strip_span(text, a, b) for a, b in iter_lines(text))
-        if e > s and not any(c.start <= s < c.end for c in chrome)
-    ]
-    for s, e in reversed(lines[-5:]):
+    seen = 0
+    end = len(text)
+    while end > 0 and seen < 5:
+        start = text.rfind("\n", 0, end) + 1
+        s, e = strip_span(text, start, end)
+        end = start - 1
+        if e <= s or any(c.start <= s < c.end for c in chrome):
+            continue
+        seen += 1
         m = SIGN_DATE.search(fold(text[s:e]))
         if m and e - s <= 30:
             try:

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 
 from shenyue.model.normalize import to_simplified
 from shenyue.model.report import SECTION_KEYS, Section, Span
-from shenyue.model.text import fold, han_count, iter_lines, strip_span
+from shenyue.model.text import fold, has_han, iter_lines, strip_span
 
 STANDARD_TITLES = {
     "overview": "总体情况",
@@ -271,4 +271,4 @@ def _is_empty(text: str, start: int, end: int, tables: list[Span], chrome: list[
         if c.start < end and c.end > start:
             a, b = max(c.start, start) - start, min(c.end, end) - start
             body = body[:a] + " " * (b - a) + body[b:]
-    return han_count(body) < 10
+    return not has_han(body, 10)

@@ -558,8 +558,9 @@ def _finalize_row(table: Table, prefix: str, row: _Row, cols: tuple[str, ...], s
             else:
                 table.cells[cid] = Cell(cid, tok.text, tok.start, tok.end, parse_number(tok.text), "ok")
         return
-    span_start = label.start
-    span_end = slots[-1].end if slots else label.end
+    # A row's values can stand before its label (header-less layouts), so take the hull.
+    span_start = min([label.start] + [t.start for t in slots])
+    span_end = max([label.end] + [t.end for t in slots])
     values = [t for t in slots if t.kind == VALUE]
     if not slots:
         table.issues.append(TableIssue("no_values", table.key, row.id, label.start, label.end, {"expected": k}))

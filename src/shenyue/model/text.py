@@ -10,18 +10,31 @@ from collections.abc import Iterator
 # Full-width ASCII -> half-width, ideographic and no-break spaces -> space. 1:1.
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: 0x20, 0xFEFF: 0x20})
-_FOLD_TABLE = str.maketrans(_FOLD)
+_FOLD_CHARS = {chr(k): chr(v) for k, v in _FOLD.items()}
+_TO_FOLD = re.compile("[" + "".join(re.escape(c) for c in _FOLD_CHARS) + "]")
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def fold(text: str) -> str:
     """Full-width forms and odd spaces folded to ASCII, same length as ``text``."""
-    return text.translate(_FOLD_TABLE)
+    # A regex with a lookup only where something changes: several times faster than
+    # str.translate with a dict on mostly-CJK text.
+    return _TO_FOLD.sub(lambda m: _FOLD_CHARS[m.group()], text)
 
 
 def han_count(text: str) -> int:
     return len(HAN.findall(text))
+
+
+def has_han(text: str, n: int) -> bool:
+    """At least ``n`` Han characters (stops at the n-th)."""
+    found = 0
+    for _ in HAN.finditer(text):
+        found += 1
+        if found >= n:
+            return True
+    return False
 
 
 def iter_lines(text: str) -> Iterator[tuple[int, int]]:
