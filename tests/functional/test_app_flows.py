@@ -574,3 +574,43 @@ async def test_review_screen_fills_in_when_similarity_arrives_later(copy_folder)
         await wait_ready(app, pilot)
         assert screen.comparison.rel == XIQU_PREV
         assert masks(screen.left) & SAME
+
+
+async def test_a_review_file_changed_on_disk_is_never_overwritten_silently(samples_copy):
+    import tomli_w
+
+    app = make_app(samples_copy)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app, pilot)
+        await open_report(app, pilot, CHANGZHENG)
+        await pilot.press("8")
+        path = review_file(samples_copy, "张三", CHANGZHENG)
+        data = read_review(samples_copy, "张三", CHANGZHENG)
+        data["scores"]["timeliness"] = 3  # someone else's edit, e.g. a sync tool
+        path.write_bytes(tomli_w.dumps(data).encode("utf-8"))
+        await pilot.press("9")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert read_review(samples_copy, "张三", CHANGZHENG)["scores"]["timeliness"] == 3  # not overwritten yet
+        await pilot.press("y")  # keep mine
+        assert isinstance(app.screen, ReviewScreen)
+        assert read_review(samples_copy, "张三", CHANGZHENG)["scores"]["timeliness"] == 9
+        assert list(path.parent.glob(path.name + ".theirs-*"))  # their version is kept beside it
+
+
+async def test_a_damaged_review_file_is_set_aside_and_reviewing_goes_on(samples_copy):
+    path = review_file(samples_copy, "张三", CHANGZHENG)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("this is [not toml", encoding="utf-8")
+    app = make_app(samples_copy)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app, pilot)
+        await open_report(app, pilot, CHANGZHENG)
+        from shenyue.tui.dialogs import ErrorDialog
+
+        assert isinstance(app.screen, ErrorDialog)
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReviewScreen)
+        aside = list(path.parent.glob(path.name + ".corrupt-*"))
+        assert aside and aside[0].read_text(encoding="utf-8") == "this is [not toml"
+        await pilot.press("6")
+        assert read_review(samples_copy, "张三", CHANGZHENG)["scores"]["timeliness"] == 6

@@ -138,13 +138,13 @@ class ShenyueApp(App):
         path = paths.config_dir() / USER_STYLESHEET
         if not path.is_file():
             return
-        from textual.css.stylesheet import Stylesheet, StylesheetError
+        from textual.css.stylesheet import Stylesheet
 
         try:
             sheet = Stylesheet(variables=self.get_css_variables())
             sheet.read(path)
             sheet.parse()
-        except (StylesheetError, OSError, UnicodeDecodeError) as exc:
+        except Exception as exc:  # noqa: BLE001 — any problem in the user's file: say so, use the built-in styles
             self.user_css_problem = t("tui.error.user_css", path=str(path), reason=str(exc).splitlines()[0] if str(exc) else "")
             return
         self.css_path = [*self.css_path, path]
@@ -539,6 +539,16 @@ class ShenyueApp(App):
         self.workers.cancel_all()
         self.exit()
 
+    def get_key_display(self, binding) -> str:
+        text = super().get_key_display(binding)
+        if self.ascii and not text.isascii():
+            # arrows and symbols are "ambiguous width" in East Asian fonts
+            _mods, key = binding.parse_key()
+            name = key.replace("_", " ").title()
+            prefix = "^" if text.startswith("^") else ""
+            return prefix + _ASCII_KEYS.get(key, name)
+        return text
+
     # ------------------------------------------------------------ command palette
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -572,6 +582,9 @@ class ShenyueApp(App):
             for title, help_text, callback in extra():
                 out.append((title, help_text, callback))
         return out
+
+
+_ASCII_KEYS = {"enter": "Enter", "backspace": "Backspace", "up": "Up", "down": "Down", "left": "Left", "right": "Right"}
 
 
 def _runner(node: Any, action: str) -> Callable[[], Any]:

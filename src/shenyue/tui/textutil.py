@@ -119,7 +119,10 @@ def _wrap_one(text: str, start: int, end: int, width: int, out: list[tuple[int, 
                 brk = j
         if brk <= line_start:  # a single character wider than the line
             brk = i + 1 if i == line_start else i
-        out.append((line_start, brk))
+        end_of_line = brk
+        while end_of_line > line_start + 1 and text[end_of_line - 1] == " ":
+            end_of_line -= 1  # spaces at a break are not drawn
+        out.append((line_start, end_of_line))
         line_start = brk + 1 if (brk < end and text[brk] == " ") else brk  # a space at the break is not drawn
         i = line_start
         used = 0

@@ -195,7 +195,8 @@ class ReviewScreen(Screen):
         try:
             self.session = ws.session(self.rel)
         except CorruptReviewError as exc:
-            self.app.show_error(t("tui.error.corrupt_title"), str(exc) + "\n\n" + t("tui.error.corrupt_next"))
+            # after this screen is shown, so the dialog lands on top of it
+            self.app.call_later(self.app.show_error, t("tui.error.corrupt_title"), str(exc) + "\n\n" + t("tui.error.corrupt_next"))
             try:
                 self.session = ws.session(self.rel, acknowledge_corrupt=True)
             except ReviewLayerError as exc2:

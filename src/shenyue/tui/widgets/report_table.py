@@ -39,7 +39,7 @@ class Column:
 COLUMNS = (
     Column("label", "tui.col.unit", 0),
     Column("year", "tui.col.year", 4),
-    Column("kind", "tui.col.kind", 6),
+    Column("kind", "tui.col.kind", 7),
     Column("sections", "tui.col.sections", 5, "right"),
     Column("findings", "tui.col.findings", 9),
     Column("copy", "tui.col.copy", 10),
