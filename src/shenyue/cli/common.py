@@ -23,6 +23,14 @@ def folder_argument(value: str) -> Path | None:
     return path
 
 
+def max_bytes_argument(args, message_key: str = "scan.bad_max_size") -> int | None:
+    """Bytes allowed per file from ``--max-size MB`` or the config; None after a one-line error."""
+    if args.max_size is not None and args.max_size <= 0:
+        sys.stderr.write("shenyue: " + t(message_key) + "\n")
+        return None
+    return int(args.max_size * 1048576) if args.max_size else args.config.max_file_bytes
+
+
 def warn_config(args) -> None:
     config = getattr(args, "config", None)
     if config is not None and config.error is not None:

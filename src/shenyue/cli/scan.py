@@ -7,7 +7,7 @@ import sys
 
 from shenyue.analysis.findings import count_by_severity, most_serious
 from shenyue.analysis.scan import ScanResult, scan_folder
-from shenyue.cli.common import Progress, folder_argument, format_table, safe_text, warn_config
+from shenyue.cli.common import Progress, folder_argument, format_table, max_bytes_argument, safe_text, warn_config
 from shenyue.i18n import current_language, t
 from shenyue.model.report import SECTION_KEYS, Report
 
@@ -26,10 +26,9 @@ def run(args) -> int:
     if folder is None:
         return 2
     warn_config(args)
-    if args.max_size is not None and args.max_size <= 0:
-        sys.stderr.write("shenyue: " + t("scan.bad_max_size") + "\n")
+    max_bytes = max_bytes_argument(args)
+    if max_bytes is None:
         return 2
-    max_bytes = int(args.max_size * 1048576) if args.max_size else args.config.max_file_bytes
     progress = Progress("scan.progress")
     try:
         result = scan_folder(

@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from shenyue.cli.common import Progress, folder_argument, format_table, safe_text, warn_config
+from shenyue.cli.common import Progress, folder_argument, format_table, max_bytes_argument, safe_text, warn_config
 from shenyue.i18n import t
 
 PARALLEL_THRESHOLD = 200  # below this many files to model, one process is faster than a pool
@@ -85,14 +85,13 @@ def run(args) -> int:
     if folder is None:
         return 2
     warn_config(args)
-    if args.max_size is not None and args.max_size <= 0:
-        sys.stderr.write("shenyue: " + t("similar.bad_max_size") + "\n")
+    max_bytes = max_bytes_argument(args, "similar.bad_max_size")
+    if max_bytes is None:
         return 2
     from shenyue.analysis.similarity import Entry, load_statutory
     from shenyue.analysis.similarity.engine import run as run_engine
     from shenyue.reading import DEFAULT_MAX_BYTES, iter_report_files, relative
 
-    max_bytes = int(args.max_size * 1024 * 1024) if args.max_size else args.config.max_file_bytes
     limit = max_bytes or DEFAULT_MAX_BYTES
     statutory = load_statutory(folder)
     for path, reason in statutory.problems:

@@ -22,12 +22,13 @@ import hashlib
 import json
 import os
 import struct
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from shenyue.fsutil import atomic_write_parts
 
 
 MAGIC = b"SHENYUE-SIMILARITY\n"
@@ -92,22 +93,7 @@ def write_blob(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]
     head = dict(header)
     head.update({"format": FORMAT, "layout": layout, "payload": offset, "checksum": digest.hexdigest()})
     hbytes = json.dumps(head, ensure_ascii=False).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + struct.pack("<Q", len(hbytes)) + hbytes)
-            for view in parts:
-                handle.write(view)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write_parts(path, [MAGIC + struct.pack("<Q", len(hbytes)) + hbytes, *parts])
 
 
 def read_header(path: Path) -> tuple[dict[str, Any], int] | None:
