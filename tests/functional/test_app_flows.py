@@ -614,3 +614,119 @@ async def test_a_damaged_review_file_is_set_aside_and_reviewing_goes_on(samples_
         assert aside and aside[0].read_text(encoding="utf-8") == "this is [not toml"
         await pilot.press("6")
         assert read_review(samples_copy, "张三", CHANGZHENG)["scores"]["timeliness"] == 6
+
+
+async def test_search_in_a_section_highlights_hits_and_steps_through_them(samples_copy):
+    from shenyue.tui.highlight import SEARCH
+
+    app = make_app(samples_copy)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app, pilot)
+        await open_report(app, pilot, XIQU)
+        screen = app.screen
+        body = app.workspace.report(XIQU).text[screen.section.start : screen.section.end]
+        await pilot.press("slash", *"西区", "enter")
+        hits = screen.left.overlay(SEARCH)
+        assert len(hits) == body.count("西区") > 2
+        assert screen.left.overlay(FLASH) == [hits[0]]
+        await pilot.press("n", "n")
+        assert screen.left.overlay(FLASH) == [hits[2]]
+        await pilot.press("N")
+        assert screen.left.overlay(FLASH) == [hits[1]]
+        await pilot.press("slash", "escape")  # Esc in the search box ends the search
+        assert screen.left.overlay(SEARCH) == []
+
+
+async def test_view_keys_toggle_panes_and_legend_and_the_overview_jumps(copy_folder):
+    from shenyue.tui.widgets.panels import Legend, OverviewStrip
+
+    app = make_app(copy_folder)
+    async with app.run_test(size=(180, 50)) as pilot:
+        await wait_ready(app, pilot)
+        await open_report(app, pilot, XIQU)
+        screen = app.screen
+        legend = screen.query_one(Legend)
+        assert legend.display
+        await pilot.press("l")
+        assert not legend.display
+        await pilot.press("w")
+        await pilot.pause()
+        assert screen.left.region.area and not screen.right.region.area
+        await pilot.press("w")
+        await pilot.pause()
+        assert screen.right.region.area and not screen.left.region.area
+        await pilot.press("w")
+        await pilot.pause()
+        assert screen.left.region.area and screen.right.region.area
+        # clicking the top of the overview strip goes to the start of the report
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert screen.section.key != screen.sections[0].key
+        strip = screen.query_one(OverviewStrip)
+        await pilot.click(strip, offset=(1, 1))
+        assert screen.section.key == screen.sections[0].key
+
+
+async def test_every_label_is_translated_in_english(copy_folder):
+    from shenyue.i18n import set_language
+
+    set_language("en")
+    app = make_app(copy_folder)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app, pilot)
+        seen = "\n".join(screen_lines(app))
+        await open_report(app, pilot, XIQU)
+        seen += "\n".join(screen_lines(app))
+        await pilot.press("question_mark")
+        seen += "\n".join(screen_lines(app))
+        await pilot.press("escape", "e")
+        seen += "\n".join(screen_lines(app))
+        await pilot.press("escape")
+        await pilot.press("x")
+        seen += "\n".join(screen_lines(app))
+    assert "tui." not in seen and "open." not in seen
+    assert "Unit (or file)" in seen and "Compared with" in seen
+
+
+def test_open_passes_reviewer_reviews_folder_and_ascii_to_the_app(samples_copy, tmp_path, monkeypatch):
+    import sys
+
+    from shenyue.cli import main
+    from shenyue.tui.app import ShenyueApp
+
+    seen = {}
+
+    def fake_run(self, *args, **kwargs):
+        seen["reviewer"] = self.workspace.reviewer
+        seen["reviews"] = self.workspace.reviews_dir
+        seen["ascii"] = self.ascii
+        seen["folder"] = self.workspace.folder
+
+    monkeypatch.setattr(ShenyueApp, "run", fake_run)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.__stderr__, "isatty", lambda: True, raising=False)
+    reviews = tmp_path / "elsewhere"
+    assert main([str(samples_copy), "--reviewer", "李四", "--reviews", str(reviews), "--ascii", "--lang", "zh"]) == 0
+    assert seen == {"reviewer": "李四", "reviews": str(reviews), "ascii": True, "folder": samples_copy}
+    assert main(["open", str(samples_copy), "--reviewer", "  "]) == 2
+
+
+async def test_a_report_changed_since_review_is_marked_until_reviewed_again(samples_copy):
+    app = make_app(samples_copy)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app, pilot)
+        await open_report(app, pilot, CHANGZHENG)
+        await pilot.press("8", "d")
+        await pilot.press("q")
+    path = samples_copy / CHANGZHENG
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充说明：本报告已更新。\n", encoding="utf-8")
+    app2 = make_app(samples_copy, resume=False)
+    async with app2.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app2, pilot)
+        row = app2.workspace.by_rel[CHANGZHENG]
+        assert row.review.changed
+        assert app2.screen.table.cell_text("status", row).startswith("报告已变")
+        await open_report(app2, pilot, CHANGZHENG)
+        assert "报告已变" in str(app2.screen.query_one("#review-header").render())
+        await pilot.press("d")  # done: this version has been reviewed
+        assert read_review(samples_copy, "张三", CHANGZHENG)["status"] == "done"
+        assert not app2.workspace.by_rel[CHANGZHENG].review.changed

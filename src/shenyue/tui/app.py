@@ -14,6 +14,7 @@ present and valid, is applied on top.
 from __future__ import annotations
 
 import gc
+import inspect
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -234,9 +235,15 @@ class ShenyueApp(App):
             if supported:
                 rels.append(path.relative_to(folder).as_posix())
         self.post_message(FilesListed(rels))
+        worker = get_current_worker()
+        extra: dict[str, Any] = {}
+        if "cancelled" in inspect.signature(scan_folder).parameters:
+            extra["cancelled"] = lambda: worker.is_cancelled  # stop reading at once when the reviewer quits
         try:
-            result = scan_folder(folder, max_bytes=self.max_bytes, progress=self._progress("scan"))
+            result = scan_folder(folder, max_bytes=self.max_bytes, progress=self._progress("scan"), **extra)
         except _Cancelled:
+            return
+        if worker.is_cancelled:
             return
         self.post_message(ScanFinished(result.reports, result.unreadable))
 

@@ -205,6 +205,8 @@ class ReviewScreen(Screen):
             self.review_problem = str(exc)
         if self.session is not None and self.session.report_changed:
             self.notify(t("tui.review.report_changed"), severity="warning", timeout=6)
+        if self.session is not None and self.session.rubric_mismatch:
+            self.notify(t("tui.review.rubric_mismatch"), severity="warning", timeout=6)
 
     @on(WorkspaceChanged)
     def _workspace_changed(self, event: WorkspaceChanged) -> None:
@@ -626,6 +628,10 @@ class ReviewScreen(Screen):
             self.notify(self.review_problem or t("tui.review.no_store"), severity="warning")
             return
         status = "in-progress" if self.session.status == "done" else "done"
+        if self.session.report_changed:
+            # on a report changed since it was reviewed, "done" means: this version is reviewed
+            status = "done"
+            self._save(lambda s: s.accept_report_change())
         self._save(lambda s: s.set_status(status))
         if status == "done":
             missing = self.session.missing_criteria()
