@@ -447,14 +447,20 @@ async def test_ascii_borders_draw_only_ascii_outside_the_report_text(samples_cop
         await wait_ready(app, pilot)
         await open_report(app, pilot, CHANGZHENG)
         allowed = set(app.workspace.report(CHANGZHENG).text) | set("".join(v["zh"] for v in catalogue().values()))
-        odd = {
-            ch
-            for line in screen_lines(app)
-            for ch in line
-            if ord(ch) >= 128 and ch not in allowed and unicodedata.east_asian_width(ch) == "A"
-        }
-        assert not odd, f"ambiguous-width characters drawn in ASCII mode: {sorted(odd)}"
+
+        def odd_characters() -> set[str]:
+            return {
+                ch
+                for line in screen_lines(app)
+                for ch in line
+                if ord(ch) >= 128 and ch not in allowed and unicodedata.east_asian_width(ch) == "A"
+            }
+
+        assert not odd_characters(), f"ambiguous-width characters drawn in ASCII mode: {sorted(odd_characters())}"
         assert any(line.startswith("+") for line in screen_lines(app))  # ASCII borders are drawn
+        for keys in (["e"], ["escape", "x"], ["escape", "escape", "question_mark"]):  # dialogs too
+            await pilot.press(*keys)
+            assert not odd_characters(), (keys, sorted(odd_characters()))
 
 
 async def test_missing_review_store_still_shows_reports(samples_copy, monkeypatch):
