@@ -91,7 +91,7 @@ def key_display(app: "App", binding: Binding, key: str) -> str:
 def collect_help(app: "App", nodes: Iterable[tuple[str, "DOMNode"]]) -> list[KeyHelp]:
     """Every binding with a description on ``nodes`` (group label, node), keymap applied."""
     out: list[KeyHelp] = []
-    seen: set[tuple[str | None, str]] = set()
+    seen: set[str] = set()  # a binding shared by several nodes is listed once, in the first group
     for group, node in nodes:
         by_id: dict[str, KeyHelp] = {}
         for bindings in node._bindings.key_to_bindings.values():  # noqa: SLF001
@@ -99,7 +99,7 @@ def collect_help(app: "App", nodes: Iterable[tuple[str, "DOMNode"]]) -> list[Key
                 if not b.description or b.system:
                     continue
                 ident = b.id or f"{b.action}"
-                if (ident, group) in seen and ident not in by_id:
+                if ident in seen and ident not in by_id:
                     continue
                 keys = [key_display(app, b, k) for k in effective_keys(app, b)]
                 if ident in by_id:
@@ -109,6 +109,6 @@ def collect_help(app: "App", nodes: Iterable[tuple[str, "DOMNode"]]) -> list[Key
                     continue
                 item = KeyHelp(keys, b.description, b.id, group)
                 by_id[ident] = item
-                seen.add((ident, group))
+                seen.add(ident)
                 out.append(item)
     return out

@@ -3,8 +3,8 @@
 Like Textual's Footer (same data: the screen's active bindings with
 ``show=True``, the user's keymap applied), but drawn as one line instead of
 a widget per key, so focus changes and screen switches cost a repaint, not
-a recompose. Keys that do not fit are left out rather than cut in half;
-clicking a key presses it.
+a recompose. Keys that do not fit are left out rather than cut in half
+(help and quit are kept); clicking a key presses it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from textual.widget import Widget
 
 from shenyue.tui.textutil import cell_width
 from shenyue.tui.widgets.style import layer_style
+
+
+ALWAYS_SHOWN = frozenset({"help", "app.help", "quit", "app.quit"})
 
 
 class KeyBar(Widget):
@@ -34,7 +37,7 @@ class KeyBar(Widget):
         super().__init__(id=id)
         self.compact = False
         self.show_palette = True
-        self.items: list[tuple[str, str, str, bool]] = []  # (key, key display, description, enabled)
+        self.items: list[tuple[str, str, str, bool, str]] = []  # (key, key display, description, enabled, action)
         self.palette: tuple[str, str, str] | None = None
         self._spans: list[tuple[int, int, str]] = []  # x ranges of the drawn keys
 
@@ -49,7 +52,7 @@ class KeyBar(Widget):
         if not self.is_attached or screen is not self.screen:
             return
         app = self.app
-        items: list[tuple[str, str, str, bool]] = []
+        items: list[tuple[str, str, str, bool, str]] = []
         seen: set[str] = set()
         palette = None
         for key, (_node, binding, enabled, _tooltip) in screen.active_bindings.items():
@@ -59,7 +62,7 @@ class KeyBar(Widget):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            items.append((key, app.get_key_display(binding), binding.description, enabled))
+            items.append((key, app.get_key_display(binding), binding.description, enabled, binding.action))
         self.items = items
         self.palette = palette
         self.refresh()
@@ -86,8 +89,22 @@ class KeyBar(Widget):
         segments: list[Segment] = [Segment(" ", base)]
         used = 1
         spans: list[tuple[int, int, str]] = []
+        items = list(self.items)
+
+        def needed(entries) -> int:
+            return sum(cell_width(d) + 1 + cell_width(s) + gap for _k, d, s, _e, _a in entries)
+
+        if right and 1 + needed(items) - gap > width - right_width - 1:
+            right, right_width = [], 0  # the keys matter more than the palette hint (Ctrl+P still works)
         room = width - right_width - 1
-        for key, display, desc, enabled in self.items:
+
+        while items and 1 + needed(items) - gap > room:
+            # drop the last key that is not help or quit
+            drop = next((i for i in range(len(items) - 1, -1, -1) if items[i][4] not in ALWAYS_SHOWN), None)
+            if drop is None:
+                break
+            items.pop(drop)
+        for key, display, desc, enabled, _action in items:
             text_w = cell_width(display) + 1 + cell_width(desc)
             if used + text_w > room:
                 break
