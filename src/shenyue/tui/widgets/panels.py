@@ -443,22 +443,24 @@ _OVERVIEW_UNICODE = {FINDING: "!", PEER_BIT: "█", SAME: "▓", BOILER: "░", 
 # ---------------------------------------------------------------- legend
 
 
-class Legend(Static):
-    """What each highlight means, drawn with the highlight styles themselves."""
+LEGEND_CLASSES = ("peer", "same-unit", "boilerplate", "finding", "chrome", "match", "diff")
 
-    def on_mount(self) -> None:
-        self.show()
+
+class Legend(Widget):
+    """What each highlight means, drawn with the highlight styles themselves
+    (the stylesheet styles ``Legend > .text-pane--peer`` like the panes)."""
+
+    COMPONENT_CLASSES = {f"text-pane--{name}" for name in LEGEND_CLASSES}
+
+    def render(self) -> Content:
+        parts = [Content.styled(t("tui.legend.title"), "bold")]
+        for name in LEGEND_CLASSES:
+            parts.append(Content(" "))
+            parts.append(Content.from_rich_text(_rich_sample(t(f"tui.legend.{name}"), layer_style(self, f"text-pane--{name}"))))
+        return Content("").join(parts)
 
     def show(self) -> None:
-        from shenyue.tui.widgets.text_pane import TextPane
-
-        pane = self.screen.query(TextPane).first() if self.is_mounted else None
-        parts = [Content.styled(t("tui.legend.title"), "bold")]
-        for name in ("peer", "same-unit", "boilerplate", "finding", "chrome", "match", "diff"):
-            style = layer_style(pane, f"text-pane--{name}") if pane is not None else Style()
-            parts.append(Content(" "))
-            parts.append(Content.from_rich_text(_rich_sample(t(f"tui.legend.{name}"), style)))
-        self.update(Content("").join(parts))
+        self.refresh()
 
 
 def _rich_sample(text: str, style: Style):
