@@ -16,13 +16,13 @@ from __future__ import annotations
 import gc
 import inspect
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.command import DiscoveryHit, Hit, Provider
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar, ScrollBarRender
@@ -580,9 +580,6 @@ class ShenyueApp(App):
         return text
 
     # ------------------------------------------------------------ command palette
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-
     def palette_commands(self, screen: Screen) -> list[tuple[str, str, Callable[[], Any]]]:
         """Every described binding of the screen, its panels and the app, plus
         the screen's own extra commands."""

@@ -8,17 +8,15 @@ similarity, reviews); each stage may be missing and the rest still works.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from shenyue.analysis.findings import Finding, count_by_severity
-from shenyue.i18n import t
-from shenyue.model.report import SECTION_KEYS, Report, Section, Unreadable
-from shenyue.tui.copies import CopyData, ReportCopies
+from shenyue.analysis.findings import count_by_severity
+from shenyue.model.report import SECTION_KEYS, Report, Unreadable
+from shenyue.tui.copies import CopyData
 from shenyue.tui.textutil import fuzzy_score
 
 # Checks behind the list's finding filters.
@@ -267,7 +265,6 @@ class Workspace:
         return rows
 
     def _sort_func(self, key: str) -> Callable[[Row], Any]:
-        missing_hi = float("inf")
         if key == "label":
             return lambda r: (r.label, r.index)
         if key == "year":
@@ -284,7 +281,7 @@ class Workspace:
             return lambda r: (_total_value(r.review.total, -1.0), r.index)
         if key == "status":
             return lambda r: (STATUS_ORDER.get(r.review.status, 0) + (0.5 if r.review.changed else 0), r.index)
-        return lambda r: r.index if missing_hi else 0
+        return lambda r: r.index
 
     def next_unreviewed(self, rows: list[Row], after: int) -> int | None:
         """Index in ``rows`` of the next report not done (wrapping), or None."""
@@ -316,40 +313,3 @@ def _total_value(total: Any, default: Any) -> Any:
     if total is None or getattr(total, "value", None) is None:
         return default
     return total.value
-
-
-def section_label(section: Section, lang: str | None = None) -> str:
-    """A short label for a section in the navigator."""
-    return section.title or t(f"tui.section.{section.key}", lang)
-
-
-def findings_in(report: Report, section: Section | None) -> list[Finding]:
-    """Findings of a report that belong to a section (by offset or by key);
-    with ``section`` None, the findings about the whole report."""
-    out = []
-    for f in report.findings:
-        if section is None:
-            if f.start is None and not f.section:
-                out.append(f)
-            continue
-        if f.section == section.key or (f.start is not None and section.start <= f.start < section.end):
-            out.append(f)
-    return out
-
-
-def now_ms() -> float:
-    return time.perf_counter() * 1000
-
-
-__all__ = [
-    "ARITHMETIC_CHECKS",
-    "ListFilter",
-    "ReportCopies",
-    "Row",
-    "RowReview",
-    "SORT_KEYS",
-    "TEMPLATE_CHECKS",
-    "Workspace",
-    "findings_in",
-    "section_label",
-]

@@ -30,7 +30,6 @@ from shenyue.tui.widgets.keybar import KeyBar
 from shenyue.tui.widgets.panels import FindingsPanel, Legend, NavItem, OverviewStrip, ReviewHeader, SectionNav
 from shenyue.tui.widgets.score_panel import ScorePanel
 from shenyue.tui.widgets.text_pane import TextPane
-from shenyue.tui.workspace import findings_in
 
 if TYPE_CHECKING:
     from shenyue.tui.app import ShenyueApp
@@ -897,5 +896,3 @@ def findings_in_section(report: Report, section: Section | None, findings: list[
             out.append(f)
     return out
 
-
-__all__ = ["ReviewScreen", "findings_in", "format_number"]

@@ -10,7 +10,6 @@ a recompose. Keys that do not fit are left out rather than cut in half
 from __future__ import annotations
 
 from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.screen import Screen
 from textual.strip import Strip
@@ -134,5 +133,3 @@ class KeyBar(Widget):
                 self.app.simulate_key(key)
                 return
 
-
-__all__ = ["KeyBar", "Style"]
