@@ -141,3 +141,16 @@ def test_a_damaged_byte_in_a_long_gbk_file_is_tolerated_and_recorded(tmp_path, s
     assert doc.encoding.startswith("gb18030") and "damaged" in doc.encoding
     assert 1 <= doc.text.count("\ufffd") <= 3  # the stray byte and at most its neighbours
     assert doc.text.startswith("一、总体情况")
+
+
+def test_a_cancelled_scan_stops_between_files_and_keeps_what_it_read(tmp_path, sample_text):
+    for i in range(5):
+        (tmp_path / f"r{i}.txt").write_text(sample_text("zhongshan"), encoding="utf-8")
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 7  # asked once per file listed (5), then before each read
+
+    result = scan_folder(tmp_path, cancelled=cancelled)
+    assert [r.rel for r in result.reports] == ["r0.txt", "r1.txt"]

@@ -127,12 +127,20 @@ def scan_folder(
     checks: bool = True,
     workers: int | None = None,
     deadlines: dict | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ScanResult:
-    """Read and analyse every report under ``folder``."""
+    """Read and analyse every report under ``folder``.
+
+    ``cancelled`` is asked between files; when it returns True the scan stops
+    at once (queued files are dropped) and returns what it has so far.
+    """
     folder = Path(folder)
     result = ScanResult(folder)
+    stop = cancelled or (lambda: False)
     files = []
     for path, supported in iter_report_files(folder):
+        if stop():
+            return result
         if supported:
             files.append(path)
         else:
@@ -142,14 +150,21 @@ def scan_folder(
     jobs = [(p, folder, max_bytes, checks, max_pages, deadlines or None) for p in files]
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if total >= PARALLEL_THRESHOLD and n_workers > 1:
-        with ProcessPoolExecutor(max_workers=n_workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=n_workers)
+        try:
             outcomes = pool.map(_scan_one, jobs, chunksize=max(8, total // (n_workers * 8)))
             for i, outcome in enumerate(outcomes, 1):
+                if stop():
+                    break
                 _collect(result, outcome)
                 if progress:
                     progress(i, total, outcome.rel)
+        finally:
+            pool.shutdown(wait=not stop(), cancel_futures=True)
     else:
         for i, job in enumerate(jobs, 1):
+            if stop():
+                break
             outcome = _scan_one(job)
             _collect(result, outcome)
             if progress:

@@ -14,7 +14,6 @@ present and valid, is applied on top.
 from __future__ import annotations
 
 import gc
-import inspect
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -259,11 +258,15 @@ class ShenyueApp(App):
                 rels.append(path.relative_to(folder).as_posix())
         self.post_message(FilesListed(rels))
         worker = get_current_worker()
-        extra: dict[str, Any] = {}
-        if "cancelled" in inspect.signature(scan_folder).parameters:
-            extra["cancelled"] = lambda: worker.is_cancelled  # stop reading at once when the reviewer quits
         try:
-            result = scan_folder(folder, max_bytes=self.max_bytes, progress=self._progress("scan"), **extra)
+            result = scan_folder(
+                folder,
+                max_bytes=self.max_bytes,
+                max_pages=self.config.max_pdf_pages,
+                deadlines=self.config.deadlines,
+                progress=self._progress("scan"),
+                cancelled=lambda: worker.is_cancelled,  # stop reading at once when the reviewer quits
+            )
         except _Cancelled:
             return
         if worker.is_cancelled:

@@ -24,7 +24,7 @@ from shenyue.analysis.similarity.settings import DEFAULT, Settings
 from shenyue.analysis.similarity.statutory import Statutory, load_statutory
 
 if TYPE_CHECKING:
-    from shenyue.analysis.similarity.align import Alignment
+    from shenyue.analysis.similarity.alignment import Alignment
     from shenyue.analysis.similarity.engine import Progress
     from shenyue.model.report import Report
 
@@ -100,7 +100,7 @@ def attach_copy_info(reports: Sequence["Report"], result: SimilarityResult) -> N
 
 
 def align(text: str, start: int, end: int, other_text: str, other_start: int, other_end: int, *, pad: int = 40) -> "Alignment":
-    """Exactly which characters of a span differ from its source (see :mod:`.align`)."""
-    from shenyue.analysis.similarity.align import align as _align
+    """Exactly which characters of a span differ from its source (see :mod:`.alignment`)."""
+    from shenyue.analysis.similarity.alignment import align as _align
 
     return _align(text, start, end, other_text, other_start, other_end, pad=pad)

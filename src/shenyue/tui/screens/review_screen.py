@@ -441,7 +441,7 @@ class ReviewScreen(Screen):
         if other is None:
             return [], []
         try:
-            from shenyue.analysis.similarity.align import align
+            from shenyue.analysis.similarity.alignment import align
         except ImportError:
             return [], []
         alignment = align(self.report.text, p.start, p.end, other.text, p.other_start, p.other_end, pad=0)
