@@ -59,8 +59,8 @@ def run(args) -> int:
         for report in result.reports:
             report.findings = [f for f in report.findings if f.check in only]
     if args.json:
-        json.dump(scan_json(result), sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        # json.dumps without indent runs the C encoder: several times faster on big folders
+        sys.stdout.write(json.dumps(scan_json(result), ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(scan_table(result) + "\n")
     return 0
