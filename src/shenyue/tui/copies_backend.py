@@ -1,27 +1,18 @@
 """Run the similarity layer and turn its result into the app's :class:`CopyData`.
 
-Spans shared by many reports of the folder are shown as common wording
-(套话, dimmer) rather than as copying: at least ``BOILERPLATE_SHARE`` of
-the folder's reports and never fewer than ``BOILERPLATE_MIN`` reports.
+Spans the similarity layer counts as common wording (套话,
+:func:`shenyue.analysis.similarity.common_threshold`) are shown dimmer,
+apart from copying.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from shenyue.model.report import Report
 from shenyue.tui.copies import BOILERPLATE, CopyData, CopySpan, ReportCopies
-
-BOILERPLATE_SHARE = 0.1
-BOILERPLATE_MIN = 4
-
-
-def boilerplate_threshold(n_reports: int) -> int:
-    return max(BOILERPLATE_MIN, math.ceil(BOILERPLATE_SHARE * n_reports))
-
 
 def compute_copies(reports: Sequence[Report], *, progress: Callable[..., None] | None = None, cache: bool = True) -> CopyData:
     """Find shared text between ``reports`` (raises ImportError when the
@@ -34,7 +25,9 @@ def compute_copies(reports: Sequence[Report], *, progress: Callable[..., None] |
 
 
 def copy_data_from(reports: Sequence[Report], result: Any) -> CopyData:
-    threshold = boilerplate_threshold(len(reports))
+    from shenyue.analysis.similarity import common_threshold
+
+    threshold = common_threshold(len(reports))
     by_rel: dict[str, ReportCopies] = {}
     for r in reports:
         spans = []

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shenyue.analysis.similarity.result import PEER, SAME_UNIT, CopySpan, Entry, SimilarityResult
+from shenyue.analysis.similarity.result import PEER, SAME_UNIT, CopySpan, Entry, SimilarityResult, common_threshold
 from shenyue.analysis.similarity.settings import DEFAULT, Settings
 from shenyue.analysis.similarity.statutory import Statutory, load_statutory
 
@@ -38,6 +38,7 @@ __all__ = [
     "Statutory",
     "align",
     "attach_copy_info",
+    "common_threshold",
     "find_copies",
     "load_statutory",
 ]

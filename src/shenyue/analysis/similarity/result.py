@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +17,17 @@ from shenyue.analysis.similarity.settings import Settings
 SAME_UNIT = "same_unit"  # the source is the same unit's report (another year: 照搬往年)
 PEER = "peer"  # the source is another unit's report
 TOP_SOURCES = 5
+
+
+# Text shared by this many reports of a folder is common wording (套话), not a
+# one-to-one copy: at least COMMON_SHARE of the folder, never fewer than COMMON_MIN.
+COMMON_SHARE = 0.1
+COMMON_MIN = 4
+
+
+def common_threshold(n_reports_in_folder: int) -> int:
+    """How many reports must share a span for it to count as common wording (套话)."""
+    return max(COMMON_MIN, math.ceil(COMMON_SHARE * n_reports_in_folder))
 
 
 @dataclass(slots=True)
