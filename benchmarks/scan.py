@@ -15,40 +15,11 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH = ROOT.parent / "shared" / "bench"
-
-
-def build(n: int, out: Path) -> int:
-    if not (out / "truth.json").exists():
-        subprocess.run(
-            [sys.executable, str(BENCH / "make_corpus.py"), "--seeds", str(ROOT / "sample_reports"), "--n", str(n), "--out", str(out), "--seed", "7"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
-    return sum(r["chars"] for r in truth["reports"].values())
-
-
-def timed(cmd: list[str], env: dict) -> tuple[float, float, bytes]:
-    """Wall seconds and peak RSS (MB) of exactly this child process (and its workers)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if proc.returncode != 0:
-            raise SystemExit(f"command failed ({proc.returncode}): {err.read().decode(errors='replace')[-2000:]}")
-        return wall, usage.ru_maxrss / 1024, out.read()
+from common import build_corpus, timed
 
 
 def main() -> None:
@@ -63,7 +34,7 @@ def main() -> None:
     try:
         for n in args.sizes:
             corpus = base / f"corpus{n}"
-            chars = build(n, corpus)
+            chars = build_corpus(n, corpus)
             runs = [timed([exe, "scan", str(corpus), "--json", *args.extra], env) for _ in range(2)]
             wall = min(r[0] for r in runs)
             data = json.loads(runs[-1][2])

@@ -30,45 +30,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH = ROOT.parent / "shared" / "bench"
+from common import BENCH, build_corpus, timed
 
 
 def build(n: int, seed: int, out: Path) -> int:
-    if not (out / "truth.json").exists():
-        subprocess.run(
-            [
-                sys.executable,
-                str(BENCH / "make_corpus.py"),
-                "--seeds",
-                str(ROOT / "sample_reports"),
-                "--n",
-                str(n),
-                "--out",
-                str(out),
-                "--seed",
-                str(seed),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
-    return sum(r["chars"] for r in truth["reports"].values())
-
-
-def timed(cmd: list[str], env: dict) -> tuple[float, float, bytes]:
-    """Wall seconds and peak RSS (MB) of this child process (and its reaped workers)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if code != 0:
-            raise SystemExit(f"command failed ({code}): {err.read().decode(errors='replace')[-2000:]}")
-        return wall, usage.ru_maxrss / 1024, out.read()
+    return build_corpus(n, out, seed)
 
 
 def score(corpus: Path, detected: Path) -> str:
