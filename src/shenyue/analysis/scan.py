@@ -103,6 +103,20 @@ def _publication_date(dates):
     return None
 
 
+def analyse_copies(reports: list[Report], *, folder: Path | None = None, progress: Progress | None = None, cache: bool = True):
+    """The folder stage after scanning: find text shared between the reports,
+    attach each report's copy shares (``report.extra["copy"]``) and add the
+    cross-report findings (copied from last year or a peer, carry-over).
+    Returns the similarity result (spans, sources, alignments)."""
+    from shenyue.analysis.checks.crossreport import add_folder_findings
+    from shenyue.analysis.similarity import attach_copy_info, find_copies
+
+    result = find_copies(reports, folder=folder, progress=progress, cache=cache)
+    attach_copy_info(reports, result)
+    add_folder_findings(reports)
+    return result
+
+
 def known_check_ids() -> set[str]:
     return set(check_ids())
 

@@ -89,9 +89,9 @@ def run(args) -> int:
     finally:
         progress.close()
     if not args.no_copy and len(result.reports) > 1:
-        from shenyue.analysis.similarity import attach_copy_info, find_copies
+        from shenyue.analysis.scan import analyse_copies
 
-        attach_copy_info(result.reports, find_copies(result.reports, folder=folder))
+        analyse_copies(result.reports, folder=folder)
     sheet = build_score_sheet(rubric, result.reports, reviews, problems)
     notes = sys.stderr
     if not reviews:

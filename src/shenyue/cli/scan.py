@@ -41,11 +41,11 @@ def run(args) -> int:
     finally:
         progress.close()
     if not args.no_similar and result.reports:
-        from shenyue.analysis.similarity import attach_copy_info, find_copies
+        from shenyue.analysis.scan import analyse_copies
 
         progress = Progress("scan.progress_similar")
         try:
-            attach_copy_info(result.reports, find_copies(result.reports, folder=folder, progress=progress))
+            analyse_copies(result.reports, folder=folder, progress=progress)
         finally:
             progress.close()
     only = set(args.only or [])

@@ -17,10 +17,10 @@ from shenyue.tui.copies import BOILERPLATE, CopyData, CopySpan, ReportCopies
 def compute_copies(reports: Sequence[Report], *, progress: Callable[..., None] | None = None, cache: bool = True) -> CopyData:
     """Find shared text between ``reports`` (raises ImportError when the
     similarity layer is not installed)."""
-    from shenyue.analysis.similarity import attach_copy_info, find_copies
+    from shenyue.analysis.scan import analyse_copies
 
-    result = find_copies(list(reports), cache=cache, progress=progress)
-    attach_copy_info(list(reports), result)  # report.extra["copy"], read by the score sheets
+    # also sets report.extra["copy"] (read by the score sheets) and the cross-report findings
+    result = analyse_copies(list(reports), progress=progress, cache=cache)
     return copy_data_from(reports, result)
 
 

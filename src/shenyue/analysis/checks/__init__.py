@@ -11,7 +11,8 @@ Use::
 Modules: ``hygiene`` (source, corrupted copies, placeholders, title/unit/落款),
 ``timing`` (year, publication), ``content`` (overview, problems, fee, format
 version), ``tables`` (tables and 勾稽关系), ``structure`` (the foundation's
-section checks).
+section checks), ``crossreport`` (copying and carry-over against the rest of the
+folder; run by :func:`crossreport.add_folder_findings` after the similarity layer).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from shenyue.analysis.checks import timing  # noqa: F401
 from shenyue.analysis.checks import structure  # noqa: F401
 from shenyue.analysis.checks import tables  # noqa: F401
 from shenyue.analysis.checks import content  # noqa: F401
+from shenyue.analysis.checks import crossreport  # noqa: F401
 from shenyue.analysis.checks.base import CheckSpec, Context, providers, spec, specs
 from shenyue.analysis.findings import SEVERITY_RANK, Finding
 

@@ -1,0 +1,172 @@
+"""Checks that compare a report with the rest of its folder (annual-report-rules.md §4.3, §8.6).
+
+They read what the folder stage attached to the report: ``report.extra["copy"]``
+(the similarity layer's per-section shares and sources) and
+``report.extra["prior_year"]`` (the same unit's report for the year before, set by
+:func:`link_prior_years`). Without those they find nothing, so they are quiet
+during the per-report scan and speak once :func:`add_folder_findings` ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from shenyue.analysis.checks.base import Context, check, finding
+from shenyue.analysis.findings import SEVERITY_RANK
+from shenyue.model.report import Report
+from shenyue.model.tables import T3_COLS
+
+# Narrative sections compared for copying (tables and titles are statutory).
+NARRATIVE = ("overview", "problems", "other")
+COLUMN_ZH = {"np": "自然人", "biz": "商业企业", "res": "科研机构", "ngo": "社会公益组织", "law": "法律服务机构", "oth": "其他", "tot": "总计"}
+
+CROSS_REPORT_IDS = ("similar_to_prior_year", "similar_to_peer", "problems_same_as_prior_year", "carryover_mismatch")
+
+
+def _narrative(report: Report) -> list[tuple[str, int]]:
+    """(section key, length) of the narrative sections present."""
+    return [(s.key, s.end - s.start) for s in report.sections if s.key in NARRATIVE and s.end > s.start]
+
+
+def _copied_from(report: Report, keys: Iterable[str], *, same_unit: bool) -> dict[str, int]:
+    """Characters of these sections copied from each source report (same unit or peers)."""
+    sections = (report.extra.get("copy") or {}).get("sections") or {}
+    chars: dict[str, int] = {}
+    wanted = "same_unit" if same_unit else "peer"
+    for key in keys:
+        for src in (sections.get(key) or {}).get("sources") or []:
+            if src.get("kind") == wanted:
+                chars[src["path"]] = chars.get(src["path"], 0) + int(src.get("chars", 0))
+    return chars
+
+
+def _prior(report: Report) -> dict | None:
+    return report.extra.get("prior_year")
+
+
+@check("similar_to_prior_year", "warning", also=("error",))
+def similar_to_prior_year(ctx: Context):
+    """The narrative (sections 一, 五, 六) repeats the same unit's previous-year report (>= 80%; >= 90% error)."""
+    prior = _prior(ctx.report)
+    if "copy" not in ctx.report.extra or prior is None:
+        return
+    parts = _narrative(ctx.report)
+    total = sum(n for _, n in parts)
+    if total < 200:
+        return
+    copied = _copied_from(ctx.report, [k for k, _ in parts], same_unit=True).get(prior["path"], 0)
+    share = copied / total
+    if share >= 0.8:
+        severity = "error" if share >= 0.9 else "warning"
+        yield finding("similar_to_prior_year", severity, share=round(100 * share), other=prior["path"], year=prior["year"])
+
+
+@check("similar_to_peer", "warning", also=("error",))
+def similar_to_peer(ctx: Context):
+    """The narrative repeats another unit's report of the folder (>= 70%; >= 80% error); names the pair."""
+    if "copy" not in ctx.report.extra:
+        return
+    parts = _narrative(ctx.report)
+    total = sum(n for _, n in parts)
+    if total < 200:
+        return
+    by_source = _copied_from(ctx.report, [k for k, _ in parts], same_unit=False)
+    if not by_source:
+        return
+    other, copied = max(by_source.items(), key=lambda kv: (kv[1], kv[0]))
+    share = copied / total
+    if share >= 0.7:
+        severity = "error" if share >= 0.8 else "warning"
+        yield finding("similar_to_peer", severity, share=round(100 * share), other=other)
+
+
+@check("problems_same_as_prior_year", "warning")
+def problems_same_as_prior_year(ctx: Context):
+    """Section 五 (problems and improvements) repeats the previous year's section 五 (>= 85%)."""
+    prior = _prior(ctx.report)
+    section = ctx.report.section("problems")
+    if "copy" not in ctx.report.extra or prior is None or section is None:
+        return
+    size = section.end - section.start
+    if size < 100:
+        return
+    copied = _copied_from(ctx.report, ["problems"], same_unit=True).get(prior["path"], 0)
+    if copied / size >= 0.85:
+        yield finding(
+            "problems_same_as_prior_year",
+            "warning",
+            section.start,
+            section.start + len(section.title),
+            section="problems",
+            share=round(100 * copied / size),
+            other=prior["path"],
+        )
+
+
+@check("carryover_mismatch", "warning")
+def carryover_mismatch(ctx: Context):
+    """Table 三 二、上年结转 differs from 四、结转下年度 of the same unit's previous-year report, per column."""
+    prior = _prior(ctx.report)
+    if prior is None or not prior.get("carried_out"):
+        return
+    t3 = ctx.tables.t3
+    if t3 is None:
+        return
+    for col in T3_COLS:
+        cell = t3.cells.get(f"t3.carried_in.{col}")
+        before = prior["carried_out"].get(col)
+        if cell is None or cell.value is None or before is None or cell.value == before:
+            continue
+        yield finding(
+            "carryover_mismatch",
+            "warning",
+            cell.start,
+            cell.end,
+            column=COLUMN_ZH[col],
+            value=_num(cell.value),
+            before=_num(before),
+            year=prior["year"],
+            other=prior["path"],
+        )
+
+
+def _num(value: float | int) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def link_prior_years(reports: Sequence[Report]) -> None:
+    """Set ``report.extra["prior_year"]`` to the same unit's report for year Y−1, when the folder has it.
+
+    A unit is matched by its name as read from the text; reports without a
+    unit or a year are never linked.
+    """
+    by_unit_year: dict[tuple[str, int], Report] = {}
+    for r in reports:
+        if r.unit and r.year is not None:
+            by_unit_year.setdefault((r.unit, r.year), r)
+    for r in reports:
+        r.extra.pop("prior_year", None)
+        if not r.unit or r.year is None:
+            continue
+        prior = by_unit_year.get((r.unit, r.year - 1))
+        if prior is None or prior is r:
+            continue
+        t3 = prior.tables.t3 if prior.tables is not None else None
+        carried_out = {}
+        if t3 is not None:
+            for col in T3_COLS:
+                cell = t3.cells.get(f"t3.carried_out.{col}")
+                if cell is not None and cell.value is not None:
+                    carried_out[col] = cell.value
+        r.extra["prior_year"] = {"path": prior.rel, "year": prior.year, "carried_out": carried_out}
+
+
+def add_folder_findings(reports: Sequence[Report], *, config=None) -> None:
+    """Run the cross-report checks on every report, after the similarity layer attached its copy info."""
+    from shenyue.analysis.checks import run_checks
+
+    link_prior_years(reports)
+    for r in reports:
+        r.findings = [f for f in r.findings if f.check not in CROSS_REPORT_IDS]
+        r.findings.extend(run_checks(r, only=CROSS_REPORT_IDS, config=config))
+        r.findings.sort(key=lambda f: (f.start if f.start is not None else -1, SEVERITY_RANK.get(f.severity, 9)))
