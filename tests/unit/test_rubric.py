@@ -288,7 +288,7 @@ def test_the_lowest_cap_wins_and_not_assessable_voids_the_total():
     hits = rubric.gate_hits(findings("doc_not_annual_report", "placeholders", "placeholders", "placeholders"))
     total = rubric.compute_total(scores, hits)
     assert total.value == 30 and total.capped_by.id == "doc_not_annual_report" and len(total.gates) == 2
-    total = rubric.compute_total(scores, rubric.gate_hits(findings("pinyin_artifacts", severity="warning")))
+    total = rubric.compute_total(scores, rubric.gate_hits(findings("pinyin_artifacts", severity="error")))
     assert total.value is None and not total.assessable and total.raw == 100
     assert "不可评" in total.text("zh") and "not assessable" in total.text("en")
 
@@ -357,3 +357,11 @@ def test_rubric_init_without_folder_writes_the_user_rubric_and_a_folder_copy_sta
     user.write_text(SMALL, encoding="utf-8")
     assert main(["rubric", "--init", str(tmp_path)]) == 0
     assert (tmp_path / "rubric.toml").read_text(encoding="utf-8") == SMALL
+
+
+
+def test_one_or_two_pinyin_glosses_do_not_make_a_report_not_assessable():
+    # a warning (1-2 hits) may be a genuine gloss of a rare place-name character; only the error gates
+    rubric = load_rubric()
+    total = rubric.compute_total(full_marks(rubric), rubric.gate_hits(findings("pinyin_artifacts", severity="warning")))
+    assert total.assessable and total.value == 100 and total.gates == ()
