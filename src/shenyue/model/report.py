@@ -12,6 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# The reading layer's products; re-exported here so the model reads as one vocabulary.
+from shenyue.reading.base import Document, Span, Unreadable  # noqa: F401
+
 if TYPE_CHECKING:
     from shenyue.analysis.findings import Finding
 
@@ -19,13 +22,6 @@ if TYPE_CHECKING:
 SECTION_KEYS = ("overview", "proactive", "requests", "appeals", "problems", "other")
 
 KINDS = ("annual-2021", "annual-2019", "summary", "unknown")
-
-
-@dataclass(slots=True)
-class Span:
-    start: int
-    end: int
-    kind: str = ""
 
 
 @dataclass(slots=True)
@@ -48,24 +44,6 @@ class Section:
 
     def to_json(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "start": self.start, "end": self.end, "empty": self.empty}
-
-
-@dataclass(slots=True)
-class Document:
-    """What the reading layer produces: one file's decoded text."""
-
-    path: Path
-    rel: str  # path relative to the scanned folder, with "/" separators
-    text: str
-    encoding: str
-    sha256: str
-    size: int
-    source_format: str  # "txt", "md", "html", later "docx", "pdf"
-    # Spans the reading layer already knows are not report text (HTML page chrome, PDF page numbers).
-    chrome: list[Span] = field(default_factory=list)
-    # Table spans the reading layer knows (HTML tables rendered as pipe rows).
-    tables: list[Span] = field(default_factory=list)
-    pages: int = 0  # page count of a paged format (PDF); 0 otherwise
 
 
 @dataclass(slots=True)
@@ -115,16 +93,3 @@ class Report:
 
     def in_chrome(self, offset: int) -> bool:
         return any(c.start <= offset < c.end for c in self.chrome)
-
-
-@dataclass(slots=True)
-class Unreadable:
-    path: Path
-    rel: str
-    reason_key: str  # catalogue key under "unreadable."
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def reason(self, lang: str | None = None) -> str:
-        from shenyue.i18n import t
-
-        return t(f"unreadable.{self.reason_key}", lang, **self.params)

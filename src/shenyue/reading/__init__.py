@@ -14,7 +14,7 @@ from importlib import import_module
 from pathlib import Path
 
 from shenyue.config import DEFAULT_MAX_FILE_MB
-from shenyue.model.report import Document, Unreadable
+from shenyue.reading.base import Document, Unreadable
 from shenyue.paths import APP_FOLDERS
 from shenyue.reading.base import Extracted, ReadError
 

@@ -15,7 +15,43 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shenyue.model.report import Span
+
+@dataclass(slots=True)
+class Span:
+    start: int
+    end: int
+    kind: str = ""
+
+
+@dataclass(slots=True)
+class Document:
+    """What the reading layer produces: one file's decoded text."""
+
+    path: Path
+    rel: str  # path relative to the scanned folder, with "/" separators
+    text: str
+    encoding: str
+    sha256: str
+    size: int
+    source_format: str  # "txt", "md", "html", later "docx", "pdf"
+    # Spans the reading layer already knows are not report text (HTML page chrome, PDF page numbers).
+    chrome: list[Span] = field(default_factory=list)
+    # Table spans the reading layer knows (HTML tables rendered as pipe rows).
+    tables: list[Span] = field(default_factory=list)
+    pages: int = 0  # page count of a paged format (PDF); 0 otherwise
+
+
+@dataclass(slots=True)
+class Unreadable:
+    path: Path
+    rel: str
+    reason_key: str  # catalogue key under "unreadable."
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def reason(self, lang: str | None = None) -> str:
+        from shenyue.i18n import t  # noqa: PLC0415 (the catalogue is only needed for messages)
+
+        return t(f"unreadable.{self.reason_key}", lang, **self.params)
 
 
 @dataclass(slots=True)

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from shenyue.model.report import Span
 from shenyue.reading.base import (
+    Span,
     SNIFF_NAMES,
     Extracted,
     ReadError,

@@ -46,8 +46,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from shenyue.model.report import Span
-from shenyue.reading.base import SNIFF_NAMES, Extracted, ReadError, cached_extract, sniff, strip_controls
+from shenyue.reading.base import SNIFF_NAMES, Extracted, ReadError, Span, cached_extract, sniff, strip_controls
 from shenyue.reading.decode import decode_bytes
 
 VERSION = 1  # bump when the extracted text changes, so cached results are rebuilt

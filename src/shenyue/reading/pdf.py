@@ -42,8 +42,7 @@ from typing import Any
 
 from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
-from shenyue.model.report import Span
-from shenyue.reading.base import SNIFF_NAMES, Extracted, ReadError, cached_extract, sniff, strip_controls
+from shenyue.reading.base import SNIFF_NAMES, Extracted, ReadError, Span, cached_extract, sniff, strip_controls
 
 VERSION = 1  # bump when the extracted text changes, so cached results are rebuilt
 DEFAULT_MAX_PAGES = 200
