@@ -126,12 +126,10 @@ class SimilarityResult:
             return []
         return list(self._make(range(int(self._bounds[i]), int(self._bounds[i + 1]))))
 
-    def to_json(self) -> list[dict[str, Any]]:
-        """The list ``shenyue similar --json`` prints."""
+    def _json_columns(self) -> tuple[list, ...]:
+        """start, end, other, other_start, other_end, same_unit, n_reports, similarity as lists."""
         a = self.arrays
-        rels = [e.rel for e in self.entries]
-        cols = zip(
-            a.report.tolist(),
+        return (
             a.start.tolist(),
             a.end.tolist(),
             a.other.tolist(),
@@ -141,6 +139,11 @@ class SimilarityResult:
             a.n_reports.tolist(),
             np.round(a.similarity.astype(np.float64), 3).tolist(),
         )
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """The list ``shenyue similar --json`` prints."""
+        rels = [e.rel for e in self.entries]
+        cols = zip(self.arrays.report.tolist(), *self._json_columns())
         out = [
             {
                 "report": rels[r],
@@ -162,19 +165,8 @@ class SimilarityResult:
         """``json.dumps(self.to_json(), ensure_ascii=False)``, built faster for large folders."""
         import json
 
-        a = self.arrays
         names = [json.dumps(e.rel, ensure_ascii=False) for e in self.entries]
-        cols = (
-            a.start.tolist(),
-            a.end.tolist(),
-            a.other.tolist(),
-            a.other_start.tolist(),
-            a.other_end.tolist(),
-            a.same_unit.tolist(),
-            a.n_reports.tolist(),
-            np.round(a.similarity.astype(np.float64), 3).tolist(),
-        )
-        start, end, other, o_start, o_end, same, n_rep, sim = cols
+        start, end, other, o_start, o_end, same, n_rep, sim = self._json_columns()
         kinds = (json.dumps(PEER), json.dumps(SAME_UNIT))
         items = []
         for i in sorted(range(len(self.entries)), key=lambda i: self.entries[i].rel):
