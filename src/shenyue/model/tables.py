@@ -539,6 +539,17 @@ class _Row:
     slots: list[_Tok] = field(default_factory=list)
 
 
+def _open_row(table: Table, rows: dict[str, _Row], order: list[str], labels: list[str], kind: str, tok: _Tok) -> _Row | None:
+    """Start row ``kind`` at its label; a second label for a row already seen is reported, not merged."""
+    if kind in rows:
+        table.issues.append(TableIssue("duplicate_row", table.key, kind, tok.start, tok.end, {}))
+        return None
+    row = rows[kind] = _Row(kind, tok)
+    order.append(kind)
+    labels.append(tok.text)
+    return row
+
+
 def _finalize_row(table: Table, prefix: str, row: _Row, cols: tuple[str, ...], signed: bool = False) -> None:
     """Turn a row's collected slots into cells (or into an issue)."""
     k = len(cols)
@@ -662,15 +673,9 @@ def _parse_t3(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
                     current.label = _Tok(LABEL, current.label.start, tok.end, current.label.text + tok.text)
                     last_end = tok.end
                     continue
-                if kind in rows:
-                    table.issues.append(TableIssue("duplicate_row", "t3", kind, tok.start, tok.end, {}))
-                    current = None
-                    continue
-                current = _Row(kind, tok)
-                rows[kind] = current
-                order.append(kind)
-                header_labels.append(tok.text)
-                last_end = tok.end
+                current = _open_row(table, rows, order, header_labels, kind, tok)
+                if current is not None:
+                    last_end = tok.end
                 continue
             if kind is not None:  # a group header: (三)不予公开 …
                 if not in_rows:
@@ -776,15 +781,9 @@ def _parse_t2(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
                 if current is not None and current.id == kind and not current.slots:
                     last_end = tok.end
                     continue
-                if kind in rows:
-                    table.issues.append(TableIssue("duplicate_row", "t2", kind, tok.start, tok.end, {}))
-                    current = None
-                    continue
-                current = _Row(kind, tok)
-                rows[kind] = current
-                order.append(kind)
-                labels.append(tok.text)
-                last_end = tok.end
+                current = _open_row(table, rows, order, labels, kind, tok)
+                if current is not None:
+                    last_end = tok.end
                 continue
             if _is_known_header("t2", tok):
                 labels.append(tok.text)
