@@ -29,6 +29,7 @@ W, H = A4
 LEFT, RIGHT, TOP, BOTTOM = 72.0, W - 72.0, H - 80.0, 80.0
 SIZE, LEAD = 12.0, 20.0
 HEADER = "某某市人民政府办公室 政府信息公开工作年度报告"
+CLOSING = "，。、；：？！）》”’,.;:?!)"
 
 
 class Pages:
@@ -58,7 +59,8 @@ class Pages:
     def wrap(self, text: str, width: float, size: float = SIZE) -> list[str]:
         lines, cur = [], ""
         for ch in text:
-            if pdfmetrics.stringWidth(cur + ch, FONT, size) > width:
+            # Closing punctuation never starts a line (the 避头尾 rule word processors apply).
+            if pdfmetrics.stringWidth(cur + ch, FONT, size) > width and ch not in CLOSING:
                 lines.append(cur)
                 cur = ch
             else:
