@@ -114,7 +114,7 @@ def draw_format_tables(c, top: float, t3: list[list[int]], t4: list[int], *, lef
 
     _register()
     line_h = size * 1.35
-    wa, wb, wc, wn = 30.0, 52.0, 110.0, 40.0
+    wa, wb, wc, wn = 22.0, 52.0, 118.0, 40.0
     xa, xb, xc = left, left + wa, left + wa + wb
     xn = xc + wc
     right = xn + 7 * wn
@@ -158,10 +158,8 @@ def draw_format_tables(c, top: float, t3: list[list[int]], t4: list[int], *, lef
                 r2 += 1
             if name and (col == 0 or T3_LAYOUT[r][1]):
                 c.rect(x0, ys[r2 + 1], x1 - x0, ys[r] - ys[r2 + 1])
-                if col == 0:  # down the narrow column, a few characters a line
-                    # (PDFium drops a string of one CJK character whose font is not embedded
-                    # when no CJK system font is installed, so no line is a single character)
-                    centred_lines([name[k : k + 3] for k in range(0, len(name), 3)], x0 - 2, x1, ys[r], ys[r2 + 1])
+                if col == 0:  # down the narrow column, one character a line
+                    centred_lines(list(name), x0 - 1, x1, ys[r], ys[r2 + 1])
                 else:
                     centred_lines(_wrap(name, x1 - x0 - 6, size), x0, x1, ys[r], ys[r2 + 1])
             r = r2 + 1

@@ -163,3 +163,24 @@ def test_an_english_pdf_is_not_taken_for_a_garbled_one(tmp_path):
         c.drawString(72, 780 - 22 * k, f"Line {k}: the annual report on open government information, café résumé.")
     c.save()
     assert not isinstance(read_document(path, tmp_path), Unreadable)
+
+
+def test_strings_of_one_character_in_a_font_that_is_not_embedded_are_kept(tmp_path):
+    # PDFium cannot measure such a glyph without a CJK system font and leaves the
+    # string out; the reader notices and reads that page with pypdf.
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "lone.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 700, "本年度主动公开政府信息一百二十条，依申请公开三件")
+    c.drawString(72, 680, "。")
+    for k, ch in enumerate("本年度办理结果"):
+        c.drawString(72, 640 - 14 * k, ch)
+    c.drawString(72, 400, "下一段文字从这里开始，依法依规办理。")
+    c.save()
+    text = read_document(path, tmp_path).text
+    assert "本年度主动公开政府信息一百二十条，依申请公开三件。" in text
+    assert "".join(text.split()).count("本年度办理结果") == 1

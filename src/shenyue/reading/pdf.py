@@ -9,7 +9,9 @@ tables, page furniture, paragraphs) is worked out here:
 
 1. every character shown on a page becomes a fragment with x0, x1, baseline y
    and font height (runs of adjacent characters are merged); rotated
-   watermarks are dropped;
+   watermarks are dropped; a page where PDFium left strings out (glyphs it
+   cannot measure: a one-character string in a font that is not embedded, on
+   a machine without CJK fonts) takes its strings from pypdf (pdf_pypdf.py);
 2. fragments on one baseline form a line; a gap wider than about one character
    splits a line into segments (table cells, or the two columns of a page);
 3. lines in the top and bottom bands that repeat on other pages (digits
@@ -85,25 +87,39 @@ def _extract(data: bytes, limit: int) -> Extracted:
             raise ReadError("corrupt_container", detail="the PDF has no pages")
         if count > limit:
             raise ReadError("too_many_pages", pages=count, limit=limit)
-        pages: list[_Page] = []
+        raw_pages: list[tuple[tuple[float, float, float, float], list[_Frag], Counter, list[_Rule]]] = []
+        unmeasured: list[int] = []  # pages where PDFium left strings out
         for number in range(count):
             try:
                 page = pdf[number]
             except pdfium.PdfiumError:
-                pages.append(_Page(number + 1, (0.0, 0.0, 612.0, 792.0), []))
+                raw_pages.append(((0.0, 0.0, 612.0, 792.0), [], Counter(), []))
                 continue
             try:
                 box = _page_box(page)
                 frags, quality = _fragments(page, raw)
                 rules = _rules(page, raw)
+                if _left_out_strings(page, raw):
+                    unmeasured.append(number)
             except Exception:  # one damaged page must not lose the others
                 frags, quality, rules = [], Counter(), []
             finally:
                 page.close()
-            frags, grid = _ruled_tables(frags, rules)
-            pages.append(_Page(number + 1, box, sorted(_lines(frags) + grid, key=lambda ln: -ln.y), quality=quality))
+            raw_pages.append((box, frags, quality, rules))
     finally:
         pdf.close()
+    if unmeasured:
+        from shenyue.reading.pdf_pypdf import page_strings
+
+        for number, strings in page_strings(data, unmeasured).items():
+            box, frags, quality, rules = raw_pages[number]
+            frags = [_Frag(x0, x1, y, h, _clean(text)) for x0, x1, y, h, text in strings]
+            frags = [f for f in frags if f.text.strip()]
+            raw_pages[number] = (box, frags, _classify(ch for f in frags for ch in f.text), rules)
+    pages: list[_Page] = []
+    for number, (box, frags, quality, rules) in enumerate(raw_pages, 1):
+        frags, grid = _ruled_tables(frags, rules)
+        pages.append(_Page(number, box, sorted(_lines(frags) + grid, key=lambda ln: -ln.y), quality=quality))
     _check_garbled(pages)
     return _layout(pages)
 
@@ -200,6 +216,32 @@ def _fragments(page: Any, raw: Any) -> tuple[list[_Frag], Counter]:
         if f.text.strip():
             out.append(f)
     return out, quality
+
+
+def _left_out_strings(page: Any, raw: Any) -> bool:
+    """Whether PDFium left strings of this page out of its text: it skips a text
+    object whose glyphs it cannot measure (zero width), as happens to a string of
+    one CJK character in a font that is not embedded when no CJK system font is
+    installed. Such a page is read with pypdf instead (pdf_pypdf.py)."""
+    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    try:
+        handle = page.raw
+        count = raw.FPDFPage_CountObjects(handle)
+        for k in range(min(count, 50000)):
+            obj = raw.FPDFPage_GetObject(handle, k)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                if raw.FPDFPageObj_GetBounds(obj, l, b, r, t) and r.value - l.value < 1e-3 and t.value - b.value < 1e-3:
+                    return True
+            elif kind == raw.FPDF_PAGEOBJ_FORM:
+                for inner in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=4):
+                    x0, y0, x1, y1 = inner.get_bounds()
+                    if x1 - x0 < 1e-3 and y1 - y0 < 1e-3:
+                        return True
+                return False
+    except Exception:
+        return False
+    return False
 
 
 # ---------------------------------------------------------------- garbled text layers
