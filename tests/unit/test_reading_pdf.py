@@ -29,7 +29,6 @@ W, H = A4
 LEFT, RIGHT, TOP, BOTTOM = 72.0, W - 72.0, H - 80.0, 80.0
 SIZE, LEAD = 12.0, 20.0
 HEADER = "某某市人民政府办公室 政府信息公开工作年度报告"
-CLOSING = "，。、；：？！）》”’,.;:?!)"
 
 
 class Pages:
@@ -59,8 +58,7 @@ class Pages:
     def wrap(self, text: str, width: float, size: float = SIZE) -> list[str]:
         lines, cur = [], ""
         for ch in text:
-            # Closing punctuation never starts a line (the 避头尾 rule word processors apply).
-            if pdfmetrics.stringWidth(cur + ch, FONT, size) > width and ch not in CLOSING:
+            if pdfmetrics.stringWidth(cur + ch, FONT, size) > width:
                 lines.append(cur)
                 cur = ch
             else:

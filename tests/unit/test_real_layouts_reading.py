@@ -184,3 +184,23 @@ def test_strings_of_one_character_in_a_font_that_is_not_embedded_are_kept(tmp_pa
     text = read_document(path, tmp_path).text
     assert "本年度主动公开政府信息一百二十条，依申请公开三件。" in text
     assert "".join(text.split()).count("本年度办理结果") == 1
+
+
+def test_text_cached_by_an_older_reader_is_not_served(tmp_path):
+    import hashlib
+    import json
+
+    from shenyue.paths import cache_dir
+    from shenyue.reading import pdf as pdf_reader
+
+    path = tmp_path / "tables.pdf"
+    build_pdf(path, seed=1)
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    folder = cache_dir() / "extracted"
+    folder.mkdir(parents=True, exist_ok=True)
+    forged = {"sha256": sha, "encoding": "pdf", "pages": 2, "text": "old reader text", "chrome": [], "tables": []}
+    for version in range(1, pdf_reader.VERSION):
+        (folder / f"{sha}.pdf.v{version}.json").write_text(json.dumps(forged), encoding="utf-8")
+    text = pdf_reader.extract(data, path).text
+    assert "old reader text" not in text and "一、总体情况" in text
