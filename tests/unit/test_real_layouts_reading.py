@@ -204,3 +204,29 @@ def test_text_cached_by_an_older_reader_is_not_served(tmp_path):
         (folder / f"{sha}.pdf.v{version}.json").write_text(json.dumps(forged), encoding="utf-8")
     text = pdf_reader.extract(data, path).text
     assert "old reader text" not in text and "一、总体情况" in text
+
+
+@pytest.mark.parametrize(
+    ("sample", "garbled"),
+    [
+        ("\ue001\ue02a\ue113\ue0f0" * 30, True),  # private-use glyph codes
+        ("\x01\x02\x03\x1f" * 30 + "2023", True),  # raw CIDs as control codes
+        ("¿”¿¡fl‹…ÆØ" * 20 + "12", True),
+        ("政府信息公开工作年度报告，主动公开信息120条。" * 5, False),
+        ("本年度收费0元。Section 2 · 第二十条×3 — “说明”…" * 5, False),
+    ],
+)
+def test_the_plausibility_test_of_a_text_layer(sample, garbled):
+    from collections import Counter
+
+    from shenyue.reading import pdf as pdf_reader
+    from shenyue.reading.base import ReadError
+
+    page = pdf_reader._Page(1, (0.0, 0.0, 600.0, 800.0), [], quality=pdf_reader._classify(sample))
+    if garbled:
+        with pytest.raises(ReadError) as err:
+            pdf_reader._check_garbled([page])
+        assert err.value.reason_key == "pdf_garbled_text"
+    else:
+        pdf_reader._check_garbled([page])
+    assert isinstance(page.quality, Counter)
