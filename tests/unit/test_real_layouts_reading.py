@@ -230,3 +230,27 @@ def test_the_plausibility_test_of_a_text_layer(sample, garbled):
     else:
         pdf_reader._check_garbled([page])
     assert isinstance(page.quality, Counter)
+
+
+@pytest.mark.parametrize("turn", [90, -90])
+def test_a_page_turned_for_a_wide_table_reads_line_by_line(tmp_path, turn):
+    path = tmp_path / "turned.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    if turn == 90:
+        c.translate(A4[0], 0)
+    else:
+        c.translate(0, A4[1])
+    c.rotate(turn)
+    c.setFont("Helvetica", 12)
+    lines = ["First line of the turned page text", "Second line of the turned page", "Third line and more words"]
+    for k, line in enumerate(lines):
+        c.drawString(72, 500 - 20 * k, line)
+    c.drawString(72, 420, "Total")
+    c.drawString(300, 420, "99")
+    c.save()
+    text = read_document(path, tmp_path).text
+    # Read in order, each line's words kept (wrapped lines of one paragraph may be joined).
+    positions = [text.find(line) for line in lines]
+    assert -1 not in positions and positions == sorted(positions), text
+    total = next(ln for ln in text.splitlines() if "Total" in ln)
+    assert total.replace("|", "").split() == ["Total", "99"]

@@ -189,7 +189,12 @@ def _fragments(page: Any, raw: Any) -> tuple[list[_Frag], Counter]:
                 ch = chr(code)
             except (ValueError, OverflowError):
                 ch = "\ufffd"
-            chars.append((ch, rect.left, rect.right, oy.value, h if h > 0 else 10.0, rotated))
+            if not rotated:
+                chars.append((ch, rect.left, rect.right, oy.value, h if h > 0 else 10.0, False))
+            elif matrix.b >= 0:  # text running up the page: turned upright, x is page y, y is -page x
+                chars.append((ch, rect.bottom, rect.top, -ox.value, h if h > 0 else 10.0, True))
+            else:  # text running down the page
+                chars.append((ch, -rect.top, -rect.bottom, ox.value, h if h > 0 else 10.0, True))
     finally:
         textpage.close()
     quality = _classify(ch for ch, *_ in chars)
@@ -202,8 +207,6 @@ def _fragments(page: Any, raw: Any) -> tuple[list[_Frag], Counter]:
     for ch, x0, x1, y, h, rot in chars:
         if rot != keep_rotated:
             continue
-        if keep_rotated:  # read the page turned upright: x along the text, y across it
-            x0, x1, y = y, y + (x1 - x0), -x0
         if last is not None and abs(y - last.y) < 0.2 * h and -0.3 * h < x0 - last.x1 < 0.15 * h and abs(h - last.h) < 0.3 * h:
             last.text += ch
             last.x1 = max(last.x1, x1)
@@ -231,12 +234,12 @@ def _left_out_strings(page: Any, raw: Any) -> bool:
             obj = raw.FPDFPage_GetObject(handle, k)
             kind = raw.FPDFPageObj_GetType(obj)
             if kind == raw.FPDF_PAGEOBJ_TEXT:
-                if raw.FPDFPageObj_GetBounds(obj, l, b, r, t) and r.value - l.value < 1e-3 and t.value - b.value < 1e-3:
+                if raw.FPDFPageObj_GetBounds(obj, l, b, r, t) and r.value - l.value < 1e-3:  # PDFium's own test
                     return True
             elif kind == raw.FPDF_PAGEOBJ_FORM:
                 for inner in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=4):
                     x0, y0, x1, y1 = inner.get_bounds()
-                    if x1 - x0 < 1e-3 and y1 - y0 < 1e-3:
+                    if x1 - x0 < 1e-3:
                         return True
                 return False
     except Exception:
@@ -304,6 +307,8 @@ class _Rule:
 
 
 _THIN = 2.5  # a path thinner than this (pt) is a rule
+_MAX_RULES = 1500  # more rules than this on a page: a drawing, not a form with tables
+_MAX_CELL_FRAGS = 4000  # placing fragments in cells is fragments x rules of one table
 _MIN_RULE = 6.0
 
 
@@ -315,8 +320,8 @@ def _rules(page: Any, raw: Any) -> list[_Rule]:
         objects = list(page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=4))
     except Exception:
         return rules
-    if len(objects) > 5000:
-        objects = objects[:5000]  # a drawing, not a table: bounded work
+    if len(objects) > 4 * _MAX_RULES:
+        return rules  # a drawing, not a table: bounded work
     for obj in objects:
         try:
             x0, y0, x1, y1 = obj.get_bounds()
@@ -339,8 +344,8 @@ def _rules(page: Any, raw: Any) -> list[_Rule]:
 
 def _ruled_tables(frags: list[_Frag], rules: list[_Rule]) -> tuple[list[_Frag], list["_Line"]]:
     """Fragments inside ruled tables taken out and returned as table lines, one per row of cells."""
-    if not frags or len(rules) < 4:
-        return frags, []
+    if not frags or len(rules) < 4 or len(rules) > _MAX_RULES:
+        return frags, []  # no table, or a drawing: bounded work, read as lines
     tol = 1.5
     hs = sorted((r for r in rules if r.horizontal), key=lambda r: -r.pos)
     vs = sorted((r for r in rules if not r.horizontal), key=lambda r: r.pos)
@@ -386,7 +391,7 @@ def _ruled_tables(frags: list[_Frag], rules: list[_Rule]) -> tuple[list[_Frag], 
 
 def _cells(frags: list[_Frag], hs: list[_Rule], vs: list[_Rule], tol: float) -> list["_Line"] | None:
     """The rows of one ruled table: each fragment goes to the ruled cell around it."""
-    if len(hs) < 2 or len(vs) < 2:
+    if len(hs) < 2 or len(vs) < 2 or len(frags) > _MAX_CELL_FRAGS:
         return None
     cells: dict[tuple[float, float, float, float], list[_Frag]] = {}
     for f in frags:
