@@ -144,8 +144,7 @@ def crawl_header(text: str, folded: str | None = None) -> CrawlHeader | None:
     separator, by the first other line when at least three known keys were
     seen. Only the first lines are looked at: constant work per document.
     """
-    head = text[: 8000]
-    folded = fold(head) if folded is None else folded[: len(head)]
+    head = text[:8000]
     fields: dict[str, Span] = {}
     known = 0
     notes = 0
@@ -154,7 +153,7 @@ def crawl_header(text: str, folded: str | None = None) -> CrawlHeader | None:
     for n, (start, end) in enumerate(iter_lines(head)):
         if n >= _MAX_HEADER_LINES:
             return None
-        line = folded[start:end]
+        line = folded[start:end] if folded is not None else fold(head[start:end])  # fold only what is read
         if not line.strip():
             continue
         if block_start is None:
