@@ -254,3 +254,10 @@ def test_a_page_turned_for_a_wide_table_reads_line_by_line(tmp_path, turn):
     assert -1 not in positions and positions == sorted(positions), text
     total = next(ln for ln in text.splitlines() if "Total" in ln)
     assert total.replace("|", "").split() == ["Total", "99"]
+
+
+def test_a_title_without_unit_takes_the_unit_from_the_header_publisher(tmp_path):
+    text = crawled("2023年政府信息公开工作年度报告", "2024-01-20 10:00", BODY).replace("发布机构: \n", "发布机构: 某某县财政局\n")
+    report = report_of(tmp_path, "publisher.txt", text)
+    assert report.unit == "某某县财政局"
+    assert report.year == 2023

@@ -183,10 +183,17 @@ def find_signature_unit(text: str, chrome: list[Span]) -> str | None:
 
 
 def find_unit(text: str, title: Span | None, sections: list[Section], chrome: list[Span] | None = None) -> str | None:
-    """The issuing unit as the text names it: from the title, else the 落款 (the
-    signature before the date), else the overview's lead sentence."""
+    """The issuing unit as the text names it: from the title, else a crawler
+    header's 发布机构, else the 落款 (the signature before the date), else the
+    overview's lead sentence."""
     if title is not None:
         name = _unit_prefix(re.sub(r"\s+", "", text[title.start : title.end]))
+        if name:
+            return name
+    header = crawl_header(text)
+    if header is not None:  # the page's 发布机构 when the title does not name the unit
+        found = header.value(text, "发布机构", "发文机关", "发布单位")
+        name = _unit_name(found[0]) if found else None
         if name:
             return name
     name = find_signature_unit(text, chrome if chrome is not None else [])
