@@ -83,7 +83,7 @@ def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
         preamble=preamble,
         chrome=chrome,
         table_spans=tables,
-        unit=find_unit(text, title, sections),
+        unit=find_unit(text, title, sections, chrome),
         year=year,
         published=_publication_date(dates),
         date_candidates=dates,
@@ -96,7 +96,7 @@ def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
 
 
 def _publication_date(dates):
-    for source in ("signature", "page"):
+    for source in ("header", "signature", "page"):  # a crawler header's 发布时间 is the publication date
         for d, src, _ in dates:
             if src == source:
                 return d

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from datetime import date
 
+from shenyue.model.chrome import HEADER_KEYS, crawl_header
 from shenyue.model.normalize import to_simplified
 from shenyue.model.report import Section, Span
 from shenyue.model.text import fold, iter_lines, strip_span
@@ -33,15 +34,50 @@ SELF_REFERENCE = re.compile(r"(?:我|全|本)(市|区|县|镇|乡|州|街道)")
 
 
 def find_title(text: str, before: int, chrome: list[Span]) -> Span | None:
-    """The first title-like line before the first section heading."""
+    """The report's title: a crawler header's 标题 value, else the first title-like
+    line before the first section heading (with the line above it when that line
+    is the issuing unit alone: a title set over two lines)."""
+    header = crawl_header(text)
+    if header is not None:
+        found = header.title(text)
+        if found is not None:
+            s, e = strip_span(text, found.start, found.end)
+            if e > s:
+                return Span(s, e, "title")
+    prev: tuple[int, int] | None = None
     for start, end in iter_lines(text[:before]):
         s, e = strip_span(text, start, end)
         if e <= s or any(c.start <= s < c.end for c in chrome):
             continue
         line = to_simplified(fold(text[s:e]))
         if e - s <= 80 and TITLE_WORDS.search(line):
+            if prev is not None and not _unit_prefix(line) and _unit_name(text[prev[0] : prev[1]]):
+                return Span(prev[0], e, "title")
             return Span(s, e, "title")
+        prev = (s, e)
     return None
+
+
+def _unit_name(raw: str) -> str | None:
+    """``raw`` (a line or a prefix) as a unit name, or None when it is not one."""
+    name = re.sub(r"\s+", "", fold(raw)).strip("《》\"“”")
+    if 2 <= len(name) <= 30 and not BARE_LEVEL.match(name) and re.search(UNIT_SUFFIX + "$", name) and re.fullmatch(
+        r"[\u4e00-\u9fff()（）]+", name
+    ):
+        return name
+    return None
+
+
+def _unit_prefix(line: str) -> str | None:
+    """The unit that opens a title line (before its year or 政府信息公开/政务公开)."""
+    simplified = to_simplified(fold(line)).strip()
+    cut = re.search(r"(?:19|20)\d{2}|20[xX]{2}|政府信息公开|信息公开|政务公开", simplified)
+    prefix = simplified[: cut.start()] if cut else ""
+    # A label a crawler or a page put before the title is never part of the name.
+    m = re.match(r"^\s*([^\s:：]{1,8})\s*[:：]", prefix)
+    if m and m.group(1).lower() in HEADER_KEYS:
+        prefix = prefix[m.end() :]
+    return _unit_name(prefix)
 
 
 def report_year(
@@ -72,19 +108,50 @@ def report_year(
     return years.most_common(1)[0][0]
 
 
-def find_signature_date(text: str, chrome: list[Span]) -> tuple[date, int] | None:
-    """The 落款 date among the last five non-chrome lines."""
-    seen = 0
+# The 落款 at the end of a body stored on one line: "…特此报告。 某某局 2024年1月26日".
+_GLUED_SIGNATURE = re.compile(
+    rf"(?:^|[。；;!！\s])\s*(?P<unit>[\u4e00-\u9fff()（）]{{2,30}}?{UNIT_SUFFIX})?[\s\u3000]*"
+    r"(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$"
+)
+
+
+def _signature_lines(text: str, chrome: list[Span], count: int = 5) -> list[tuple[int, int]]:
+    """The last ``count`` non-blank lines outside chrome, last first; a line ending in
+    chrome (``… 附件下载``) is cut where the chrome starts."""
+    out: list[tuple[int, int]] = []
     end = len(text)
-    while end > 0 and seen < 5:
+    while end > 0 and len(out) < count:
         start = text.rfind("\n", 0, end) + 1
-        s, e = strip_span(text, start, end)
+        cut = end
+        for c in chrome:
+            if start <= c.start < cut and c.end >= cut - 1:
+                cut = c.start
+        lead = start
+        for c in chrome:  # chrome that opens the line (a breadcrumb glued to the body)
+            if c.start <= lead < c.end:
+                lead = c.end
+        s, e = strip_span(text, lead, cut)
         end = start - 1
-        if e <= s or any(c.start <= s < c.end for c in chrome):
+        if e <= s:
             continue
-        seen += 1
-        m = SIGN_DATE.search(fold(text[s:e]))
-        if m and e - s <= 30:
+        out.append((s, e))
+    return out
+
+
+def find_signature_date(text: str, chrome: list[Span]) -> tuple[date, int] | None:
+    """The 落款 date among the last five non-chrome lines (or at the very end of a long last line)."""
+    for n, (s, e) in enumerate(_signature_lines(text, chrome)):
+        folded = fold(text[s:e])
+        if e - s <= 30:
+            m = SIGN_DATE.search(folded)
+        elif n == 0:
+            m = _GLUED_SIGNATURE.search(folded[-60:])
+            if m:
+                m2 = SIGN_DATE.search(folded, len(folded) - 60 + m.start("date"))
+                m = m2
+        else:
+            m = None
+        if m:
             try:
                 return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), s + m.start()
             except ValueError:
@@ -92,16 +159,46 @@ def find_signature_date(text: str, chrome: list[Span]) -> tuple[date, int] | Non
     return None
 
 
-def find_unit(text: str, title: Span | None, sections: list[Section]) -> str | None:
-    """The issuing unit when the text names it: from the title, else the overview's lead sentence."""
+def find_signature_unit(text: str, chrome: list[Span]) -> str | None:
+    """The unit named in the 落款: the line(s) just before the signature date, or the
+    name glued before the date at the end of a one-line body."""
+    lines = _signature_lines(text, chrome, 4)
+    for n, (s, e) in enumerate(lines):
+        folded = fold(text[s:e])
+        m = SIGN_DATE.search(folded)
+        if not m:
+            continue
+        if e - s > 30:
+            g = _GLUED_SIGNATURE.search(folded[-60:]) if n == 0 else None
+            return _unit_name(g.group("unit")) if g and g.group("unit") else None
+        before = folded[: m.start()].strip()
+        if before:
+            return _unit_name(before)
+        for s2, e2 in lines[n + 1 : n + 3]:  # the unit on its own line(s) above the date
+            name = _unit_name(text[s2:e2])
+            if name:
+                return name
+        return None
+    return None
+
+
+def find_unit(text: str, title: Span | None, sections: list[Section], chrome: list[Span] | None = None) -> str | None:
+    """The issuing unit as the text names it: from the title, else a crawler
+    header's 发布机构, else the 落款 (the signature before the date), else the
+    overview's lead sentence."""
     if title is not None:
-        line = fold(text[title.start : title.end]).strip()
-        simplified = to_simplified(line)
-        cut = re.search(r"(?:19|20)\d{2}|20[xX]{2}|政府信息公开|信息公开|政务公开", simplified)
-        prefix = re.sub(r"\s+", "", line[: cut.start()] if cut else "")
-        prefix = prefix.strip("《》\"“”")
-        if 2 <= len(prefix) <= 30 and not BARE_LEVEL.match(prefix) and re.search(UNIT_SUFFIX + "$", prefix):
-            return prefix
+        name = _unit_prefix(re.sub(r"\s+", "", text[title.start : title.end]))
+        if name:
+            return name
+    header = crawl_header(text)
+    if header is not None:  # the page's 发布机构 when the title does not name the unit
+        found = header.value(text, "发布机构", "发文机关", "发布单位")
+        name = _unit_name(found[0]) if found else None
+        if name:
+            return name
+    name = find_signature_unit(text, chrome if chrome is not None else [])
+    if name:
+        return name
     lead_start = 0
     overview = next((s for s in sections if s.key == "overview"), None)
     if overview is not None:

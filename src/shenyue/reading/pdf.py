@@ -1,57 +1,62 @@
-"""PDF files with a text layer, read with pypdf.
+"""PDF files with a text layer, read with pypdfium2 (PDFium).
 
-Why pypdf and not pdfminer.six: on the benchmark corpus (benchmarks/extract.py,
-10-page reports with CJK text, a ruled table, a two-column page, headers and
-page numbers) pypdf's text-state machine gives every shown string with its
-position and advance width 2-6x faster than pdfminer.six builds its character
-boxes (0.05-0.2 s against 0.3-0.4 s for ten pages before any layout work), it
-is already a dependency, and neither library's own text output keeps table
-rows together without interleaving two-column pages. So positions come from
-pypdf and the layout (lines, columns, tables, page furniture, paragraphs) is
-worked out here:
+Why PDFium: measured by benchmarks/pdf_libs.py on a real 6-page report and on
+generated reports with ruled tables, PDFium gives every character with its
+box about 10x faster than pypdf's text-state machine gave its strings, and
+pdfplumber (pdfminer.six) is slower than both. PDFium also gives the ruling
+lines of tables. Positions come from PDFium; the layout (lines, columns,
+tables, page furniture, paragraphs) is worked out here:
 
-1. every string shown on a page becomes a fragment with x0, x1, baseline y and
-   height; text in form XObjects is included, rotated watermarks are not;
+1. every character shown on a page becomes a fragment with x0, x1, baseline y
+   and font height (runs of adjacent characters are merged); rotated
+   watermarks are dropped; a page where PDFium left strings out (glyphs it
+   cannot measure: a one-character string in a font that is not embedded, on
+   a machine without CJK fonts) takes its strings from pypdf (pdf_pypdf.py);
 2. fragments on one baseline form a line; a gap wider than about one character
    splits a line into segments (table cells, or the two columns of a page);
 3. lines in the top and bottom bands that repeat on other pages (digits
    ignored) are page headers and footers, and "-1-", "第 1 页 共 9 页", "1/9"
    are page numbers: they stay in the text, as chrome spans;
-4. a vertical gutter crossed by no line, with column-wide text on both sides,
+4. a ruled table (horizontal and vertical rules that meet) is read cell by
+   cell: every character goes to the ruled cell around it, so a label wrapped
+   over three lines stays one cell, and a merged cell (三、本年度办理结果 down
+   the left column) opens the first row it spans, like an HTML rowspan;
+   each row of cells is one line ``| a | b | c |``;
+5. a vertical gutter crossed by no line, with column-wide text on both sides,
    makes a two-column block: the left column is read before the right one;
-5. consecutive lines with several segments are table rows, rendered as pipe
-   rows ``| a | b | c |`` like the other readers; a row label wrapped onto a
-   second line joins its cell;
-6. wrapped lines of one paragraph are joined (also across a page break, the
+6. consecutive lines with several segments (tables without rules) are table
+   rows too; a row label wrapped onto a second line joins its cell;
+7. wrapped lines of one paragraph are joined (also across a page break, the
    page furniture then follows the paragraph), so a sentence is never cut by
-   a line end.
+   a line end;
+8. a text layer that is not text (fonts without a Unicode map give
+   ``¿”¿¡fl‹…`` or private-use codes) is reported as needing OCR.
 """
 
 from __future__ import annotations
 
-import io
-import logging
+import ctypes
+import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pypdf.generic import ContentStream, DictionaryObject, NameObject
-
 from shenyue.reading.base import SNIFF_NAMES, Extracted, ReadError, Span, cached_extract, sniff, strip_controls
 
-VERSION = 1  # bump when the extracted text changes, so cached results are rebuilt
+# The reader version is part of the cache key (``<sha256>.pdf.v<VERSION>.json``):
+# bump it when the extracted text changes, so cached results are rebuilt. v1
+# was the pypdf reader; its cached text is never served by this one.
+VERSION = 3
+CACHE_KIND = "pdf"
 DEFAULT_MAX_PAGES = 200
 MIN_TEXT_CHARS = 20  # fewer visible characters than this (outside page furniture): no text layer
-MAX_XOBJECT_DEPTH = 8
 
 
 def extract(data: bytes, path: Path, *, max_pages: int | None = None, use_cache: bool = True) -> Extracted:
-    """Text of a PDF; raises ReadError for encrypted, scanned, damaged or oversized files."""
+    """Text of a PDF; raises ReadError for encrypted, scanned, garbled, damaged or oversized files."""
     kind = sniff(data)
     if kind != "pdf":
         if kind is not None:
@@ -63,58 +68,59 @@ def extract(data: bytes, path: Path, *, max_pages: int | None = None, use_cache:
         if hit.pages > limit:
             raise ReadError("too_many_pages", pages=hit.pages, limit=limit)
 
-    return cached_extract("pdf", VERSION, data, lambda: _extract(data, limit), check=check, use_cache=use_cache)
-
-
-@contextmanager
-def _quiet() -> Iterator[None]:
-    """pypdf logs every oddity of a damaged file; the reviewer gets one plain reason instead."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
+    return cached_extract(CACHE_KIND, VERSION, data, lambda: _extract(data, limit), check=check, use_cache=use_cache)
 
 
 def _extract(data: bytes, limit: int) -> Extracted:
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
 
-    with _quiet():
-        try:
-            reader = PdfReader(io.BytesIO(data), strict=False)
-            if reader.is_encrypted:
-                try:
-                    opened = reader.decrypt("")  # owner-password-only files open without a password
-                except DependencyError:
-                    raise ReadError("pdf_crypto_missing") from None
-                if not opened:
-                    raise ReadError("pdf_encrypted")
-            count = len(reader.pages)
-        except ReadError:
-            raise
-        except FileNotDecryptedError:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD:
             raise ReadError("pdf_encrypted") from None
-        except (PdfReadError, ValueError, TypeError, KeyError, AttributeError, IndexError, OSError, RecursionError) as exc:
-            raise ReadError("corrupt_container", detail=str(exc) or type(exc).__name__) from None
+        raise ReadError("corrupt_container", detail=str(exc) or type(exc).__name__) from None
+    try:
+        count = len(pdf)
         if count == 0:
             raise ReadError("corrupt_container", detail="the PDF has no pages")
         if count > limit:
             raise ReadError("too_many_pages", pages=count, limit=limit)
-        pages: list[_Page] = []
-        for number, page in enumerate(reader.pages, 1):
+        raw_pages: list[tuple[tuple[float, float, float, float], list[_Frag], Counter, list[_Rule]]] = []
+        unmeasured: list[int] = []  # pages where PDFium left strings out
+        for number in range(count):
             try:
-                frags = _fragments(page)
-            except ReadError:
-                raise
-            except FileNotDecryptedError:
-                raise ReadError("pdf_encrypted") from None
-            except Exception as exc:  # one damaged page must not lose the others
-                frags = _plain_fragments(page, exc)
-            box = _page_box(page)
-            pages.append(_Page(number, box, _lines(frags)))
+                page = pdf[number]
+            except pdfium.PdfiumError:
+                raw_pages.append(((0.0, 0.0, 612.0, 792.0), [], Counter(), []))
+                continue
+            try:
+                box = _page_box(page)
+                frags, quality = _fragments(page, raw)
+                rules = _rules(page, raw)
+                if _left_out_strings(page, raw):
+                    unmeasured.append(number)
+            except Exception:  # one damaged page must not lose the others
+                frags, quality, rules = [], Counter(), []
+            finally:
+                page.close()
+            raw_pages.append((box, frags, quality, rules))
+    finally:
+        pdf.close()
+    if unmeasured:
+        from shenyue.reading.pdf_pypdf import page_strings
+
+        for number, strings in page_strings(data, unmeasured).items():
+            box, frags, quality, rules = raw_pages[number]
+            frags = [_Frag(x0, x1, y, h, _clean(text)) for x0, x1, y, h, text in strings]
+            frags = [f for f in frags if f.text.strip()]
+            raw_pages[number] = (box, frags, _classify(ch for f in frags for ch in f.text), rules)
+    pages: list[_Page] = []
+    for number, (box, frags, quality, rules) in enumerate(raw_pages, 1):
+        frags, grid = _ruled_tables(frags, rules)
+        pages.append(_Page(number, box, sorted(_lines(frags) + grid, key=lambda ln: -ln.y), quality=quality))
+    _check_garbled(pages)
     return _layout(pages)
 
 
@@ -132,10 +138,12 @@ class _Frag:
 
 def _page_box(page: Any) -> tuple[float, float, float, float]:
     try:
-        box = page.cropbox
-        return float(box.left), float(box.bottom), float(box.right), float(box.top)
+        left, bottom, right, top = page.get_cropbox()
+        if right > left and top > bottom:
+            return float(left), float(bottom), float(right), float(top)
     except Exception:
-        return 0.0, 0.0, 612.0, 792.0
+        pass
+    return 0.0, 0.0, 612.0, 792.0
 
 
 # Kangxi radicals and compatibility ideographs that some PDF producers map
@@ -151,251 +159,283 @@ def _clean(text: str) -> str:
     return strip_controls(text).translate(_COMPAT).replace("\u00ad", "")
 
 
-def _mark_unicode_cmaps(font_res: Any, fonts: dict[str, Any], prefix: str, unicode_cmap: set[int]) -> None:
-    """Note the fonts whose codes are Unicode through a predefined CMap (UniGB-UCS2-H …)."""
+def _fragments(page: Any, raw: Any) -> tuple[list[_Frag], Counter]:
+    """Every character shown on the page, placed, merged into runs; and a count of character classes."""
+    textpage = page.get_textpage()
     try:
-        items = font_res.get_object().items()
-    except Exception:
-        return
-    for name, ref in items:
-        try:
-            encoding = str(ref.get_object().get("/Encoding", ""))
-        except Exception:
-            continue
-        if encoding.startswith("/Uni") and ("UCS2" in encoding or "UTF16" in encoding):
-            font = fonts.get(prefix + str(name))
-            if font is not None:
-                unicode_cmap.add(id(font))
-
-
-def _flattened_ops(page: Any, fonts: dict[str, Any], unicode_cmap: set[int]) -> Iterator[tuple[list[Any], bytes]]:
-    """The page's content operations with form XObjects inlined (q, cm, ops, Q)."""
-    from pypdf.generic._font import Font
-
-    def walk(contents: Any, resources: Any, prefix: str, depth: int, seen: set[int]) -> Iterator[tuple[list[Any], bytes]]:
-        try:
-            ops = ContentStream(contents, page.pdf, "bytes").operations
-        except Exception:
-            return
-        xobjects = {}
-        if isinstance(resources, DictionaryObject):
-            xo = resources.get("/XObject")
-            xobjects = xo.get_object() if xo is not None else {}
-        for operands, op in ops:
-            if op == b"Tf" and prefix and operands:
-                yield [NameObject(prefix + str(operands[0])), *operands[1:]], op
-            elif op == b"Do" and operands and depth < MAX_XOBJECT_DEPTH:
-                try:
-                    xobj = xobjects[operands[0]].get_object()
-                except Exception:
-                    continue
-                if xobj.get("/Subtype") != "/Form" or id(xobj) in seen:
-                    continue
-                inner_res = xobj.get("/Resources")
-                inner_res = inner_res.get_object() if inner_res is not None else resources
-                inner_prefix = f"{prefix}{operands[0]}:"
-                font_res = inner_res.get("/Font") if isinstance(inner_res, DictionaryObject) else None
-                if font_res is not None:
-                    for name, ref in font_res.get_object().items():
-                        try:
-                            fonts[inner_prefix + str(name)] = Font.from_font_resource(ref.get_object())
-                        except Exception:
-                            continue
-                    _mark_unicode_cmaps(font_res, fonts, inner_prefix, unicode_cmap)
-                elif isinstance(resources, DictionaryObject):  # inherits the fonts of its caller
-                    for name in list(fonts):
-                        if name.startswith(prefix) and ":" not in name[len(prefix):]:
-                            fonts[inner_prefix + name[len(prefix):]] = fonts[name]
-                matrix = xobj.get("/Matrix")
-                yield [], b"q"
-                if matrix is not None:
-                    yield [float(v) for v in matrix], b"cm"
-                yield from walk(xobj, inner_res, inner_prefix, depth + 1, seen | {id(xobj)})
-                yield [], b"Q"
+        tp = textpage.raw
+        n = raw.FPDFText_CountChars(tp)
+        rect = raw.FS_RECTF()
+        matrix = raw.FS_MATRIX()
+        chars: list[tuple[str, float, float, float, float, bool]] = []  # ch, x0, x1, y, h, rotated
+        get_unicode, is_generated = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated
+        get_box, get_matrix, get_size = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        get_origin = raw.FPDFText_GetCharOrigin
+        for i in range(n):
+            code = get_unicode(tp, i)
+            if is_generated(tp, i) == 1 or code in (10, 13):
+                continue
+            get_box(tp, i, rect)
+            get_origin(tp, i, ox, oy)
+            size = get_size(tp, i)
+            if get_matrix(tp, i, matrix):
+                scale = math.hypot(matrix.c, matrix.d) or 1.0
+                rotated = abs(matrix.b) > 0.05 * abs(matrix.a) + 1e-9 or abs(matrix.c) > 0.05 * abs(matrix.d) + 1e-9
             else:
-                yield operands, op
-
-    contents = page.get("/Contents")
-    if contents is None:
-        return iter(())
-    resources = page.get("/Resources")
-    resources = resources.get_object() if resources is not None else None
-    if isinstance(resources, DictionaryObject) and resources.get("/Font") is not None:
-        _mark_unicode_cmaps(resources["/Font"], fonts, "", unicode_cmap)
-    return walk(contents.get_object(), resources, "", 0, set())
-
-
-def _mult(m: list[float], n: list[float]) -> list[float]:
-    """Affine matrix product m x n, matrices as PDF's [a b c d e f]."""
-    return [
-        m[0] * n[0] + m[1] * n[2],
-        m[0] * n[1] + m[1] * n[3],
-        m[2] * n[0] + m[3] * n[2],
-        m[2] * n[1] + m[3] * n[3],
-        m[4] * n[0] + m[5] * n[2] + n[4],
-        m[4] * n[1] + m[5] * n[3] + n[5],
-    ]
-
-
-def _nums(operands: list[Any], count: int) -> list[float] | None:
-    try:
-        values = [float(v) for v in operands[-count:]]
-    except (TypeError, ValueError):
-        return None
-    return values if len(values) == count else None
-
-
-_IDENTITY = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
-
-
-def _shown_strings(
-    ops: Iterator[tuple[list[Any], bytes]], fonts: dict[str, Any], unicode_cmap: set[int]
-) -> list[Any]:
-    """Run the text operators of a content stream; every shown string with its placement.
-
-    pypdf decodes each string and measures its advance (its layout-mode
-    ``TextStateParams``, which applies the font's encoding, ToUnicode map and
-    widths); the text and graphics state machine is this one, so that every
-    string advances the pen as PDF requires.
-    """
-    from pypdf._text_extraction._layout_mode._text_state_params import TextStateParams
-
-    ctm = list(_IDENTITY)
-    tm = list(_IDENTITY)
-    tlm = list(_IDENTITY)
-    font: Any = None
-    size = tc = tw = tl = ts = 0.0
-    tz = 100.0
-    stack: list[tuple[Any, ...]] = []
-    shown: list[Any] = []
-
-    def show(value: Any) -> None:
-        nonlocal tm
-        if font is None or not isinstance(value, (bytes, str)):
-            return
-        tj = TextStateParams(value, font, size, tc, tw, tz, tl, ts, _mult(tm, ctm))
-        if id(font) in unicode_cmap:
-            # The font's widths are keyed by CID but the codes are Unicode: measure
-            # the text by its East Asian width instead: in a CJK font wide and
-            # ambiguous characters (“ ” …) take 1 em, Latin letters and digits half.
-            text = tj.text
-            em = sum(0.5 if unicodedata.east_asian_width(ch) in "NaH" else 1.0 for ch in text)
-            advance = (size * em + len(text) * tc + text.count(" ") * tw) * tz / 100.0
-            end = _mult([1.0, 0.0, 0.0, 1.0, advance, 0.0], tj.transform)
-            tj.displaced_tx = end[4]
-        else:
-            advance = tj.word_tx(value)
-        shown.append(tj)
-        tm = _mult([1.0, 0.0, 0.0, 1.0, advance, 0.0], tm)
-
-    def next_line() -> None:
-        nonlocal tm, tlm
-        tlm = _mult([1.0, 0.0, 0.0, 1.0, 0.0, -tl], tlm)
-        tm = list(tlm)
-
-    for operands, op in ops:
-        if op == b"Tj" or op == b"'" or op == b'"':
-            if op == b'"':
-                spacing = _nums(operands[:2], 2)
-                if spacing:
-                    tw, tc = spacing
-            if op != b"Tj":
-                next_line()
-            if operands:
-                show(operands[-1])
-        elif op == b"TJ":
-            if operands and isinstance(operands[0], list):
-                for item in operands[0]:
-                    if isinstance(item, (bytes, str)):
-                        show(item)
-                    else:
-                        try:
-                            shift = -float(item) / 1000.0 * size * tz / 100.0
-                        except (TypeError, ValueError):
-                            continue
-                        tm = _mult([1.0, 0.0, 0.0, 1.0, shift, 0.0], tm)
-        elif op == b"Td" or op == b"TD":
-            v = _nums(operands, 2)
-            if v:
-                if op == b"TD":
-                    tl = -v[1]
-                tlm = _mult([1.0, 0.0, 0.0, 1.0, v[0], v[1]], tlm)
-                tm = list(tlm)
-        elif op == b"Tm":
-            v = _nums(operands, 6)
-            if v:
-                tm, tlm = list(v), list(v)
-        elif op == b"T*":
-            next_line()
-        elif op == b"BT":
-            tm, tlm = list(_IDENTITY), list(_IDENTITY)
-        elif op == b"Tf":
-            font = fonts.get(str(operands[0])) if operands else None
-            if font is not None and not getattr(font, "interpretable", True):
-                font = None
-            v = _nums(operands, 1)
-            size = v[0] if v else size
-        elif op == b"cm":
-            v = _nums(operands, 6)
-            if v:
-                ctm = _mult(v, ctm)
-        elif op == b"q":
-            stack.append((ctm, font, size, tc, tw, tz, tl, ts))
-        elif op == b"Q":
-            if stack:
-                ctm, font, size, tc, tw, tz, tl, ts = stack.pop()
-        elif op in (b"Tc", b"Tw", b"Tz", b"TL", b"Ts"):
-            v = _nums(operands, 1)
-            if v:
-                if op == b"Tc":
-                    tc = v[0]
-                elif op == b"Tw":
-                    tw = v[0]
-                elif op == b"Tz":
-                    tz = v[0]
-                elif op == b"TL":
-                    tl = v[0]
-                else:
-                    ts = v[0]
-    return shown
-
-
-def _fragments(page: Any) -> list[_Frag]:
-    """Every string shown on the page, placed."""
-    fonts = page._layout_mode_fonts()
-    unicode_cmap: set[int] = set()
-    ops = _flattened_ops(page, fonts, unicode_cmap)
-    shown = _shown_strings(ops, fonts, unicode_cmap)
+                scale, rotated = 1.0, False
+            h = size * scale if size > 0 else rect.top - rect.bottom
+            try:
+                ch = chr(code)
+            except (ValueError, OverflowError):
+                ch = "\ufffd"
+            if not rotated:
+                chars.append((ch, rect.left, rect.right, oy.value, h if h > 0 else 10.0, False))
+            elif matrix.b >= 0:  # text running up the page: turned upright, x is page y, y is -page x
+                chars.append((ch, rect.bottom, rect.top, -ox.value, h if h > 0 else 10.0, True))
+            else:  # text running down the page
+                chars.append((ch, -rect.top, -rect.bottom, ox.value, h if h > 0 else 10.0, True))
+    finally:
+        textpage.close()
+    quality = _classify(ch for ch, *_ in chars)
     # A page rotated for a wide table draws all its text rotated; elsewhere
     # rotated text is a watermark or a margin note.
-    rotated = sum(1 for tj in shown if tj.rotated)
-    keep_rotated = rotated > len(shown) - rotated
-    frags = []
-    for tj in shown:
-        if tj.rotated != keep_rotated:
+    rotated = sum(1 for c in chars if c[5])
+    keep_rotated = rotated > len(chars) - rotated
+    frags: list[_Frag] = []
+    last: _Frag | None = None
+    for ch, x0, x1, y, h, rot in chars:
+        if rot != keep_rotated:
             continue
-        text = _clean(tj.text)
-        if not text.strip():
+        if last is not None and abs(y - last.y) < 0.2 * h and -0.3 * h < x0 - last.x1 < 0.15 * h and abs(h - last.h) < 0.3 * h:
+            last.text += ch
+            last.x1 = max(last.x1, x1)
             continue
-        flip = -1 if tj.flip_vertical else 1
-        x0, x1 = sorted((tj.tx, tj.displaced_tx))
-        h = abs(tj.font_height) or abs(tj.font_size) or 10.0
-        frags.append(_Frag(x0, x1, tj.ty * flip, h, text))
-    return frags
+        last = _Frag(x0, x1, y, h, ch)
+        frags.append(last)
+    out = []
+    for f in frags:
+        f.text = _clean(f.text)
+        if f.text.strip():
+            out.append(f)
+    return out, quality
 
 
-def _plain_fragments(page: Any, _exc: Exception) -> list[_Frag]:
-    """pypdf's plain extraction when the positioned pass fails: one line per line, no layout."""
+def _left_out_strings(page: Any, raw: Any) -> bool:
+    """Whether PDFium left strings of this page out of its text: it skips a text
+    object whose glyphs it cannot measure (zero width), as happens to a string of
+    one CJK character in a font that is not embedded when no CJK system font is
+    installed. Such a page is read with pypdf instead (pdf_pypdf.py)."""
+    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     try:
-        text = page.extract_text()
+        handle = page.raw
+        count = raw.FPDFPage_CountObjects(handle)
+        for k in range(min(count, 50000)):
+            obj = raw.FPDFPage_GetObject(handle, k)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                if raw.FPDFPageObj_GetBounds(obj, l, b, r, t) and r.value - l.value < 1e-3:  # PDFium's own test
+                    return True
+            elif kind == raw.FPDF_PAGEOBJ_FORM:
+                for inner in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=4):
+                    x0, y0, x1, y1 = inner.get_bounds()
+                    if x1 - x0 < 1e-3:
+                        return True
+                return False
     except Exception:
-        return []
-    frags = []
-    for i, line in enumerate(text.splitlines()):
-        line = _clean(line)
-        if line.strip():
-            frags.append(_Frag(0.0, 10.0 * len(line), -14.0 * i, 10.0, line))
-    return frags
+        return False
+    return False
+
+
+# ---------------------------------------------------------------- garbled text layers
+
+_PRIVATE = re.compile(r"[\ue000-\uf8ff\ufffd]")
+
+
+def _classify(chars: Any) -> Counter:
+    """How many characters are CJK, Latin letters, digits, private-use/unmapped, other symbols."""
+    counts: Counter = Counter()
+    for ch in chars:
+        o = ord(ch)
+        if ch.isspace():
+            continue
+        if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x2F00 <= o <= 0x2FDF:
+            counts["cjk"] += 1
+        elif 0xE000 <= o <= 0xF8FF or o == 0xFFFD or o < 0x20 or 0x7F <= o < 0xA0:
+            counts["private"] += 1
+        elif ch.isdigit():
+            counts["digit"] += 1
+        elif ("a" <= ch <= "z") or ("A" <= ch <= "Z"):
+            counts["ascii"] += 1
+        elif 0xA0 <= o <= 0x2FF or 0x2000 <= o <= 0x206F and ch not in "“”‘’—…":
+            counts["latin1"] += 1  # accented letters and typographic symbols: ¿ ” ¡ fl ‹ …
+        else:
+            counts["other"] += 1
+    return counts
+
+
+def _check_garbled(pages: list["_Page"]) -> None:
+    """Raise when the text layer is not readable text: the file needs OCR.
+
+    A Chinese report's text layer is mostly CJK characters. A font without a
+    Unicode map gives its glyph codes instead: private-use characters, or
+    Latin-1 letters and symbols (``¿”¿¡fl‹…``) where Chinese should be. A text
+    that is mostly such codes, with hardly any CJK and little plain Latin
+    text, cannot be read, whatever its length.
+    """
+    total: Counter = Counter()
+    for page in pages:
+        total.update(page.quality)
+    visible = sum(total.values())
+    if visible < MIN_TEXT_CHARS:
+        return  # the no-text-layer check decides
+    junk = total["private"] + total["latin1"]
+    plain = total["cjk"] + total["ascii"] + total["digit"]
+    if junk >= 0.3 * visible and total["cjk"] < 0.2 * visible and junk > plain * 0.5:
+        raise ReadError("pdf_garbled_text", share=f"{100 * junk / visible:.0f}")
+
+
+# ---------------------------------------------------------------- ruled tables
+
+
+@dataclass(slots=True)
+class _Rule:
+    horizontal: bool
+    pos: float  # y of a horizontal rule, x of a vertical one
+    a: float  # start along the rule
+    b: float  # end along the rule
+
+
+_THIN = 2.5  # a path thinner than this (pt) is a rule
+_MAX_RULES = 1500  # more rules than this on a page: a drawing, not a form with tables
+_MAX_CELL_FRAGS = 4000  # placing fragments in cells is fragments x rules of one table
+_MIN_RULE = 6.0
+
+
+def _rules(page: Any, raw: Any) -> list[_Rule]:
+    """Horizontal and vertical rules drawn on the page (thin paths, and the edges of stroked boxes)."""
+    rules: list[_Rule] = []
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    try:
+        objects = list(page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=4))
+    except Exception:
+        return rules
+    if len(objects) > 4 * _MAX_RULES:
+        return rules  # a drawing, not a table: bounded work
+    for obj in objects:
+        try:
+            x0, y0, x1, y1 = obj.get_bounds()
+        except Exception:
+            continue
+        w, h = x1 - x0, y1 - y0
+        if h <= _THIN and w >= _MIN_RULE:
+            rules.append(_Rule(True, (y0 + y1) / 2, x0, x1))
+        elif w <= _THIN and h >= _MIN_RULE:
+            rules.append(_Rule(False, (x0 + x1) / 2, y0, y1))
+        elif w >= _MIN_RULE and h >= _MIN_RULE:
+            try:
+                raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
+            except Exception:
+                continue
+            if stroke.value and raw.FPDFPath_CountSegments(obj.raw) <= 6:  # a stroked box: its four edges
+                rules += [_Rule(True, y0, x0, x1), _Rule(True, y1, x0, x1), _Rule(False, x0, y0, y1), _Rule(False, x1, y0, y1)]
+    return rules
+
+
+def _ruled_tables(frags: list[_Frag], rules: list[_Rule]) -> tuple[list[_Frag], list["_Line"]]:
+    """Fragments inside ruled tables taken out and returned as table lines, one per row of cells."""
+    if not frags or len(rules) < 4 or len(rules) > _MAX_RULES:
+        return frags, []  # no table, or a drawing: bounded work, read as lines
+    tol = 1.5
+    hs = sorted((r for r in rules if r.horizontal), key=lambda r: -r.pos)
+    vs = sorted((r for r in rules if not r.horizontal), key=lambda r: r.pos)
+    if len(hs) < 2 or len(vs) < 2:
+        return frags, []
+    # Table boxes: groups of crossing rules (union of bounding boxes that touch).
+    boxes: list[list[float]] = []  # x0, y0, x1, y1
+    for r in hs + vs:
+        x0, y0, x1, y1 = (r.a, r.pos, r.b, r.pos) if r.horizontal else (r.pos, r.a, r.pos, r.b)
+        merged = [x0, y0, x1, y1]
+        keep = []
+        for b in boxes:
+            if b[0] - tol <= merged[2] and merged[0] <= b[2] + tol and b[1] - tol <= merged[3] and merged[1] <= b[3] + tol:
+                merged = [min(b[0], merged[0]), min(b[1], merged[1]), max(b[2], merged[2]), max(b[3], merged[3])]
+            else:
+                keep.append(b)
+        keep.append(merged)
+        boxes = keep
+    boxes = [b for b in boxes if b[2] - b[0] > 30 and b[3] - b[1] > 10]
+    if not boxes:
+        return frags, []
+    rest: list[_Frag] = []
+    lines: list[_Line] = []
+    inside: dict[int, list[_Frag]] = {}
+    for f in frags:
+        cx, cy = (f.x0 + f.x1) / 2, f.y + 0.3 * f.h
+        k = next((i for i, b in enumerate(boxes) if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]), None)
+        if k is None:
+            rest.append(f)
+        else:
+            inside.setdefault(k, []).append(f)
+    for k, members in inside.items():
+        b = boxes[k]
+        bh = [r for r in hs if b[0] - tol <= r.a <= b[2] + tol and b[1] - tol <= r.pos <= b[3] + tol]
+        bv = [r for r in vs if b[0] - tol <= r.pos <= b[2] + tol and b[1] - tol <= r.a <= b[3] + tol]
+        grid = _cells(members, bh, bv, tol)
+        if grid is None:
+            rest.extend(members)
+        else:
+            lines.extend(grid)
+    return rest, lines
+
+
+def _cells(frags: list[_Frag], hs: list[_Rule], vs: list[_Rule], tol: float) -> list["_Line"] | None:
+    """The rows of one ruled table: each fragment goes to the ruled cell around it."""
+    if len(hs) < 2 or len(vs) < 2 or len(frags) > _MAX_CELL_FRAGS:
+        return None
+    cells: dict[tuple[float, float, float, float], list[_Frag]] = {}
+    for f in frags:
+        cx, cy = (f.x0 + f.x1) / 2, f.y + 0.3 * f.h
+        left = max((v.pos for v in vs if v.pos <= cx + tol and v.a - tol <= cy <= v.b + tol), default=None)
+        right = min((v.pos for v in vs if v.pos >= cx - tol and v.a - tol <= cy <= v.b + tol), default=None)
+        top = min((r.pos for r in hs if r.pos >= cy - tol and r.a - tol <= cx <= r.b + tol), default=None)
+        bottom = max((r.pos for r in hs if r.pos <= cy + tol and r.a - tol <= cx <= r.b + tol), default=None)
+        if None in (left, right, top, bottom) or right - left < 1 or top - bottom < 1:
+            return None  # text across the rules: not a grid this reader understands
+        cells.setdefault((round(top, 1), round(bottom, 1), round(left, 1), round(right, 1)), []).append(f)
+    if len(cells) < 2:
+        return None
+    # Rows: cells grouped by their top; a merged cell opens the first row it spans.
+    by_top: dict[float, list[tuple[float, float, str, float]]] = {}
+    for (top, bottom, left, right), members in cells.items():
+        by_top.setdefault(top, []).append((left, right, _cell_text(members), max(f.h for f in members)))
+    tops = sorted(by_top, reverse=True)
+    # Tops closer than a rule's thickness are one row.
+    rows: list[list[tuple[float, float, str, float]]] = []
+    row_tops: list[float] = []
+    for top in tops:
+        if row_tops and row_tops[-1] - top <= tol:
+            rows[-1].extend(by_top[top])
+        else:
+            rows.append(list(by_top[top]))
+            row_tops.append(top)
+    lines = []
+    for top, row in zip(row_tops, rows):
+        row.sort(key=lambda c: c[0])
+        h = max(c[3] for c in row)
+        segs = [_Seg(left, right, text) for left, right, text, _ in row if text]
+        if segs:
+            lines.append(_Line(top - h, h, segs, grid=True))
+    return lines
+
+
+def _cell_text(frags: list[_Frag]) -> str:
+    """The text of one cell: its lines top to bottom, each left to right, glued."""
+    lines = _lines(list(frags))
+    text = ""
+    for line in lines:
+        text = _glue(text, line.text, 0.0, line.h)
+    return text.replace("|", "｜")
 
 
 # ---------------------------------------------------------------- lines
@@ -413,6 +453,7 @@ class _Line:
     y: float
     h: float
     segs: list[_Seg]
+    grid: bool = False  # a row of a ruled table, its segments are its cells
 
     @property
     def x0(self) -> float:
@@ -425,6 +466,7 @@ class _Line:
     @property
     def text(self) -> str:
         return " ".join(s.text for s in self.segs)
+
 
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’]")
@@ -502,6 +544,7 @@ class _Page:
     box: tuple[float, float, float, float]
     lines: list[_Line]
     chrome: dict[int, str] = field(default_factory=dict)  # line index -> span kind
+    quality: Counter = field(default_factory=Counter)  # character classes of the page (garbled-text test)
 
 
 def _signature(text: str) -> str:
@@ -632,6 +675,12 @@ def _items(lines: list[_Line], left: float, right: float) -> list[_Item]:
         nxt = lines[idx + 1] if idx + 1 < len(lines) else None
         last = items[-1] if items else None
         in_table = last is not None and last.kind == "row"
+        if line.grid:
+            # A row of a ruled table: its cells are known, nothing to guess.
+            if not (in_table and last.lines[-1].grid):
+                table_id += 1
+            items.append(_Item("row", [line], cells=[s.text for s in line.segs], table=table_id))
+            continue
         if len(line.segs) >= 2:
             label = _label_above(last, line)
             nxt2 = lines[idx + 2] if idx + 2 < len(lines) else None

@@ -384,6 +384,8 @@ def unit_name_missing(ctx: Context):
 @check("title_missing", "info")
 def title_missing(ctx: Context):
     """No title line (年度报告/年报/总结) before the first section."""
+    if ctx.report.title is not None:
+        return  # metadata found one (also a crawler header's 标题, which is chrome)
     end = ctx.first_section_start if ctx.report.sections else min(len(ctx.text), 200)
     for s, e in ctx.lines(0, end):
         if not ctx.in_chrome(s) and _TITLE_WORDS.search(ctx.norm, s, e):
@@ -395,6 +397,8 @@ def title_missing(ctx: Context):
 @check("signature_missing", "info")
 def signature_missing(ctx: Context):
     """The last five lines carry neither a 落款 date nor the issuing unit's name."""
+    if any(source == "signature" for _d, source, _o in ctx.report.date_candidates):
+        return  # metadata read a 落款 date (also one glued to the end of a one-line body)
     tail: list[tuple[int, int]] = []
     end = len(ctx.text)
     while end > 0 and len(tail) < 5:
