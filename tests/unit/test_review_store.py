@@ -268,11 +268,28 @@ def test_reviews_path_blocked_by_a_file_gives_a_clear_error(samples_copy):
 # ---------------------------------------------------------------- concurrent modification
 
 
-def test_a_file_changed_by_someone_else_is_not_overwritten_and_both_versions_are_kept(samples_copy):
+def test_changes_to_different_fields_by_another_session_are_merged_not_lost(samples_copy):
     ours = ReviewStore(samples_copy, "张三").open(REPORT)
     ours.set_score("timeliness", 5)
     theirs = ReviewStore(samples_copy, "张三").open(REPORT)  # e.g. a second window
     theirs.set_score("structure", 10)
+    theirs.set_comment("overall", "他们的评语")
+
+    result = ours.set_score("originality", 7)
+    assert result.written and result.merged
+    on_disk = ReviewStore(samples_copy, "张三").open(REPORT).review
+    assert on_disk.scores == {"timeliness": 5, "structure": 10, "originality": 7}
+    assert on_disk.overall_comment == "他们的评语"
+    assert ours.review.scores == on_disk.scores  # our view shows their change too
+    assert not list(ours.path.parent.glob(ours.path.name + ".conflict-*"))
+
+
+def test_the_same_field_changed_by_another_session_is_not_overwritten_and_both_versions_are_kept(samples_copy):
+    ours = ReviewStore(samples_copy, "张三").open(REPORT)
+    ours.set_score("timeliness", 5)
+    theirs = ReviewStore(samples_copy, "张三").open(REPORT)  # e.g. a second window
+    theirs.set_score("structure", 10)
+    theirs.set_comment("overall", "他们的评语")
     their_bytes = ours.path.read_bytes()
 
     with pytest.raises(ConflictError) as info:
