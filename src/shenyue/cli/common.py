@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 from rich.cells import cell_len
 
 from shenyue.i18n import t
+from shenyue.paths import display_path, display_text
 
 
 def folder_argument(value: str) -> Path | None:
@@ -99,5 +102,32 @@ def format_table(headers: list[str], rows: list[list[str]], max_widths: list[int
 
 
 def safe_text(text: str) -> str:
-    """Report text is untrusted: drop terminal control characters before printing."""
+    """Report text and file names are untrusted: before printing, bytes that
+    were not UTF-8 are decoded or replaced (never a UnicodeEncodeError),
+    terminal controls become spaces and bidi overrides (U+202E...) are shown
+    as their code point instead of reordering the line."""
+    text = display_text(text) if _NEEDS_DISPLAY.search(text) else text
     return "".join(ch if (ch >= " " or ch in "\t") and not ("\x7f" <= ch < "\xa0") else " " for ch in text)
+
+
+# surrogates, bidi controls and other invisible format characters that display_text handles
+_NEEDS_DISPLAY = re.compile("[\ud800-\udfff\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def show_path(path) -> str:
+    """A path as printed by the CLI (one helper for every command)."""
+    return safe_text(display_path(path))
+
+
+def configure_output() -> None:
+    """Never a UnicodeEncodeError on output: text that cannot be encoded (a
+    file name whose bytes were not UTF-8, as a lone surrogate) is written as
+    a ``\\udcb1`` escape, which inside ``--json`` output is valid JSON that
+    decodes back to the same name. Tables go through :func:`safe_text` first."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass

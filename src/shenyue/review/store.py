@@ -69,6 +69,7 @@ except ImportError:  # pragma: no cover - Windows: saves are not locked there
     fcntl = None  # type: ignore[assignment]
 from shenyue.i18n import t
 from shenyue.model.report import SECTION_KEYS
+from shenyue.paths import recover_text
 from shenyue.review.errors import (
     ConflictError,
     CorruptReviewError,
@@ -116,7 +117,8 @@ def safe_component(text: str, *, max_bytes: int = 180) -> str:
     When anything had to change, a short hash of the original is appended
     (``a_b~1f3e2d``), so two different names never share a file."""
     original = unicodedata.normalize("NFC", text)
-    name = _UNSAFE_CHARS.sub("_", original).strip(" .")
+    # bytes that were not UTF-8 (a GBK name from a Windows zip) are decoded or replaced
+    name = _UNSAFE_CHARS.sub("_", recover_text(original)).strip(" .")
     if not name:
         name = "_"
     if name.split(".", 1)[0].upper() in _WINDOWS_RESERVED:
@@ -125,7 +127,7 @@ def safe_component(text: str, *, max_bytes: int = 180) -> str:
         encoded = name.encode("utf-8")[:max_bytes]
         name = encoded.decode("utf-8", errors="ignore").rstrip(" .")
     if name != original:
-        digest = hashlib.sha256(original.encode("utf-8")).hexdigest()[:6]
+        digest = hashlib.sha256(original.encode("utf-8", "surrogatepass")).hexdigest()[:6]
         name = f"{name}~{digest}"
     return name
 
@@ -168,8 +170,9 @@ def resolve_reviewer(arg: str | None = None, config: "Config | None" = None) -> 
     """The reviewer's name: ``--reviewer``, else the config file, else None
     (the interface then asks and stores it with :func:`remember_reviewer`)."""
     if isinstance(arg, str) and arg.strip():
-        return arg.strip()
-    return config.reviewer if config is not None else None
+        return recover_text(arg).strip()  # a name typed in a GBK terminal arrives as undecodable bytes
+    name = config.reviewer if config is not None else None
+    return recover_text(name) if name else name
 
 
 def remember_reviewer(config: "Config", name: str) -> str:
@@ -346,7 +349,7 @@ class Review:
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "schema": self.schema,
-            "report": self.report,
+            "report": recover_text(self.report),  # a file name that is not UTF-8 is stored decoded
             "report_sha256": self.report_sha256,
             "reviewer": self.reviewer,
             "status": self.status,
