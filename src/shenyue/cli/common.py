@@ -27,17 +27,31 @@ def folder_argument(value: str) -> Path | None:
 
 
 def max_bytes_argument(args, message_key: str = "scan.bad_max_size") -> int | None:
-    """Bytes allowed per file from ``--max-size MB`` or the config; None after a one-line error."""
-    if args.max_size is not None and args.max_size <= 0:
-        sys.stderr.write("shenyue: " + t(message_key) + "\n")
+    """Bytes allowed per file from ``--max-size MB`` or the config; None after
+    a one-line error (``inf``, ``nan``, 0, negative or absurd sizes are refused
+    by the same bounds as ``max_file_mb`` in the config file)."""
+    from shenyue.config import NumberError, check_number
+
+    if args.max_size is None:
+        return args.config.max_file_bytes
+    try:
+        size = check_number("max_file_mb", args.max_size, "--max-size")
+    except NumberError as exc:
+        sys.stderr.write("shenyue: " + safe_text(str(exc)) + "\n")
         return None
-    return int(args.max_size * 1048576) if args.max_size else args.config.max_file_bytes
+    return int(size * 1048576)
 
 
 def warn_config(args) -> None:
     config = getattr(args, "config", None)
     if config is not None and config.error is not None:
-        sys.stderr.write("shenyue: " + t("cli.config_unreadable", path=config.error.path, reason=config.error.reason) + "\n")
+        sys.stderr.write(
+            "shenyue: "
+            + safe_text(t("cli.config_unreadable", path=display_path(config.error.path), reason=config.error.reason))
+            + "\n"
+        )
+    for problem in getattr(config, "problems", []) if config is not None else []:
+        sys.stderr.write("shenyue: " + safe_text(t("cli.config_value", path=display_path(config.path), problem=problem)) + "\n")
 
 
 class Progress:

@@ -235,6 +235,9 @@ class ShenyueApp(App):
         err = getattr(self.config, "error", None)
         if err is not None:
             return t("cli.config_unreadable", path=str(err.path), reason=err.reason)
+        problems = getattr(self.config, "problems", [])
+        if problems:  # numbers out of range: the defaults are used
+            return "\n".join(t("cli.config_value", path=str(self.config.path), problem=p) for p in problems)
         return None
 
     def _reviewer_given(self, name: str | None) -> None:
