@@ -116,21 +116,19 @@ def iter_report_files(folder: Path, skipped: list[Unreadable] | None = None) -> 
                 enter(path)
         elif not stat.S_ISREG(st.st_mode):
             if name not in APP_FILES:
-                skip(path, "not_regular", kind=_kind_name(st.st_mode))
+                skip(path, "not_regular_" + _kind_name(st.st_mode))
         elif name not in APP_FILES:
             yield path, Path(name).suffix.lower() in EXTRACTORS
 
 
 def _kind_name(mode: int) -> str:
-    from shenyue.i18n import t  # noqa: PLC0415
-
     if stat.S_ISFIFO(mode):
-        return t("fs.kind.fifo")
+        return "fifo"
     if stat.S_ISSOCK(mode):
-        return t("fs.kind.socket")
+        return "socket"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return t("fs.kind.device")
-    return t("fs.kind.special")
+        return "device"
+    return "special"
 
 
 def _skip_link(path: Path, root_real: str, skip: Callable[..., None]) -> None:
@@ -144,16 +142,19 @@ def _skip_link(path: Path, root_real: str, skip: Callable[..., None]) -> None:
         else:
             skip(path, "link_broken", target=_link_text(path))
         return
-    inside = target == root_real or target.startswith(root_real.rstrip(os.sep) + os.sep)
-    if not inside:
+    if not _contains(root_real, target):
         skip(path, "link_outside", target=target)
-    elif target == root_real or root_real.startswith(target.rstrip(os.sep) + os.sep):
+    elif _contains(target, os.path.realpath(path.parent)):  # a link to its own folder or one above it
         skip(path, "link_loop")
     else:
         rel = os.path.relpath(target, root_real).replace(os.sep, "/")
         parts = rel.split("/")
         excluded = any(p.startswith((".", "~$")) or p in APP_FOLDERS for p in parts) or parts[-1] in APP_FILES
         skip(path, "link_excluded" if excluded else "link_inside", target=rel)
+
+
+def _contains(folder: str, path: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _link_text(path: Path) -> str:
