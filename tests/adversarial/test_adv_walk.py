@@ -99,9 +99,15 @@ def test_1500_nested_folders_give_no_recursion_error(tmp_path):
         deep = deep / "d"
         deep.mkdir()
     (deep / "deep.txt").write_text("深层文件", encoding="utf-8")
-    with deadline(20):
-        files = list(iter_report_files(folder))
-    assert len(files) == 2 and files[0][0].name == "deep.txt"
+    try:
+        with deadline(20):
+            files = list(iter_report_files(folder))
+        assert len(files) == 2 and files[0][0].name == "deep.txt"
+    finally:  # shutil.rmtree (pytest's cleanup of old temp folders) recurses: remove it bottom-up here
+        (deep / "deep.txt").unlink()
+        while deep != folder:
+            deep.rmdir()
+            deep = deep.parent
 
 
 def test_scan_json_lists_the_skipped_links(tmp_path, capsys):
