@@ -12,7 +12,15 @@ from shenyue.tui.screens.review_screen import ReviewScreen
 
 
 def _messages(app) -> list[str]:
-    return [str(n.message) for n in app._notifications]  # noqa: SLF001
+    """Every notification as the toast draws it (the test app does not show
+    toasts, so draw each one here: markup in the text would raise here)."""
+    from textual.widgets._toast import Toast
+
+    out = []
+    for n in app._notifications:  # noqa: SLF001
+        assert not n.markup
+        out.append(Toast(n).render().plain)
+    return out
 
 
 async def test_a_search_for_markup_is_plain_text(samples_copy):
