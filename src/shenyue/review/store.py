@@ -796,6 +796,12 @@ class ReviewSession:
     def total(self, findings: Iterable["Finding"] = ()) -> Total:
         return self.review.total(self.rubric, findings)
 
+    def invalid_scores(self) -> list[tuple[str, float | int]]:
+        """Scores in the file that the active rubric does not allow (out of
+        range, between steps): (criterion id, value). They count as not
+        scored in totals and are left out of score sheets."""
+        return [(c, v) for c, v in self.review.scores.items() if self.rubric.has_criterion(c) and not self.rubric.is_valid_score(c, v)]
+
     def missing_criteria(self) -> list[str]:
         return [c for c in self.rubric.criterion_ids if c not in self.review.scores]
 
