@@ -11,11 +11,14 @@ Known keys (all optional)::
     [deadlines]              # unit type -> "MM-DD", e.g. "government" = "03-31"
 
 A config file that cannot be read is reported with its path and reason and
-treated as empty; it is never overwritten by a partial save.
+treated as empty; it is never overwritten by a partial save. A number out of
+its sane range (``max_file_mb = 1e308``, ``nan``) is reported in
+``problems`` and the default is used.
 """
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +27,58 @@ from typing import Any
 import tomli_w
 
 from shenyue import paths
-from shenyue.fsutil import atomic_write_bytes
+from shenyue.fsutil import atomic_write_bytes, parse_toml, read_regular_bytes
 
 DEFAULT_MAX_FILE_MB = 20
 DEFAULT_MAX_PDF_PAGES = 200
+
+# Sane bounds for every number read from the config file or the command line.
+# name: (lowest, highest, integer only)
+LIMITS: dict[str, tuple[float, float, bool]] = {
+    "max_file_mb": (0.001, 2048.0, False),
+    "max_pdf_pages": (1, 100_000, True),
+}
+
+
+class NumberError(ValueError):
+    """A number from the config file or the command line is refused; the
+    message names the setting, the value and the allowed range."""
+
+    def __init__(self, name: str, value: Any, label: str | None = None):
+        from shenyue.i18n import t  # noqa: PLC0415
+
+        low, high, integer = LIMITS[name]
+        kind = t("config.expect_integer") if integer else t("config.expect_number")
+        super().__init__(
+            t("config.bad_number", name=label or name, value=_show_value(value), low=_fmt(low), high=_fmt(high), kind=kind)
+        )
+        self.name = name
+        self.value = value
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _show_value(value: Any) -> str:
+    text = repr(value) if isinstance(value, (str, bool)) else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def check_number(name: str, value: Any, label: str | None = None) -> float | int:
+    """``value`` if it is a finite number within the bounds of ``name`` (see
+    LIMITS), else NumberError. The one validation of numbers read from TOML
+    and from the command line."""
+    low, high, integer = LIMITS[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise NumberError(name, value, label)
+    if integer and not isinstance(value, int):
+        raise NumberError(name, value, label)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise NumberError(name, value, label)
+    if not low <= value <= high:
+        raise NumberError(name, value, label)
+    return value
 
 
 class ConfigError(Exception):
@@ -44,6 +95,24 @@ class Config:
     error: ConfigError | None = None
 
     @property
+    def problems(self) -> list[str]:
+        """Plain messages for values that are refused (the default is used instead)."""
+        out = []
+        for name in LIMITS:
+            if name in self.data:
+                try:
+                    check_number(name, self.data[name])
+                except NumberError as exc:
+                    out.append(str(exc))
+        return out
+
+    def _number(self, name: str, default: float | int) -> float | int:
+        try:
+            return check_number(name, self.data.get(name, default))
+        except NumberError:
+            return default
+
+    @property
     def reviewer(self) -> str | None:
         value = self.data.get("reviewer")
         return value.strip() or None if isinstance(value, str) else None
@@ -55,17 +124,11 @@ class Config:
 
     @property
     def max_file_bytes(self) -> int:
-        value = self.data.get("max_file_mb", DEFAULT_MAX_FILE_MB)
-        if not isinstance(value, (int, float)) or value <= 0:
-            value = DEFAULT_MAX_FILE_MB
-        return int(value * 1024 * 1024)
+        return int(self._number("max_file_mb", DEFAULT_MAX_FILE_MB) * 1024 * 1024)
 
     @property
     def max_pdf_pages(self) -> int:
-        value = self.data.get("max_pdf_pages", DEFAULT_MAX_PDF_PAGES)
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            value = DEFAULT_MAX_PDF_PAGES
-        return value
+        return int(self._number("max_pdf_pages", DEFAULT_MAX_PDF_PAGES))
 
     @property
     def keymap(self) -> dict[str, str]:
@@ -93,8 +156,9 @@ def load_config(path: Path | None = None) -> Config:
     path = Path(path) if path else paths.config_file()
     if not path.exists():
         return Config(path)
-    try:
-        with open(path, "rb") as handle:
-            return Config(path, tomllib.load(handle))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    try:  # a regular file of a sane size, TOML without absurd nesting
+        return Config(path, parse_toml(read_regular_bytes(path).decode("utf-8").removeprefix("\ufeff")))
+    except OSError as exc:
+        return Config(path, {}, ConfigError(path, exc.strerror or str(exc)))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         return Config(path, {}, ConfigError(path, str(exc)))

@@ -268,11 +268,28 @@ def test_reviews_path_blocked_by_a_file_gives_a_clear_error(samples_copy):
 # ---------------------------------------------------------------- concurrent modification
 
 
-def test_a_file_changed_by_someone_else_is_not_overwritten_and_both_versions_are_kept(samples_copy):
+def test_changes_to_different_fields_by_another_session_are_merged_not_lost(samples_copy):
     ours = ReviewStore(samples_copy, "张三").open(REPORT)
     ours.set_score("timeliness", 5)
     theirs = ReviewStore(samples_copy, "张三").open(REPORT)  # e.g. a second window
     theirs.set_score("structure", 10)
+    theirs.set_comment("overall", "他们的评语")
+
+    result = ours.set_score("originality", 7)
+    assert result.written and result.merged
+    on_disk = ReviewStore(samples_copy, "张三").open(REPORT).review
+    assert on_disk.scores == {"timeliness": 5, "structure": 10, "originality": 7}
+    assert on_disk.overall_comment == "他们的评语"
+    assert ours.review.scores == on_disk.scores  # our view shows their change too
+    assert not list(ours.path.parent.glob(ours.path.name + ".conflict-*"))
+
+
+def test_the_same_field_changed_by_another_session_is_not_overwritten_and_both_versions_are_kept(samples_copy):
+    ours = ReviewStore(samples_copy, "张三").open(REPORT)
+    ours.set_score("timeliness", 5)
+    theirs = ReviewStore(samples_copy, "张三").open(REPORT)  # e.g. a second window
+    theirs.set_score("structure", 10)
+    theirs.set_comment("overall", "他们的评语")
     their_bytes = ours.path.read_bytes()
 
     with pytest.raises(ConflictError) as info:
@@ -501,3 +518,27 @@ def test_load_all_reviews_reads_every_reviewer_and_changes_nothing(samples_copy)
     assert len(problems) == 1 and problems[0].path == broken
     after = {p: p.read_bytes() for p in (samples_copy / "reviews").rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_merge_takes_each_sides_changes_and_refuses_a_clash():
+    from shenyue.review.store import Dismissal, Review, merge_reviews
+
+    base = Review("a.txt", "张三", status="in-progress", scores={"timeliness": 5}, flags=["需复核"])
+    ours = Review("a.txt", "张三", status="done", scores={"timeliness": 5, "structure": 8}, flags=[],
+                  dismissed=[Dismissal("placeholders", 1, 3, "不适用")])  # fmt: skip
+    theirs = Review("a.txt", "张三", status="in-progress", scores={"timeliness": 6}, flags=["需复核", "其他"],
+                    overall_comment="他们的评语")  # fmt: skip
+    merged = merge_reviews(base, ours, theirs)
+    assert merged is not None
+    assert merged.status == "done" and merged.scores == {"timeliness": 6, "structure": 8}
+    assert merged.flags == ["其他"] and merged.overall_comment == "他们的评语"
+    assert [d.check for d in merged.dismissed] == ["placeholders"]
+    clash = Review("a.txt", "张三", status="in-progress", scores={"timeliness": 7})
+    assert merge_reviews(base, Review("a.txt", "张三", status="in-progress", scores={"timeliness": 9}), clash) is None
+
+
+def test_comments_full_of_brackets_are_not_mistaken_for_deep_nesting(store):
+    s = store.open(REPORT)
+    text = "[" * 500 + "{" * 500 + " 括号 " + "]" * 3
+    s.set_comment("overall", text)
+    assert ReviewStore(store.folder, "张三").open(REPORT).comment("overall") == text

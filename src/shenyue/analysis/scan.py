@@ -151,14 +151,15 @@ def scan_folder(
     folder = Path(folder)
     result = ScanResult(folder)
     stop = cancelled or (lambda: False)
-    files = []
-    for path, supported in iter_report_files(folder):
+    files, skipped = [], []  # skipped: links, special files, folders that cannot be opened (with the reason)
+    for path, supported in iter_report_files(folder, skipped):
         if stop():
             return result
         if supported:
             files.append(path)
         else:
             result.unreadable.append(read_document(path, folder, max_bytes))  # "unsupported type" entry
+    result.unreadable.extend(skipped)
     total = len(files)
     # checks get the config's [deadlines] table (a plain dict travels to worker processes)
     jobs = [(p, folder, max_bytes, checks, max_pages, deadlines or None) for p in files]

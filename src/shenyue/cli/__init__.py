@@ -49,6 +49,9 @@ def _language_from_argv(argv: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from shenyue.cli.common import configure_output
+
+    configure_output()
     from shenyue.config import load_config
 
     config = load_config()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 from rich.cells import cell_len
 
 from shenyue.i18n import t
+from shenyue.paths import display_path, display_text
 
 
 def folder_argument(value: str) -> Path | None:
@@ -24,17 +27,31 @@ def folder_argument(value: str) -> Path | None:
 
 
 def max_bytes_argument(args, message_key: str = "scan.bad_max_size") -> int | None:
-    """Bytes allowed per file from ``--max-size MB`` or the config; None after a one-line error."""
-    if args.max_size is not None and args.max_size <= 0:
-        sys.stderr.write("shenyue: " + t(message_key) + "\n")
+    """Bytes allowed per file from ``--max-size MB`` or the config; None after
+    a one-line error (``inf``, ``nan``, 0, negative or absurd sizes are refused
+    by the same bounds as ``max_file_mb`` in the config file)."""
+    from shenyue.config import NumberError, check_number
+
+    if args.max_size is None:
+        return args.config.max_file_bytes
+    try:
+        size = check_number("max_file_mb", args.max_size, "--max-size")
+    except NumberError as exc:
+        sys.stderr.write("shenyue: " + safe_text(str(exc)) + "\n")
         return None
-    return int(args.max_size * 1048576) if args.max_size else args.config.max_file_bytes
+    return int(size * 1048576)
 
 
 def warn_config(args) -> None:
     config = getattr(args, "config", None)
     if config is not None and config.error is not None:
-        sys.stderr.write("shenyue: " + t("cli.config_unreadable", path=config.error.path, reason=config.error.reason) + "\n")
+        sys.stderr.write(
+            "shenyue: "
+            + safe_text(t("cli.config_unreadable", path=display_path(config.error.path), reason=config.error.reason))
+            + "\n"
+        )
+    for problem in getattr(config, "problems", []) if config is not None else []:
+        sys.stderr.write("shenyue: " + safe_text(t("cli.config_value", path=display_path(config.path), problem=problem)) + "\n")
 
 
 class Progress:
@@ -99,5 +116,32 @@ def format_table(headers: list[str], rows: list[list[str]], max_widths: list[int
 
 
 def safe_text(text: str) -> str:
-    """Report text is untrusted: drop terminal control characters before printing."""
+    """Report text and file names are untrusted: before printing, bytes that
+    were not UTF-8 are decoded or replaced (never a UnicodeEncodeError),
+    terminal controls become spaces and bidi overrides (U+202E...) are shown
+    as their code point instead of reordering the line."""
+    text = display_text(text) if _NEEDS_DISPLAY.search(text) else text
     return "".join(ch if (ch >= " " or ch in "\t") and not ("\x7f" <= ch < "\xa0") else " " for ch in text)
+
+
+# surrogates, bidi controls and other invisible format characters that display_text handles
+_NEEDS_DISPLAY = re.compile("[\ud800-\udfff\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def show_path(path) -> str:
+    """A path as printed by the CLI (one helper for every command)."""
+    return safe_text(display_path(path))
+
+
+def configure_output() -> None:
+    """Never a UnicodeEncodeError on output: text that cannot be encoded (a
+    file name whose bytes were not UTF-8, as a lone surrogate) is written as
+    a ``\\udcb1`` escape, which inside ``--json`` output is valid JSON that
+    decodes back to the same name. Tables go through :func:`safe_text` first."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass

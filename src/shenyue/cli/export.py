@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from shenyue.cli.common import Progress, folder_argument, safe_text, warn_config
+from shenyue.cli.common import Progress, folder_argument, safe_text, show_path, warn_config
 from shenyue.i18n import t
 from shenyue.review.errors import ExportError, RubricError
 from shenyue.review.export import (
@@ -95,7 +95,7 @@ def run(args) -> int:
     sheet = build_score_sheet(rubric, result.reports, reviews, problems)
     notes = sys.stderr
     if not reviews:
-        notes.write(t("export.no_reviews", path=root) + "\n")
+        notes.write(t("export.no_reviews", path=show_path(root)) + "\n")
     for problem in problems:
         notes.write(safe_text(t("export.problem_line", message=str(problem))) + "\n")
     for note in sheet.notes:
@@ -109,17 +109,28 @@ def run(args) -> int:
                 sys.stdout.buffer.flush()
             else:
                 sys.stdout.write(data.decode("utf-8"))
-            return 0
+            return _refused_status(problems, sheet)
         written = write_export(sheet, output, fmt, force=args.force, folder=folder, reviews_root=root)
     except ExportError as exc:
         return _fail(str(exc), 1 if exc.key == "export.error.write" else 2)
+
     reviewers = len({row.reviewer for row in sheet.rows})
     reports = len({row.report for row in sheet.rows})
     sys.stdout.write(
         safe_text(
             t("export.done", rows=len(sheet.rows), reports=reports, reviewers=reviewers,
-              paths=", ".join(str(p) for p in written))  # fmt: skip
+              paths=", ".join(show_path(p) for p in written))  # fmt: skip
         )
         + "\n"
     )
-    return 0
+    return _refused_status(problems, sheet)
+
+
+def _refused_status(problems, sheet) -> int:
+    """0, or 3 after one line when review files or scores were refused: the
+    sheet is written but must not look complete."""
+    refused = len(problems) + len(sheet.refused)
+    if not refused:
+        return 0
+    sys.stderr.write(safe_text(t("export.refused_exit", count=refused)) + "\n")
+    return 3

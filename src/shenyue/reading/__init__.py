@@ -7,8 +7,10 @@ extractor's own reason), so one bad file never stops a scan.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterator
 from importlib import import_module
 from pathlib import Path
@@ -45,40 +47,121 @@ def source_format(path: Path) -> str:
     return {".htm": "html", ".mht": "mhtml", ".markdown": "md", ".text": "txt"}.get(ext, ext.lstrip("."))
 
 
-def iter_report_files(folder: Path) -> Iterator[tuple[Path, bool]]:
+def iter_report_files(folder: Path, skipped: list[Unreadable] | None = None) -> Iterator[tuple[Path, bool]]:
     """Yield ``(path, supported)`` for every file under ``folder``, sorted, recursively.
 
     The app's own folders (reviews, caches), hidden files and folders, and
-    Office lock files are not yielded at all.
+    Office lock files are not yielded at all. The walk never leaves
+    ``folder`` and never reads anything twice:
+
+    * a symlink (to a file or a folder) whose target is outside ``folder`` is
+      not followed; one inside is not followed either, because its target is
+      read at its own place (so a link to ``..`` or to ``/etc`` pulls nothing
+      in, and a loop of links ends at once);
+    * only regular files are yielded: FIFOs, sockets and devices are not;
+    * a folder that cannot be opened (permissions) or a broken link is not
+      yielded.
+
+    Each of these is appended to ``skipped`` (when given) as an Unreadable
+    with the reason. The walk is iterative (no depth limit from recursion).
     """
     folder = Path(folder)
-    seen: set[tuple[int, int]] = set()
+    try:
+        root_real = os.path.realpath(folder)
+    except (OSError, ValueError):
+        root_real = os.path.abspath(folder)
 
-    def walk(directory: Path) -> Iterator[tuple[Path, bool]]:
+    def skip(path: Path, reason: str, **params: object) -> None:
+        if skipped is not None:
+            skipped.append(Unreadable(path, relative(path, folder), reason, dict(params)))
+
+    seen: set[tuple[int, int]] = set()
+    # Depth-first, entries in name order, files and subfolders interleaved as
+    # they sort (the order the recursive walk had): a stack of iterators.
+    stack: list[Iterator[os.DirEntry]] = []
+
+    def enter(directory: Path) -> None:
         try:
-            st = directory.stat()
+            st = os.stat(directory)
             if (st.st_dev, st.st_ino) in seen:
                 return
             seen.add((st.st_dev, st.st_ino))
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            skip(directory, "folder_unreadable", error=exc.strerror or str(exc))
             return
-        for entry in entries:
-            name = entry.name
-            if name.startswith(".") or name.startswith("~$"):
-                continue
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                continue
-            if is_dir:
-                if name in APP_FOLDERS:
-                    continue
-                yield from walk(Path(entry.path))
-            elif name not in APP_FILES:
-                yield Path(entry.path), Path(name).suffix.lower() in EXTRACTORS
+        stack.append(iter(entries))
 
-    yield from walk(folder)
+    enter(folder)
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        name = entry.name
+        if name.startswith(".") or name.startswith("~$"):
+            continue
+        path = Path(entry.path)
+        try:
+            if entry.is_symlink():
+                _skip_link(path, root_real, skip)
+                continue
+            st = entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            skip(path, "os_error", error=exc.strerror or str(exc))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            if name not in APP_FOLDERS:
+                enter(path)
+        elif not stat.S_ISREG(st.st_mode):
+            if name not in APP_FILES:
+                skip(path, "not_regular_" + _kind_name(st.st_mode))
+        elif name not in APP_FILES:
+            yield path, Path(name).suffix.lower() in EXTRACTORS
+
+
+def _kind_name(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "special"
+
+
+def _skip_link(path: Path, root_real: str, skip: Callable[..., None]) -> None:
+    """Say why a symlink in the reports folder is not followed."""
+    try:
+        os.stat(path)  # ELOOP for a loop of links, ENOENT for a broken one
+        target = os.path.realpath(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            skip(path, "link_loop")
+        else:
+            skip(path, "link_broken", target=_link_text(path))
+        return
+    if not _contains(root_real, target):
+        skip(path, "link_outside", target=target)
+    elif _contains(target, os.path.realpath(path.parent)):  # a link to its own folder or one above it
+        skip(path, "link_loop")
+    else:
+        rel = os.path.relpath(target, root_real).replace(os.sep, "/")
+        parts = rel.split("/")
+        excluded = any(p.startswith((".", "~$")) or p in APP_FOLDERS for p in parts) or parts[-1] in APP_FILES
+        skip(path, "link_excluded" if excluded else "link_inside", target=rel)
+
+
+def _contains(folder: str, path: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _link_text(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
 
 
 def relative(path: Path, folder: Path) -> str:

@@ -34,7 +34,11 @@ class ReviewLayerError(Exception):
 
 
 def _show(value: Any) -> Any:
-    return str(value) if isinstance(value, Path) else value
+    """A message parameter as shown: paths and text with undecodable bytes or
+    bidi controls are made printable (never a UnicodeEncodeError later)."""
+    from shenyue.paths import display_text  # noqa: PLC0415
+
+    return display_text(value) if isinstance(value, (Path, str)) else value
 
 
 # ---------------------------------------------------------------- rubric

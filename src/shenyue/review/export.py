@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,8 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from shenyue.analysis.findings import count_by_severity
-from shenyue.fsutil import atomic_write_bytes
+from shenyue.fsutil import UnsafeTargetError, atomic_write_bytes, check_write_target
 from shenyue.i18n import catalogue, current_language, t
+from shenyue.paths import display_path, recover_text
 from shenyue.review.errors import ExportError, OutputExistsError, ReviewFileError
 from shenyue.review.rubric import Rubric, format_number
 from shenyue.review.store import (
@@ -112,6 +114,10 @@ class ScoreSheet:
     summary: list[SummaryRow] = field(default_factory=list)
     problems: list[ReviewFileError] = field(default_factory=list)  # review files that could not be read
     notes: list[str] = field(default_factory=list)  # plain-language remarks (rubric mismatch, ...)
+    # values that were refused and left out of the sheet (a score outside the
+    # rubric, a file in one reviewer's folder naming another): plain messages,
+    # also in ``notes``; an export with any of these (or ``problems``) says so
+    refused: list[str] = field(default_factory=list)
     copy_keys: list[str] = field(default_factory=list)
     has_copy_source: bool = False
 
@@ -188,6 +194,7 @@ def build_score_sheet(
     """Merge scanned reports with review files (nothing is written)."""
     sheet = ScoreSheet(rubric, problems=list(problems))
     by_rel = {r.rel: r for r in reports}
+    by_shown_rel = {recover_text(r.rel): r for r in reports}  # review files store undecodable names decoded
     by_hash: dict[str, list["Report"]] = {}
     for r in reports:
         by_hash.setdefault(r.doc.sha256.lower(), []).append(r)
@@ -197,7 +204,7 @@ def build_score_sheet(
 
     for stored in reviews:
         review = stored.review
-        report = by_rel.get(review.report)
+        report = by_rel.get(review.report) or by_shown_rel.get(review.report)
         renamed_from = None
         if report is None and review.report_sha256:
             candidates = by_hash.get(review.report_sha256, [])
@@ -214,6 +221,9 @@ def build_score_sheet(
             copy_keys.setdefault(key, None)
         if review.rubric_id and (review.rubric_id, review.rubric_version) != (rubric.id, rubric.version):
             mismatched.add((review.rubric_id, review.rubric_version))
+        if stored.claimed_reviewer is not None:
+            _refuse(sheet, t("export.note.reviewer_mismatch", lang, path=display_path(stored.path), claimed=stored.claimed_reviewer,
+                             folder=review.reviewer))  # fmt: skip
         sheet.rows.append(
             SheetRow(
                 report=rel,
@@ -221,7 +231,7 @@ def build_score_sheet(
                 year=report.year if report is not None else None,
                 reviewer=review.reviewer,
                 status=review.status,
-                scores={c.id: review.scores.get(c.id) for c in rubric.criteria},
+                scores=_checked_scores(sheet, rubric, stored, lang),
                 raw=total.raw,
                 total=total.value,
                 gates=total.gates_text(lang),
@@ -283,6 +293,26 @@ def build_score_sheet(
             )
         )
     return sheet
+
+
+def _refuse(sheet: ScoreSheet, message: str) -> None:
+    sheet.refused.append(message)
+    sheet.notes.append(message)
+
+
+def _checked_scores(sheet: ScoreSheet, rubric: Rubric, stored: StoredReview, lang: str | None) -> dict[str, float | int | None]:
+    """The review's scores for the sheet: a score the rubric does not allow
+    (out of range, between steps) is left empty and reported, never exported
+    as it stands."""
+    out: dict[str, float | int | None] = {}
+    for c in rubric.criteria:
+        value = stored.review.scores.get(c.id)
+        if value is not None and not rubric.is_valid_score(c.id, value):
+            _refuse(sheet, t("export.note.invalid_score", lang, path=display_path(stored.path), criterion=c.label(lang),
+                             value=format_number(value), max=format_number(c.max)))  # fmt: skip
+            value = None
+        out[c.id] = value
+    return out
 
 
 def collect_score_sheet(
@@ -427,7 +457,9 @@ def views(sheet: ScoreSheet, lang: str | None = None) -> list[View]:
 
 def clean_text(value: str) -> str:
     """Text from reports and reviews is untrusted: drop control characters
-    (newlines and tabs stay)."""
+    (newlines and tabs stay); bytes of a file name that were not UTF-8 are
+    decoded or replaced, so every format can encode the cell."""
+    value = recover_text(value)
     return "".join(
         ch for ch in value if ch in "\n\t" or not (unicodedata.category(ch) == "Cc" or ch in "\u2028\u2029")
     )
@@ -494,6 +526,8 @@ def render_xlsx(views_: Sequence[View]) -> bytes:
                 if value is None or value == "":
                     continue
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    if isinstance(value, float) and not math.isfinite(value):
+                        continue  # never reaches here from review files (refused on reading); a guard for the format
                     sheet.write_number(r, col, value, number)
                 else:
                     sheet.write_string(r, col, _cell_text(value), long if kind == "long" else text)
@@ -605,6 +639,10 @@ def check_output(
     for out in outputs:
         if out.is_dir():
             raise ExportError("export.error.is_folder", path=out)
+        try:  # only a regular file (or a new path) is ever replaced: never a device, FIFO or link
+            check_write_target(out)
+        except UnsafeTargetError as exc:
+            raise ExportError("export.error.write", path=out, reason=exc.strerror) from None
         if reviews_root is not None and _inside(out, reviews_root):
             raise ExportError("export.error.inside_reviews", path=out, reviews=reviews_root)
         if folder is not None and _inside(out, folder):

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from shenyue import paths
+from shenyue.fsutil import parse_toml, read_regular_bytes
 from shenyue.i18n import current_language, t
 from shenyue.review.errors import RubricError, ScoreError, UnknownCriterionError
 
@@ -158,6 +159,10 @@ class ConditionSyntaxError(ValueError):
     pass
 
 
+# Deepest nesting of parentheses and "not" in a gate's ``when`` (real rubrics use 2 or 3).
+MAX_CONDITION_DEPTH = 32
+
+
 def parse_condition(text: str) -> Clause | Not | Combined:
     """Parse a gate's ``when`` expression; raises ConditionSyntaxError."""
     tokens: list[str] = []
@@ -173,6 +178,12 @@ def parse_condition(text: str) -> Clause | Not | Combined:
             pos += 1
     if not tokens:
         raise ConditionSyntaxError("")
+    depth = nots = 0
+    for token in tokens:  # the parser recurses per "(" and per "not": refuse absurd nesting up front
+        depth += 1 if token == "(" else (-1 if token == ")" else 0)
+        nots = nots + 1 if token == "not" else 0
+        if depth > MAX_CONDITION_DEPTH or nots > MAX_CONDITION_DEPTH:
+            raise ConditionSyntaxError(t("rubric.error.when_too_deep", depth=MAX_CONDITION_DEPTH))
     index = 0
 
     def peek() -> str | None:
@@ -224,7 +235,10 @@ def parse_condition(text: str) -> Clause | Not | Combined:
             return Clause(token, severity, op, float(number))
         return Clause(token, severity)
 
-    result = expr()
+    try:
+        result = expr()
+    except RecursionError:  # a last guard; the depth check above should have refused it
+        raise ConditionSyntaxError(t("rubric.error.when_too_deep", depth=MAX_CONDITION_DEPTH)) from None
     if index != len(tokens):
         raise ConditionSyntaxError(tokens[index])
     return result
@@ -493,7 +507,7 @@ def load_rubric(folder: Path | None = None) -> Rubric:
     if source.path is None:
         return parse_rubric(default_rubric_text(), source=source)
     try:
-        data = source.path.read_bytes()
+        data = read_regular_bytes(source.path)  # a regular file of a sane size: never a FIFO or a device
     except OSError as exc:
         raise RubricError(source.path, None, "rubric.error.unreadable", reason=exc.strerror or str(exc)) from None
     return parse_rubric(data, source=source)
@@ -502,7 +516,7 @@ def load_rubric(folder: Path | None = None) -> Rubric:
 def load_rubric_file(path: Path, kind: str = SOURCE_FOLDER) -> Rubric:
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_regular_bytes(path)
     except OSError as exc:
         raise RubricError(path, None, "rubric.error.unreadable", reason=exc.strerror or str(exc)) from None
     return parse_rubric(data, source=RubricSource(kind, path))
@@ -577,7 +591,7 @@ def parse_rubric(
         text = data
     text = text.removeprefix("\ufeff")
     try:
-        raw = tomllib.loads(text)
+        raw = parse_toml(text)  # deep nesting is a syntax error with its line, not a RecursionError
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         line = getattr(exc, "lineno", None)
@@ -700,7 +714,8 @@ def _build(raw: dict[str, Any], loc: _Locator, path: Path | None, source: Rubric
         try:
             condition = parse_condition(when)
         except ConditionSyntaxError as exc:
-            raise fail(line, "gate_bad_when", gate=gid, detail=f"{when!r}: {exc}") from None
+            shown = when if len(when) <= 60 else when[:59] + "…"  # an absurd expression is not echoed whole
+            raise fail(line, "gate_bad_when", gate=gid, detail=f"{shown!r}: {exc}") from None
         notes = {}
         for key in ("note", "note_zh", "note_en"):
             value = spec.get(key, "")

@@ -12,9 +12,19 @@ Guarantees:
 
 * every change is written at once and atomically (temp file in the same
   folder, fsync, replace), so a crash leaves the old or the new file;
+* the comparison with the file on disk and the replace are one step: an
+  advisory lock (``.<name>.lock`` beside the file, ``flock`` on POSIX) is
+  held from reading the file to renaming the new one, so two sessions of
+  the same reviewer saving at the same moment never lose a change;
 * before writing, the file on disk is compared with what was loaded; if it
-  changed meanwhile, nothing is overwritten: our version goes to a sibling
-  ``<name>.conflict-<time>`` file and :class:`ConflictError` says so;
+  changed meanwhile, changes to different fields are merged (both land);
+  when the same field changed on both sides nothing is overwritten: our
+  version goes to a sibling ``<name>.conflict-<time>`` file and
+  :class:`ConflictError` says so;
+* review files are read only when they are regular files of a sane size
+  (a FIFO or a link to a device is reported, never read); a score that is
+  not a finite number makes the file unreadable (reported, never used);
+* temporary files left by a killed save are removed by the next save;
 * a file that cannot be read is never overwritten: it is renamed to
   ``<name>.corrupt-<time>`` and :class:`CorruptReviewError` names it and the
   reason; an empty review starts only when the caller opens again with
@@ -31,20 +41,35 @@ import copy
 import glob
 import hashlib
 import json
+import math
 import os
 import re
 import tomllib
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import tomli_w
 
-from shenyue.fsutil import atomic_write_bytes
+from shenyue.fsutil import (
+    FileTooLargeError,
+    UnsafeTargetError,
+    atomic_write_bytes,
+    parse_toml,
+    read_regular_bytes,
+    remove_stale_temps,
+)
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: saves are not locked there
+    fcntl = None  # type: ignore[assignment]
 from shenyue.i18n import t
 from shenyue.model.report import SECTION_KEYS
+from shenyue.paths import recover_text
 from shenyue.review.errors import (
     ConflictError,
     CorruptReviewError,
@@ -92,7 +117,8 @@ def safe_component(text: str, *, max_bytes: int = 180) -> str:
     When anything had to change, a short hash of the original is appended
     (``a_b~1f3e2d``), so two different names never share a file."""
     original = unicodedata.normalize("NFC", text)
-    name = _UNSAFE_CHARS.sub("_", original).strip(" .")
+    # bytes that were not UTF-8 (a GBK name from a Windows zip) are decoded or replaced
+    name = _UNSAFE_CHARS.sub("_", recover_text(original)).strip(" .")
     if not name:
         name = "_"
     if name.split(".", 1)[0].upper() in _WINDOWS_RESERVED:
@@ -101,7 +127,7 @@ def safe_component(text: str, *, max_bytes: int = 180) -> str:
         encoded = name.encode("utf-8")[:max_bytes]
         name = encoded.decode("utf-8", errors="ignore").rstrip(" .")
     if name != original:
-        digest = hashlib.sha256(original.encode("utf-8")).hexdigest()[:6]
+        digest = hashlib.sha256(original.encode("utf-8", "surrogatepass")).hexdigest()[:6]
         name = f"{name}~{digest}"
     return name
 
@@ -144,8 +170,9 @@ def resolve_reviewer(arg: str | None = None, config: "Config | None" = None) -> 
     """The reviewer's name: ``--reviewer``, else the config file, else None
     (the interface then asks and stores it with :func:`remember_reviewer`)."""
     if isinstance(arg, str) and arg.strip():
-        return arg.strip()
-    return config.reviewer if config is not None else None
+        return recover_text(arg).strip()  # a name typed in a GBK terminal arrives as undecodable bytes
+    name = config.reviewer if config is not None else None
+    return recover_text(name) if name else name
 
 
 def remember_reviewer(config: "Config", name: str) -> str:
@@ -168,15 +195,44 @@ def sha256_file(path: Path) -> str | None:
 
 
 def _read_bytes(path: Path) -> bytes | None:
-    """The file's bytes, or None when it does not exist. Other OS errors raise."""
+    """The file's bytes, or None when it does not exist. A folder, device,
+    FIFO, socket or an oversized file raises ReviewFileError (never read)."""
     try:
-        return path.read_bytes()
+        return read_regular_bytes(path)
     except (FileNotFoundError, NotADirectoryError):  # NotADirectory: a file where a folder should be
         return None
-    except IsADirectoryError:
-        raise ReviewFileError("review.error.read", path=path, reason=t("review.reason.is_folder")) from None
+    except UnsafeTargetError as exc:
+        reason = t("review.reason.is_folder") if exc.kind == "folder" else exc.strerror
+        raise ReviewFileError("review.error.read", path=path, reason=reason) from None
+    except FileTooLargeError as exc:
+        raise ReviewFileError("review.error.read", path=path, reason=exc.strerror) from None
     except OSError as exc:
         raise ReviewFileError("review.error.read", path=path, reason=exc.strerror or str(exc)) from None
+
+
+@contextmanager
+def _save_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock for saving ``path`` (``.<name>.lock``
+    beside it). Where locking is impossible (no fcntl, a read-only folder, a
+    file system without flock) the save goes on unlocked and the write
+    itself reports any real problem."""
+    if fcntl is None:
+        yield
+        return
+    fd = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError:
+        if fd is not None:
+            os.close(fd)
+        fd = None
+    try:
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)  # releases the lock
 
 
 def _aside_path(path: Path, tag: str) -> Path:
@@ -293,7 +349,7 @@ class Review:
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "schema": self.schema,
-            "report": self.report,
+            "report": recover_text(self.report),  # a file name that is not UTF-8 is stored decoded
             "report_sha256": self.report_sha256,
             "reviewer": self.reviewer,
             "status": self.status,
@@ -352,7 +408,7 @@ class Review:
         except UnicodeDecodeError:
             raise bad("not_utf8") from None
         try:
-            raw = tomllib.loads(text)
+            raw = parse_toml(text)
         except tomllib.TOMLDecodeError as exc:
             raise bad("syntax", detail=str(exc)) from None
         schema = raw.get("schema", SCHEMA_VERSION)
@@ -402,7 +458,7 @@ class Review:
         version = rubric.get("version", "")
         review.rubric_version = str(version) if isinstance(version, (int, float)) and not isinstance(version, bool) else text_field(rubric, "version", "rubric.version")
         for key, value in table_field(raw, "scores", "scores").items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            if not _finite_number(value):
                 raise bad("field_type", field=f"scores.{key}", expected=t("review.reason.expect_number"))
             review.scores[str(key)] = value
         comments = table_field(raw, "comments", "comments")
@@ -442,6 +498,15 @@ class Review:
                  "rubric", "scores", "comments", "dismissed"}  # fmt: skip
         review.extra = {k: v for k, v in raw.items() if k not in known}
         return review
+
+
+def _finite_number(value: Any) -> bool:
+    """A real score: an int or float that is finite and of a size a float holds exactly enough."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= 2**53
+    return math.isfinite(value)
 
 
 def _section_order(comments: dict[str, str]) -> list[str]:
@@ -497,12 +562,18 @@ class SaveResult:
     created: bool = False  # the review file did not exist before
     relinked_from: str | None = None  # the review was moved from a renamed report's old path
     value: Any = None
+    merged: bool = False  # another session's changes to other fields were merged in (reload the view)
 
 
 @dataclass(frozen=True, slots=True)
 class StoredReview:
+    """A review file read from a reviewer's folder. The folder decides whose
+    review it is: when the file names another reviewer, ``review.reviewer``
+    is the folder's name and ``claimed_reviewer`` keeps what the file said."""
+
     path: Path
     review: Review
+    claimed_reviewer: str | None = None
 
 
 class ReviewStore:
@@ -725,6 +796,12 @@ class ReviewSession:
     def total(self, findings: Iterable["Finding"] = ()) -> Total:
         return self.review.total(self.rubric, findings)
 
+    def invalid_scores(self) -> list[tuple[str, float | int]]:
+        """Scores in the file that the active rubric does not allow (out of
+        range, between steps): (criterion id, value). They count as not
+        scored in totals and are left out of score sheets."""
+        return [(c, v) for c, v in self.review.scores.items() if self.rubric.has_criterion(c) and not self.rubric.is_valid_score(c, v)]
+
     def missing_criteria(self) -> list[str]:
         return [c for c in self.rubric.criterion_ids if c not in self.review.scores]
 
@@ -928,15 +1005,28 @@ class ReviewSession:
         return self._write(value)
 
     def _write(self, value: Any) -> SaveResult:
-        data = self.review.to_toml()
         if self.conflict is not None:
+            data = self.review.to_toml()
             self._write_conflict_copy(self.conflict.ours_path, data)
             self.conflict = ConflictError(
                 self.conflict.path, self.conflict.ours_path, self.review, self.conflict.theirs, self.conflict.theirs_problem
             )
             raise self.conflict
+        # Compare-and-replace under the lock: no other save of this file can
+        # slip in between reading what is on disk and renaming ours over it.
+        with _save_lock(self.path):
+            remove_stale_temps(self.path)
+            return self._write_locked(value)
+
+    def _write_locked(self, value: Any) -> SaveResult:
         on_disk = _read_bytes(self._disk_path)
         target_busy = self._disk_path != self.path and self.path.exists()
+        merged = False
+        if on_disk is not None and on_disk != self._disk and not target_busy:
+            combined = self._merge(on_disk)
+            if combined is not None:
+                self.review, self._disk, merged = combined, on_disk, True
+        data = self.review.to_toml()
         if on_disk != self._disk or target_busy:
             conflict_at = self.path if target_busy else self._disk_path
             found = _read_bytes(conflict_at)
@@ -971,7 +1061,23 @@ class ReviewSession:
             created = True
         self._disk = data
         self.dirty = False
-        return SaveResult(self.path, written=True, created=created, relinked_from=relinked, value=value)
+        return SaveResult(self.path, written=True, created=created, relinked_from=relinked, value=value, merged=merged)
+
+    def _merge(self, on_disk: bytes) -> Review | None:
+        """Our review with another session's changes (``on_disk``) merged in,
+        field by field against what we last read (the base); None when the
+        same field changed differently on both sides, or the file on disk
+        cannot be read (the caller then reports a conflict)."""
+        try:
+            theirs = Review.from_toml(on_disk, self._disk_path)
+            base = (
+                Review.from_toml(self._disk, self._disk_path)
+                if self._disk is not None
+                else Review(self.rel, self.review.reviewer)
+            )
+        except (CorruptReviewError, NewerSchemaError):
+            return None
+        return merge_reviews(base, self.review, theirs)
 
     def _write_conflict_copy(self, path: Path, data: bytes) -> None:
         try:
@@ -981,20 +1087,89 @@ class ReviewSession:
             raise ReviewWriteError(path, exc.strerror or str(exc)) from None
 
 
+_MISSING = object()
+
+
+class _MergeConflict(Exception):
+    pass
+
+
+def _pick(base: Any, ours: Any, theirs: Any) -> Any:
+    if ours == theirs or theirs == base:
+        return ours
+    if ours == base:
+        return theirs
+    raise _MergeConflict()
+
+
+def _merge_table(base: dict, ours: dict, theirs: dict) -> dict:
+    out = {}
+    for key in list(theirs) + [k for k in ours if k not in theirs]:
+        value = _pick(base.get(key, _MISSING), ours.get(key, _MISSING), theirs.get(key, _MISSING))
+        if value is not _MISSING:
+            out[key] = value
+    return out
+
+
+def merge_reviews(base: Review, ours: Review, theirs: Review) -> Review | None:
+    """Three-way merge of two sessions' versions of one review: a field (a
+    score, a comment, the status, a flag, a dismissal) changed on one side
+    only takes that side's value; changed the same way on both sides is
+    fine; changed differently on both sides is a conflict (None)."""
+    try:
+        out = copy.deepcopy(ours)
+        for name in ("status", "report_sha256", "rubric_id", "rubric_version", "overall_comment", "extra"):
+            setattr(out, name, _pick(getattr(base, name), getattr(ours, name), getattr(theirs, name)))
+        for name in ("scores", "criterion_comments", "section_comments"):
+            setattr(out, name, _merge_table(getattr(base, name), getattr(ours, name), getattr(theirs, name)))
+        flags = _merge_table(
+            {f: True for f in base.flags}, {f: True for f in ours.flags}, {f: True for f in theirs.flags}
+        )
+        out.flags = list(flags)
+        dismissed = _merge_table(
+            {d.key(): d for d in base.dismissed}, {d.key(): d for d in ours.dismissed}, {d.key(): d for d in theirs.dismissed}
+        )
+        out.dismissed = list(dismissed.values())
+    except _MergeConflict:
+        return None
+    out.created = min((x for x in (ours.created, theirs.created) if x), default="")
+    out.updated = max(ours.updated, theirs.updated)
+    return out
+
+
 # ---------------------------------------------------------------- every reviewer
 
 
 def iter_review_files(root: Path, reviewer_dirs: Iterable[Path] | None = None) -> list[Path]:
-    """Every review file under ``root`` (one folder per reviewer), sorted."""
+    """Every review file under ``root`` (one folder per reviewer), sorted.
+
+    Symlinked folders are not followed (a link cannot pull another folder's
+    files in). Entries named ``*.toml`` that are not regular files (a FIFO, a
+    link to a device) are listed too, so reading them reports the problem
+    instead of silently leaving them out."""
     root = Path(root)
-    dirs = list(reviewer_dirs) if reviewer_dirs is not None else (
-        sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
-    )
+    if reviewer_dirs is not None:
+        dirs = list(reviewer_dirs)
+    else:
+        try:
+            dirs = sorted(Path(e.path) for e in os.scandir(root) if e.is_dir(follow_symlinks=False))
+        except OSError:
+            dirs = []
     files: list[Path] = []
     for d in dirs:
-        if d.is_dir():
-            files.extend(p for p in d.rglob("*" + REVIEW_SUFFIX) if p.is_file() and not p.name.startswith("."))
+        if not d.is_dir():
+            continue
+        for current, subdirs, names in os.walk(d):  # iterative, never follows directory links
+            subdirs[:] = sorted(n for n in subdirs if not n.startswith("."))
+            files.extend(Path(current, n) for n in names if n.endswith(REVIEW_SUFFIX) and not n.startswith("."))
     return sorted(files)
+
+
+def _reviewer_folder(path: Path, root: Path) -> str | None:
+    try:
+        return path.relative_to(root).parts[0]
+    except (ValueError, IndexError):
+        return None
 
 
 def load_all_reviews(
@@ -1004,12 +1179,26 @@ def load_all_reviews(
     Returns the readable ones and an error for each one that is not."""
     found: list[StoredReview] = []
     problems: list[ReviewFileError] = []
+    root = Path(root)
     for path in iter_review_files(root, reviewer_dirs):
         try:
             data = _read_bytes(path)
             if data is None:
                 continue
-            found.append(StoredReview(path, Review.from_toml(data, path)))
+            review = Review.from_toml(data, path)
         except ReviewFileError as exc:
             problems.append(exc)
+            continue
+        claimed = None
+        folder = _reviewer_folder(path, root)
+        if folder is not None and _folder_of(review.reviewer) != folder:
+            claimed, review.reviewer = review.reviewer, folder
+        found.append(StoredReview(path, review, claimed))
     return found, problems
+
+
+def _folder_of(name: str) -> str | None:
+    try:
+        return sanitize_reviewer(name)
+    except ReviewerNameError:
+        return None

@@ -31,7 +31,8 @@ from shenyue import paths
 from shenyue.i18n import t
 from shenyue.tui import glyphs
 from shenyue.tui.dialogs import ConfirmDialog, ErrorDialog, ExportDialog, ReviewerDialog
-from shenyue.tui.keys import B, collect_help, translate_bindings
+from shenyue.paths import display_text
+from shenyue.tui.keys import B, bad_keys, collect_help, translate_bindings
 from shenyue.tui.messages import CopyFinished, FilesListed, Progress, ReviewsLoaded, ScanFinished, WorkspaceChanged
 from shenyue.tui.screens.help import HelpScreen
 from shenyue.tui.screens.list_screen import ListScreen
@@ -104,6 +105,11 @@ class ShenyueCommands(Provider):
             yield DiscoveryHit(title, callback, help=help_text or None)
 
 
+def display_text_lines(text: Any) -> str:
+    """:func:`display_text` for a message of several lines (line breaks stay)."""
+    return "\n".join(display_text(line) for line in str(text).split("\n"))
+
+
 class ShenyueApp(App):
     TITLE = "shenyue"
     COMMANDS = App.COMMANDS | {ShenyueCommands}
@@ -147,7 +153,9 @@ class ShenyueApp(App):
         self.flash_seconds = 1.2
         self.user_css_problem: str | None = None
         self._add_user_stylesheet()
-        name = reviewer.strip() if isinstance(reviewer, str) and reviewer.strip() else self.config.reviewer
+        from shenyue.review.store import resolve_reviewer
+
+        name = resolve_reviewer(reviewer, self.config)  # undecodable bytes in --reviewer are decoded or replaced
         self.workspace = Workspace(Path(folder), reviewer=name, reviews_dir=reviews_dir, config=self.config, clock=self.clock)
         self.keymap_problem: str | None = None
         self._resumed = False
@@ -178,10 +186,37 @@ class ShenyueApp(App):
             return
         known = known_binding_ids()
         unknown = sorted(k for k in keymap if k not in known)
-        good = {k: v for k, v in keymap.items() if k in known and v.strip()}
+        # a value that is not a key (``notakey``, ``ctrl+ctrl+a``) is refused whole: the default keys stay
+        bad = {k: bad_keys(v) for k, v in keymap.items() if k in known}
+        bad = {k: v for k, v in bad.items() if v}
+        good = {k: v for k, v in keymap.items() if k in known and k not in bad}
+        problems = []
         if unknown:
-            self.keymap_problem = t("tui.error.keymap_unknown", ids=", ".join(unknown))
+            problems.append(t("tui.error.keymap_unknown", ids=", ".join(unknown)))
+        if bad:
+            problems.append(
+                t("tui.error.keymap_bad_keys", items="; ".join(f"{k} = {', '.join(v) or '∅'}" for k, v in sorted(bad.items())))
+            )
+        if problems:
+            self.keymap_problem = "\n".join(problems)
         self.set_keymap(good)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: messages carry file names, search
+        text, paths and config values, and none of them may be read as
+        markup (``[/x]`` would kill the app). ``markup`` is accepted and ignored."""
+        kwargs: dict[str, Any] = {"title": display_text(title), "severity": severity, "markup": False}
+        if timeout is not None:
+            kwargs["timeout"] = timeout
+        super().notify(display_text_lines(message), **kwargs)
 
     # ------------------------------------------------------------ start
     def on_mount(self) -> None:
@@ -200,6 +235,9 @@ class ShenyueApp(App):
         err = getattr(self.config, "error", None)
         if err is not None:
             return t("cli.config_unreadable", path=str(err.path), reason=err.reason)
+        problems = getattr(self.config, "problems", [])
+        if problems:  # numbers out of range: the defaults are used
+            return "\n".join(t("cli.config_value", path=str(self.config.path), problem=p) for p in problems)
         return None
 
     def _reviewer_given(self, name: str | None) -> None:
@@ -464,7 +502,10 @@ class ShenyueApp(App):
         return None
 
     def remember_place(self, rel: str, section: str | None) -> None:
-        save_place(self.workspace.folder, self.workspace.reviewer, Place(rel, section))
+        try:
+            save_place(self.workspace.folder, self.workspace.reviewer, Place(rel, section))
+        except UnicodeEncodeError:  # a folder or file name that is not UTF-8: the place is not remembered
+            pass
 
     # ------------------------------------------------------------ saving
     def apply_change(self, session: Any, change: Callable[[Any], Any]) -> bool:
@@ -563,7 +604,7 @@ class ShenyueApp(App):
 
     def _exported(self, written: list[Path] | None) -> None:
         if written:
-            self.notify(t("tui.export.done", paths=", ".join(str(p) for p in written)), timeout=6)
+            self.notify(t("tui.export.done", paths=", ".join(display_text(p) for p in written)), timeout=6)
 
     async def action_quit(self) -> None:
         screen = self.screen

@@ -112,3 +112,50 @@ def collect_help(app: "App", nodes: Iterable[tuple[str, "DOMNode"]]) -> list[Key
                 seen.add(ident)
                 out.append(item)
     return out
+
+
+# ---------------------------------------------------------------- validating a user keymap
+
+_MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+
+
+def _base_key_names() -> frozenset[str]:
+    from textual import keys as textual_keys
+
+    names: set[str] = set()
+    for key in textual_keys.Keys:
+        names.add(key.value.rsplit("+", 1)[-1] if "+" in key.value and key.value != "+" else key.value)
+    for code in range(0x21, 0x7F):
+        names.add(textual_keys._character_to_key(chr(code)))  # noqa: SLF001 — "right_square_bracket", "a", ...
+    names.update(("enter", "tab", "space", "backspace", "escape", "delete", "insert", "home", "end",
+                  "pageup", "pagedown", "up", "down", "left", "right"))  # fmt: skip
+    names.update(f"f{n}" for n in range(1, 25))
+    return frozenset(names)
+
+
+_KEY_NAMES: frozenset[str] | None = None
+
+
+def bad_keys(spec: str) -> list[str]:
+    """The parts of a keymap value (``"n,right_square_bracket"``) that are
+    not keys a terminal can send: unknown names (``notakey``), empty parts,
+    repeated or unknown modifiers, a modifier with no key. Empty: all fine."""
+    global _KEY_NAMES
+    if _KEY_NAMES is None:
+        _KEY_NAMES = _base_key_names()
+    parts = [p.strip() for p in str(spec).split(",")]
+    if not any(parts):
+        return [str(spec)]
+    bad = []
+    for part in parts:
+        if not part:
+            bad.append(part)
+            continue
+        *mods, key = part.split("+") if part != "+" else ["+"]
+        ok = bool(key) and len(set(mods)) == len(mods) and all(m in _MODIFIERS for m in mods)
+        if ok:
+            single = len(key) == 1 and key.isprintable() and not key.isspace()
+            ok = key in _KEY_NAMES or (single and not mods)
+        if not ok:
+            bad.append(part)
+    return bad

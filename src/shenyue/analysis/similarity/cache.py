@@ -92,7 +92,7 @@ def write_blob(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]
         offset += view.nbytes
     head = dict(header)
     head.update({"format": FORMAT, "layout": layout, "payload": offset, "checksum": digest.hexdigest()})
-    hbytes = json.dumps(head, ensure_ascii=False).encode("utf-8")
+    hbytes = json.dumps(head, ensure_ascii=False).encode("utf-8", "surrogatepass")  # file names need not be UTF-8
     atomic_write_parts(path, [MAGIC + struct.pack("<Q", len(hbytes)) + hbytes, *parts])
 
 
@@ -112,7 +112,7 @@ def read_header(path: Path) -> tuple[dict[str, Any], int] | None:
     if len(hbytes) != hlen:
         return None
     try:
-        header = json.loads(hbytes.decode("utf-8"))
+        header = json.loads(hbytes.decode("utf-8", "surrogatepass"))
     except (UnicodeDecodeError, ValueError):
         return None
     if not isinstance(header, dict) or header.get("format") != FORMAT:

@@ -10,7 +10,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from shenyue.i18n import t
+from shenyue.paths import display_text
 from shenyue.tui.keys import B, translate_bindings
+
+
+def _plain(text: str) -> str:
+    """Dialog text is shown as plain Content; names in it are made printable
+    (undecodable bytes, bidi controls) while line breaks stay."""
+    return "\n".join(display_text(line) for line in str(text).split("\n"))
 
 
 class Dialog(ModalScreen):
@@ -38,8 +45,8 @@ class ErrorDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog error-dialog"):
-            yield Static(Content(self.title_text), classes="dialog-title")
-            yield Static(Content(self.message), classes="dialog-body", id="error-message")
+            yield Static(Content(_plain(self.title_text)), classes="dialog-title")
+            yield Static(Content(_plain(self.message)), classes="dialog-body", id="error-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("tui.button.ok"), id="ok", variant="primary")
 
@@ -67,7 +74,7 @@ class ConfirmDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(self.question), classes="dialog-body", id="question")
+            yield Static(Content(_plain(self.question)), classes="dialog-body", id="question")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant="warning")
                 yield Button(self.no, id="no")
@@ -98,10 +105,10 @@ class InputDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(self.title_text), classes="dialog-title")
+            yield Static(Content(_plain(self.title_text)), classes="dialog-title")
             yield Input(self.value, placeholder=self.placeholder, id="value", select_on_focus=False)
             if self.hint:
-                yield Label(Content(self.hint), classes="dialog-hint")
+                yield Label(Content(_plain(self.hint)), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#value", Input).focus()

@@ -206,6 +206,8 @@ class ReviewScreen(Screen):
             self.notify(t("tui.review.report_changed"), severity="warning", timeout=6)
         if self.session is not None and self.session.rubric_mismatch:
             self.notify(t("tui.review.rubric_mismatch"), severity="warning", timeout=6)
+        if self.session is not None and self.session.invalid_scores():
+            self.notify(t("tui.review.invalid_scores", items=", ".join(f"{self.session.rubric.criterion(c).label()} = {v:g}" for c, v in self.session.invalid_scores())), severity="warning", timeout=8)
 
     @on(WorkspaceChanged)
     def _workspace_changed(self, event: WorkspaceChanged) -> None:
