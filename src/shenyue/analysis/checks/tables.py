@@ -18,6 +18,7 @@ from shenyue.analysis.findings import Finding
 from shenyue.i18n import t
 from shenyue.model.tables import (
     AMOUNT_CELLS,
+    READ_STATUSES,
     T3_COLS,
     T4_COLS,
     T4_GROUPS,
@@ -102,7 +103,7 @@ def table_rows_incomplete(ctx: Context):
         issues = [i for i in table.issues if i.kind in _INCOMPLETE_KINDS]
         if not issues:
             continue
-        found = sum(1 for c in table.cells.values() if c.status in ("ok", "split", "blank", "merged"))
+        found = sum(1 for c in table.cells.values() if c.status in READ_STATUSES or c.status == "merged")
         rows = [i.row for i in issues if i.kind in ("missing_row", "no_values", "count", "extra") and i.row]
         columns = [i.params.get("label", "") for i in issues if i.kind == "missing_column"]
         located = next((i for i in issues if i.end > i.start), None)
@@ -122,21 +123,63 @@ def _row_names(table: str, rows: list[str], lang: str) -> list[str]:
     return [t(f"checks.table.{table}.row.{r}", lang) for r in dict.fromkeys(rows)][:6]
 
 
-@check("table_cells_merged", "error", also=("warning",))
+def _issue_row_names(table: Table, issue) -> dict[str, str]:
+    if table.key == "t4" or not issue.row:
+        return {"row": t(f"checks.table.{table.key}.name", "zh"), "row_en": t(f"checks.table.{table.key}.name", "en")}
+    return {"row": row_label(table.key, issue.row, "zh"), "row_en": row_label(table.key, issue.row, "en")}
+
+
+@check("table_cells_merged", "error")
 def table_cells_merged(ctx: Context):
-    """A row's digits ran together so its cells cannot be told apart (error); a run with only one possible reading is split and reported (warning)."""
+    """A row holds fewer digits than cells, or values that are not plain digits, so its cells cannot be told apart."""
     for table in ctx.tables.all():
         for issue in table.issues:
-            if issue.kind not in ("merged", "split"):
+            if issue.kind != "merged":
                 continue
-            if table.key == "t4":
-                names = {"row": t("checks.table.t4.name", "zh"), "row_en": t("checks.table.t4.name", "en")}
-            else:
-                names = {"row": row_label(table.key, issue.row, "zh"), "row_en": row_label(table.key, issue.row, "en")}
-            severity = "error" if issue.kind == "merged" else "warning"
-            yield finding("table_cells_merged", severity, issue.start, issue.end,
-                          key="table_cells_merged" if issue.kind == "merged" else "table_cells_split",
-                          raw=issue.params.get("raw", ""), expected=issue.params.get("expected", ""), **names)  # fmt: skip
+            yield finding("table_cells_merged", "error", issue.start, issue.end,
+                          raw=issue.params.get("raw", ""), expected=issue.params.get("expected", ""),
+                          **_issue_row_names(table, issue))  # fmt: skip
+
+
+@check("table_digits_split", "info")
+def table_digits_split(ctx: Context):
+    """A table's digits ran together (crawled page): cut into cells by the table's own totals, or several cuts fit and the cells are left unread."""
+    for table in ctx.tables.all():
+        if not table.digits:
+            continue
+        names = {"table": t(f"checks.table.{table.key}.name", "zh"), "table_en": t(f"checks.table.{table.key}.name", "en")}
+        issues = [i for i in table.issues if i.kind in ("split", "ambiguous", "nosplit", "nosplit_table")]
+        if table.digits == "ambiguous":
+            unsure = [i for i in issues if i.kind == "ambiguous"]
+            rows_zh = "、".join(_issue_row_names(table, i)["row"] + f"“{i.params.get('raw', '')}”" for i in unsure[:4])
+            rows_en = "; ".join(_issue_row_names(table, i)["row_en"] + f" “{i.params.get('raw', '')}”" for i in unsure[:4])
+            yield finding("table_digits_split", "info", unsure[0].start, unsure[0].end, key="table_digits_ambiguous",
+                          rows=rows_zh, rows_en=rows_en, count=len(unsure), **names)  # fmt: skip
+        else:
+            first = issues[0] if issues else None
+            start, end = (first.start, first.end) if first else (table.start, table.end)
+            yield finding("table_digits_split", "info", start, end, count=len(issues), **names)
+
+
+def _nosplit_findings(tables: Tables, key: str, rule: str):
+    """Rows whose glued digits no cut satisfies: an arithmetic error as printed."""
+    table = tables.table(key)
+    if table is None:
+        return
+    for issue in table.issues:
+        if issue.kind == "nosplit":
+            yield finding(rule, "error", issue.start, issue.end, key="table_digits_nosplit", raw=issue.params["raw"],
+                          expected=issue.params["expected"], **_issue_row_names(table, issue))  # fmt: skip
+
+
+@check("table_label_typo", "warning")
+def table_label_typo(ctx: Context):
+    """A table row label differs from the national wording by a typo (2.其他法律行政止公开): the row is read, the wording reported."""
+    for table in ctx.tables.all():
+        for issue in table.issues:
+            if issue.kind == "label_typo":
+                yield finding("table_label_typo", "warning", issue.start, issue.end,
+                              printed=issue.params["printed"], expected=issue.params["expected"])  # fmt: skip
 
 
 _BLANK = ("blank", "empty")
@@ -199,8 +242,15 @@ def _t3_failures(tables: Tables) -> tuple[list[Finding], dict[str, list[str]]]:
         if total != parts:
             bad_rows.add(r)
             cell = tables.cell(f"t3.{r}.tot")
+            printed = t3.printed.get(r)
             out.append(finding("t3_row_total", "error", cell.start, cell.end, value=_fmt(total), sum=_fmt(parts),
+                               key="t3_row_total_printed" if printed else None, raw=printed or "",
                                **_names(cell.id)))  # fmt: skip
+    out.extend(_nosplit_findings(tables, "t3", "t3_row_total"))
+    for issue in t3.issues:
+        if issue.kind == "nosplit_table":
+            out.append(finding("t3_column_balance", "error", issue.start, issue.end, key="table_digits_nosplit_table",
+                               raw=issue.params["raw"]))  # fmt: skip
     for rule, left_rows, right_rows, at in (
         ("t3_column_balance", ("new", "carried_in"), ("r7", "carried_out"), "carried_out"),
         ("t3_result_sum", ("r7",), results, "r7"),
@@ -269,8 +319,11 @@ def t4_group_total(ctx: Context):
             continue
         if vals[-1] != sum(vals[:-1]):
             cell = tables.cell(f"t4.{g}.tot")
+            printed = tables.t4.printed.get("all")
             yield finding("t4_group_total", "error", cell.start, cell.end, value=_fmt(vals[-1]), sum=_fmt(sum(vals[:-1])),
+                          key="t4_group_total_printed" if printed else None, raw=printed or "",
                           **_names(cell.id))  # fmt: skip
+    yield from _nosplit_findings(tables, "t4", "t4_group_total")
 
 
 @check("cell_nonneg_integer", "error")
@@ -297,6 +350,7 @@ def t2_valid_floor(ctx: Context):
     tables = ctx.tables
     if tables.t2 is None or tables.t2.version == "2019":
         return
+    yield from _nosplit_findings(tables, "t2", "t2_valid_floor")
     for x in ("reg", "nd"):
         made, repealed, valid = (tables.value(f"t2.{x}.{c}") for c in ("made", "repealed", "valid"))
         if None in (made, repealed, valid):
