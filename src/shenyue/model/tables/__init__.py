@@ -863,9 +863,12 @@ def _parse_t3(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
             prev.append(tok)
             if len(prev) > 4:
                 del prev[0]
-            if kind is None and in_rows and len(tok.text) <= _MAX_LABEL:
-                kind, typo = _fuzzy_t3(tok.text, tuple(rows))
-                if kind is not None:
+            if in_rows and len(tok.text) <= _MAX_LABEL + 10 and (
+                kind is None or (kind.startswith("g") and _ITEM_NUMBER.search(tok.text))
+            ):  # no row named, or only a group with a numbered row after it: (四)无法提供1.本机关不掌屋…
+                fuzzy, typo = _fuzzy_t3(tok.text, tuple(rows))
+                if fuzzy is not None:
+                    kind = fuzzy
                     table.issues.append(TableIssue("label_typo", "t3", kind, tok.start, tok.end,
                                                    {"printed": text[tok.start : tok.end].strip(), "expected": typo}))  # fmt: skip
             if kind is not None and joined is not tok and not kind.startswith("g"):
@@ -970,7 +973,8 @@ _T3_CANONICAL = {
     "r6_2": "申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请",
     "carried_out": "结转下年度继续办理",
 }  # fmt: skip
-_LABEL_NUMBERING = re.compile(r"^.*?(?:\([一二三四五六七]\)|[1-9][.、]|[一二三四]、)")
+_LABEL_NUMBERING = re.compile(r"^.*(?:\([一二三四五六七]\)|[1-9][.、]|[一二三四]、)")
+_ITEM_NUMBER = re.compile(r"[1-9][.、]")
 FUZZY_LABEL_CUTOFF = 80  # rapidfuzz ratio; a one- or two-character slip in a 6–30 character label scores 85–95
 
 
