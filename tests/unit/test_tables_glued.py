@@ -364,3 +364,32 @@ def test_pdf_text_with_wrapped_labels_and_multi_line_headers(newline, tmp_path):
     report, findings = build(tmp_path, text.replace(newline, "\n"))
     assert not [f for f in findings if f.check in ARITHMETIC | {"table_rows_incomplete", "table_cells_merged"}]
     assert [f.params["table"] for f in findings if f.check == "table_missing"] == ["二"]  # not in this fixture
+
+
+def test_column_header_typo_is_reported_and_the_table_still_read(tmp_path):
+    text = crawled_page().replace("现行有效件数", "先行有效件数").replace("社会公益组织", "社会公义组织")
+    report, findings = build(tmp_path, text)
+    assert (report.tables.t2.n_cells, report.tables.t3.n_cells) == (10, 175)
+    typos = sorted((f for f in findings if f.check == "table_label_typo"), key=lambda f: f.start)
+    assert [(f.params["printed"], f.params["expected"]) for f in typos] == [
+        ("先行有效件数", "现行有效件数"), ("社会公义组织", "社会公益组织")
+    ]
+    assert [text[f.start : f.end] for f in typos] == ["先行有效件数", "社会公义组织"]
+
+
+def test_national_wording_gives_no_typo_warning():
+    for text in (crawled_page(), "一、总体情况\n全年受理申请3119件。\n" + PDF_T3):
+        tables = parse_tables(text)
+        assert not [i for t in tables.all() for i in t.issues if i.kind == "label_typo"]
+
+
+def test_a_work_summary_quoting_a_table_row_is_not_an_incomplete_table(tmp_path):
+    text = (
+        "某某街道2023年政务公开工作总结\n"
+        "今年以来，我街道认真贯彻落实上级关于政务公开工作的部署，扎实推进各项工作。\n"
+        "一、主要做法\n全年本年新收政府信息公开申请数量 3 0 0 0 0 0 3，均按时答复。\n"
+        "二、下一步工作打算\n继续深化政务公开，提升公开质量。\n"
+    )
+    report, findings = build(tmp_path, text)
+    assert report.kind == "summary"
+    assert not [f for f in findings if f.check == "table_rows_incomplete"]

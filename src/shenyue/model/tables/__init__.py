@@ -993,6 +993,41 @@ def _fuzzy_t3(label: str, seen: tuple[str, ...]) -> tuple[str | None, str]:
     return best[2], best[0]
 
 
+# Column headers checked for typos (先行有效件数 for 现行有效件数); short words (总计, 其他) are left alone.
+_TYPO_HEADERS = {
+    "t2": ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额"),
+    "t3": ("法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构"),
+    "t4": ("行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉"),
+}
+_NOT_LABEL = re.compile(r"[\s\d()（）:：,，、.。;；\"“”'‘’/|\-]")
+
+
+def _header_typos(table: Table, text: str, folded: str) -> None:
+    """Report a column header printed with a typo (the table is read by position all the same)."""
+    words = _TYPO_HEADERS.get(table.key, ())
+    if table.key == "t2" and table.version == "2019":
+        return
+    region = folded[table.start : table.end]
+    if len(region) > 20_000:
+        return
+    compact = _NOT_LABEL.sub("", region)
+    missing = [w for w in words if w not in compact]
+    if not missing:
+        return
+    from rapidfuzz import fuzz
+
+    for word in missing:
+        hit = fuzz.partial_ratio_alignment(word, compact, score_cutoff=FUZZY_LABEL_CUTOFF)
+        if hit is None or hit.score >= 100:
+            continue
+        printed = compact[hit.dest_start : hit.dest_end]
+        if len(printed) != len(word) or any(printed == w for w in words):
+            continue
+        m = re.search(r"[\s()（）:：,，、.。;；\"“”/|\-\d]*".join(re.escape(ch) for ch in printed), region)
+        start, end = (table.start + m.start(), table.start + m.end()) if m else (table.start, table.start)
+        table.issues.append(TableIssue("label_typo", table.key, None, start, end, {"printed": printed, "expected": word}))
+
+
 def _t3_version(rows: dict[str, _Row], doc_version: str | None) -> str:
     if any(r in rows for r in ("r6_1", "r6_2", "r6_3")):
         return "2021"
@@ -1228,6 +1263,8 @@ def parse_tables(text: str, *, folded: str | None = None, ignore: list | None = 
     result.t2 = found.get("t2")
     result.t3 = found.get("t3")
     result.t4 = found.get("t4")
+    for table in found.values():
+        _header_typos(table, text, folded)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(regions):
         if merged and start <= merged[-1][1]:
