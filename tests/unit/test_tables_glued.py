@@ -393,3 +393,17 @@ def test_a_work_summary_quoting_a_table_row_is_not_an_incomplete_table(tmp_path)
     report, findings = build(tmp_path, text)
     assert report.kind == "summary"
     assert not [f for f in findings if f.check == "table_rows_incomplete"]
+
+
+def test_text_count_of_received_requests_is_compared_with_new_requests_not_results(tmp_path):
+    # 3 new requests all carried forward: 0 handled, but the text says 0 were received
+    values = t3_values({"new": [3, 0, 0, 0, 0, 0], "carried_out": [3, 0, 0, 0, 0, 0]})
+    text = crawled_page(values).replace("主动公开政府信息260条。", "主动公开政府信息260条，共收到政府信息公开申请0条。")
+    report, findings = build(tmp_path, text)
+    found = [f for f in findings if f.check == "text_table_mismatch"]
+    assert [(f.severity, f.params["text"], f.params["table"]) for f in found] == [("warning", 0, "3")]
+    assert not [f for f in findings if f.check in ARITHMETIC]
+    # the number handled may be quoted as well: 办理 … 0 件 matches (七)总计
+    text = text.replace("共收到政府信息公开申请0条", "共办理政府信息公开申请0件")
+    report, findings = build(tmp_path, text)
+    assert not [f for f in findings if f.check == "text_table_mismatch"]

@@ -454,7 +454,7 @@ _NUMBER_AFTER = {n: re.compile(rf"[^,。;\d]{{0,{n}}}\d") for n in (4, 6, 10)}
 TEXT_RULES = (
     ("text_no_requests", re.compile(r"未(?:收到|受理)[^。;]{0,15}申请"), "申请", 20, 0, "未", None),
     ("text_requests_n", re.compile(
-        r"(?:收到|受理|新收|办理|处理|答复)[^,。;]{0,15}(?:政府信息公开|依申请公开|公开)申请([^,。;\d]{0,6})(\d+)\s*件"),
+        r"(?:收到|受理|新收|办理|处理|答复)[^,。;]{0,15}(?:政府信息公开|依申请公开|公开)申请([^,。;\d]{0,6})(\d+)\s*(?:件|条)"),
      "申请", 30, 20, None, _NUMBER_AFTER[6]),
     ("text_review_none", re.compile(r"未(?:发生|收到|出现)[^。]{0,15}行政复议"), "行政复议", 20, 0, "未", None),
     ("text_review_n", re.compile(r"行政复议([^,。;\d]{0,10})(\d+)\s*(?:件|起)"), "行政复议", 0, 20, None, _NUMBER_AFTER[10]),
@@ -464,15 +464,23 @@ TEXT_RULES = (
 )
 
 
-def _expected(tables: Tables, rule: str) -> tuple[list, list[str]]:
-    """The table values a statement may equal, and the cells they come from."""
+_RECEIVED = ("收到", "受理", "新收")
+
+
+def _expected(tables: Tables, rule: str, received: bool = False) -> tuple[list, list[str]]:
+    """The table values a statement may equal, and the cells they come from.
+
+    ``received``: the statement counts requests received (收到/受理/新收 …申请N件),
+    which is 本年新收 (or with those carried over), never the number handled."""
     v = tables.value
     if rule in ("text_no_requests",):
         return [v("t3.new.tot")], ["t3.new.tot"]
     if rule == "text_requests_n":
         new, ci, r7 = v("t3.new.tot"), v("t3.carried_in.tot"), v("t3.r7.tot")
-        opts = [new, None if new is None or ci is None else new + ci, r7]
-        return opts, ["t3.new.tot", "t3.r7.tot"]
+        opts = [new, None if new is None or ci is None else new + ci]
+        if received:
+            return opts, ["t3.new.tot"]
+        return opts + [r7], ["t3.new.tot", "t3.r7.tot"]
     if rule in ("text_review_n", "text_review_none"):
         return [v("t4.rv.tot")], ["t4.rv.tot"]
     if rule == "text_suit_n":
@@ -502,7 +510,7 @@ def text_statements(ctx: Context) -> list[tuple[str, int, int, int]]:
 def text_table_mismatch(ctx: Context):
     """A number stated in the prose (收到申请N件, 行政复议N件, 制发规范性文件N件 …) differs from the tables."""
     for rule, start, end, n in text_statements(ctx):
-        options, cells = _expected(ctx.tables, rule)
+        options, cells = _expected(ctx.tables, rule, ctx.norm.startswith(_RECEIVED, start))
         known = [o for o in options if o is not None]
         if not known or n in known:
             continue
