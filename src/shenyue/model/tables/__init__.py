@@ -289,6 +289,7 @@ _SPACE_RE = re.compile(r"\s+")
 _MAX_LABEL = 40  # a longer label is prose: the table has ended
 _MAX_UNKNOWN_RUN = 8  # this many unknown labels in a row end a table
 _MAX_BACK_LINES = 40
+_MAX_SLOTS = 40  # values collected for one row before the table is taken to have ended
 
 LABEL, VALUE, BLANK = 0, 1, 2
 # Cell statuses of a cell the page prints (its value may still be unknown: blank, or digits with several readings).
@@ -504,7 +505,7 @@ def _glued_values(w: str) -> list[tuple[int, int]] | None:
     n = len(w)
     for m in _DIGIT_RUN.finditer(w):
         a, b = m.start(), m.end()
-        if a and not _GLUE_LEFT.match(w, a - 1):
+        if b - a > _MAX_VALUE or (a and not _GLUE_LEFT.match(w, a - 1)):
             continue
         if b < n:
             if _NUMBERING_AFTER.match(w, b):
@@ -517,10 +518,13 @@ def _glued_values(w: str) -> list[tuple[int, int]] | None:
     return out or None
 
 
+_MAX_VALUE = 64  # a longer digit run is no row of a table (seven cells of nine digits at most)
+
+
 def _word_kind(w: str) -> int:
     if w in _MISSING:
         return BLANK
-    if _NUMBER_RE.fullmatch(w):
+    if len(w) <= _MAX_VALUE and _NUMBER_RE.fullmatch(w):
         return VALUE
     return LABEL
 
@@ -534,11 +538,33 @@ def _lines_from(folded: str, pos: int, limit: int) -> Iterator[tuple[int, int]]:
         pos = end + 1
 
 
+_LONG_LINE = 2000  # a longer line (a crawled page on one line) is tokenised piece by piece, as it is read
+_NOT_DIGIT = re.compile(r"\D")
+_PIECE_CUT = re.compile(r"\d(?=[^\d\s.,、])|\s")  # after a value, before the label that follows it
+
+
 def _tokens_from(folded: str, pos: int, ignore: list[tuple[int, int]], text: str) -> Iterator[_Tok]:
     for ls, le in _lines_from(folded, pos, len(folded)):
         if ignore and any(s <= ls < e for s, e in ignore):
             continue
-        yield from _line_tokens(folded, ls, le, text)
+        if le - ls <= _LONG_LINE or "|" in folded[ls : ls + _LONG_LINE] or "\t" in text[ls : ls + _LONG_LINE]:
+            yield from _line_tokens(folded, ls, le, text)
+            continue
+        # A table parser stops after a few tokens past its table: never tokenise a whole long line up front.
+        start = ls
+        while start < le:
+            cut = min(le, start + _LONG_LINE // 2)
+            if cut < le:
+                m = _PIECE_CUT.search(folded, cut, min(le, cut + 400))
+                if m is None:  # never cut a run of digits in two: it would read as two values
+                    m = _NOT_DIGIT.search(folded, cut, le)
+                    cut = m.start() if m else le
+                else:
+                    cut = m.end()
+            for tok in _line_tokens(folded, start, cut, text):
+                tok.line_has_label = True  # a piece of a line that holds labels
+                yield tok
+            start = cut
 
 
 def parse_number(raw: str) -> int | float | None:
@@ -617,6 +643,8 @@ def _back_start(folded: str, text: str, table: str, line_start: int, floor: int)
             break
         prev_end = pos - 1
         prev_start = max(_line_start(folded, prev_end), floor)
+        if prev_end - prev_start > _LONG_LINE:
+            break  # prose, not a header line
         toks = _line_tokens(folded, prev_start, prev_end, text)
         pos = prev_start
         if not toks:
@@ -926,6 +954,8 @@ def _parse_t3(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
                 break
             continue
         if current is not None:
+            if len(current.slots) >= _MAX_SLOTS:
+                break  # no row has this many values: not a table any more
             current.slots.append(tok)
             last_end = tok.end
         elif tok.kind == VALUE:
@@ -1093,6 +1123,8 @@ def _parse_t2(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
             continue
         prev.clear()
         if current is not None:
+            if len(current.slots) >= _MAX_SLOTS:
+                break
             current.slots.append(tok)
             last_end = tok.end
         elif tok.kind == VALUE:
