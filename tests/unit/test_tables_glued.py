@@ -188,6 +188,17 @@ def test_no_reading_fits_the_row_is_an_arithmetic_error_quoting_the_digits(tmp_p
     assert all(c.value is None for c in (report.tables.cell(f"t3.r5_2.{c}") for c in T3_COLS))
 
 
+def test_space_separated_values_that_add_up_are_a_lost_cell_not_glued_digits(tmp_path):
+    # 12 0 0 3 0 15 adds up as printed (one cell lost); 12 0 0 3 0 16 does not and no cut fits: an error as printed
+    values = t3_values({"r5_2": [12, 0, 0, 3, 0, 0]})
+    text = crawled_page(values)
+    report, findings = build(tmp_path, text.replace("2.重复申请120030015", "2.重复申请 12 0 0 3 0 15"))
+    assert [f.check for f in findings if f.severity == "error" and f.check in TABLE_CHECKS] == ["table_cells_merged"]
+    report, findings = build(tmp_path, text.replace("2.重复申请120030015", "2.重复申请 12 0 0 3 00 16"))
+    errors = [f for f in findings if f.severity == "error" and f.check in TABLE_CHECKS]
+    assert [f.check for f in errors] == ["t3_row_total"] and "12 0 0 3 00 16" in errors[0].message("zh")
+
+
 def test_total_in_the_wrong_row_is_reported_with_the_digits_as_printed(tmp_path):
     # new requests printed 6100000 (6 + 1, total 0), carried over 0000007: the total sits in the wrong row
     values = t3_values({"r1": [6, 0, 0, 0, 0, 0], "r2": [0, 1, 0, 0, 0, 0], "r7": [6, 1, 0, 0, 0, 0]})

@@ -747,6 +747,8 @@ def _split_row(table: Table, row: _Row, ids: list[str], values: list[_Tok], rule
         table.issues.append(TableIssue("split", table.key, row.id, start, end, {"raw": raw, "expected": k}))
         return True
     if complete and not found:
+        if _dropped_cell(toks, rule):
+            return False  # 12 0 0 3 0 15: consistent as printed, a cell was lost rather than digits glued
         table.issues.append(TableIssue("nosplit", table.key, row.id, start, end, {"raw": raw, "expected": k}))
         for cid in ids:
             table.cells[cid] = Cell(cid, "", start, end, None, "unsplit")
@@ -758,6 +760,15 @@ def _split_row(table: Table, row: _Row, ids: list[str], values: list[_Tok], rule
     for cid in ids:
         table.cells[cid] = Cell(cid, "", start, end, None, "ambiguous")
     return True
+
+
+def _dropped_cell(toks: list[str], rule) -> bool:
+    """Values separated as printed, none with a leading zero, whose total already equals
+    the sum of the others: a row that lost a (blank) cell, not digits run together."""
+    if len(toks) < 2 or rule is not digits.t3_rule or any(len(t) > 1 and t[0] == "0" for t in toks):
+        return False
+    nums = [int(t) for t in toks]
+    return nums[-1] == sum(nums[:-1])
 
 
 def _assign_cut(table: Table, ids: list[str], values: list[_Tok], cut, status: str) -> None:
