@@ -253,7 +253,7 @@ _BARE_NUMERAL = re.compile(r"^[一二三四五六七八九十]{1,3}[、.]?$")  #
 # Header words of each table, for header text run together (crawled pages:
 # 申请人情况自然人法人或其他组织总计商业企业…): a label made only of these words
 # and punctuation is header, and a table's region starts at the first of them.
-_COVER_PUNCT = r"[\s()（）:：,，、;；\"“”/]"
+_COVER_PUNCT = r"[\s()（）:：,，、;；\"“”/|]"
 _HEADER_WORDS = {
     "t2": (r"第二十条第?\(?[一五六八九]\)?项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数",
            "本年处理决定数量", "本年收费金额", "单位", "万元", "本年新制作数量", "本年新公开数量", "对外公开总数量",
