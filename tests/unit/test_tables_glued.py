@@ -437,3 +437,10 @@ def test_long_one_line_text_is_parsed_in_bounded_time(text):
     tables = parse_tables(text)
     assert time.perf_counter() - t0 < 2.0
     assert all(t.end - t.start < 5_000 for t in tables.all())
+
+
+def test_digits_glued_to_a_year_opening_the_next_sentence():
+    text = crawled_page(rows={"t4": "100010000000101"}).replace("五、存在的主要问题及改进情况", "2023年，本局无其他情况。五、存在的主要问题及改进情况")
+    tables = parse_tables(text)
+    assert [tables.value(f"t4.{g}.tot") for g in ("rv", "sd", "sr")] == [1, 0, 1]
+    assert text[tables.t4.end :].startswith("2023年")

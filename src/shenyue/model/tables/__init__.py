@@ -512,6 +512,8 @@ def _glued_values(w: str) -> list[tuple[int, int]] | None:
                 b -= 1  # the last digit numbers the next label
                 if b <= a or "." in w[a:b]:
                     continue
+            elif w[b] == "年" and b - a > 4 and w[b - 4 : b - 2] in ("19", "20"):
+                b -= 4  # 0000000000000002023年: the cells, then a year opening the next sentence
             elif _UNIT_AFTER.match(w, b) or not _GLUE_RIGHT.match(w, b):
                 continue
         out.append((a, b))
