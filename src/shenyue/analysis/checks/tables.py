@@ -249,10 +249,6 @@ def _t3_failures(tables: Tables) -> tuple[list[Finding], dict[str, list[str]]]:
                                key="t3_row_total_printed" if printed else None, raw=printed or "",
                                **_names(cell.id)))  # fmt: skip
     out.extend(_nosplit_findings(tables, "t3", "t3_row_total"))
-    for issue in t3.issues:
-        if issue.kind == "nosplit_table":
-            out.append(finding("t3_column_balance", "error", issue.start, issue.end, key="table_digits_nosplit_table",
-                               raw=issue.params["raw"]))  # fmt: skip
     for rule, left_rows, right_rows, at in (
         ("t3_column_balance", ("new", "carried_in"), ("r7", "carried_out"), "carried_out"),
         ("t3_result_sum", ("r7",), results, "r7"),
@@ -277,6 +273,11 @@ def _t3_failures(tables: Tables) -> tuple[list[Finding], dict[str, list[str]]]:
             else:
                 out.append(finding(rule, "error", cell.start, cell.end, lhs=_fmt(lhs), rhs=_fmt(rhs),
                                    col=col_label("t3", c, "zh"), col_en=col_label("t3", c, "en")))  # fmt: skip
+    unsplit = [i for i in t3.issues if i.kind == "nosplit_table"]
+    if unsplit:  # one error quoting the digits, not one per column that follows from them
+        out = [f for f in out if f.check not in ("t3_column_balance", "t3_result_sum")]
+        out.append(finding("t3_column_balance", "error", unsplit[0].start, unsplit[0].end,
+                           key="table_digits_nosplit_table", raw=unsplit[0].params["raw"]))  # fmt: skip
     return out, ev.na
 
 

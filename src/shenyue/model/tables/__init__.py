@@ -757,10 +757,14 @@ def _split_row(table: Table, row: _Row, ids: list[str], values: list[_Tok], rule
         return True
     table.issues.append(TableIssue("ambiguous", table.key, row.id, start, end,
                                    {"raw": raw, "expected": k, "readings": len(found) if complete else 0}))  # fmt: skip
-    if complete:
-        table.readings[row.id] = (values, ids, found)
     for cid in ids:
         table.cells[cid] = Cell(cid, "", start, end, None, "ambiguous")
+    if complete:
+        table.readings[row.id] = (values, ids, found)
+        # a cell cut the same way in every reading is known all the same (72|64|178|37|351 before an unsure group)
+        for i, cid in enumerate(ids):
+            if all(cut[i] == found[0][i] for cut in found):
+                _assign_cut(table, [cid], values, [found[0][i]], "split")
     return True
 
 
