@@ -677,6 +677,78 @@ def _open_row(table: Table, rows: dict[str, _Row], order: list[str], labels: lis
     return row
 
 
+@dataclass(slots=True)
+class _Walk:
+    """What the token walks of tables 二 and 三 share: the rows opened so far, the row
+    taking values, where reading got to, values outside any row, and the labels just
+    read (a label split over lines is joined back, 1.本机关不⏎掌握相关政府信息)."""
+
+    table: Table
+    labels: list[str]  # header and row labels, in text order
+    last_end: int
+    rows: dict[str, _Row] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    current: _Row | None = None
+    stray: list[_Tok] = field(default_factory=list)
+    prev: list[_Tok] = field(default_factory=list)
+    unknown: int = 0
+
+    def classify(self, classify, tok: _Tok) -> tuple[str | None, _Tok]:
+        kind, joined = _classify_split(classify, tok, self.prev)
+        self.prev.append(tok)
+        if len(self.prev) > 4:
+            del self.prev[0]
+        return kind, joined
+
+    def row(self, kind: str, tok: _Tok) -> None:
+        """A label naming row ``kind``: the next line of the label of the row just opened, or a new row."""
+        self.unknown = 0
+        cur = self.current
+        if cur is not None and cur.id == kind and not cur.slots:
+            cur.label = _Tok(LABEL, cur.label.start, tok.end, cur.label.text + tok.text)
+            self.last_end = tok.end
+            return
+        self.current = _open_row(self.table, self.rows, self.order, self.labels, kind, tok)
+        if self.current is not None:
+            self.last_end = tok.end
+
+    def header(self, tok: _Tok) -> None:
+        self.labels.append(tok.text)
+        self.last_end = tok.end
+        self.unknown = 0
+
+    def other_label(self) -> bool:
+        """A label that names nothing; False when too many in a row have ended the table."""
+        if self.current is not None and self.current.slots:
+            self.current = None
+        self.unknown += 1
+        return self.unknown <= _MAX_UNKNOWN_RUN
+
+    def value(self, tok: _Tok) -> bool:
+        """A value or a blank cell; False when it cannot belong to the table any more."""
+        self.prev.clear()
+        cur = self.current
+        if cur is not None:
+            if len(cur.slots) >= _MAX_SLOTS:
+                return False  # no row has this many values
+            cur.slots.append(tok)
+            self.last_end = tok.end
+        elif tok.kind == VALUE:
+            self.stray.append(tok)
+            return len(self.stray) <= 60
+        return True
+
+    def finish(self, spec_rows) -> None:
+        """Issues for values outside any row and for rows the format has but the table lacks."""
+        table = self.table
+        for tok in self.stray:
+            if table.start <= tok.start < table.end:
+                table.issues.append(TableIssue("stray", table.key, None, tok.start, tok.end, {"raw": tok.text}))
+        for row_id in spec_rows:
+            if row_id not in self.rows:
+                table.issues.append(TableIssue("missing_row", table.key, row_id, table.start, table.start, {}))
+
+
 def _finalize_row(table: Table, prefix: str, row: _Row, cols: tuple[str, ...], rule=digits.no_rule) -> None:
     """Turn a row's collected slots into cells (or into an issue)."""
     k = len(cols)
@@ -890,98 +962,68 @@ def _classify_t3(label: str) -> str | None:
 def _parse_t3(text: str, folded: str, anchor: int, floor: int, ignore, doc_version: str | None) -> Table | None:
     line0, start, header_labels = _region_start(folded, text, "t3", anchor, floor)
     table = Table("t3", None, start, start)
-    rows: dict[str, _Row] = {}
-    order: list[str] = []
-    current: _Row | None = None
+    walk = _Walk(table, header_labels, start)
+    rows, order = walk.rows, walk.order
     in_rows = False
-    unknown = 0
-    last_end = start
-    stray: list[_Tok] = []
     header_tokens = 0
-    prev: list[_Tok] = []
     tiny = 0
     for tok in _tokens_from(folded, line0, ignore, text):
-        if tok.kind == LABEL:
-            if in_rows and _FOREIGN_ANCHOR["t3"].search(tok.text):
-                break  # the next table's header run into this one (四、…行政复议行政诉讼结果维持…)
-            kind, joined = _classify_split(_classify_t3, tok, prev)
-            prev.append(tok)
-            if len(prev) > 4:
-                del prev[0]
-            if in_rows and len(tok.text) <= _MAX_LABEL + 10 and (
-                kind is None or (kind.startswith("g") and _ITEM_NUMBER.search(tok.text))
-            ):  # no row named, or only a group with a numbered row after it: (四)无法提供1.本机关不掌屋…
-                fuzzy, typo = _fuzzy_t3(tok.text, tuple(rows))
-                if fuzzy is not None:
-                    kind = fuzzy
-                    table.issues.append(TableIssue("label_typo", "t3", kind, tok.start, tok.end,
-                                                   {"printed": text[tok.start : tok.end].strip(), "expected": typo}))  # fmt: skip
-            if kind is not None and joined is not tok and not kind.startswith("g"):
-                tok = joined
-            if kind == "other_end":
-                kind = "r6_3" if in_rows and order and order[-1] in ("r6", "r6_1", "r6_2") else None
-            elif kind == "r7" and not in_rows:
-                kind = None
-            if kind is None and not in_rows and _is_known_header("t3", tok):
-                header_labels.append(tok.text)
-                last_end = tok.end
-                unknown = 0
+        if tok.kind != LABEL:  # a value or a blank
+            if not in_rows:
+                walk.prev.clear()
                 header_tokens += 1
-                continue
-            if kind is not None and not kind.startswith("g"):
-                in_rows = True
-                unknown = 0
-                if current is not None and current.id == kind and not current.slots:
-                    current.label = _Tok(LABEL, current.label.start, tok.end, current.label.text + tok.text)
-                    last_end = tok.end
-                    continue
-                current = _open_row(table, rows, order, header_labels, kind, tok)
-                if current is not None:
-                    last_end = tok.end
-                continue
-            if kind is not None:  # a group header: (三)不予公开 …
-                if not in_rows:
-                    unknown += 1
-                    continue
-                current = None
-                unknown = 0
-                header_labels.append(tok.text)
-                last_end = tok.end
-                continue
-            if in_rows and len(tok.text) <= 3 and _BARE_NUMERAL.match(tok.text) or len(tok.text) == 1:
-                tiny += 1  # 三、⏎本⏎年⏎度⏎… a group label printed one character a line
-                if tiny > 40:
+                if header_tokens > 80:
                     break
                 continue
-            if _stops("t3", tok):
-                break
-            if current is not None and current.slots:
-                current = None
-            unknown += 1
-            if unknown > _MAX_UNKNOWN_RUN:
-                break
-            if "carried_out" in rows and current is None:
+            if not walk.value(tok):
                 break
             continue
-        # a value or a blank
-        prev.clear()
-        if not in_rows:
+        if in_rows and _FOREIGN_ANCHOR["t3"].search(tok.text):
+            break  # the next table's header run into this one (四、…行政复议行政诉讼结果维持…)
+        kind, joined = walk.classify(_classify_t3, tok)
+        if in_rows and len(tok.text) <= _MAX_LABEL + 10 and (
+            kind is None or (kind.startswith("g") and _ITEM_NUMBER.search(tok.text))
+        ):  # no row named, or only a group with a numbered row after it: (四)无法提供1.本机关不掌屋…
+            fuzzy, typo = _fuzzy_t3(tok.text, tuple(rows))
+            if fuzzy is not None:
+                kind = fuzzy
+                table.issues.append(TableIssue("label_typo", "t3", kind, tok.start, tok.end,
+                                               {"printed": text[tok.start : tok.end].strip(), "expected": typo}))  # fmt: skip
+        if kind is not None and joined is not tok and not kind.startswith("g"):
+            tok = joined
+        if kind == "other_end":
+            kind = "r6_3" if in_rows and order and order[-1] in ("r6", "r6_1", "r6_2") else None
+        elif kind == "r7" and not in_rows:
+            kind = None
+        if kind is None and not in_rows and _is_known_header("t3", tok):
+            walk.header(tok)
             header_tokens += 1
-            if header_tokens > 80:
+            continue
+        if kind is not None and not kind.startswith("g"):
+            in_rows = True
+            walk.row(kind, tok)
+            continue
+        if kind is not None:  # a group header: (三)不予公开 …
+            if not in_rows:
+                walk.unknown += 1
+                continue
+            walk.current = None
+            walk.header(tok)
+            continue
+        if in_rows and len(tok.text) <= 3 and _BARE_NUMERAL.match(tok.text) or len(tok.text) == 1:
+            tiny += 1  # 三、⏎本⏎年⏎度⏎… a group label printed one character a line
+            if tiny > 40:
                 break
             continue
-        if current is not None:
-            if len(current.slots) >= _MAX_SLOTS:
-                break  # no row has this many values: not a table any more
-            current.slots.append(tok)
-            last_end = tok.end
-        elif tok.kind == VALUE:
-            stray.append(tok)
+        if _stops("t3", tok) or not walk.other_label():
+            break
+        if "carried_out" in rows and walk.current is None:
+            break
     if not rows or (len(rows) < 3 and not any(r.slots for r in rows.values())):
         return None
     version = _t3_version(rows, doc_version)
     table.version = version
-    table.end = max(last_end, start)
+    table.end = max(walk.last_end, start)
     for row_id in order:
         row = rows[row_id]
         if row_id == "r6" and version == "2021":
@@ -992,12 +1034,7 @@ def _parse_t3(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
         _finalize_row(table, "t3", row, T3_COLS, digits.t3_rule)
     _resolve_t3(table, version)
     _digits_flag(table)
-    for tok in stray:
-        if table.start <= tok.start < table.end:
-            table.issues.append(TableIssue("stray", "t3", None, tok.start, tok.end, {"raw": tok.text}))
-    for row_id in t3_rows(version):
-        if row_id not in rows:
-            table.issues.append(TableIssue("missing_row", "t3", row_id, table.start, table.start, {}))
+    walk.finish(t3_rows(version))
     joined = "".join(_strip_punct(h) for h in header_labels)
     full = sum(1 for c in table.cells.values() if c.status in READ_STATUSES) == 7 * len(t3_rows(version))
     for col in () if full else _T3_COLUMN_LABELS:  # every row holds its 7 values: the format's column order
@@ -1101,59 +1138,30 @@ def _classify_t2(label: str) -> str | None:
 def _parse_t2(text: str, folded: str, anchor: int, floor: int, ignore, doc_version: str | None) -> Table | None:
     line0, start, labels = _region_start(folded, text, "t2", anchor, floor)
     table = Table("t2", None, start, start)
-    rows: dict[str, _Row] = {}
-    order: list[str] = []
-    current: _Row | None = None
-    unknown = 0
-    last_end = start
-    stray: list[_Tok] = []
-    prev: list[_Tok] = []
+    walk = _Walk(table, labels, start)
+    rows, order = walk.rows, walk.order
     for tok in _tokens_from(folded, line0, ignore, text):
-        if tok.kind == LABEL:
-            kind, joined = _classify_split(_classify_t2, tok, prev)
-            prev.append(tok)
-            if len(prev) > 4:
-                del prev[0]
-            if kind is not None:
-                tok = joined
-                unknown = 0
-                if current is not None and current.id == kind and not current.slots:
-                    last_end = tok.end
-                    continue
-                current = _open_row(table, rows, order, labels, kind, tok)
-                if current is not None:
-                    last_end = tok.end
-                continue
-            if _is_known_header("t2", tok):
-                labels.append(tok.text)
-                current = None if current is None or current.slots else current
-                last_end = tok.end
-                unknown = 0
-                continue
-            if _stops("t2", tok):
-                break
-            if current is not None and current.slots:
-                current = None
-            unknown += 1
-            if unknown > _MAX_UNKNOWN_RUN:
+        if tok.kind != LABEL:
+            if not walk.value(tok):
                 break
             continue
-        prev.clear()
-        if current is not None:
-            if len(current.slots) >= _MAX_SLOTS:
-                break
-            current.slots.append(tok)
-            last_end = tok.end
-        elif tok.kind == VALUE:
-            stray.append(tok)
-            if len(stray) > 60:
-                break
+        kind, joined = walk.classify(_classify_t2, tok)
+        if kind is not None:
+            walk.row(kind, joined)
+            continue
+        if _is_known_header("t2", tok):
+            walk.header(tok)
+            if walk.current is not None and walk.current.slots:
+                walk.current = None
+            continue
+        if _stops("t2", tok) or not walk.other_label():
+            break
     if not rows or (len(rows) < 2 and not any(r.slots for r in rows.values())):
         return None
     joined = "".join(labels)
     version = _t2_version(joined, rows, doc_version)
     table.version = version
-    table.end = max(last_end, start)
+    table.end = max(walk.last_end, start)
     spec = t2_rows(version)
     for row_id in order:
         row = rows[row_id]
@@ -1163,14 +1171,9 @@ def _parse_t2(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
             continue
         rule = digits.t2_valid_rule if version == "2021" and row_id in ("reg", "nd") else digits.no_rule
         _finalize_row(table, "t2", row, spec[row_id], rule)
-    for tok in stray:
-        if table.start <= tok.start < table.end:
-            table.issues.append(TableIssue("stray", "t2", None, tok.start, tok.end, {"raw": tok.text}))
     table.readings = {}
     _digits_flag(table)
-    for row_id in spec:
-        if row_id not in rows:
-            table.issues.append(TableIssue("missing_row", "t2", row_id, table.start, table.start, {}))
+    walk.finish(spec)
     stripped = _strip_punct(joined)
     for block in _T2_BLOCK_LABELS[version]:
         if block not in stripped:
