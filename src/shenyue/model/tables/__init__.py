@@ -1107,6 +1107,8 @@ def _header_typos(table: Table, text: str, folded: str) -> None:
         printed = compact[hit.dest_start : hit.dest_end]
         if len(printed) != len(word) or any(printed == w for w in words):
             continue
+        if sum(a != b for a, b in zip(printed, word)) > max(1, len(word) // 4):
+            continue  # a wording variant (法人或者其他组织), not a character typed wrong
         m = re.search(r"[\s()（）:：,，、.。;；\"“”/|\-\d]*".join(re.escape(ch) for ch in printed), region)
         start, end = (table.start + m.start(), table.start + m.end()) if m else (table.start, table.start)
         table.issues.append(TableIssue("label_typo", table.key, None, start, end, {"printed": printed, "expected": word}))
