@@ -447,3 +447,13 @@ def test_digits_glued_to_a_year_opening_the_next_sentence():
     tables = parse_tables(text)
     assert [tables.value(f"t4.{g}.tot") for g in ("rv", "sd", "sr")] == [1, 0, 1]
     assert text[tables.t4.end :].startswith("2023年")
+
+
+def test_a_row_label_number_before_the_anchor_stays_in_the_table():
+    """| 一、本年新收… with no header above: the region starts at the line, so 一、 is never a heading."""
+    rows = "".join(f"| {label} | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" for rid, label in T3_ROW_LABELS if rid)
+    text = "三、收到和处理政府信息公开申请情况\n" + rows + "四、政府信息公开行政复议、行政诉讼情况\n"
+    tables = parse_tables(text)
+    assert tables.t3.n_cells == 175
+    assert tables.t3.start <= text.index("| 一、本年新收")
+    assert text[tables.t3.end :].lstrip(" |\n").startswith("四、政府信息公开行政复议")

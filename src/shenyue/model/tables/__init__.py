@@ -266,6 +266,7 @@ _HEADER_WORDS = {
 _COVER = {k: f"(?:{'|'.join(words)}|{_COVER_PUNCT})+" for k, words in _HEADER_WORDS.items()}
 _COVER_FULL = {k: re.compile(f"^{c}$") for k, c in _COVER.items()}
 _COVER_SUFFIX = {k: re.compile(f"{c}$") for k, c in _COVER.items()}
+_LINE_PREFIX = re.compile(r"[\s|()（）:：,，、.;；\"“”]+|[一二三四五六七八九十]{1,3}(?=[、.)）])|\d{1,2}(?=[.、])")  # numbering, pipes
 _INLINE_BACK = 200  # how far back on the anchor's line header words are looked for
 
 # A run of digits glued into a label: a cell value unless it is a list number
@@ -627,8 +628,8 @@ def _region_start(folded: str, text: str, table: str, anchor: int, floor: int) -
         p = m.start() if m is not None and m.start() < anchor else anchor
         while p < anchor and folded[p].isspace():
             p += 1
-        if p > ls and folded[ls:p].strip():
-            return p, p, []
+        if p > ls and _LINE_PREFIX.sub("", folded[ls:p]):
+            return p, p, []  # prose before the table on its line
     start, labels = _back_start(folded, text, table, ls, floor)
     return ls, start, labels
 
