@@ -628,7 +628,7 @@ def _region_start(folded: str, text: str, table: str, anchor: int, floor: int) -
         p = m.start() if m is not None and m.start() < anchor else anchor
         while p < anchor and folded[p].isspace():
             p += 1
-        if p > ls and _LINE_PREFIX.sub("", folded[ls:p]):
+        if p > ls and _LINE_PREFIX.sub("", folded[max(ls, p - 40) : p]):
             return p, p, []  # prose before the table on its line
     start, labels = _back_start(folded, text, table, ls, floor)
     return ls, start, labels
