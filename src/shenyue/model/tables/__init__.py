@@ -5,25 +5,36 @@ Cell ids follow annual-report-rules.md §2: ``t2.reg.made``, ``t3.r7.tot``,
 indices), so a finding can point at it. Nothing is ever guessed:
 
 * a blank, "/", "-", "—" or "无" cell is *missing* (``status="blank"``), not 0;
-* a row whose values cannot be told apart (digits run together, too few or too
-  many values) gets cells with ``value=None`` and an issue saying why; the one
-  exception is a run of single digits that can only be read one way (``0000000``
-  for a row of seven cells), which is split and reported (``status="split"``).
+* a row whose values cannot be told apart (too few or too many values) gets
+  cells with ``value=None`` and an issue saying why;
+* digits run together (a crawled page: ``3000003``, ``713000074``, table 四 as
+  one run of 15 digits) are cut into cells only in a way the table's own
+  arithmetic allows (:mod:`.digits`: row total = sum of the parts, group totals,
+  then table 三's 勾稽 identities across rows). One fitting cut gives cells with
+  ``status="split"`` and the table's ``digits`` flag; several leave the cells
+  every cut does not agree on ``ambiguous`` (read, value unknown); none is a
+  ``nosplit`` issue, reported as an arithmetic error quoting the digits.
 
 Layouts read: one cell per line (labels split over lines such as 商业⏎企业,
 cells like `` 0``, NBSP padding), Markdown/pipe rows (``| a | b |``, also what
-the HTML reader produces), rows separated by spaces or tabs, and PDF-like text
-where a row's numbers follow its label on one line.
+the HTML reader produces), rows separated by spaces or tabs, PDF-like text
+where a row's numbers follow its label on one line (wrapped labels, group
+labels printed one character a line, page numbers inside a table), and a
+crawled page's whole report on one line with labels and cells glued
+(``…规章000行政规范性文件417第二十条第（五）项…``). Row labels and column headers
+with a typo (``2.其他法律行政止公开``, ``先行有效件数``) are matched fuzzily
+(rapidfuzz) and reported as ``label_typo`` issues.
 
 Work is linear in the text length: the text is searched once for table anchors
-and only the lines of each table are tokenised.
+and only the lines of each table are tokenised (a long line piece by piece, as
+far as the table goes).
 
 Public API: :func:`parse_tables`, :func:`find_table_regions`, :func:`cell_ids`,
 :data:`T3_ROWS`, :data:`T3_COLS`, :data:`T4_GROUPS`, :data:`T4_COLS`.
 """
-
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -280,12 +291,10 @@ _UNIT_AFTER = re.compile(r"[年月日号时分秒条件个次份项人万元%]")
 _PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,4}\s*[-—–]\s*$|^\s*第\s*\d{1,4}\s*页(?:\s*[,/共]\s*共?\s*\d{1,4}\s*页)?\s*$")
 _PINYIN_IN_LABEL = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 _NUMBER_RE = re.compile(r"([+-]?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?:件|个|条|次|份|项|人次|万元|元)?")
-_GLUED_RE = re.compile(r"^(.*[^\d.,+\-])(\d+(?:\.\d+)?)$")
 _MISSING = frozenset({"/", "//", "-", "--", "—", "——", "–", "无", "空", "\\"})
 _MD_SEPARATOR = re.compile(r"^[\s|:\-+=]*$")
 _SEPARATOR_RE = re.compile(r"[|\t]")
 _WORD_RE = re.compile(r"\S+")
-_GLUED_LABEL_END = re.compile(r"[\u4e00-\u9fff)]$")
 _SPACE_RE = re.compile(r"\s+")
 _MAX_LABEL = 40  # a longer label is prose: the table has ended
 _MAX_UNKNOWN_RUN = 8  # this many unknown labels in a row end a table
@@ -881,7 +890,7 @@ def _resolve_t3(table: Table, version: str | None) -> None:
     for r in t3_rows(version):
         known[r] = [_value_of(table.cells.get(f"t3.{r}.{c}")) for c in T3_COLS]
     fitting = []
-    for combo in _product(options):
+    for combo in itertools.product(*options):
         trial = dict(known)
         for r, cut in zip(order, combo):
             toks = pending[r][0]
@@ -902,12 +911,6 @@ def _resolve_t3(table: Table, version: str | None) -> None:
             if issue.kind == "ambiguous" and issue.row == r:
                 issue.kind = "split"
     table.readings = {}
-
-
-def _product(options):
-    import itertools
-
-    return itertools.product(*options)
 
 
 def _value_of(cell: Cell | None) -> int | None:
