@@ -245,12 +245,13 @@ def test_blank_cells_are_missing_not_zero(mark):
 
 
 def test_digits_run_together_are_reported_never_guessed():
+    """Six values for seven cells that add up as printed (12+0+0+3+0 = 15): a cell was lost, not digits glued."""
     values = zero_values()
     t2, t3, t4 = render_tables(values, "spaces")
     t3 = t3.replace("(七)总计 0 0 0 0 0 0 0", "(七)总计 12 0 0 3 0 15")
     t = parse_tables(t3).t3
     merged = [i for i in t.issues if i.kind == "merged"]
-    assert len(merged) == 1 and merged[0].row == "r7"
+    assert len(merged) == 1 and merged[0].row == "r7" and merged[0].params["raw"] == "12 0 0 3 0 15"
     assert all(t.cells[f"t3.r7.{c}"].value is None for c in T3_COLS)
     assert t3[merged[0].start : merged[0].end].startswith("(七)总计")
     # every other row is unaffected

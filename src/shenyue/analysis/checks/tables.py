@@ -18,6 +18,7 @@ from shenyue.analysis.findings import Finding
 from shenyue.i18n import t
 from shenyue.model.tables import (
     AMOUNT_CELLS,
+    READ_STATUSES,
     T3_COLS,
     T4_COLS,
     T4_GROUPS,
@@ -98,11 +99,13 @@ def expected_cells(table: Table) -> int:
 @check("table_rows_incomplete", "error")
 def table_rows_incomplete(ctx: Context):
     """A table lacks required rows or column labels, or its number of cells differs from the national format (2021: 10/175/15)."""
+    if ctx.report.kind == "summary":
+        return  # a work summary has no statistics tables to complete
     for table in ctx.tables.all():
         issues = [i for i in table.issues if i.kind in _INCOMPLETE_KINDS]
         if not issues:
             continue
-        found = sum(1 for c in table.cells.values() if c.status in ("ok", "split", "blank", "merged"))
+        found = sum(1 for c in table.cells.values() if c.status in READ_STATUSES or c.status == "merged")
         rows = [i.row for i in issues if i.kind in ("missing_row", "no_values", "count", "extra") and i.row]
         columns = [i.params.get("label", "") for i in issues if i.kind == "missing_column"]
         located = next((i for i in issues if i.end > i.start), None)
@@ -122,21 +125,63 @@ def _row_names(table: str, rows: list[str], lang: str) -> list[str]:
     return [t(f"checks.table.{table}.row.{r}", lang) for r in dict.fromkeys(rows)][:6]
 
 
-@check("table_cells_merged", "error", also=("warning",))
+def _issue_row_names(table: Table, issue) -> dict[str, str]:
+    if table.key == "t4" or not issue.row:
+        return {"row": t(f"checks.table.{table.key}.name", "zh"), "row_en": t(f"checks.table.{table.key}.name", "en")}
+    return {"row": row_label(table.key, issue.row, "zh"), "row_en": row_label(table.key, issue.row, "en")}
+
+
+@check("table_cells_merged", "error")
 def table_cells_merged(ctx: Context):
-    """A row's digits ran together so its cells cannot be told apart (error); a run with only one possible reading is split and reported (warning)."""
+    """A row holds fewer digits than cells, or values that are not plain digits, so its cells cannot be told apart."""
     for table in ctx.tables.all():
         for issue in table.issues:
-            if issue.kind not in ("merged", "split"):
+            if issue.kind != "merged":
                 continue
-            if table.key == "t4":
-                names = {"row": t("checks.table.t4.name", "zh"), "row_en": t("checks.table.t4.name", "en")}
-            else:
-                names = {"row": row_label(table.key, issue.row, "zh"), "row_en": row_label(table.key, issue.row, "en")}
-            severity = "error" if issue.kind == "merged" else "warning"
-            yield finding("table_cells_merged", severity, issue.start, issue.end,
-                          key="table_cells_merged" if issue.kind == "merged" else "table_cells_split",
-                          raw=issue.params.get("raw", ""), expected=issue.params.get("expected", ""), **names)  # fmt: skip
+            yield finding("table_cells_merged", "error", issue.start, issue.end,
+                          raw=issue.params.get("raw", ""), expected=issue.params.get("expected", ""),
+                          **_issue_row_names(table, issue))  # fmt: skip
+
+
+@check("table_digits_split", "info")
+def table_digits_split(ctx: Context):
+    """A table's digits ran together (crawled page): cut into cells by the table's own totals, or several cuts fit and the cells are left unread."""
+    for table in ctx.tables.all():
+        if not table.digits:
+            continue
+        names = {"table": t(f"checks.table.{table.key}.name", "zh"), "table_en": t(f"checks.table.{table.key}.name", "en")}
+        issues = [i for i in table.issues if i.kind in ("split", "ambiguous", "nosplit", "nosplit_table")]
+        if table.digits == "ambiguous":
+            unsure = [i for i in issues if i.kind == "ambiguous"]
+            rows_zh = "、".join(_issue_row_names(table, i)["row"] + f"“{i.params.get('raw', '')}”" for i in unsure[:4])
+            rows_en = "; ".join(_issue_row_names(table, i)["row_en"] + f" “{i.params.get('raw', '')}”" for i in unsure[:4])
+            yield finding("table_digits_split", "info", unsure[0].start, unsure[0].end, key="table_digits_ambiguous",
+                          rows=rows_zh, rows_en=rows_en, count=len(unsure), **names)  # fmt: skip
+        else:
+            first = issues[0] if issues else None
+            start, end = (first.start, first.end) if first else (table.start, table.end)
+            yield finding("table_digits_split", "info", start, end, count=len(issues), **names)
+
+
+def _nosplit_findings(tables: Tables, key: str, rule: str):
+    """Rows whose glued digits no cut satisfies: an arithmetic error as printed."""
+    table = tables.table(key)
+    if table is None:
+        return
+    for issue in table.issues:
+        if issue.kind == "nosplit":
+            yield finding(rule, "error", issue.start, issue.end, key="table_digits_nosplit", raw=issue.params["raw"],
+                          expected=issue.params["expected"], **_issue_row_names(table, issue))  # fmt: skip
+
+
+@check("table_label_typo", "warning")
+def table_label_typo(ctx: Context):
+    """A table row label differs from the national wording by a typo (2.其他法律行政止公开): the row is read, the wording reported."""
+    for table in ctx.tables.all():
+        for issue in table.issues:
+            if issue.kind == "label_typo":
+                yield finding("table_label_typo", "warning", issue.start, issue.end,
+                              printed=issue.params["printed"], expected=issue.params["expected"])  # fmt: skip
 
 
 _BLANK = ("blank", "empty")
@@ -199,8 +244,11 @@ def _t3_failures(tables: Tables) -> tuple[list[Finding], dict[str, list[str]]]:
         if total != parts:
             bad_rows.add(r)
             cell = tables.cell(f"t3.{r}.tot")
+            printed = t3.printed.get(r)
             out.append(finding("t3_row_total", "error", cell.start, cell.end, value=_fmt(total), sum=_fmt(parts),
+                               key="t3_row_total_printed" if printed else None, raw=printed or "",
                                **_names(cell.id)))  # fmt: skip
+    out.extend(_nosplit_findings(tables, "t3", "t3_row_total"))
     for rule, left_rows, right_rows, at in (
         ("t3_column_balance", ("new", "carried_in"), ("r7", "carried_out"), "carried_out"),
         ("t3_result_sum", ("r7",), results, "r7"),
@@ -225,6 +273,11 @@ def _t3_failures(tables: Tables) -> tuple[list[Finding], dict[str, list[str]]]:
             else:
                 out.append(finding(rule, "error", cell.start, cell.end, lhs=_fmt(lhs), rhs=_fmt(rhs),
                                    col=col_label("t3", c, "zh"), col_en=col_label("t3", c, "en")))  # fmt: skip
+    unsplit = [i for i in t3.issues if i.kind == "nosplit_table"]
+    if unsplit:  # one error quoting the digits, not one per column that follows from them
+        out = [f for f in out if f.check not in ("t3_column_balance", "t3_result_sum")]
+        out.append(finding("t3_column_balance", "error", unsplit[0].start, unsplit[0].end,
+                           key="table_digits_nosplit_table", raw=unsplit[0].params["raw"]))  # fmt: skip
     return out, ev.na
 
 
@@ -269,8 +322,11 @@ def t4_group_total(ctx: Context):
             continue
         if vals[-1] != sum(vals[:-1]):
             cell = tables.cell(f"t4.{g}.tot")
+            printed = tables.t4.printed.get("all")
             yield finding("t4_group_total", "error", cell.start, cell.end, value=_fmt(vals[-1]), sum=_fmt(sum(vals[:-1])),
+                          key="t4_group_total_printed" if printed else None, raw=printed or "",
                           **_names(cell.id))  # fmt: skip
+    yield from _nosplit_findings(tables, "t4", "t4_group_total")
 
 
 @check("cell_nonneg_integer", "error")
@@ -297,6 +353,7 @@ def t2_valid_floor(ctx: Context):
     tables = ctx.tables
     if tables.t2 is None or tables.t2.version == "2019":
         return
+    yield from _nosplit_findings(tables, "t2", "t2_valid_floor")
     for x in ("reg", "nd"):
         made, repealed, valid = (tables.value(f"t2.{x}.{c}") for c in ("made", "repealed", "valid"))
         if None in (made, repealed, valid):
@@ -398,7 +455,7 @@ _NUMBER_AFTER = {n: re.compile(rf"[^,。;\d]{{0,{n}}}\d") for n in (4, 6, 10)}
 TEXT_RULES = (
     ("text_no_requests", re.compile(r"未(?:收到|受理)[^。;]{0,15}申请"), "申请", 20, 0, "未", None),
     ("text_requests_n", re.compile(
-        r"(?:收到|受理|新收|办理|处理|答复)[^,。;]{0,15}(?:政府信息公开|依申请公开|公开)申请([^,。;\d]{0,6})(\d+)\s*件"),
+        r"(?:收到|受理|新收|办理|处理|答复)[^,。;]{0,15}(?:政府信息公开|依申请公开|公开)申请([^,。;\d]{0,6})(\d+)\s*(?:件|条)"),
      "申请", 30, 20, None, _NUMBER_AFTER[6]),
     ("text_review_none", re.compile(r"未(?:发生|收到|出现)[^。]{0,15}行政复议"), "行政复议", 20, 0, "未", None),
     ("text_review_n", re.compile(r"行政复议([^,。;\d]{0,10})(\d+)\s*(?:件|起)"), "行政复议", 0, 20, None, _NUMBER_AFTER[10]),
@@ -408,15 +465,23 @@ TEXT_RULES = (
 )
 
 
-def _expected(tables: Tables, rule: str) -> tuple[list, list[str]]:
-    """The table values a statement may equal, and the cells they come from."""
+_RECEIVED = ("收到", "受理", "新收")
+
+
+def _expected(tables: Tables, rule: str, received: bool = False) -> tuple[list, list[str]]:
+    """The table values a statement may equal, and the cells they come from.
+
+    ``received``: the statement counts requests received (收到/受理/新收 …申请N件),
+    which is 本年新收 (or with those carried over), never the number handled."""
     v = tables.value
     if rule in ("text_no_requests",):
         return [v("t3.new.tot")], ["t3.new.tot"]
     if rule == "text_requests_n":
         new, ci, r7 = v("t3.new.tot"), v("t3.carried_in.tot"), v("t3.r7.tot")
-        opts = [new, None if new is None or ci is None else new + ci, r7]
-        return opts, ["t3.new.tot", "t3.r7.tot"]
+        opts = [new, None if new is None or ci is None else new + ci]
+        if received:
+            return opts, ["t3.new.tot"]
+        return opts + [r7], ["t3.new.tot", "t3.r7.tot"]
     if rule in ("text_review_n", "text_review_none"):
         return [v("t4.rv.tot")], ["t4.rv.tot"]
     if rule == "text_suit_n":
@@ -446,7 +511,7 @@ def text_statements(ctx: Context) -> list[tuple[str, int, int, int]]:
 def text_table_mismatch(ctx: Context):
     """A number stated in the prose (收到申请N件, 行政复议N件, 制发规范性文件N件 …) differs from the tables."""
     for rule, start, end, n in text_statements(ctx):
-        options, cells = _expected(ctx.tables, rule)
+        options, cells = _expected(ctx.tables, rule, ctx.norm.startswith(_RECEIVED, start))
         known = [o for o in options if o is not None]
         if not known or n in known:
             continue

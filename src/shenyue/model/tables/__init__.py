@@ -5,31 +5,43 @@ Cell ids follow annual-report-rules.md §2: ``t2.reg.made``, ``t3.r7.tot``,
 indices), so a finding can point at it. Nothing is ever guessed:
 
 * a blank, "/", "-", "—" or "无" cell is *missing* (``status="blank"``), not 0;
-* a row whose values cannot be told apart (digits run together, too few or too
-  many values) gets cells with ``value=None`` and an issue saying why; the one
-  exception is a run of single digits that can only be read one way (``0000000``
-  for a row of seven cells), which is split and reported (``status="split"``).
+* a row whose values cannot be told apart (too few or too many values) gets
+  cells with ``value=None`` and an issue saying why;
+* digits run together (a crawled page: ``3000003``, ``713000074``, table 四 as
+  one run of 15 digits) are cut into cells only in a way the table's own
+  arithmetic allows (:mod:`.digits`: row total = sum of the parts, group totals,
+  then table 三's 勾稽 identities across rows). One fitting cut gives cells with
+  ``status="split"`` and the table's ``digits`` flag; several leave the cells
+  every cut does not agree on ``ambiguous`` (read, value unknown); none is a
+  ``nosplit`` issue, reported as an arithmetic error quoting the digits.
 
 Layouts read: one cell per line (labels split over lines such as 商业⏎企业,
 cells like `` 0``, NBSP padding), Markdown/pipe rows (``| a | b |``, also what
-the HTML reader produces), rows separated by spaces or tabs, and PDF-like text
-where a row's numbers follow its label on one line.
+the HTML reader produces), rows separated by spaces or tabs, PDF-like text
+where a row's numbers follow its label on one line (wrapped labels, group
+labels printed one character a line, page numbers inside a table), and a
+crawled page's whole report on one line with labels and cells glued
+(``…规章000行政规范性文件417第二十条第（五）项…``). Row labels and column headers
+with a typo (``2.其他法律行政止公开``, ``先行有效件数``) are matched fuzzily
+(rapidfuzz) and reported as ``label_typo`` issues.
 
 Work is linear in the text length: the text is searched once for table anchors
-and only the lines of each table are tokenised.
+and only the lines of each table are tokenised (a long line piece by piece, as
+far as the table goes).
 
 Public API: :func:`parse_tables`, :func:`find_table_regions`, :func:`cell_ids`,
 :data:`T3_ROWS`, :data:`T3_COLS`, :data:`T4_GROUPS`, :data:`T4_COLS`.
 """
-
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from shenyue.model.normalize import fold, to_simplified
+from shenyue.model.tables import digits
 
 # ---------------------------------------------------------------- layout of the national format
 
@@ -234,7 +246,7 @@ def _loose(word: str) -> str:
 
 _ANCHOR_WORDS = {
     "t2": ("第二十条第", "本年制发件数", "本年新制作数量"),
-    "t3": ("勾稽关系", "申请人情况", "本年新收", "本年度新收"),
+    "t3": ("勾稽关系", "钩稽关系", "申请人情况", "本年新收", "本年度新收"),
     "t4": ("结果维持", "复议后起诉", "未经复议直接起诉"),
 }
 # Loose forms allow white space between the characters (PDF text layers: 第 二 十 条).
@@ -247,20 +259,51 @@ _FOREIGN_ANCHOR = {
     "t4": re.compile(r"第二十条第|本年制发件数|勾稽关系|申请人情况|本年新收"),
 }
 _HEADING_RE = re.compile(r"^[一二三四五六七八九十]{1,3}[、.]|^第[一二三四五六七八九十]{1,3}部分")
+_BARE_NUMERAL = re.compile(r"^[一二三四五六七八九十]{1,3}[、.]?$")  # 三、 alone: a label printed one character a line
+
+# Header words of each table, for header text run together (crawled pages:
+# 申请人情况自然人法人或其他组织总计商业企业…): a label made only of these words
+# and punctuation is header, and a table's region starts at the first of them.
+_COVER_PUNCT = r"[\s()（）:：,，、;；\"“”/|]"
+_HEADER_WORDS = {
+    "t2": (r"第二十条第?\(?[一五六八九]\)?项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数",
+           "本年处理决定数量", "本年收费金额", "单位", "万元", "本年新制作数量", "本年新公开数量", "对外公开总数量",
+           "上一年项目数量", "本年增/?减", "处理决定数量", "采购项目数量", "采购总金额"),
+    "t3": (r"本列数据的?[勾钩]稽关系为?", "第一项加第二项之和", "等于第三项加第四项之和", "申请人情况", "自然人",
+           "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"),
+    "t4": ("行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉",
+           "复议后起诉"),
+}  # fmt: skip
+_COVER = {k: f"(?:{'|'.join(words)}|{_COVER_PUNCT})+" for k, words in _HEADER_WORDS.items()}
+_COVER_FULL = {k: re.compile(f"^{c}$") for k, c in _COVER.items()}
+_COVER_SUFFIX = {k: re.compile(f"{c}$") for k, c in _COVER.items()}
+_LINE_PREFIX = re.compile(r"[\s|()（）:：,，、.;；\"“”]+|[一二三四五六七八九十]{1,3}(?=[、.)）])|\d{1,2}(?=[.、])")  # numbering, pipes
+_INLINE_BACK = 200  # how far back on the anchor's line header words are looked for
+
+# A run of digits glued into a label: a cell value unless it is a list number
+# (1.属于…, 2、…) or part of a date or a count in prose (2022年, 3条).
+_DIGIT_RUN = re.compile(r"\d+(?:\.\d+)?")
+_GLUE_LEFT = re.compile(r"[\u4e00-\u9fff)）\]】”\"]")
+_GLUE_RIGHT = re.compile(r"[\u4e00-\u9fff(（\[【“\"]")
+_HAS_DIGIT = re.compile(r"\d")
+_NUMBERING_AFTER = re.compile(r"[.、][^\d\s]")
+_UNIT_AFTER = re.compile(r"[年月日号时分秒条件个次份项人万元%]")
+_PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,4}\s*[-—–]\s*$|^\s*第\s*\d{1,4}\s*页(?:\s*[,/共]\s*共?\s*\d{1,4}\s*页)?\s*$")
 _PINYIN_IN_LABEL = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 _NUMBER_RE = re.compile(r"([+-]?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?:件|个|条|次|份|项|人次|万元|元)?")
-_GLUED_RE = re.compile(r"^(.*[^\d.,+\-])(\d+(?:\.\d+)?)$")
 _MISSING = frozenset({"/", "//", "-", "--", "—", "——", "–", "无", "空", "\\"})
 _MD_SEPARATOR = re.compile(r"^[\s|:\-+=]*$")
 _SEPARATOR_RE = re.compile(r"[|\t]")
 _WORD_RE = re.compile(r"\S+")
-_GLUED_LABEL_END = re.compile(r"[\u4e00-\u9fff)]$")
 _SPACE_RE = re.compile(r"\s+")
 _MAX_LABEL = 40  # a longer label is prose: the table has ended
 _MAX_UNKNOWN_RUN = 8  # this many unknown labels in a row end a table
 _MAX_BACK_LINES = 40
+_MAX_SLOTS = 40  # values collected for one row before the table is taken to have ended
 
 LABEL, VALUE, BLANK = 0, 1, 2
+# Cell statuses of a cell the page prints (its value may still be unknown: blank, or digits with several readings).
+READ_STATUSES = frozenset({"ok", "split", "blank", "ambiguous", "unsplit"})
 
 # ---------------------------------------------------------------- model
 
@@ -304,10 +347,15 @@ class Table:
     rows: dict[str, tuple[int, int]] = field(default_factory=dict)  # row id -> label span
     labels: str = ""  # compact header and row labels, for marker and column checks
     issues: list[TableIssue] = field(default_factory=list)
+    # Glued digits (crawled pages): "split" when every run was cut in the one way the
+    # table's totals allow, "ambiguous" when some run has several readings.
+    digits: str = ""
+    printed: dict[str, str] = field(default_factory=dict)  # row id -> its digits as printed, for split rows
+    readings: dict = field(default_factory=dict, repr=False)  # row id -> (tokens, cuts) still undecided
 
     @property
     def n_cells(self) -> int:
-        return sum(1 for c in self.cells.values() if c.status in ("ok", "split", "blank"))
+        return sum(1 for c in self.cells.values() if c.status in READ_STATUSES)
 
 
 @dataclass(slots=True)
@@ -369,8 +417,8 @@ def _line_tokens(folded: str, ls: int, le: int, text: str) -> list[_Tok]:
     """Tokens of one line ``folded[ls:le]`` (``text`` is the original, for its tabs)."""
     line = folded[ls:le]
     word = line.strip()
-    if not word:
-        return []
+    if not word or (len(word) < 16 and _PAGE_NUMBER.match(word)):
+        return []  # a page number (- 4 -, 第 4 页) inside a table that runs over pages
     if " " not in word and "|" not in word and "\t" not in text[ls:le]:  # fast path: one word
         ws = ls + line.index(word[0])
         return _word_tokens(folded, ws, ws + len(word), word)
@@ -405,13 +453,20 @@ def _line_tokens(folded: str, ls: int, le: int, text: str) -> list[_Tok]:
             w = folded[ws:we]
             kind = _word_kind(w)
             if kind == LABEL:
-                m = _GLUED_RE.match(w)
-                if m and _GLUED_LABEL_END.search(m.group(1)):
-                    cut = ws + len(m.group(1))
-                    label_start = ws if label_start < 0 else label_start
-                    toks.append(_label(folded, label_start, cut))
-                    toks.append(_Tok(VALUE, cut, we, folded[cut:we]))
-                    label_start = -1
+                glued = _glued_values(w) if _HAS_DIGIT.search(w) else None
+                if glued:
+                    pos = 0
+                    for a, b in glued:
+                        if a > pos:
+                            label_start = ws + pos if label_start < 0 else label_start
+                            label_end = ws + a
+                        if label_start >= 0:
+                            toks.append(_label(folded, label_start, label_end))
+                            label_start = -1
+                        toks.append(_Tok(VALUE, ws + a, ws + b, w[a:b]))
+                        pos = b
+                    if pos < len(w):
+                        label_start, label_end = ws + pos, we
                     continue
                 if label_start < 0:
                     label_start = ws
@@ -434,17 +489,54 @@ def _word_tokens(folded: str, ws: int, we: int, w: str) -> list[_Tok]:
     kind = _word_kind(w)
     if kind != LABEL:
         return [_Tok(kind, ws, we, w if kind == VALUE else "")]
-    m = _GLUED_RE.match(w)
-    if m and _GLUED_LABEL_END.search(m.group(1)):
-        cut = ws + len(m.group(1))
-        return [_label(folded, ws, cut, True), _Tok(VALUE, cut, we, folded[cut:we], True)]
-    return [_label(folded, ws, we, True)]
+    glued = _glued_values(w) if _HAS_DIGIT.search(w) else None
+    if not glued:
+        return [_label(folded, ws, we, True)]
+    toks: list[_Tok] = []
+    pos = 0
+    for a, b in glued:
+        if a > pos:
+            toks.append(_label(folded, ws + pos, ws + a, True))
+        toks.append(_Tok(VALUE, ws + a, ws + b, w[a:b], True))
+        pos = b
+    if pos < len(w):
+        toks.append(_label(folded, ws + pos, we, True))
+    return toks
+
+
+def _glued_values(w: str) -> list[tuple[int, int]] | None:
+    """Spans of the cell values run into the label word ``w``
+    (``规章000行政规范性文件417``, ``00000002.其他法律…``), or None.
+
+    A digit run next to a letter (IPv6, 5G), part of a date or a prose count
+    (2022年, 3条) or a list number (1.属于…) stays in the label; a run ending in
+    a list number (``00000002.其他``) gives the number to the label after it."""
+    out: list[tuple[int, int]] = []
+    n = len(w)
+    for m in _DIGIT_RUN.finditer(w):
+        a, b = m.start(), m.end()
+        if b - a > _MAX_VALUE or (a and not _GLUE_LEFT.match(w, a - 1)):
+            continue
+        if b < n:
+            if _NUMBERING_AFTER.match(w, b):
+                b -= 1  # the last digit numbers the next label
+                if b <= a or "." in w[a:b]:
+                    continue
+            elif w[b] == "年" and b - a > 4 and w[b - 4 : b - 2] in ("19", "20"):
+                b -= 4  # 0000000000000002023年: the cells, then a year opening the next sentence
+            elif _UNIT_AFTER.match(w, b) or not _GLUE_RIGHT.match(w, b):
+                continue
+        out.append((a, b))
+    return out or None
+
+
+_MAX_VALUE = 64  # a longer digit run is no row of a table (seven cells of nine digits at most)
 
 
 def _word_kind(w: str) -> int:
     if w in _MISSING:
         return BLANK
-    if _NUMBER_RE.fullmatch(w):
+    if len(w) <= _MAX_VALUE and _NUMBER_RE.fullmatch(w):
         return VALUE
     return LABEL
 
@@ -458,11 +550,33 @@ def _lines_from(folded: str, pos: int, limit: int) -> Iterator[tuple[int, int]]:
         pos = end + 1
 
 
+_LONG_LINE = 2000  # a longer line (a crawled page on one line) is tokenised piece by piece, as it is read
+_NOT_DIGIT = re.compile(r"\D")
+_PIECE_CUT = re.compile(r"\d(?=[^\d\s.,、])|\s")  # after a value, before the label that follows it
+
+
 def _tokens_from(folded: str, pos: int, ignore: list[tuple[int, int]], text: str) -> Iterator[_Tok]:
     for ls, le in _lines_from(folded, pos, len(folded)):
         if ignore and any(s <= ls < e for s, e in ignore):
             continue
-        yield from _line_tokens(folded, ls, le, text)
+        if le - ls <= _LONG_LINE or "|" in folded[ls : ls + _LONG_LINE] or "\t" in text[ls : ls + _LONG_LINE]:
+            yield from _line_tokens(folded, ls, le, text)
+            continue
+        # A table parser stops after a few tokens past its table: never tokenise a whole long line up front.
+        start = ls
+        while start < le:
+            cut = min(le, start + _LONG_LINE // 2)
+            if cut < le:
+                m = _PIECE_CUT.search(folded, cut, min(le, cut + 400))
+                if m is None:  # never cut a run of digits in two: it would read as two values
+                    m = _NOT_DIGIT.search(folded, cut, le)
+                    cut = m.start() if m else le
+                else:
+                    cut = m.end()
+            for tok in _line_tokens(folded, start, cut, text):
+                tok.line_has_label = True  # a piece of a line that holds labels
+                yield tok
+            start = cut
 
 
 def parse_number(raw: str) -> int | float | None:
@@ -490,7 +604,7 @@ def _known_words(table: str, words: tuple[str, ...]) -> bool:
         s = _strip_punct(w)
         if not s:
             continue
-        if len(s) > 40 or s not in header:
+        if (len(s) > 40 or s not in header) and not (len(w) < 400 and _COVER_FULL[table].match(w)):
             return False
         seen = True
     return seen
@@ -508,6 +622,27 @@ def _line_start(folded: str, pos: int) -> int:
     return folded.rfind("\n", 0, pos) + 1
 
 
+def _region_start(folded: str, text: str, table: str, anchor: int, floor: int) -> tuple[int, int, list[str]]:
+    """Where to start reading a table found at ``anchor``: ``(tokens from, region start, header labels)``.
+
+    On a line of prose that runs into the table (a crawled page keeps the
+    whole report on one line) the region starts at the first header word
+    before the anchor; otherwise whole lines of header fragments above it
+    are taken in (:func:`_back_start`)."""
+    ls = max(_line_start(folded, anchor), floor)
+    if anchor > ls:
+        am = _ANCHOR_RE[table].match(folded, anchor)
+        a_end = am.end() if am else anchor
+        m = _COVER_SUFFIX[table].search(folded, max(ls, anchor - _INLINE_BACK), a_end)
+        p = m.start() if m is not None and m.start() < anchor else anchor
+        while p < anchor and folded[p].isspace():
+            p += 1
+        if p > ls and _LINE_PREFIX.sub("", folded[max(ls, p - 40) : p]):
+            return p, p, []  # prose before the table on its line
+    start, labels = _back_start(folded, text, table, ls, floor)
+    return ls, start, labels
+
+
 def _back_start(folded: str, text: str, table: str, line_start: int, floor: int) -> tuple[int, list[str]]:
     """Walk back over lines made only of the table's header fragments.
 
@@ -520,6 +655,8 @@ def _back_start(folded: str, text: str, table: str, line_start: int, floor: int)
             break
         prev_end = pos - 1
         prev_start = max(_line_start(folded, prev_end), floor)
+        if prev_end - prev_start > _LONG_LINE:
+            break  # prose, not a header line
         toks = _line_tokens(folded, prev_start, prev_end, text)
         pos = prev_start
         if not toks:
@@ -550,7 +687,79 @@ def _open_row(table: Table, rows: dict[str, _Row], order: list[str], labels: lis
     return row
 
 
-def _finalize_row(table: Table, prefix: str, row: _Row, cols: tuple[str, ...], signed: bool = False) -> None:
+@dataclass(slots=True)
+class _Walk:
+    """What the token walks of tables 二 and 三 share: the rows opened so far, the row
+    taking values, where reading got to, values outside any row, and the labels just
+    read (a label split over lines is joined back, 1.本机关不⏎掌握相关政府信息)."""
+
+    table: Table
+    labels: list[str]  # header and row labels, in text order
+    last_end: int
+    rows: dict[str, _Row] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    current: _Row | None = None
+    stray: list[_Tok] = field(default_factory=list)
+    prev: list[_Tok] = field(default_factory=list)
+    unknown: int = 0
+
+    def classify(self, classify, tok: _Tok) -> tuple[str | None, _Tok]:
+        kind, joined = _classify_split(classify, tok, self.prev)
+        self.prev.append(tok)
+        if len(self.prev) > 4:
+            del self.prev[0]
+        return kind, joined
+
+    def row(self, kind: str, tok: _Tok) -> None:
+        """A label naming row ``kind``: the next line of the label of the row just opened, or a new row."""
+        self.unknown = 0
+        cur = self.current
+        if cur is not None and cur.id == kind and not cur.slots:
+            cur.label = _Tok(LABEL, cur.label.start, tok.end, cur.label.text + tok.text)
+            self.last_end = tok.end
+            return
+        self.current = _open_row(self.table, self.rows, self.order, self.labels, kind, tok)
+        if self.current is not None:
+            self.last_end = tok.end
+
+    def header(self, tok: _Tok) -> None:
+        self.labels.append(tok.text)
+        self.last_end = tok.end
+        self.unknown = 0
+
+    def other_label(self) -> bool:
+        """A label that names nothing; False when too many in a row have ended the table."""
+        if self.current is not None and self.current.slots:
+            self.current = None
+        self.unknown += 1
+        return self.unknown <= _MAX_UNKNOWN_RUN
+
+    def value(self, tok: _Tok) -> bool:
+        """A value or a blank cell; False when it cannot belong to the table any more."""
+        self.prev.clear()
+        cur = self.current
+        if cur is not None:
+            if len(cur.slots) >= _MAX_SLOTS:
+                return False  # no row has this many values
+            cur.slots.append(tok)
+            self.last_end = tok.end
+        elif tok.kind == VALUE:
+            self.stray.append(tok)
+            return len(self.stray) <= 60
+        return True
+
+    def finish(self, spec_rows) -> None:
+        """Issues for values outside any row and for rows the format has but the table lacks."""
+        table = self.table
+        for tok in self.stray:
+            if table.start <= tok.start < table.end:
+                table.issues.append(TableIssue("stray", table.key, None, tok.start, tok.end, {"raw": tok.text}))
+        for row_id in spec_rows:
+            if row_id not in self.rows:
+                table.issues.append(TableIssue("missing_row", table.key, row_id, table.start, table.start, {}))
+
+
+def _finalize_row(table: Table, prefix: str, row: _Row, cols: tuple[str, ...], rule=digits.no_rule) -> None:
     """Turn a row's collected slots into cells (or into an issue)."""
     k = len(cols)
     slots = row.slots
@@ -581,22 +790,13 @@ def _finalize_row(table: Table, prefix: str, row: _Row, cols: tuple[str, ...], s
     if len(slots) < k and values and all(t.kind == VALUE for t in slots):
         digit_runs = [t for t in values if len(t.text.lstrip("+-").replace(",", "")) > 1]
         if digit_runs:
-            if all(t.text.isdigit() for t in values) and sum(len(t.text) for t in values) == k:
-                # Only one reading exists: every cell is one digit (counts have no leading zeros).
-                i = 0
-                for tok in values:
-                    for j, ch in enumerate(tok.text):
-                        cid = ids[i]
-                        table.cells[cid] = Cell(cid, ch, tok.start + j, tok.start + j + 1, int(ch), "split")
-                        i += 1
-                table.issues.append(
-                    TableIssue("split", table.key, row.id, digit_runs[0].start, digit_runs[-1].end,
-                               {"raw": " ".join(t.text for t in values), "expected": k})
-                )  # fmt: skip
-                return
+            raw = " ".join(t.text for t in values)
+            if all(t.text.isdigit() for t in values) and sum(len(t.text) for t in values) >= k:
+                if _split_row(table, row, ids, values, rule, raw, span_start, span_end):
+                    return
             table.issues.append(
                 TableIssue("merged", table.key, row.id, span_start, span_end,
-                           {"raw": " ".join(t.text for t in values), "found": len(slots), "expected": k})
+                           {"raw": raw, "found": len(slots), "expected": k})
             )  # fmt: skip
             for cid in ids:
                 table.cells[cid] = Cell(cid, "", span_start, span_end, None, "merged")
@@ -607,6 +807,134 @@ def _finalize_row(table: Table, prefix: str, row: _Row, cols: tuple[str, ...], s
     )  # fmt: skip
     for cid in ids:
         table.cells[cid] = Cell(cid, "", span_start, span_end, None, "unaligned")
+
+
+def _split_row(table: Table, row: _Row, ids: list[str], values: list[_Tok], rule, raw: str, start: int, end: int) -> bool:
+    """Cut a row's glued digits into its cells with the row's own arithmetic (:mod:`.digits`).
+
+    One reading (or a run with exactly one digit per cell): the cells get their
+    values, status ``split``. No reading satisfies the row's rule: a ``nosplit``
+    issue (an arithmetic error as printed). Several, or too many to try: the
+    cells are ``ambiguous`` (read, value unknown) and the readings are kept for
+    the table's identities to decide (:func:`_resolve_t3`). False: not digits
+    this module can cut (the caller reports the row as merged)."""
+    k = len(ids)
+    toks = [t.text for t in values]
+    forced = sum(len(t) for t in toks) == k
+    found, complete = digits.cuts(toks, k, digits.no_rule if forced else rule)
+    if forced and not found:
+        return False  # a leading-zero rule cannot fail for one digit per cell: not reached
+    table.printed[row.id] = raw
+    start, end = values[0].start, values[-1].end
+    if forced or (complete and len(found) == 1):
+        _assign_cut(table, ids, values, found[0], "split")
+        table.issues.append(TableIssue("split", table.key, row.id, start, end, {"raw": raw, "expected": k}))
+        return True
+    if complete and not found:
+        if _dropped_cell(toks, rule):
+            return False  # 12 0 0 3 0 15: consistent as printed, a cell was lost rather than digits glued
+        table.issues.append(TableIssue("nosplit", table.key, row.id, start, end, {"raw": raw, "expected": k}))
+        for cid in ids:
+            table.cells[cid] = Cell(cid, "", start, end, None, "unsplit")
+        return True
+    table.issues.append(TableIssue("ambiguous", table.key, row.id, start, end,
+                                   {"raw": raw, "expected": k, "readings": len(found) if complete else 0}))  # fmt: skip
+    for cid in ids:
+        table.cells[cid] = Cell(cid, "", start, end, None, "ambiguous")
+    if complete:
+        table.readings[row.id] = (values, ids, found)
+        # a cell cut the same way in every reading is known all the same (72|64|178|37|351 before an unsure group)
+        for i, cid in enumerate(ids):
+            if all(cut[i] == found[0][i] for cut in found):
+                _assign_cut(table, [cid], values, [found[0][i]], "split")
+    return True
+
+
+def _dropped_cell(toks: list[str], rule) -> bool:
+    """Values separated as printed, none with a leading zero, whose total already equals
+    the sum of the others: a row that lost a (blank) cell, not digits run together."""
+    if len(toks) < 2 or rule is not digits.t3_rule or any(len(t) > 1 and t[0] == "0" for t in toks):
+        return False
+    nums = [int(t) for t in toks]
+    return nums[-1] == sum(nums[:-1])
+
+
+def _assign_cut(table: Table, ids: list[str], values: list[_Tok], cut, status: str) -> None:
+    for cid, (ti, a, b) in zip(ids, cut):
+        tok = values[ti]
+        piece = tok.text[a:b]
+        table.cells[cid] = Cell(cid, piece, tok.start + a, tok.start + b, int(piece), status)
+
+
+_MAX_COMBINATIONS = 4096
+
+
+def _resolve_t3(table: Table, version: str | None) -> None:
+    """Decide table 三's rows whose glued digits have several readings with the
+    table's identities: per column, 本年新收 + 上年结转 = (七)总计 + 结转下年度 and
+    (七)总计 = the sum of the result rows. Exactly one combination of readings
+    satisfying them is taken; none is a ``nosplit`` issue of the whole table;
+    several (or too many to try) leave the rows ambiguous."""
+    pending = table.readings
+    if not pending:
+        return
+    order = list(pending)
+    options = [pending[r][2] for r in order]
+    total = 1
+    for o in options:
+        total *= len(o)
+    if total > _MAX_COMBINATIONS or total == 0:
+        return
+    results = t3_result_rows(version)
+    known: dict[str, list[int | None]] = {}
+    for r in t3_rows(version):
+        known[r] = [_value_of(table.cells.get(f"t3.{r}.{c}")) for c in T3_COLS]
+    fitting = []
+    for combo in itertools.product(*options):
+        trial = dict(known)
+        for r, cut in zip(order, combo):
+            toks = pending[r][0]
+            trial[r] = [int(toks[ti].text[a:b]) for ti, a, b in cut]
+        if _t3_identities_hold(trial, results):
+            fitting.append(combo)
+            if len(fitting) > 1:
+                return
+    if not fitting:
+        raw = "; ".join(table.printed.get(r, "") for r in order)
+        first = next(i for i in table.issues if i.kind == "ambiguous")
+        table.issues.append(TableIssue("nosplit_table", "t3", None, first.start, first.end, {"raw": raw, "rows": order}))
+        return
+    for r, cut in zip(order, fitting[0]):
+        toks, ids, _ = pending[r]
+        _assign_cut(table, ids, toks, cut, "split")
+        for issue in table.issues:
+            if issue.kind == "ambiguous" and issue.row == r:
+                issue.kind = "split"
+    table.readings = {}
+
+
+def _value_of(cell: Cell | None) -> int | None:
+    return cell.value if cell is not None and isinstance(cell.value, int) else None
+
+
+def _t3_identities_hold(rows: dict[str, list[int | None]], results: tuple[str, ...]) -> bool:
+    """Every checkable identity of table 三 holds (an unknown cell makes its identity unchecked)."""
+    for c in range(7):
+        new, ci, r7, co = (rows.get(r, [None] * 7)[c] for r in ("new", "carried_in", "r7", "carried_out"))
+        if None not in (new, ci, r7, co) and new + ci != r7 + co:
+            return False
+        parts = [rows.get(r, [None] * 7)[c] for r in results]
+        if r7 is not None and None not in parts and r7 != sum(parts):
+            return False
+    return True
+
+
+def _digits_flag(table: Table) -> None:
+    kinds = {i.kind for i in table.issues}
+    if "ambiguous" in kinds:
+        table.digits = "ambiguous"
+    elif kinds & {"split", "nosplit", "nosplit_table"}:
+        table.digits = "split"
 
 
 # ---------------------------------------------------------------- table 三
@@ -636,83 +964,70 @@ def _classify_t3(label: str) -> str | None:
 
 
 def _parse_t3(text: str, folded: str, anchor: int, floor: int, ignore, doc_version: str | None) -> Table | None:
-    line0 = _line_start(folded, anchor)
-    start, header_labels = _back_start(folded, text, "t3", line0, floor)
+    line0, start, header_labels = _region_start(folded, text, "t3", anchor, floor)
     table = Table("t3", None, start, start)
-    rows: dict[str, _Row] = {}
-    order: list[str] = []
-    current: _Row | None = None
+    walk = _Walk(table, header_labels, start)
+    rows, order = walk.rows, walk.order
     in_rows = False
-    unknown = 0
-    last_end = start
-    stray: list[_Tok] = []
     header_tokens = 0
-    prev: list[_Tok] = []
+    tiny = 0
     for tok in _tokens_from(folded, line0, ignore, text):
-        if tok.kind == LABEL:
-            kind, joined = _classify_split(_classify_t3, tok, prev)
-            prev.append(tok)
-            if len(prev) > 4:
-                del prev[0]
-            if kind is not None and joined is not tok and not kind.startswith("g"):
-                tok = joined
-            if kind == "other_end":
-                kind = "r6_3" if in_rows and order and order[-1] in ("r6", "r6_1", "r6_2") else None
-            elif kind == "r7" and not in_rows:
-                kind = None
-            if kind is None and not in_rows and _is_known_header("t3", tok):
-                header_labels.append(tok.text)
-                last_end = tok.end
-                unknown = 0
+        if tok.kind != LABEL:  # a value or a blank
+            if not in_rows:
+                walk.prev.clear()
                 header_tokens += 1
+                if header_tokens > 80:
+                    break
                 continue
-            if kind is not None and not kind.startswith("g"):
-                in_rows = True
-                unknown = 0
-                if current is not None and current.id == kind and not current.slots:
-                    current.label = _Tok(LABEL, current.label.start, tok.end, current.label.text + tok.text)
-                    last_end = tok.end
-                    continue
-                current = _open_row(table, rows, order, header_labels, kind, tok)
-                if current is not None:
-                    last_end = tok.end
-                continue
-            if kind is not None:  # a group header: (三)不予公开 …
-                if not in_rows:
-                    unknown += 1
-                    continue
-                current = None
-                unknown = 0
-                header_labels.append(tok.text)
-                last_end = tok.end
-                continue
-            if _stops("t3", tok):
-                break
-            if current is not None and current.slots:
-                current = None
-            unknown += 1
-            if unknown > _MAX_UNKNOWN_RUN:
-                break
-            if "carried_out" in rows and current is None:
+            if not walk.value(tok):
                 break
             continue
-        # a value or a blank
-        prev.clear()
-        if not in_rows:
+        if in_rows and _FOREIGN_ANCHOR["t3"].search(tok.text):
+            break  # the next table's header run into this one (四、…行政复议行政诉讼结果维持…)
+        kind, joined = walk.classify(_classify_t3, tok)
+        if in_rows and len(tok.text) <= _MAX_LABEL + 10 and (
+            kind is None or (kind.startswith("g") and _ITEM_NUMBER.search(tok.text))
+        ):  # no row named, or only a group with a numbered row after it: (四)无法提供1.本机关不掌屋…
+            fuzzy, typo = _fuzzy_t3(tok.text, tuple(rows))
+            if fuzzy is not None:
+                kind = fuzzy
+                table.issues.append(TableIssue("label_typo", "t3", kind, tok.start, tok.end,
+                                               {"printed": text[tok.start : tok.end].strip(), "expected": typo}))  # fmt: skip
+        if kind is not None and joined is not tok and not kind.startswith("g"):
+            tok = joined
+        if kind == "other_end":
+            kind = "r6_3" if in_rows and order and order[-1] in ("r6", "r6_1", "r6_2") else None
+        elif kind == "r7" and not in_rows:
+            kind = None
+        if kind is None and not in_rows and _is_known_header("t3", tok):
+            walk.header(tok)
             header_tokens += 1
-            if header_tokens > 80:
+            continue
+        if kind is not None and not kind.startswith("g"):
+            in_rows = True
+            walk.row(kind, tok)
+            continue
+        if kind is not None:  # a group header: (三)不予公开 …
+            if not in_rows:
+                walk.unknown += 1
+                continue
+            walk.current = None
+            walk.header(tok)
+            continue
+        if in_rows and len(tok.text) <= 3 and _BARE_NUMERAL.match(tok.text) or len(tok.text) == 1:
+            tiny += 1  # 三、⏎本⏎年⏎度⏎… a group label printed one character a line
+            if tiny > 40:
                 break
             continue
-        if current is not None:
-            current.slots.append(tok)
-            last_end = tok.end
-        elif tok.kind == VALUE:
-            stray.append(tok)
+        if _stops("t3", tok) or not walk.other_label():
+            break
+        if "carried_out" in rows and walk.current is None:
+            break
     if not rows or (len(rows) < 3 and not any(r.slots for r in rows.values())):
         return None
     version = _t3_version(rows, doc_version)
     table.version = version
-    table.end = max(last_end, start)
+    table.end = max(walk.last_end, start)
     for row_id in order:
         row = rows[row_id]
         if row_id == "r6" and version == "2021":
@@ -720,19 +1035,87 @@ def _parse_t3(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
                 table.issues.append(TableIssue("extra", "t3", "r6", row.label.start, row.label.end,
                                                {"found": len(row.slots), "expected": 0}))  # fmt: skip
             continue
-        _finalize_row(table, "t3", row, T3_COLS)
-    for tok in stray:
-        if table.start <= tok.start < table.end:
-            table.issues.append(TableIssue("stray", "t3", None, tok.start, tok.end, {"raw": tok.text}))
-    for row_id in t3_rows(version):
-        if row_id not in rows:
-            table.issues.append(TableIssue("missing_row", "t3", row_id, table.start, table.start, {}))
+        _finalize_row(table, "t3", row, T3_COLS, digits.t3_rule)
+    _resolve_t3(table, version)
+    _digits_flag(table)
+    walk.finish(t3_rows(version))
     joined = "".join(_strip_punct(h) for h in header_labels)
-    for col in _T3_COLUMN_LABELS:
+    full = sum(1 for c in table.cells.values() if c.status in READ_STATUSES) == 7 * len(t3_rows(version))
+    for col in () if full else _T3_COLUMN_LABELS:  # every row holds its 7 values: the format's column order
         if col not in joined:
             table.issues.append(TableIssue("missing_column", "t3", None, table.start, table.start, {"label": col}))
     table.labels = "".join(header_labels)
     return table
+
+
+# The national wording of table 三's row labels, for labels with a typo (2.其他法律行政止公开).
+_T3_CANONICAL = {
+    "new": "本年新收政府信息公开申请数量", "carried_in": "上年结转政府信息公开申请数量",
+    "r1": "予以公开", "r2": "部分公开", "r3_1": "属于国家秘密", "r3_2": "其他法律行政法规禁止公开",
+    "r3_3": "危及三安全一稳定", "r3_4": "保护第三方合法权益", "r3_5": "属于三类内部事务信息",
+    "r3_6": "属于四类过程性信息", "r3_7": "属于行政执法案卷", "r3_8": "属于行政查询事项",
+    "r4_1": "本机关不掌握相关政府信息", "r4_2": "没有现成信息需要另行制作", "r4_3": "补正后申请内容仍不明确",
+    "r5_1": "信访举报投诉类申请", "r5_2": "重复申请", "r5_3": "要求提供公开出版物", "r5_4": "无正当理由大量反复申请",
+    "r5_5": "要求行政机关确认或重新出具已获取信息",
+    "r6_1": "申请人无正当理由逾期不补正行政机关不再处理其政府信息公开申请",
+    "r6_2": "申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请",
+    "carried_out": "结转下年度继续办理",
+}  # fmt: skip
+_LABEL_NUMBERING = re.compile(r"^.*(?:\([一二三四五六七]\)|[1-9][.、]|[一二三四]、)")
+_ITEM_NUMBER = re.compile(r"[1-9][.、]")
+FUZZY_LABEL_CUTOFF = 80  # rapidfuzz ratio; a one- or two-character slip in a 6–30 character label scores 85–95
+
+
+@lru_cache(maxsize=4096)
+def _fuzzy_t3(label: str, seen: tuple[str, ...]) -> tuple[str | None, str]:
+    """The row a label with a typo names, and its national wording; (None, "") when none is close."""
+    core = _strip_punct(_LABEL_NUMBERING.sub("", label))
+    if len(core) < 4:
+        return None, ""
+    from rapidfuzz import fuzz, process
+
+    choices = {r: w for r, w in _T3_CANONICAL.items() if r not in seen}
+    best = process.extractOne(core, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_LABEL_CUTOFF)
+    if best is None:
+        return None, ""
+    return best[2], best[0]
+
+
+# Column headers checked for typos (先行有效件数 for 现行有效件数); short words (总计, 其他) are left alone.
+_TYPO_HEADERS = {
+    "t2": ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额"),
+    "t3": ("法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构"),
+    "t4": ("行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉"),
+}
+_NOT_LABEL = re.compile(r"[\s\d()（）:：,，、.。;；\"“”'‘’/|\-]")
+
+
+def _header_typos(table: Table, text: str, folded: str) -> None:
+    """Report a column header printed with a typo (the table is read by position all the same)."""
+    words = _TYPO_HEADERS.get(table.key, ())
+    if table.key == "t2" and table.version == "2019":
+        return
+    region = folded[table.start : table.end]
+    if len(region) > 20_000:
+        return
+    compact = _NOT_LABEL.sub("", region)
+    missing = [w for w in words if w not in compact]
+    if not missing:
+        return
+    from rapidfuzz import fuzz
+
+    for word in missing:
+        hit = fuzz.partial_ratio_alignment(word, compact, score_cutoff=FUZZY_LABEL_CUTOFF)
+        if hit is None or hit.score >= 100:
+            continue
+        printed = compact[hit.dest_start : hit.dest_end]
+        if len(printed) != len(word) or any(printed == w for w in words):
+            continue
+        if sum(a != b for a, b in zip(printed, word)) > max(1, len(word) // 4):
+            continue  # a wording variant (法人或者其他组织), not a character typed wrong
+        m = re.search(r"[\s()（）:：,，、.。;；\"“”/|\-\d]*".join(re.escape(ch) for ch in printed), region)
+        start, end = (table.start + m.start(), table.start + m.end()) if m else (table.start, table.start)
+        table.issues.append(TableIssue("label_typo", table.key, None, start, end, {"printed": printed, "expected": word}))
 
 
 def _t3_version(rows: dict[str, _Row], doc_version: str | None) -> str:
@@ -759,60 +1142,32 @@ def _classify_t2(label: str) -> str | None:
 
 
 def _parse_t2(text: str, folded: str, anchor: int, floor: int, ignore, doc_version: str | None) -> Table | None:
-    line0 = _line_start(folded, anchor)
-    start, labels = _back_start(folded, text, "t2", line0, floor)
+    line0, start, labels = _region_start(folded, text, "t2", anchor, floor)
     table = Table("t2", None, start, start)
-    rows: dict[str, _Row] = {}
-    order: list[str] = []
-    current: _Row | None = None
-    unknown = 0
-    last_end = start
-    stray: list[_Tok] = []
-    prev: list[_Tok] = []
+    walk = _Walk(table, labels, start)
+    rows, order = walk.rows, walk.order
     for tok in _tokens_from(folded, line0, ignore, text):
-        if tok.kind == LABEL:
-            kind, joined = _classify_split(_classify_t2, tok, prev)
-            prev.append(tok)
-            if len(prev) > 4:
-                del prev[0]
-            if kind is not None:
-                tok = joined
-                unknown = 0
-                if current is not None and current.id == kind and not current.slots:
-                    last_end = tok.end
-                    continue
-                current = _open_row(table, rows, order, labels, kind, tok)
-                if current is not None:
-                    last_end = tok.end
-                continue
-            if _is_known_header("t2", tok):
-                labels.append(tok.text)
-                current = None if current is None or current.slots else current
-                last_end = tok.end
-                unknown = 0
-                continue
-            if _stops("t2", tok):
-                break
-            if current is not None and current.slots:
-                current = None
-            unknown += 1
-            if unknown > _MAX_UNKNOWN_RUN:
+        if tok.kind != LABEL:
+            if not walk.value(tok):
                 break
             continue
-        prev.clear()
-        if current is not None:
-            current.slots.append(tok)
-            last_end = tok.end
-        elif tok.kind == VALUE:
-            stray.append(tok)
-            if len(stray) > 60:
-                break
+        kind, joined = walk.classify(_classify_t2, tok)
+        if kind is not None:
+            walk.row(kind, joined)
+            continue
+        if _is_known_header("t2", tok):
+            walk.header(tok)
+            if walk.current is not None and walk.current.slots:
+                walk.current = None
+            continue
+        if _stops("t2", tok) or not walk.other_label():
+            break
     if not rows or (len(rows) < 2 and not any(r.slots for r in rows.values())):
         return None
     joined = "".join(labels)
     version = _t2_version(joined, rows, doc_version)
     table.version = version
-    table.end = max(last_end, start)
+    table.end = max(walk.last_end, start)
     spec = t2_rows(version)
     for row_id in order:
         row = rows[row_id]
@@ -820,13 +1175,11 @@ def _parse_t2(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
             table.issues.append(TableIssue("extra", "t2", row_id, row.label.start, row.label.end,
                                            {"found": len(row.slots), "expected": 0}))  # fmt: skip
             continue
-        _finalize_row(table, "t2", row, spec[row_id])
-    for tok in stray:
-        if table.start <= tok.start < table.end:
-            table.issues.append(TableIssue("stray", "t2", None, tok.start, tok.end, {"raw": tok.text}))
-    for row_id in spec:
-        if row_id not in rows:
-            table.issues.append(TableIssue("missing_row", "t2", row_id, table.start, table.start, {}))
+        rule = digits.t2_valid_rule if version == "2021" and row_id in ("reg", "nd") else digits.no_rule
+        _finalize_row(table, "t2", row, spec[row_id], rule)
+    table.readings = {}
+    _digits_flag(table)
+    walk.finish(spec)
     stripped = _strip_punct(joined)
     for block in _T2_BLOCK_LABELS[version]:
         if block not in stripped:
@@ -854,8 +1207,7 @@ def _t2_version(labels: str, rows: dict[str, _Row], doc_version: str | None) -> 
 
 
 def _parse_t4(text: str, folded: str, anchor: int, floor: int, ignore) -> Table | None:
-    line0 = _line_start(folded, anchor)
-    start, labels = _back_start(folded, text, "t4", line0, floor)
+    line0, start, labels = _region_start(folded, text, "t4", anchor, floor)
     table = Table("t4", None, start, start)
     values: list[_Tok] = []
     unknown = 0
@@ -885,13 +1237,16 @@ def _parse_t4(text: str, folded: str, anchor: int, floor: int, ignore) -> Table 
             break
     if not labels:
         return None
+    joined_labels = _strip_punct("".join(labels))
+    if len(values) < 15 and sum(1 for w in _T4_COLUMN_LABELS if w in joined_labels) < 3:
+        return None  # prose that names an outcome (其中结果维持 72 件), not the table
     table.end = max(last_end, start)
     table.labels = "".join(labels)
     ids = cell_ids("t4")
     row = _Row("all", first_label or _Tok(LABEL, start, start, ""), values)
     if values:
         sub = Table("t4", None, start, table.end)
-        _finalize_row(sub, "t4", row, tuple(ids))
+        _finalize_row(sub, "t4", row, tuple(ids), digits.t4_rule)
         for cid, cell in sub.cells.items():
             real = cid.split(".", 2)[2]
             cell.id = real
@@ -899,10 +1254,14 @@ def _parse_t4(text: str, folded: str, anchor: int, floor: int, ignore) -> Table 
         for issue in sub.issues:
             issue.row = None
             table.issues.append(issue)
+        if "all" in sub.printed:
+            table.printed["all"] = sub.printed["all"]
+        _digits_flag(table)
     else:
         table.issues.append(TableIssue("no_values", "t4", None, start, table.end, {"expected": 15}))
     joined = _strip_punct(table.labels)
-    for col in _T4_COLUMN_LABELS:
+    full = len(values) == 15 or sum(1 for c in table.cells.values() if c.status in READ_STATUSES) == 15
+    for col in () if full else _T4_COLUMN_LABELS:  # 15 values: the format's order, whatever the header
         if col not in joined:
             table.issues.append(TableIssue("missing_column", "t4", None, table.start, table.start, {"label": col}))
     return table
@@ -962,6 +1321,8 @@ def parse_tables(text: str, *, folded: str | None = None, ignore: list | None = 
     result.t2 = found.get("t2")
     result.t3 = found.get("t3")
     result.t4 = found.get("t4")
+    for table in found.values():
+        _header_typos(table, text, folded)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(regions):
         if merged and start <= merged[-1][1]:
