@@ -5,13 +5,19 @@ packed as ``(hash bits, fingerprint number)`` into one uint64 array and
 sorted once; equal hashes become neighbours, ordered by report. A
 fingerprint is *shared* when its group holds two or more reports. Reports
 are numbered by (unit, year, path) beforehand, so the reports of one unit are
-neighbours inside every group and "is there a same-unit holder" is a run
-check, not a search.
+neighbours inside every group, earliest year first.
+
+Every shared fingerprint keeps a few *holders* (other reports holding it):
+the same unit's nearest earlier (or same-year) report, and the first report
+of the first other units of its group. A later year of the same unit is never
+a holder: it is not where an earlier report copied from. Fingerprints held by
+many units (:func:`~.kinds.common_threshold`) are common wording.
 
 Shared fingerprints of a report are merged into spans when they are at most
-``k + gap`` apart in the matching copy and no barrier lies between them.
-Each span is attributed to the report holding most of its fingerprints
-(same-unit holders first), with the matching stretch in that report.
+``k + gap`` apart in the matching copy, no barrier lies between them and they
+are all common wording or all not. Each span is attributed to the holder of
+most of its fingerprints (the same unit's earlier report first), and keeps
+its best few holders.
 """
 
 from __future__ import annotations
@@ -21,7 +27,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from shenyue.analysis.similarity.fingerprint import Prints
+from shenyue.analysis.similarity.kinds import KIND_CODE, common_threshold
 from shenyue.analysis.similarity.settings import Settings
+
+PEER_HOLDERS = 2  # other units remembered per shared fingerprint
+HOLDERS = 3  # holders kept per span (the source first)
 
 
 @dataclass(slots=True)
@@ -31,14 +41,21 @@ class SpanArrays:
     report: np.ndarray  # int32
     start: np.ndarray  # int32, original offsets, end exclusive
     end: np.ndarray
-    other: np.ndarray  # int32, source report
+    other: np.ndarray  # int32, source report (the best holder)
     other_start: np.ndarray
     other_end: np.ndarray
     n_reports: np.ndarray  # int32, how many reports share the span (median over its fingerprints)
-    same_unit: np.ndarray  # bool
+    same_unit: np.ndarray  # bool, the source is the same unit's report
     similarity: np.ndarray  # float32, share of the span covered by shared k-grams
+    n_units: np.ndarray  # int32, how many distinct units share the span (median over its fingerprints)
+    kind: np.ndarray  # int8, kinds.KIND_CODE: peer, same unit or common wording
+    holder1: np.ndarray  # int32, the second-best holder report, -1 for none
+    holder2: np.ndarray  # int32, the third-best holder report, -1 for none
 
-    FIELDS = ("report", "start", "end", "other", "other_start", "other_end", "n_reports", "same_unit", "similarity")
+    FIELDS = (
+        "report", "start", "end", "other", "other_start", "other_end", "n_reports", "same_unit", "similarity",
+        "n_units", "kind", "holder1", "holder2",
+    )  # fmt: skip
 
     def __len__(self) -> int:
         return len(self.report)
@@ -46,21 +63,7 @@ class SpanArrays:
     @classmethod
     def empty(cls) -> "SpanArrays":
         i = np.zeros(0, np.int32)
-        return cls(i, i, i, i, i, i, i, np.zeros(0, bool), np.zeros(0, np.float32))
-
-
-def _first_other(newr: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """For every run ``starts[g]..ends[g]``: index of its second distinct report, or -1 (int32)."""
-    inner = np.flatnonzero(newr)
-    sec = np.full(len(starts), -1, dtype=np.int32)
-    if not len(inner):
-        return sec
-    j = np.searchsorted(inner, starts, side="right")
-    ok = j < len(inner)
-    cand = inner[np.minimum(j, len(inner) - 1)]
-    ok &= cand < ends
-    sec[ok] = cand[ok]
-    return sec
+        return cls(i, i, i, i, i, i, i, np.zeros(0, bool), np.zeros(0, np.float32), i, np.zeros(0, np.int8), i, i)
 
 
 CHUNK = 2_000_000  # shared fingerprints turned into spans at a time (bounds the memory of that step)
@@ -69,8 +72,9 @@ CHUNK = 2_000_000  # shared fingerprints turned into spans at a time (bounds the
 def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays:
     """Spans of every report shared with other reports of the list.
 
-    ``prints`` must be ordered so that reports of one unit are consecutive;
-    ``unit_ids[i]`` is report i's unit (a unique number when it has none).
+    ``prints`` must be ordered so that reports of one unit are consecutive,
+    earliest year first; ``unit_ids[i]`` is report i's unit (a unique number
+    when it has none).
     """
     R = len(prints)
     counts = np.fromiter((len(p) for p in prints), dtype=np.int64, count=R)
@@ -80,7 +84,8 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
     if R < 2 or F == 0:
         return SpanArrays.empty()
     unit_ids = np.asarray(unit_ids, dtype=np.int64)
-    order, hfp, nrp = _shared(prints, bounds, unit_ids)
+    threshold = common_threshold(len(np.unique(unit_ids)))
+    order, hold, nrp, nup = _shared(prints, bounds, unit_ids)
     if not len(order):
         return SpanArrays.empty()
     fields = {f: np.concatenate([getattr(p, f) for p in prints]) for f in ("vpos", "ostart", "oend", "back", "ahead")}
@@ -97,13 +102,17 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
             b = int(report_pos[max(r - 1, 0)])
             if b <= a:  # one report bigger than a chunk: take it whole
                 b = int(report_pos[min(r, R)])
-        parts.append(_spans(order[a:b], hfp[a:b], nrp[a:b], bounds, fields, unit_ids, s))
+        parts.append(_spans(order[a:b], hold[a:b], nrp[a:b], nup[a:b], bounds, fields, unit_ids, s, threshold))
         a = b
     return SpanArrays(*(np.concatenate([getattr(p, f) for p in parts]) for f in SpanArrays.FIELDS))
 
 
-def _shared(prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Shared fingerprints in fingerprint order: their numbers, their holder fingerprint, their group's report count."""
+def _shared(
+    prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Shared fingerprints in fingerprint order: their numbers, their holders' fingerprints
+    (``(m, 1 + PEER_HOLDERS)``, -1 for none; column 0 the same unit's earlier report), and
+    their group's count of reports and of distinct units."""
     R = len(prints)
     F = int(bounds[-1])
     # one uint64 per fingerprint: high bits = hash, low P bits = fingerprint number (report order)
@@ -131,9 +140,10 @@ def _shared(prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray) -> t
     del key, sel
     n = len(idx)
     itype = np.int32 if max(n, F) < 2**31 else np.int64
+    NH = 1 + PEER_HOLDERS
     if n == 0:
         z = np.zeros(0, itype)
-        return z, z, np.zeros(0, np.int32)
+        return z, np.zeros((0, NH), itype), np.zeros(0, np.int32), np.zeros(0, np.int32)
     r = (np.searchsorted(bounds, idx, side="right") - 1).astype(np.int32 if R < 2**31 else np.int64)
     u = unit_ids[r]
 
@@ -141,75 +151,86 @@ def _shared(prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray) -> t
     newg[1:] = hk[1:] != hk[:-1]
     del hk
     gstart = np.flatnonzero(newg).astype(itype)
-    gend = np.append(gstart[1:], n).astype(itype)
     gid = np.cumsum(newg, dtype=itype)
     gid -= 1
     newr = newg.copy()
     newr[1:] |= r[1:] != r[:-1]
     nrep_g = np.add.reduceat(newr.astype(np.int32), gstart)
-    shared = nrep_g[gid] >= 2
 
-    # peer holder: the group's first report, or its second distinct report for that report itself
-    first = gstart[gid]
-    sec_g = _first_other(newr & ~newg, gstart, gend)
-    holder = np.where(r != r[first], first, sec_g[gid]).astype(itype)
-    del first, sec_g, gstart, gend
-
-    # same-unit holder: reports of a unit are neighbours inside a group
+    # unit runs inside groups (a unit's reports are neighbours, earliest year first)
     newu = newg.copy()
     del newg
     newu[1:] |= u[1:] != u[:-1]
-    del u
-    ustart = np.flatnonzero(newu).astype(itype)
-    uend = np.append(ustart[1:], n).astype(itype)
+    del u, r
+    ustarts = np.flatnonzero(newu).astype(itype)
     uid = np.cumsum(newu, dtype=itype)
     uid -= 1
-    newru = newu | newr
+    del newu
+    g_u0 = np.searchsorted(ustarts, gstart).astype(itype)  # each group's first unit run
+    nunit_g = (np.append(g_u0[1:], len(ustarts)) - g_u0).astype(np.int32)
+    del gstart
+    rstarts = np.flatnonzero(newr).astype(itype)
+    rid = np.cumsum(newr, dtype=itype)
+    rid -= 1
     del newr
-    nrep_u = np.add.reduceat(newru.astype(np.int32), ustart)
-    has_su = nrep_u[uid] >= 2
-    ufirst = ustart[uid]
-    sec_u = _first_other(newru & ~newu, ustart, uend)
-    del newu, newru
-    su = sec_u[uid]
-    del uid, sec_u
-    su = np.where(r != r[ufirst], ufirst, su)
-    del ufirst, r
-    holder[has_su] = su[has_su]
-    del su, has_su
 
-    keep = np.flatnonzero(shared)
-    del shared
+    hold = np.full((n, NH), -1, dtype=itype)  # positions in the sorted group arrays
+    # the same unit: the report just before this one in its unit run (an earlier or the same year)
+    my_rs = rstarts[rid]
+    has_prev = my_rs > ustarts[uid]
+    hold[:, 0] = np.where(has_prev, rstarts[np.maximum(rid - 1, 0)], -1)
+    del my_rs, has_prev, rstarts, rid
+    # peers: the earliest report of each of the group's first other units
+    g0 = g_u0[gid]
+    cnt = nunit_g[gid]
+    own = uid - g0
+    del uid
+    for c in range(PEER_HOLDERS):
+        local = np.where(c < own, c, c + 1)
+        ok = local < cnt
+        hold[:, 1 + c] = np.where(ok, ustarts[np.minimum(g0 + local, len(ustarts) - 1)], -1)
+        del local, ok
+    del g0, cnt, own, ustarts, g_u0
+
+    keep = np.flatnonzero((nrep_g[gid] >= 2) & (hold >= 0).any(axis=1))
+    hold = hold[keep]
+    hold = np.where(hold >= 0, idx[np.maximum(hold, 0)], -1).astype(itype)
     # scatter back into fingerprint order: the shared fingerprints of each report, by position
     fp = idx[keep]
-    hold_fp = np.full(F, -1, dtype=itype)
-    hold_fp[fp] = idx[holder[keep]]
-    nrep_fp = np.zeros(F, dtype=np.int32)
-    nrep_fp[fp] = nrep_g[gid[keep]]
-    del idx, holder, gid, keep, fp
-    order = np.flatnonzero(hold_fp >= 0).astype(itype)
-    return order, hold_fp[order], nrep_fp[order]
+    row = np.full(F, -1, dtype=itype)
+    row[fp] = np.arange(len(keep), dtype=itype)
+    del idx, fp
+    order = np.flatnonzero(row >= 0).astype(itype)
+    rows = row[order]
+    del row
+    g = gid[keep][rows]
+    del gid, keep
+    return order, hold[rows], nrep_g[g], nunit_g[g]
 
 
 def _spans(
     order: np.ndarray,
-    hfp: np.ndarray,
+    hold: np.ndarray,
     nrp: np.ndarray,
+    nup: np.ndarray,
     bounds: np.ndarray,
     fields: dict[str, np.ndarray],
     unit_ids: np.ndarray,
     s: Settings,
+    threshold: int,
 ) -> SpanArrays:
     """Merge the shared fingerprints ``order`` (sorted, whole reports) into attributed spans."""
     k = s.k
     m = len(order)
+    H = hold.shape[1]
     srep = (np.searchsorted(bounds, order, side="right") - 1).astype(np.int64)
-    hrep = (np.searchsorted(bounds, hfp, side="right") - 1).astype(np.int64)
+    hrep = np.where(hold >= 0, np.searchsorted(bounds, hold, side="right") - 1, -1).astype(np.int64)
     v = fields["vpos"][order].astype(np.int64)
+    common = nup >= threshold
 
     cut = np.ones(m, dtype=bool)
     dv = np.diff(v)
-    cut[1:] = (srep[1:] != srep[:-1]) | (dv > k + s.gap)
+    cut[1:] = (srep[1:] != srep[:-1]) | (dv > k + s.gap) | (common[1:] != common[:-1])
     sstart = np.flatnonzero(cut)
     slast = np.append(sstart[1:], m) - 1
     vlen = v[slast] + k - v[sstart]
@@ -229,13 +250,17 @@ def _spans(
     sid -= 1
     n_spans = len(sstart)
 
-    # attribution: per span the holder report with most fingerprints; same-unit holders first
-    pair = (sid.astype(np.uint64) << np.uint64(32)) | hrep.astype(np.uint64)
+    # attribution: per span the holder report with most fingerprints; the same unit's earlier report first
+    flat = hrep.ravel()
+    valid = flat >= 0
+    pair = (np.repeat(sid, H)[valid].astype(np.uint64) << np.uint64(32)) | flat[valid].astype(np.uint64)
+    del flat, valid
     pair.sort()
-    pnew = np.ones(m, dtype=bool)
+    mp = len(pair)
+    pnew = np.ones(mp, dtype=bool)
     pnew[1:] = pair[1:] != pair[:-1]
     pstart = np.flatnonzero(pnew)
-    pcount = np.diff(np.append(pstart, m))
+    pcount = np.diff(np.append(pstart, mp))
     p_sid = (pair[pstart] >> np.uint64(32)).astype(np.int64)
     p_rep = (pair[pstart] & np.uint64(0xFFFFFFFF)).astype(np.int64)
     del pair, pnew
@@ -250,15 +275,32 @@ def _spans(
     score = pcount + np.where(p_su & prefer_su[p_sid], 1 << 30, 0)
     best_key = (p_sid.astype(np.uint64) << np.uint64(32)) | score.astype(np.uint64)
     o = np.argsort(best_key, kind="stable")
-    last_of_sid = np.flatnonzero(np.append(p_sid[o][1:] != p_sid[o][:-1], True))
+    s_sid, s_rep, s_su = p_sid[o], p_rep[o], p_su[o]
+    del o, best_key, score, p_sid, p_rep, p_su
+    is_last = np.append(s_sid[1:] != s_sid[:-1], True)
+    last_idx = np.flatnonzero(is_last)
+    rank = last_idx[np.searchsorted(last_idx, np.arange(len(s_sid)))] - np.arange(len(s_sid))
     chosen = np.zeros(n_spans, dtype=np.int64)
-    chosen[p_sid[o][last_of_sid]] = p_rep[o][last_of_sid]
+    chosen[s_sid[is_last]] = s_rep[is_last]
     chosen_su = np.zeros(n_spans, dtype=bool)
-    chosen_su[p_sid[o][last_of_sid]] = p_su[o][last_of_sid]
+    chosen_su[s_sid[is_last]] = s_su[is_last]
+    more = []
+    for want in range(1, HOLDERS):
+        h = np.full(n_spans, -1, dtype=np.int32)
+        at = rank == want
+        h[s_sid[at]] = s_rep[at]
+        more.append(h)
+    del s_sid, s_rep, s_su, rank, is_last, last_idx
 
     # the matching stretch in the chosen source
-    is_src = hrep == chosen[sid]
-    del hrep
+    ch = chosen[sid]
+    src = np.full(m, -1, dtype=np.int64)
+    for c in range(H):
+        src = np.where(hrep[:, c] == ch, hold[:, c], src)
+    del ch, hrep
+    is_src = src >= 0
+    hfp = np.maximum(src, 0)
+    del src
     hb = fields["back"][hfp].astype(np.int64)
     src_start = fields["ostart"][hfp] - np.where(hb <= s.snap, hb, 0)
     del hb
@@ -268,14 +310,19 @@ def _spans(
     src_end = fields["oend"][hfp] + np.where(ha <= s.snap, ha, 0)
     del ha
     o_end = np.maximum.reduceat(np.where(is_src, src_end, -1), sstart)
-    del src_end, is_src
+    del src_end, is_src, hfp
 
-    # n_reports: the median over the span's fingerprints
+    # n_reports and n_units: the median over the span's fingerprints
+    mid = sstart + (slast - sstart) // 2
     med_key = (sid.astype(np.uint64) << np.uint64(32)) | nrp.astype(np.uint64)
     med_key.sort()
-    mid = sstart + (slast - sstart) // 2
     n_med = (med_key[mid] & np.uint64(0xFFFFFFFF)).astype(np.int32)
+    med_key = (sid.astype(np.uint64) << np.uint64(32)) | nup.astype(np.uint64)
+    med_key.sort()
+    u_med = (med_key[mid] & np.uint64(0xFFFFFFFF)).astype(np.int32)
+    del med_key
 
+    kind = np.where(common[sstart], KIND_CODE["common"], np.where(chosen_su, KIND_CODE["same_unit"], KIND_CODE["peer"]))
     g = np.flatnonzero(good)
     start = fields["ostart"][first_fp[g]] - fb[g]
     end = fields["oend"][last_fp[g]] + la[g]
@@ -289,4 +336,8 @@ def _spans(
         n_reports=n_med[g],
         same_unit=chosen_su[g],
         similarity=np.minimum(1.0, covered[g] / np.maximum(vlen[g], 1)).astype(np.float32),
+        n_units=u_med[g],
+        kind=kind[g].astype(np.int8),
+        holder1=more[0][g],
+        holder2=more[1][g],
     )
