@@ -18,7 +18,8 @@ from shenyue.analysis.findings import Finding
 from shenyue.i18n import t
 from shenyue.model.report import Report, Section
 from shenyue.review import format_number
-from shenyue.tui.copies import Pair
+from shenyue.analysis.similarity.result import CopySummary, shares
+from shenyue.tui.copies import COMMON, Pair
 from shenyue.tui.dialogs import CommentDialog, ConfirmDialog, FinderDialog, InputDialog
 from shenyue.tui.dialogs.comment import CommentTarget
 from shenyue.tui.glyphs import glyphs
@@ -259,9 +260,7 @@ class ReviewScreen(Screen):
         for s in self.sections:
             share = None
             if copies is not None:
-                share = copies.section_shares.get(s.key)
-                if share is None:
-                    share = _span_share(copies.spans_in(s.start, s.end), s.start, s.end)
+                share = _section_share(copies, s)
             n = len(findings_in_section(self.report, s, active))
             items.append(NavItem(s.key, _nav_label(s), s.empty, n, share))
         self.query_one(SectionNav).set_items(items, self.section.key if self.section else None)
@@ -290,12 +289,12 @@ class ReviewScreen(Screen):
             return []
         weights: Counter[str] = Counter()
         for s in copies.spans_in(self.section.start, self.section.end):
-            if s.other:
-                weights[s.other] += min(s.end, self.section.end) - max(s.start, self.section.start)
+            if s.kind != COMMON:  # common wording never makes a report the source
+                weights[s.other_report] += min(s.end, self.section.end) - max(s.start, self.section.start)
         order = [rel for rel, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))]
-        for rel, _ in copies.sources:
-            if rel not in weights and rel != self.rel:
-                order.append(rel)
+        for src in copies.sources:
+            if src.path not in weights and src.path != self.rel:
+                order.append(src.path)
         return [rel for rel in order if ws.report(rel) is not None]
 
     def _choose_comparison(self) -> None:
@@ -341,14 +340,14 @@ class ReviewScreen(Screen):
         weights: Counter[str] = Counter()
         if copies is not None:
             for s in copies.spans_in(section.start, section.end):
-                if s.other == other.rel and s.other_start is not None:
+                if s.other_report == other.rel:
                     hit = other.section_at(s.other_start)
                     if hit is not None:
                         weights[hit.key] += s.end - s.start
         theirs = self.app.workspace.copy.get(other.rel)
         if theirs is not None:
             for s in theirs.spans:
-                if s.other == self.rel and s.other_start is not None and section.start <= s.other_start < section.end:
+                if s.other_report == self.rel and section.start <= s.other_start < section.end:
                     hit = other.section_at(s.start)
                     if hit is not None:
                         weights[hit.key] += s.end - s.start
@@ -764,9 +763,7 @@ class ReviewScreen(Screen):
         copies = self.app.workspace.copy.get(self.rel)
         sub = []
         if copies is not None:
-            share = copies.section_shares.get(section.key)
-            if share is None:
-                share = _span_share(copies.spans_in(section.start, section.end), section.start, section.end)
+            share = _section_share(copies, section)
             sub.append(t("tui.review.shared", pct=round(share * 100)))
         pairs = self.comparison.pairs or []
         if pairs:
@@ -871,17 +868,12 @@ def _nav_label(section: Section) -> str:
     return section.title or t(f"tui.section.{section.key}")
 
 
-def _span_share(spans, start: int, end: int) -> float:
-    if end <= start:
-        return 0.0
-    covered = 0
-    last = start
-    for s in sorted(spans, key=lambda s: s.start):
-        a, b = max(s.start, last), min(s.end, end)
-        if b > a:
-            covered += b - a
-            last = b
-    return covered / (end - start)
+def _section_share(copies: CopySummary, section: Section) -> float:
+    """The copied share of a section (common wording left out), as the similarity layer counts it."""
+    got = copies.sections.get(section.key)
+    if got is None:  # the preamble or the whole text: the same function on its spans
+        got = shares(copies.spans_in(section.start, section.end), section.start, section.end)
+    return got.share
 
 
 def findings_in_section(report: Report, section: Section | None, findings: list[Finding]) -> list[Finding]:
