@@ -42,7 +42,7 @@ _QUOTES = "《》\"“”'‘’「」【】[]()（）"
 _AREA = "(?:省|自治区|市|自治州|州|盟|地区|区|县|自治县|旗)"
 _PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,8}?" + _AREA)
 # what must follow a dropped prefix: an area of its own (a district, county, town, street)
-_OWN_AREA = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:" + _AREA[3:-1] + r"|镇|乡|街道)(?=[\u4e00-\u9fff])")
+_OWN_AREA = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:" + _AREA[3:-1] + r"|镇|乡|街道)")
 
 
 def unit_key(name: str | None) -> str | None:
