@@ -69,12 +69,14 @@ class SpanArrays:
 CHUNK = 2_000_000  # shared fingerprints turned into spans at a time (bounds the memory of that step)
 
 
-def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays:
+def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings, *, years: np.ndarray | None = None) -> SpanArrays:
     """Spans of every report shared with other reports of the list.
 
     ``prints`` must be ordered so that reports of one unit are consecutive,
     earliest year first; ``unit_ids[i]`` is report i's unit (a unique number
-    when it has none).
+    when it has none), ``years[i]`` its year (0 when unknown; without
+    ``years`` every year is unknown). Two reports of one unit and one year
+    are each other's same-unit holder.
     """
     R = len(prints)
     counts = np.fromiter((len(p) for p in prints), dtype=np.int64, count=R)
@@ -85,7 +87,8 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
         return SpanArrays.empty()
     unit_ids = np.asarray(unit_ids, dtype=np.int64)
     threshold = common_threshold(len(np.unique(unit_ids)))
-    order, hold, nrp, nup = _shared(prints, bounds, unit_ids)
+    years = np.zeros(R, np.int64) if years is None else np.asarray(years, dtype=np.int64)
+    order, hold, nrp, nup = _shared(prints, bounds, unit_ids, years)
     if not len(order):
         return SpanArrays.empty()
     fields = {f: np.concatenate([getattr(p, f) for p in prints]) for f in ("vpos", "ostart", "oend", "back", "ahead")}
@@ -108,7 +111,7 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
 
 
 def _shared(
-    prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray
+    prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray, years: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Shared fingerprints in fingerprint order: their numbers, their holders' fingerprints
     (``(m, 1 + PEER_HOLDERS)``, -1 for none; column 0 the same unit's earlier report), and
@@ -161,7 +164,7 @@ def _shared(
     newu = newg.copy()
     del newg
     newu[1:] |= u[1:] != u[:-1]
-    del u, r
+    del u
     ustarts = np.flatnonzero(newu).astype(itype)
     uid = np.cumsum(newu, dtype=itype)
     uid -= 1
@@ -175,11 +178,14 @@ def _shared(
     del newr
 
     hold = np.full((n, NH), -1, dtype=itype)  # positions in the sorted group arrays
-    # the same unit: the report just before this one in its unit run (an earlier or the same year)
-    my_rs = rstarts[rid]
-    has_prev = my_rs > ustarts[uid]
-    hold[:, 0] = np.where(has_prev, rstarts[np.maximum(rid - 1, 0)], -1)
-    del my_rs, has_prev, rstarts, rid
+    # the same unit: the report just before this one in its unit run (an earlier or the same year);
+    # the first of its unit run takes the next one when that has the same (or an unknown) year
+    has_prev = rstarts[rid] > ustarts[uid]
+    nxt = rstarts[np.minimum(rid + 1, len(rstarts) - 1)]
+    yr, yn = years[r], years[r[nxt]]
+    ok_next = (rid + 1 < len(rstarts)) & (uid[nxt] == uid) & ((yr == yn) | (yr == 0) | (yn == 0))
+    hold[:, 0] = np.where(has_prev, rstarts[np.maximum(rid - 1, 0)], np.where(ok_next, nxt, -1))
+    del has_prev, nxt, yr, yn, ok_next, rstarts, rid, r
     # peers: the earliest report of each of the group's first other units
     g0 = g_u0[gid]
     cnt = nunit_g[gid]
