@@ -147,3 +147,12 @@ def test_one_shares_function_behind_the_list_the_pane_and_the_export(tmp_path):
     ranked = sorted(reports, key=lambda r: -data.share(r.rel))
     assert {ranked[0].rel, ranked[1].rel} == {"copier.txt", "source.txt"}
     assert all(data.share(r.rel) == 0.0 for r in ranked[2:])
+
+
+def test_two_reports_of_one_unit_and_one_year_hold_each_other():
+    a = make_report("jia.txt", body(OWN[0], PARA, OWN[1]), unit="甲局", year=2023)
+    b = make_report("jia-copy.txt", body(OWN[2], PARA, OWN[3]), unit="甲局", year=2023)
+    result = find_copies([a, b], cache=False)
+    for r, other in ((a, "jia-copy.txt"), (b, "jia.txt")):
+        (s,) = result.spans_of(r.rel)
+        assert s.kind == SAME_UNIT and s.other_report == other

@@ -159,7 +159,8 @@ def run(
             a, b = st.start, st.start + st.count
             pr = Prints(*(arrays[f][a:b] for f in PRINT_FIELDS))
         prints.append(pr)
-    spans = match(prints, unit_ids, settings)
+    years = np.fromiter((e.year or 0 for e in ordered), dtype=np.int64, count=len(ordered))
+    spans = match(prints, unit_ids, settings, years=years)
     result = SimilarityResult(ordered, spans, settings)
 
     if use_cache:
