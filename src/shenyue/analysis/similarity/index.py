@@ -214,6 +214,30 @@ def _shared(
     return order, hold[rows], nrep_g[g], nunit_g[g]
 
 
+def _common_runs(common: np.ndarray, joined: np.ndarray, v: np.ndarray, k: int, short: int) -> np.ndarray:
+    """Fingerprints that are common wording, with short non-common pieces inside or at the edge
+    of a common stretch counted as common too: a template sentence that some units edited is
+    held by fewer units in the edited places, but is still the template (no unit copied it)."""
+    m = len(common)
+    if not m or not common.any():
+        return common
+    sub = joined.copy()
+    sub[1:] |= common[1:] != common[:-1]
+    starts = np.flatnonzero(sub)
+    last = np.append(starts[1:], m) - 1
+    run_common = common[starts]
+    run_len = v[last] + k - v[starts]
+    cont = ~joined[starts]  # the run continues the previous run's stretch
+    prev_common = np.zeros(len(starts), dtype=bool)
+    prev_common[1:] = cont[1:] & run_common[:-1]
+    next_common = np.zeros(len(starts), dtype=bool)
+    next_common[:-1] = cont[1:] & run_common[1:]
+    flip = ~run_common & (run_len < short) & (prev_common | next_common)
+    if not flip.any():
+        return common
+    return common | np.repeat(flip, last - starts + 1)
+
+
 def _spans(
     order: np.ndarray,
     hold: np.ndarray,
@@ -232,11 +256,13 @@ def _spans(
     srep = (np.searchsorted(bounds, order, side="right") - 1).astype(np.int64)
     hrep = np.where(hold >= 0, np.searchsorted(bounds, hold, side="right") - 1, -1).astype(np.int64)
     v = fields["vpos"][order].astype(np.int64)
-    common = nup >= threshold
-
-    cut = np.ones(m, dtype=bool)
     dv = np.diff(v)
-    cut[1:] = (srep[1:] != srep[:-1]) | (dv > k + s.gap) | (common[1:] != common[:-1])
+    joined = np.ones(m, dtype=bool)  # where a merged stretch starts, whatever its kind
+    joined[1:] = (srep[1:] != srep[:-1]) | (dv > k + s.gap)
+    common = _common_runs(nup >= threshold, joined, v, k, 3 * s.min_len)
+
+    cut = joined.copy()
+    cut[1:] |= common[1:] != common[:-1]
     sstart = np.flatnonzero(cut)
     slast = np.append(sstart[1:], m) - 1
     vlen = v[slast] + k - v[sstart]
