@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shenyue.analysis.similarity import COMMON, PEER, SAME_UNIT, attach_copy_info, find_copies, shares
+from shenyue.analysis.similarity import COMMON, PEER, REUSED_LATER, SAME_UNIT, attach_copy_info, find_copies, shares
 from shenyue.model.report import Document, Report
 
 HEAD = "一、总体情况\n"
@@ -57,7 +57,7 @@ def test_paragraph_in_a_same_year_peer_and_the_units_later_year_is_a_peer_copy()
     result = find_copies([a22, a23, b22], cache=False)
     (s,) = spans_with(result, a22, PARA)
     assert s.kind == PEER and s.other_report == "yi-2022.txt"  # never the unit's own later year
-    assert [h.report for h in s.holders] == ["yi-2022.txt"]
+    assert [(h.report, h.kind) for h in s.holders] == [("yi-2022.txt", PEER), ("jia-2023.txt", REUSED_LATER)]
     (s,) = spans_with(result, a23, PARA)
     assert s.kind == SAME_UNIT and s.other_report == "jia-2022.txt"
     # every holder of the passage, with year and kind, the source first
@@ -75,8 +75,10 @@ def test_same_unit_earlier_year_is_same_unit_and_the_earlier_report_copies_nothi
     assert s.kind == SAME_UNIT and s.other_report == "jia-2022.txt"
     assert a23.copy.same_unit_share > 0.4 and a23.copy.peer_share == 0.0
     assert a23.copy.main_source.path == "jia-2022.txt" and a23.copy.main_source.kind == SAME_UNIT
-    # a later year of the same unit is not where 2022 copied from
-    assert result.spans_of("jia-2022.txt") == [] and a22.copy.share == 0.0
+    # a later year of the same unit is not where 2022 copied from: shared, but counted nowhere
+    (s,) = result.spans_of("jia-2022.txt")
+    assert s.kind == REUSED_LATER and s.other_report == "jia-2023.txt" and not s.copied
+    assert a22.copy.share == 0.0 and a22.copy.sources == []
 
 
 def test_sentence_held_by_many_units_is_common_wording_not_copying():

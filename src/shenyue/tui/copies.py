@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from shenyue.analysis.similarity.kinds import COMMON, PEER, SAME_UNIT
+from shenyue.analysis.similarity.kinds import COMMON, PEER, REUSED_LATER, SAME_UNIT
 from shenyue.analysis.similarity.result import CopySpan, CopySummary, SourceShare
 
-__all__ = ["COMMON", "PEER", "SAME_UNIT", "CopyData", "CopySpan", "CopySummary", "Pair"]
+__all__ = ["COMMON", "PEER", "REUSED_LATER", "SAME_UNIT", "CopyData", "CopySpan", "CopySummary", "Pair"]
 
 
 @dataclass(slots=True)

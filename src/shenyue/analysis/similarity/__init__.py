@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shenyue.analysis.similarity.kinds import COMMON, PEER, SAME_UNIT, common_threshold
+from shenyue.analysis.similarity.kinds import COMMON, PEER, REUSED_LATER, SAME_UNIT, common_threshold
 from shenyue.analysis.similarity.result import CopySpan, CopySummary, Entry, Holder, Shares, SimilarityResult, SourceShare, shares
 from shenyue.analysis.similarity.settings import DEFAULT, Settings
 from shenyue.analysis.similarity.statutory import Statutory, load_statutory
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COMMON",
     "PEER",
+    "REUSED_LATER",
     "SAME_UNIT",
     "CopySpan",
     "CopySummary",

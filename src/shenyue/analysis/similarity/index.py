@@ -10,8 +10,9 @@ neighbours inside every group, earliest year first.
 Every shared fingerprint keeps a few *holders* (other reports holding it):
 the same unit's nearest earlier (or same-year) report, and the first report
 of the first other units of its group. A later year of the same unit is never
-a holder: it is not where an earlier report copied from. Fingerprints held by
-many units (:func:`~.kinds.common_threshold`) are common wording.
+a source (it is not where an earlier report copied from): it is kept only for
+text nobody else holds, as REUSED_LATER. Fingerprints held by many units
+(:func:`~.kinds.common_threshold`) are common wording.
 
 Shared fingerprints of a report are merged into spans when they are at most
 ``k + gap`` apart in the matching copy, no barrier lies between them and they
@@ -45,7 +46,7 @@ class SpanArrays:
     other_start: np.ndarray
     other_end: np.ndarray
     n_reports: np.ndarray  # int32, how many reports share the span (median over its fingerprints)
-    same_unit: np.ndarray  # bool, the source is the same unit's report
+    same_unit: np.ndarray  # bool, the source is the same unit's report (an earlier or the same year)
     similarity: np.ndarray  # float32, share of the span covered by shared k-grams
     n_units: np.ndarray  # int32, how many distinct units share the span (median over its fingerprints)
     kind: np.ndarray  # int8, kinds.KIND_CODE: peer, same unit or common wording
@@ -105,7 +106,7 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings, *, years: np.
             b = int(report_pos[max(r - 1, 0)])
             if b <= a:  # one report bigger than a chunk: take it whole
                 b = int(report_pos[min(r, R)])
-        parts.append(_spans(order[a:b], hold[a:b], nrp[a:b], nup[a:b], bounds, fields, unit_ids, s, threshold))
+        parts.append(_spans(order[a:b], hold[a:b], nrp[a:b], nup[a:b], bounds, fields, unit_ids, years, s, threshold))
         a = b
     return SpanArrays(*(np.concatenate([getattr(p, f) for p in parts]) for f in SpanArrays.FIELDS))
 
@@ -183,7 +184,8 @@ def _shared(
     has_prev = rstarts[rid] > ustarts[uid]
     nxt = rstarts[np.minimum(rid + 1, len(rstarts) - 1)]
     yr, yn = years[r], years[r[nxt]]
-    ok_next = (rid + 1 < len(rstarts)) & (uid[nxt] == uid) & ((yr == yn) | (yr == 0) | (yn == 0))
+    # (a later year is kept too, as the last resort: that report repeats this one's text)
+    ok_next = (rid + 1 < len(rstarts)) & (uid[nxt] == uid)
     hold[:, 0] = np.where(has_prev, rstarts[np.maximum(rid - 1, 0)], np.where(ok_next, nxt, -1))
     del has_prev, nxt, yr, yn, ok_next, rstarts, rid, r
     # peers: the earliest report of each of the group's first other units
@@ -246,6 +248,7 @@ def _spans(
     bounds: np.ndarray,
     fields: dict[str, np.ndarray],
     unit_ids: np.ndarray,
+    years: np.ndarray,
     s: Settings,
     threshold: int,
 ) -> SpanArrays:
@@ -261,8 +264,15 @@ def _spans(
     joined[1:] = (srep[1:] != srep[:-1]) | (dv > k + s.gap)
     common = _common_runs(nup >= threshold, joined, v, k, 3 * s.min_len)
 
+    # text only the same unit's later report holds is kept apart from text others hold too
+    y_me = years[srep]
+    later_only = (hrep[:, 0] >= 0) & (hrep[:, 1:] < 0).all(axis=1) & (y_me > 0)
+    later_only &= years[np.maximum(hrep[:, 0], 0)] > y_me
+    del y_me
+
     cut = joined.copy()
-    cut[1:] |= common[1:] != common[:-1]
+    cut[1:] |= (common[1:] != common[:-1]) | (later_only[1:] != later_only[:-1])
+    del later_only
     sstart = np.flatnonzero(cut)
     slast = np.append(sstart[1:], m) - 1
     vlen = v[slast] + k - v[sstart]
@@ -298,17 +308,21 @@ def _spans(
     del pair, pnew
     span_rep = srep[sstart]
     p_su = unit_ids[p_rep] == unit_ids[span_rep[p_sid]]
+    # the same unit's later year is never a source: only when nobody else holds the text
+    y_me, y_h = years[span_rep[p_sid]], years[p_rep]
+    p_later = p_su & (y_h > y_me) & (y_me > 0)
+    p_su &= ~p_later
     # best holder overall, and best same-unit holder; the same unit wins when it holds at least half as much
     best_all = np.zeros(n_spans, dtype=np.int64)
-    np.maximum.at(best_all, p_sid, pcount)
+    np.maximum.at(best_all, p_sid[~p_later], pcount[~p_later])
     best_su = np.zeros(n_spans, dtype=np.int64)
     np.maximum.at(best_su, p_sid[p_su], pcount[p_su])
     prefer_su = 2 * best_su >= best_all
-    score = pcount + np.where(p_su & prefer_su[p_sid], 1 << 30, 0)
+    score = pcount + np.where(p_su & prefer_su[p_sid], 1 << 30, 0) + np.where(p_later, 0, 1 << 29)
     best_key = (p_sid.astype(np.uint64) << np.uint64(32)) | score.astype(np.uint64)
     o = np.argsort(best_key, kind="stable")
-    s_sid, s_rep, s_su = p_sid[o], p_rep[o], p_su[o]
-    del o, best_key, score, p_sid, p_rep, p_su
+    s_sid, s_rep, s_su, s_later = p_sid[o], p_rep[o], p_su[o], p_later[o]
+    del o, best_key, score, p_sid, p_rep, p_su, p_later, y_me, y_h
     is_last = np.append(s_sid[1:] != s_sid[:-1], True)
     last_idx = np.flatnonzero(is_last)
     rank = last_idx[np.searchsorted(last_idx, np.arange(len(s_sid)))] - np.arange(len(s_sid))
@@ -316,13 +330,15 @@ def _spans(
     chosen[s_sid[is_last]] = s_rep[is_last]
     chosen_su = np.zeros(n_spans, dtype=bool)
     chosen_su[s_sid[is_last]] = s_su[is_last]
+    chosen_later = np.zeros(n_spans, dtype=bool)
+    chosen_later[s_sid[is_last]] = s_later[is_last]
     more = []
     for want in range(1, HOLDERS):
         h = np.full(n_spans, -1, dtype=np.int32)
         at = rank == want
         h[s_sid[at]] = s_rep[at]
         more.append(h)
-    del s_sid, s_rep, s_su, rank, is_last, last_idx
+    del s_sid, s_rep, s_su, s_later, rank, is_last, last_idx
 
     # the matching stretch in the chosen source
     ch = chosen[sid]
@@ -354,7 +370,11 @@ def _spans(
     u_med = (med_key[mid] & np.uint64(0xFFFFFFFF)).astype(np.int32)
     del med_key
 
-    kind = np.where(common[sstart], KIND_CODE["common"], np.where(chosen_su, KIND_CODE["same_unit"], KIND_CODE["peer"]))
+    kind = np.select(
+        [common[sstart], chosen_later, chosen_su],
+        [KIND_CODE["common"], KIND_CODE["reused_later"], KIND_CODE["same_unit"]],
+        KIND_CODE["peer"],
+    )
     g = np.flatnonzero(good)
     start = fields["ostart"][first_fp[g]] - fb[g]
     end = fields["oend"][last_fp[g]] + la[g]

@@ -7,6 +7,10 @@
   one unit copied it from another. It is never counted in the peer or
   same-unit shares.
 
+Text of a report that only the same unit's *later* report holds is
+``REUSED_LATER``: shared, but this report is where it stood first, so it is
+counted in none of the shares (the later report counts it as SAME_UNIT).
+
 Statutory wording (titles, table labels, the 条例's own sentences) is none of
 them: the engine never fingerprints it.
 """
@@ -18,9 +22,10 @@ import math
 PEER = "peer"
 SAME_UNIT = "same_unit"
 COMMON = "common"
-KINDS = (PEER, SAME_UNIT, COMMON)
+REUSED_LATER = "reused_later"
+KINDS = (PEER, SAME_UNIT, COMMON, REUSED_LATER)
 # the int8 codes the span arrays store
-KIND_CODE = {PEER: 0, SAME_UNIT: 1, COMMON: 2}
+KIND_CODE = {PEER: 0, SAME_UNIT: 1, COMMON: 2, REUSED_LATER: 3}
 
 # A stretch held by this many distinct UNITS is common wording: at least
 # COMMON_SHARE of the folder's units and never fewer than COMMON_MIN. One

@@ -19,11 +19,20 @@ from typing import Any
 import numpy as np
 
 from shenyue.analysis.similarity.index import SpanArrays
-from shenyue.analysis.similarity.kinds import COMMON, COMMON_MIN, COMMON_SHARE, KINDS, PEER, SAME_UNIT, common_threshold
+from shenyue.analysis.similarity.kinds import (
+    COMMON,
+    COMMON_MIN,
+    COMMON_SHARE,
+    KINDS,
+    PEER,
+    REUSED_LATER,
+    SAME_UNIT,
+    common_threshold,
+)
 from shenyue.analysis.similarity.settings import Settings
 
 __all__ = [
-    "COMMON", "COMMON_MIN", "COMMON_SHARE", "PEER", "SAME_UNIT", "CopySpan", "CopySummary", "Entry", "Holder",
+    "COMMON", "COMMON_MIN", "COMMON_SHARE", "PEER", "REUSED_LATER", "SAME_UNIT", "CopySpan", "CopySummary", "Entry", "Holder",
     "Shares", "SimilarityResult", "SourceShare", "common_threshold", "shares",
 ]  # fmt: skip
 
@@ -62,7 +71,8 @@ class CopySpan:
     """``report[start:end]`` also occurs (allowing small edits) in ``other_report[other_start:other_end]``.
 
     ``kind`` is PEER (copied from another unit), SAME_UNIT (repeated from the
-    same unit's earlier report) or COMMON (common wording held by many units).
+    same unit's earlier report), COMMON (common wording held by many units) or
+    REUSED_LATER (only the same unit's later report repeats it: not copying).
     ``holders`` are the best few reports holding it, the source first.
     """
 
@@ -81,7 +91,7 @@ class CopySpan:
     @property
     def copied(self) -> bool:
         """Copied from a peer or repeated from the same unit (not common wording)."""
-        return self.kind != COMMON
+        return self.kind in (PEER, SAME_UNIT)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -192,7 +202,7 @@ def shares(spans: Iterable[CopySpan], lo: int, hi: int, other_sections: dict[str
     size = max(0, hi - lo)
     if not size:
         return Shares()
-    chars = {PEER: 0, SAME_UNIT: 0, COMMON: 0}
+    chars = {PEER: 0, SAME_UNIT: 0, COMMON: 0, REUSED_LATER: 0}
     by_source: dict[tuple[str, str, str | None], int] = defaultdict(int)
     last = lo
     for s in sorted(spans, key=lambda s: (s.start, s.end)):
@@ -201,7 +211,7 @@ def shares(spans: Iterable[CopySpan], lo: int, hi: int, other_sections: dict[str
             continue
         chars[s.kind] += b - a
         last = b
-        if s.kind == COMMON:
+        if s.kind not in (PEER, SAME_UNIT):
             continue
         sec = None
         if other_sections is not None:
@@ -250,7 +260,8 @@ class SimilarityResult:
     def _holder(self, me: int, other: int) -> Holder:
         e, o = self.entries[me], self.entries[other]
         same = e.unit_key is not None and e.unit_key == o.unit_key
-        return Holder(o.rel, o.year, SAME_UNIT if same else PEER)
+        later = same and e.year is not None and o.year is not None and o.year > e.year
+        return Holder(o.rel, o.year, REUSED_LATER if later else SAME_UNIT if same else PEER)
 
     def _make(self, rows: Iterable[int]) -> Iterator[CopySpan]:
         a = self.arrays
@@ -305,11 +316,13 @@ class SimilarityResult:
         h1, h2 = a.holder1.tolist(), a.holder2.tolist()
         sim = np.round(a.similarity.astype(np.float64), 3).tolist()
         kinds = {code: json.dumps(k) for code, k in _KIND_OF_CODE.items()}
-        rel_kind = (json.dumps(PEER), json.dumps(SAME_UNIT))
+        ylist = [e.year for e in self.entries]
+        rel_kind = (json.dumps(PEER), json.dumps(SAME_UNIT), json.dumps(REUSED_LATER))
 
         def holder(me: int, o: int) -> str:
             same = keys[me] is not None and keys[me] == keys[o]
-            return f'{{"report": {names[o]}, "year": {years[o]}, "kind": {rel_kind[same]}}}'
+            later = same and ylist[me] is not None and ylist[o] is not None and ylist[o] > ylist[me]
+            return f'{{"report": {names[o]}, "year": {years[o]}, "kind": {rel_kind[2 if later else int(same)]}}}'
 
         items = []
         for i in sorted(range(len(self.entries)), key=lambda i: self.entries[i].rel):
@@ -349,7 +362,7 @@ class SimilarityResult:
         """
         pairs: dict[tuple[str, str, str, str], int] = defaultdict(int)
         for span in self.spans_of(rel):
-            if span.kind == COMMON:
+            if not span.copied:
                 continue
             for sec in sections:
                 chars = min(span.end, sec.end) - max(span.start, sec.start)

@@ -19,7 +19,7 @@ from shenyue.i18n import t
 from shenyue.model.report import Report, Section
 from shenyue.review import format_number
 from shenyue.analysis.similarity.result import CopySummary, shares
-from shenyue.tui.copies import COMMON, Pair
+from shenyue.tui.copies import Pair
 from shenyue.tui.dialogs import CommentDialog, ConfirmDialog, FinderDialog, InputDialog
 from shenyue.tui.dialogs.comment import CommentTarget
 from shenyue.tui.glyphs import glyphs
@@ -289,7 +289,7 @@ class ReviewScreen(Screen):
             return []
         weights: Counter[str] = Counter()
         for s in copies.spans_in(self.section.start, self.section.end):
-            if s.kind != COMMON:  # common wording never makes a report the source
+            if s.copied:  # common wording (or a later year's reuse) never makes a report the source
                 weights[s.other_report] += min(s.end, self.section.end) - max(s.start, self.section.start)
         order = [rel for rel, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))]
         for src in copies.sources:
