@@ -21,12 +21,40 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shenyue.analysis.similarity.kinds import COMMON, PEER, REUSED_LATER, SAME_UNIT, common_threshold
-from shenyue.analysis.similarity.result import CopySpan, CopySummary, Entry, Holder, Shares, SimilarityResult, SourceShare, shares
-from shenyue.analysis.similarity.settings import DEFAULT, Settings
-from shenyue.analysis.similarity.statutory import Statutory, load_statutory
+
+# numpy-backed types are imported on first use, so code that only needs the kinds
+# (the cross-report checks during a plain scan) does not pay for numpy
+_LAZY = {
+    "CopySpan": "result",
+    "CopySummary": "result",
+    "Entry": "result",
+    "Holder": "result",
+    "Shares": "result",
+    "SimilarityResult": "result",
+    "SourceShare": "result",
+    "shares": "result",
+    "DEFAULT": "settings",
+    "Settings": "settings",
+    "Statutory": "statutory",
+    "load_statutory": "statutory",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(name)
+    import importlib
+
+    value = getattr(importlib.import_module(f"shenyue.analysis.similarity.{module}"), name)
+    globals()[name] = value
+    return value
 
 if TYPE_CHECKING:
     from shenyue.analysis.similarity.alignment import Alignment
+    from shenyue.analysis.similarity.result import SimilarityResult
+    from shenyue.analysis.similarity.settings import Settings
+    from shenyue.analysis.similarity.statutory import Statutory
     from shenyue.analysis.similarity.engine import Progress
     from shenyue.model.report import Report
     from shenyue.model.units import UnitMap
@@ -76,10 +104,10 @@ def find_copies(
     folder: Path | None = None,
     cache: bool = True,
     progress: "Progress | None" = None,
-    settings: Settings = DEFAULT,
-    statutory: Statutory | None = None,
+    settings: "Settings | None" = None,
+    statutory: "Statutory | None" = None,
     units: "UnitMap | None" = None,
-) -> SimilarityResult:
+) -> "SimilarityResult":
     """Spans of text each report shares with other reports of ``reports``.
 
     ``folder`` (default: the reports' common folder) names the cache and is
@@ -88,7 +116,11 @@ def find_copies(
     or written to the disk cache.
     """
     from shenyue.analysis.similarity.engine import run
+    from shenyue.analysis.similarity.result import Entry
+    from shenyue.analysis.similarity.settings import DEFAULT
     from shenyue.model.units import load_units
+
+    settings = settings or DEFAULT
 
     if folder is None:
         folder = _folder_of(reports)
@@ -101,7 +133,7 @@ def find_copies(
     return run(entries, folder=folder, settings=settings, statutory=statutory, use_cache=cache, progress=progress, units=units)
 
 
-def attach_copy_info(reports: Sequence["Report"], result: SimilarityResult) -> None:
+def attach_copy_info(reports: Sequence["Report"], result: "SimilarityResult") -> None:
     """Set ``report.copy`` (a :class:`CopySummary`) and ``report.unit_key`` for every report of ``result``.
 
     A section source's ``section`` is the source report's section the text sits in.
