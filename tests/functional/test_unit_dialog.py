@@ -68,3 +68,22 @@ async def test_a_damaged_units_toml_is_reported_not_overwritten(copy_folder):
         await pilot.pause()
         assert "units.toml" in str(app.screen.query_one("#error-message").render())
         assert (copy_folder / "units.toml").read_text(encoding="utf-8") == "[files\n"
+
+
+async def test_a_match_lists_every_holder_and_who_published_first(copy_folder):
+    from shenyue.i18n import t
+    from tui_helpers import XIQU, XIQU_PREV, open_report
+
+    app = make_app(copy_folder)
+    async with app.run_test(size=(180, 50)) as pilot:
+        await wait_ready(app, pilot)
+        await open_report(app, pilot, XIQU)
+        screen = app.screen
+        assert screen.comparison.rel == XIQU_PREV
+        await pilot.press("m")
+        sub = str(screen.right.border_subtitle)
+        prev = app.workspace.report(XIQU_PREV)
+        city = app.workspace.report("zhongshan-city-2021.txt")
+        # the first match (a stock clause) stands in the unit's 2023 report and in 中山市's 2021 report
+        assert f"{prev.unit} 2023" in sub and f"{city.unit} 2021" in sub
+        assert t("tui.review.first_published", name=city.unit) in sub  # 2021 stood first

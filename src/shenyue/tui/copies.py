@@ -97,3 +97,34 @@ def _clip(a: int, b: int, oa: int, ob: int, lo: int, hi: int, olo: int, ohi: int
 
 def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+def span_at(summary: CopySummary | None, start: int, end: int) -> CopySpan | None:
+    """The span of a report that covers most of ``start..end``."""
+    if summary is None:
+        return None
+    best, best_n = None, 0
+    for s in summary.spans_in(start, end):
+        n = min(s.end, end) - max(s.start, start)
+        if n > best_n:
+            best, best_n = s, n
+    return best
+
+
+def first_published(rels: list[str], report_of) -> str | None:
+    """Which of the reports ``rels`` was published first: by publication date, else by year
+    (a year-Y report counts as published on the statutory deadline, 31 January of Y+1);
+    None when nothing is known. ``report_of(rel)`` gives a Report."""
+    from datetime import date
+
+    best, best_key = None, None
+    for rel in rels:
+        r = report_of(rel)
+        if r is None:
+            continue
+        when = r.published or (date(r.year + 1, 1, 31) if r.year and r.year < 9999 else None)
+        if when is None:
+            continue
+        if best_key is None or (when, rel) < best_key:
+            best, best_key = rel, (when, rel)
+    return best

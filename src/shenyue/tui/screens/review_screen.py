@@ -19,7 +19,7 @@ from shenyue.i18n import t
 from shenyue.model.report import Report, Section
 from shenyue.review import format_number
 from shenyue.analysis.similarity.result import CopySummary, shares
-from shenyue.tui.copies import Pair
+from shenyue.tui.copies import Pair, first_published, span_at
 from shenyue.tui.dialogs import CommentDialog, ConfirmDialog, FinderDialog, InputDialog
 from shenyue.tui.dialogs.comment import CommentTarget
 from shenyue.tui.glyphs import glyphs
@@ -384,7 +384,7 @@ class ReviewScreen(Screen):
         candidates = [
             row.report
             for row in ws.rows
-            if row.report is not None and row.report.unit == r.unit and row.report.year and row.report.year < r.year
+            if row.report is not None and _same_unit(row.report, r) and row.report.year and row.report.year < r.year
         ]
         if not candidates:
             self.notify(t("tui.review.no_previous_year"), timeout=3)
@@ -433,6 +433,26 @@ class ReviewScreen(Screen):
         self.right.scroll_to_offset(p.other_start)
         self._sync_overview_view()
         self._titles()
+
+    def _holders_text(self, p: Pair) -> str:
+        """Every report holding the current match (unit and year) and which published first."""
+        ws = self.app.workspace
+        span = span_at(ws.copy.get(self.rel), p.start, p.end)
+        if span is None or not span.holders:
+            return ""
+        names = []
+        for h in span.holders:
+            other = ws.report(h.report)
+            names.append(one_line((other.unit if other is not None and other.unit else h.report)) + (f" {h.year}" if h.year else ""))
+        text = t("tui.review.holders", names="、".join(names))
+        if span.n_reports - 1 > len(names):
+            text += t("tui.review.holders_more", n=span.n_reports - 1)
+        first = first_published([self.rel] + [h.report for h in span.holders], ws.report)
+        if first is not None:
+            r = ws.report(first)
+            label = t("tui.review.this_report") if first == self.rel else one_line(r.unit or first) if r else first
+            text += t("tui.review.first_published", name=label)
+        return text
 
     def _differences(self, p: Pair) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """The characters of a matched pair that differ (changed numbers, names, inserted words)."""
@@ -782,7 +802,11 @@ class ReviewScreen(Screen):
             right.border_title = Content(
                 t("tui.review.comparison") + f" {g.dot} " + name + year + f" {g.dot} " + one_line(_nav_label(comp.section))
             )
-            right.border_subtitle = Content(t("tui.review.pinned") if comp.pinned else t("tui.review.auto_source"))
+            # the current match: every report holding it and who published first; else how the source was chosen
+            holders = self._holders_text(pairs[self.pair_index]) if 0 <= self.pair_index < len(pairs) else ""
+            right.border_subtitle = Content(
+                holders or (t("tui.review.pinned") if comp.pinned else t("tui.review.auto_source"))
+            )
 
     def _header(self) -> None:
         g = glyphs()
@@ -866,6 +890,14 @@ def _nav_label(section: Section) -> str:
     if section.key in (PREAMBLE, WHOLE):
         return section.title
     return section.title or t(f"tui.section.{section.key}")
+
+
+def _same_unit(a: Report, b: Report) -> bool:
+    """One unit, by key (two spellings of one body, units.toml applied)."""
+    from shenyue.model.units import unit_key
+
+    key = a.unit_key or unit_key(a.unit)
+    return key is not None and key == (b.unit_key or unit_key(b.unit))
 
 
 def _section_share(copies: CopySummary, section: Section) -> float:
