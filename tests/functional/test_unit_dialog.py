@@ -87,3 +87,20 @@ async def test_a_match_lists_every_holder_and_who_published_first(copy_folder):
         # the first match (a stock clause) stands in the unit's 2023 report and in 中山市's 2021 report
         assert f"{prev.unit} 2023" in sub and f"{city.unit} 2021" in sub
         assert t("tui.review.first_published", name=city.unit) in sub  # 2021 stood first
+
+
+async def test_unit_key_in_the_review_screen(copy_folder):
+    from tui_helpers import open_report
+
+    app = make_app(copy_folder)
+    async with app.run_test(size=(180, 50)) as pilot:
+        await wait_ready(app, pilot)
+        await open_report(app, pilot, PEER)
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, UnitDialog)
+        app.screen.query_one("#unit-value", Input).value = "东区街道办事处"
+        await pilot.press("enter")
+        await wait_ready(app, pilot)
+        assert tomllib.loads((copy_folder / "units.toml").read_text(encoding="utf-8")) == {"files": {PEER: "东区街道办事处"}}
+        assert app.screen.rel == PEER and app.workspace.report(PEER).unit == "东区街道办事处"

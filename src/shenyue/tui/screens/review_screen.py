@@ -78,6 +78,7 @@ class ReviewScreen(Screen):
         B("less_than_sign", "report(-1)", "tui.key.prev_report", "review.prev_report", key_display="<", show=False),
         B("w", "cycle_view", "tui.key.cycle_view", "review.cycle_view", show=False),
         B("l", "legend", "tui.key.legend", "review.legend", show=False),
+        B("u", "unit", "tui.key.unit", "review.unit", show=False),
         # Ctrl+C quits (Textual's screens would copy the mouse selection instead)
         B("ctrl+c", "app.quit", "tui.key.quit", "app.quit_ctrl_c", show=False),
     ]
@@ -745,6 +746,18 @@ class ReviewScreen(Screen):
             self.right.focus()
         elif self.view == "left":
             self.left.focus()
+
+    def action_unit(self) -> None:
+        """Correct which unit published this report (written to units.toml, used at once)."""
+        from shenyue.tui.dialogs import UnitDialog
+
+        report = self.report
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self.app.set_unit(report.rel, value)
+
+        self.app.push_screen(UnitDialog(report.rel, report.unit, report.extra.get("unit_read", report.unit)), done)
 
     def action_legend(self) -> None:
         legend = self.query_one(Legend)
