@@ -89,7 +89,7 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings, *, years: np.
     unit_ids = np.asarray(unit_ids, dtype=np.int64)
     threshold = common_threshold(len(np.unique(unit_ids)))
     years = np.zeros(R, np.int64) if years is None else np.asarray(years, dtype=np.int64)
-    order, hold, nrp, nup = _shared(prints, bounds, unit_ids, years)
+    order, hold, hrep, nrp, nup = _shared(prints, bounds, unit_ids)
     if not len(order):
         return SpanArrays.empty()
     fields = {f: np.concatenate([getattr(p, f) for p in prints]) for f in ("vpos", "ostart", "oend", "back", "ahead")}
@@ -106,16 +106,18 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings, *, years: np.
             b = int(report_pos[max(r - 1, 0)])
             if b <= a:  # one report bigger than a chunk: take it whole
                 b = int(report_pos[min(r, R)])
-        parts.append(_spans(order[a:b], hold[a:b], nrp[a:b], nup[a:b], bounds, fields, unit_ids, years, s, threshold))
+        parts.append(
+            _spans(order[a:b], hold[:, a:b], hrep[:, a:b], nrp[a:b], nup[a:b], bounds, fields, unit_ids, years, s, threshold)
+        )
         a = b
     return SpanArrays(*(np.concatenate([getattr(p, f) for p in parts]) for f in SpanArrays.FIELDS))
 
 
 def _shared(
-    prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray, years: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Shared fingerprints in fingerprint order: their numbers, their holders' fingerprints
-    (``(m, 1 + PEER_HOLDERS)``, -1 for none; column 0 the same unit's earlier report), and
+    prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Shared fingerprints in fingerprint order: their numbers, their holders' fingerprints and
+    reports (``(1 + PEER_HOLDERS, m)``, -1 for none; row 0 the same unit's other report), and
     their group's count of reports and of distinct units."""
     R = len(prints)
     F = int(bounds[-1])
@@ -147,7 +149,7 @@ def _shared(
     NH = 1 + PEER_HOLDERS
     if n == 0:
         z = np.zeros(0, itype)
-        return z, np.zeros((0, NH), itype), np.zeros(0, np.int32), np.zeros(0, np.int32)
+        return z, np.zeros((NH, 0), itype), np.zeros((NH, 0), np.int32), np.zeros(0, np.int32), np.zeros(0, np.int32)
     r = (np.searchsorted(bounds, idx, side="right") - 1).astype(np.int32 if R < 2**31 else np.int64)
     u = unit_ids[r]
 
@@ -178,42 +180,52 @@ def _shared(
     rid -= 1
     del newr
 
-    hold = np.full((n, NH), -1, dtype=itype)  # positions in the sorted group arrays
+    # holders, as positions in the sorted group arrays: one row per holder column
+    hold = np.full((NH, n), -1, dtype=itype)
     # the same unit: the report just before this one in its unit run (an earlier or the same year);
-    # the first of its unit run takes the next one when that has the same (or an unknown) year
+    # the first of its unit run takes the next one (the same year, or later: the last resort)
+    last_r = len(rstarts) - 1
+    nxt = rstarts[np.minimum(rid + 1, last_r)]
+    ok = (rid < last_r) & (uid[nxt] == uid)
+    np.copyto(hold[0], nxt, where=ok)
+    del nxt, ok
     has_prev = rstarts[rid] > ustarts[uid]
-    nxt = rstarts[np.minimum(rid + 1, len(rstarts) - 1)]
-    yr, yn = years[r], years[r[nxt]]
-    # (a later year is kept too, as the last resort: that report repeats this one's text)
-    ok_next = (rid + 1 < len(rstarts)) & (uid[nxt] == uid)
-    hold[:, 0] = np.where(has_prev, rstarts[np.maximum(rid - 1, 0)], np.where(ok_next, nxt, -1))
-    del has_prev, nxt, yr, yn, ok_next, rstarts, rid, r
+    np.copyto(hold[0], rstarts[np.maximum(rid - 1, 0)], where=has_prev)
+    del has_prev, rstarts, rid
     # peers: the earliest report of each of the group's first other units
     g0 = g_u0[gid]
     cnt = nunit_g[gid]
     own = uid - g0
     del uid
+    last_u = len(ustarts) - 1
     for c in range(PEER_HOLDERS):
         local = np.where(c < own, c, c + 1)
         ok = local < cnt
-        hold[:, 1 + c] = np.where(ok, ustarts[np.minimum(g0 + local, len(ustarts) - 1)], -1)
+        np.copyto(hold[1 + c], ustarts[np.minimum(g0 + local, last_u)], where=ok)
         del local, ok
     del g0, cnt, own, ustarts, g_u0
 
-    keep = np.flatnonzero((nrep_g[gid] >= 2) & (hold >= 0).any(axis=1))
-    hold = hold[keep]
-    hold = np.where(hold >= 0, idx[np.maximum(hold, 0)], -1).astype(itype)
+    # every fingerprint of a group of two or more reports has a holder
+    keep = np.flatnonzero(nrep_g[gid] >= 2).astype(itype)
     # scatter back into fingerprint order: the shared fingerprints of each report, by position
-    fp = idx[keep]
     row = np.full(F, -1, dtype=itype)
-    row[fp] = np.arange(len(keep), dtype=itype)
-    del idx, fp
+    row[idx[keep]] = np.arange(len(keep), dtype=itype)
     order = np.flatnonzero(row >= 0).astype(itype)
-    rows = row[order]
-    del row
-    g = gid[keep][rows]
-    del gid, keep
-    return order, hold[rows], nrep_g[g], nunit_g[g]
+    sel = keep[row[order]]
+    del row, keep
+    g = gid[sel]
+    del gid
+    m = len(sel)
+    hold_fp = np.full((NH, m), -1, dtype=itype)
+    hold_rep = np.full((NH, m), -1, dtype=np.int32)
+    for c in range(NH):  # row by row: no (NH, m) temporaries
+        pos = hold[c][sel]
+        ok = pos >= 0
+        np.copyto(hold_fp[c], idx[np.maximum(pos, 0)], where=ok, casting="unsafe")
+        np.copyto(hold_rep[c], r[np.maximum(pos, 0)], where=ok, casting="unsafe")
+        del pos, ok
+    del hold, idx, r, sel
+    return order, hold_fp, hold_rep, nrep_g[g], nunit_g[g]
 
 
 def _common_runs(common: np.ndarray, joined: np.ndarray, v: np.ndarray, k: int, short: int) -> np.ndarray:
@@ -243,6 +255,7 @@ def _common_runs(common: np.ndarray, joined: np.ndarray, v: np.ndarray, k: int, 
 def _spans(
     order: np.ndarray,
     hold: np.ndarray,
+    hrep: np.ndarray,
     nrp: np.ndarray,
     nup: np.ndarray,
     bounds: np.ndarray,
@@ -255,9 +268,8 @@ def _spans(
     """Merge the shared fingerprints ``order`` (sorted, whole reports) into attributed spans."""
     k = s.k
     m = len(order)
-    H = hold.shape[1]
+    H = hold.shape[0]
     srep = (np.searchsorted(bounds, order, side="right") - 1).astype(np.int64)
-    hrep = np.where(hold >= 0, np.searchsorted(bounds, hold, side="right") - 1, -1).astype(np.int64)
     v = fields["vpos"][order].astype(np.int64)
     dv = np.diff(v)
     joined = np.ones(m, dtype=bool)  # where a merged stretch starts, whatever its kind
@@ -266,8 +278,10 @@ def _spans(
 
     # text only the same unit's later report holds is kept apart from text others hold too
     y_me = years[srep]
-    later_only = (hrep[:, 0] >= 0) & (hrep[:, 1:] < 0).all(axis=1) & (y_me > 0)
-    later_only &= years[np.maximum(hrep[:, 0], 0)] > y_me
+    later_only = (hrep[0] >= 0) & (y_me > 0)
+    for c in range(1, H):
+        later_only &= hrep[c] < 0
+    later_only &= years[np.maximum(hrep[0], 0)] > y_me
     del y_me
 
     cut = joined.copy()
@@ -293,9 +307,9 @@ def _spans(
     n_spans = len(sstart)
 
     # attribution: per span the holder report with most fingerprints; the same unit's earlier report first
-    flat = hrep.ravel()
+    flat = hrep.ravel()  # row by row: holder column c of every fingerprint
     valid = flat >= 0
-    pair = (np.repeat(sid, H)[valid].astype(np.uint64) << np.uint64(32)) | flat[valid].astype(np.uint64)
+    pair = (np.tile(sid.astype(np.uint64) << np.uint64(32), H)[valid]) | flat[valid].astype(np.uint64)
     del flat, valid
     pair.sort()
     mp = len(pair)
@@ -344,7 +358,7 @@ def _spans(
     ch = chosen[sid]
     src = np.full(m, -1, dtype=np.int64)
     for c in range(H):
-        src = np.where(hrep[:, c] == ch, hold[:, c], src)
+        np.copyto(src, hold[c], where=hrep[c] == ch)
     del ch, hrep
     is_src = src >= 0
     hfp = np.maximum(src, 0)
