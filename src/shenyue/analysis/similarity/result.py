@@ -308,27 +308,40 @@ class SimilarityResult:
         import json
 
         a = self.arrays
+        E = len(self.entries)
         names = [json.dumps(e.rel, ensure_ascii=False) for e in self.entries]
-        years = [json.dumps(e.year) for e in self.entries]
-        keys = [e.unit_key for e in self.entries]
-        start, end, other, o_start, o_end = (x.tolist() for x in (a.start, a.end, a.other, a.other_start, a.other_end))
+        rel_kind = [json.dumps(k) for k in (PEER, SAME_UNIT, REUSED_LATER)]
+        # every holder's JSON, once per report and relation (peer, same unit, the same unit's later year)
+        frag = [
+            [f'{{"report": {names[o]}, "year": {json.dumps(e.year)}, "kind": {k}}}' for k in rel_kind]
+            for o, e in enumerate(self.entries)
+        ]
+        ids: dict[str, int] = {}
+        uid = np.array([ids.setdefault(e.unit_key, len(ids)) if e.unit_key else -1 - i for i, e in enumerate(self.entries)])
+        yr = np.array([e.year or 0 for e in self.entries], dtype=np.int64)
+        me = a.report.astype(np.int64)
+        cols = []
+        for col in (a.other, a.holder1, a.holder2):
+            o = col.astype(np.int64)
+            safe = np.maximum(o, 0) if E else o
+            same = uid[me] == uid[safe] if E else np.zeros(0, bool)
+            later = same & (yr[safe] > yr[me]) & (yr[me] > 0) if E else same
+            cols.append((o.tolist(), np.where(later, 2, same.astype(np.int64)).tolist()))
+        (other, rel0), (h1, rel1), (h2, rel2) = cols
+        start, end, o_start, o_end = (x.tolist() for x in (a.start, a.end, a.other_start, a.other_end))
         n_rep, n_units, kind = a.n_reports.tolist(), a.n_units.tolist(), a.kind.tolist()
-        h1, h2 = a.holder1.tolist(), a.holder2.tolist()
         sim = np.round(a.similarity.astype(np.float64), 3).tolist()
         kinds = {code: json.dumps(k) for code, k in _KIND_OF_CODE.items()}
-        ylist = [e.year for e in self.entries]
-        rel_kind = (json.dumps(PEER), json.dumps(SAME_UNIT), json.dumps(REUSED_LATER))
-
-        def holder(me: int, o: int) -> str:
-            same = keys[me] is not None and keys[me] == keys[o]
-            later = same and ylist[me] is not None and ylist[o] is not None and ylist[o] > ylist[me]
-            return f'{{"report": {names[o]}, "year": {years[o]}, "kind": {rel_kind[2 if later else int(same)]}}}'
 
         items = []
-        for i in sorted(range(len(self.entries)), key=lambda i: self.entries[i].rel):
+        for i in sorted(range(E), key=lambda i: self.entries[i].rel):
             rel = names[i]
             for j in range(int(self._bounds[i]), int(self._bounds[i + 1])):
-                hs = ", ".join(holder(i, o) for o in (other[j], h1[j], h2[j]) if o >= 0)
+                hs = frag[other[j]][rel0[j]]
+                if h1[j] >= 0:
+                    hs += ", " + frag[h1[j]][rel1[j]]
+                    if h2[j] >= 0:
+                        hs += ", " + frag[h2[j]][rel2[j]]
                 items.append(
                     f'{{"report": {rel}, "start": {start[j]}, "end": {end[j]}, "other_report": {names[other[j]]}, '
                     f'"other_start": {o_start[j]}, "other_end": {o_end[j]}, "kind": {kinds[kind[j]]}, '
