@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -237,6 +237,7 @@ class SimilarityResult:
         self.arrays = spans
         self.settings = settings
         self._index = {e.rel: i for i, e in enumerate(entries)}
+        self._threshold: int | None = None
         # spans come sorted by report number: one slice per report
         self._bounds = np.searchsorted(spans.report, np.arange(len(entries) + 1)) if len(entries) else np.zeros(1, int)
 
@@ -249,9 +250,11 @@ class SimilarityResult:
 
     @property
     def threshold(self) -> int:
-        """How many distinct units make a stretch common wording in this folder."""
-        n_units = len({e.unit_key for e in self.entries if e.unit_key}) + sum(1 for e in self.entries if not e.unit_key)
-        return common_threshold(n_units)
+        """How many distinct units make a stretch common wording in this folder (computed once)."""
+        if self._threshold is None:
+            keys = [e.unit_key for e in self.entries]
+            self._threshold = common_threshold(len({k for k in keys if k}) + sum(1 for k in keys if not k))
+        return self._threshold
 
     def entry(self, rel: str) -> Entry | None:
         i = self._index.get(rel)
@@ -263,39 +266,42 @@ class SimilarityResult:
         later = same and e.year is not None and o.year is not None and o.year > e.year
         return Holder(o.rel, o.year, REUSED_LATER if later else SAME_UNIT if same else PEER)
 
-    def _make(self, rows: Iterable[int]) -> Iterator[CopySpan]:
+    def _make(self, lo: int, hi: int) -> list[CopySpan]:
+        """The spans of rows ``lo..hi`` (one report's rows, or a part of them)."""
         a = self.arrays
-        for i in rows:
-            me = int(a.report[i])
-            others = [int(a.other[i])] + [int(h) for h in (a.holder1[i], a.holder2[i]) if h >= 0]
-            yield CopySpan(
-                report=self.entries[me].rel,
-                start=int(a.start[i]),
-                end=int(a.end[i]),
-                other_report=self.entries[others[0]].rel,
-                other_start=int(a.other_start[i]),
-                other_end=int(a.other_end[i]),
-                kind=_KIND_OF_CODE[int(a.kind[i])],
-                n_reports=int(a.n_reports[i]),
-                similarity=float(a.similarity[i]),
-                n_units=int(a.n_units[i]),
-                holders=tuple(self._holder(me, o) for o in others),
+        cols = [getattr(a, f)[lo:hi].tolist() for f in ("report", "start", "end", "other", "other_start", "other_end",
+                                                       "kind", "n_reports", "similarity", "n_units", "holder1", "holder2")]  # fmt: skip
+        holders: dict[tuple[int, int], Holder] = {}
+        out = []
+        for me, start, end, other, o_start, o_end, kind, n_rep, sim, n_units, h1, h2 in zip(*cols):
+            hs = []
+            for o in (other, h1, h2):
+                if o < 0:
+                    break
+                h = holders.get((me, o))
+                if h is None:
+                    h = holders[(me, o)] = self._holder(me, o)
+                hs.append(h)
+            out.append(
+                CopySpan(self.entries[me].rel, start, end, self.entries[other].rel, o_start, o_end, _KIND_OF_CODE[kind],
+                         n_rep, sim, n_units, tuple(hs))  # fmt: skip
             )
+        return out
 
     def spans(self) -> list[CopySpan]:
         """Every span, by report path then position."""
         order = sorted(range(len(self.entries)), key=lambda i: self.entries[i].rel)
-        rows: list[int] = []
+        out: list[CopySpan] = []
         for i in order:
-            rows.extend(range(int(self._bounds[i]), int(self._bounds[i + 1])))
-        return list(self._make(rows))
+            out.extend(self._make(int(self._bounds[i]), int(self._bounds[i + 1])))
+        return out
 
     def spans_of(self, rel: str) -> list[CopySpan]:
         """The spans of one report, by position."""
         i = self._index.get(rel)
         if i is None:
             return []
-        return list(self._make(range(int(self._bounds[i]), int(self._bounds[i + 1]))))
+        return self._make(int(self._bounds[i]), int(self._bounds[i + 1]))
 
     def to_json(self) -> list[dict[str, Any]]:
         """The list ``shenyue similar --json`` prints."""
