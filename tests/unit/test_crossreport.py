@@ -76,3 +76,15 @@ def test_without_the_folder_stage_the_cross_report_checks_stay_quiet(tmp_path, s
     result = scan_folder(tmp_path)
     cross = {"similar_to_prior_year", "similar_to_peer", "problems_same_as_prior_year", "carryover_mismatch"}
     assert not any(f.check in cross for r in result.reports for f in r.findings)
+
+
+def test_two_spellings_of_one_unit_are_its_previous_year(tmp_path, sample_text):
+    text = sample_text("xiqu")
+    (tmp_path / "xiqu-2024.txt").write_text(text.replace("西区街道", "中山市西区街道"), encoding="utf-8")
+    (tmp_path / "xiqu-2023.txt").write_text(text.replace("2024", "2023"), encoding="utf-8")
+    reports = folder_scan(tmp_path)
+    this_year = reports["xiqu-2024.txt"]
+    assert this_year.unit != reports["xiqu-2023.txt"].unit and this_year.unit_key == reports["xiqu-2023.txt"].unit_key
+    (finding,) = by_check(this_year, "similar_to_prior_year")
+    assert finding.params["other"] == "xiqu-2023.txt"
+    assert by_check(this_year, "similar_to_peer") == []

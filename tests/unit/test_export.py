@@ -14,6 +14,7 @@ import pytest
 
 from shenyue.analysis.findings import Finding
 from shenyue.cli import main
+from shenyue.analysis.similarity.result import CopySummary, Shares, SourceShare
 from shenyue.model.report import Document, Report
 from shenyue.review import ExportError, OutputExistsError, ReviewStore, load_all_reviews, load_rubric
 from shenyue.review.export import (
@@ -27,23 +28,23 @@ from shenyue.review.export import (
     write_export,
 )
 
-COPY = {  # what the similarity layer puts in report.extra["copy"]
-    "peer_share": 0.25,
-    "same_unit_share": 0.0,
-    "n_spans": 4,
-    "sources": [{"path": "乙街道.txt", "chars": 120, "kind": "peer"}],
-    "sections": {"overview": {"peer_share": 0.5, "same_unit_share": 0.0, "sources": []}},
-}
+COPY = CopySummary(  # what the similarity layer sets as report.copy
+    peer_share=0.25,
+    same_unit_share=0.0,
+    common_share=0.125,
+    sources=[SourceShare("乙街道.txt", 120, "peer")],
+    sections={"overview": Shares(peer_share=0.5)},
+)
 COMMENT = '总体尚可，但"监督保障"缺失, 逗号\n第二行 | 竖线\n=SUM(A1) 不是公式'
 
 
-def make_report(folder: Path, rel: str, text: str, *, unit: str, year: int, findings=(), extra=None) -> Report:
+def make_report(folder: Path, rel: str, text: str, *, unit: str, year: int, findings=(), copy=None) -> Report:
     path = folder / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8")
     path.write_bytes(data)
     doc = Document(path, rel, text, "utf-8", hashlib.sha256(data).hexdigest(), len(data), "txt")
-    return Report(doc=doc, unit=unit, year=year, findings=list(findings), extra=dict(extra or {}))
+    return Report(doc=doc, unit=unit, year=year, findings=list(findings), copy=copy)
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def team(tmp_path):
     placeholders = [Finding("placeholders", "error", i, i + 2) for i in (0, 10, 20)]
     reports = [
         make_report(folder, "a/甲区.txt", "甲区2024年政府信息公开工作年度报告", unit="甲区人民政府", year=2024,
-                    findings=placeholders + [Finding("title_missing", "info")], extra={"copy": COPY}),  # fmt: skip
+                    findings=placeholders + [Finding("title_missing", "info")], copy=COPY),  # fmt: skip
         make_report(folder, "乙街道.txt", "乙街道2024年报告", unit="乙街道办事处", year=2024,
                     findings=[Finding("section_empty", "error", 0, 4), Finding("section_order", "warning", 5, 8)]),  # fmt: skip
         make_report(folder, "丙镇.txt", "丙镇报告，无人评审", unit="丙镇", year=2023),
@@ -93,7 +94,8 @@ def test_rows_per_report_and_reviewer_with_gates_applied_and_named(team):
     assert zhang.raw == 100 and zhang.total == 60 and "模板未填写完整" in zhang.gates
     assert zhang.scores["timeliness"] == 10  # the reviewer's number, not the gate's
     assert zhang.findings == {"error": 3, "warning": 0, "info": 1} and zhang.dismissed == 0
-    assert zhang.copy == {"peer_share": 0.25, "same_unit_share": 0.0}  # counts are not shares
+    # counts are not shares; common wording has its own column, never inside the peer share
+    assert zhang.copy == {"peer_share": 0.25, "same_unit_share": 0.0, "common_share": 0.125}
     assert zhang.copy_source == "乙街道.txt (120)"
     assert ("总评", COMMENT) in zhang.comments and zhang.comments[0] == ("按时发布", "按时")
 
@@ -214,7 +216,7 @@ def test_xlsx_has_a_sheet_per_view_frozen_headers_numbers_and_cjk_widths(team, t
 
 
 def test_copy_shares_accepts_the_shapes_the_similarity_layer_and_app_produce():
-    assert copy_shares(COPY) == {"peer_share": 0.25, "same_unit_share": 0.0}
+    assert copy_shares(COPY) == {"peer_share": 0.25, "same_unit_share": 0.0, "common_share": 0.125}
     assert copy_shares({"share": 0.4, "shares": {"peer": 0.3, "same_unit": 0.1}}) == {"share": 0.4, "peer": 0.3, "same_unit": 0.1}
     assert copy_shares(0.2) == {"share": 0.2}
     assert copy_shares(None) == {} and copy_shares("x") == {} and copy_shares({"n_spans": 3}) == {}

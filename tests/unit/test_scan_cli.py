@@ -82,7 +82,7 @@ def test_scan_json_gives_copy_shares_and_sources_per_report_and_section(capsys):
     assert main(["scan", str(SAMPLES), "--json"]) == 0
     by_path = {r["path"]: r for r in json.loads(capsys.readouterr().out)["reports"]}
     copy = by_path["zhongshan-xiqu-2024.txt"]["copy"]
-    assert {"peer_share", "same_unit_share", "sources", "sections"} <= set(copy)
+    assert {"peer_share", "same_unit_share", "common_share", "sources", "sections"} <= set(copy)
     # 西区街道 2024 and 中山市 2021 share one stock clause in their overviews
     assert copy["sources"][0] == {"path": "zhongshan-city-2021.txt", "chars": 22, "kind": "peer"}
     assert 0 < copy["peer_share"] < 0.05 and copy["same_unit_share"] == 0
@@ -95,3 +95,25 @@ def test_scan_json_gives_copy_shares_and_sources_per_report_and_section(capsys):
 def test_scan_no_similar_leaves_copy_out(capsys):
     assert main(["scan", str(SAMPLES), "--json", "--no-similar"]) == 0
     assert all("copy" not in r for r in json.loads(capsys.readouterr().out)["reports"])
+
+
+COMMON = "坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实党中央国务院关于全面推进政务公开工作的决策部署，不断提升政务公开质量和实效。"
+OWN = [
+    "街道把老旧小区改造作为年度重点，逐户征求居民意见后再定方案，施工期间每周在楼道张贴进度表。",
+    "今年汛期来得早，防汛物资提前两个月备齐，河道巡查由每周一次改为每天一次，未发生人员伤亡。",
+    "针对辖区企业反映的用工难题，人社所联合三家职业院校办了四期订单式培训，结业学员大多留在本地就业。",
+    "社区食堂开到第六家，老年人凭卡就餐可享八折，菜单由居民代表每月投票更换，满意度明显上升。",
+    "镇里把闲置校舍改成乡村振兴展厅，集中展示本地非遗手工艺，周末常有城里游客专程来参观。",
+]
+
+
+def test_scan_json_keeps_common_wording_out_of_the_copied_shares(tmp_path, capsys):
+    units = ["甲局", "乙局", "丙局", "丁局", "戊局"]
+    for i, unit in enumerate(units):
+        text = f"{unit}2023年政府信息公开工作年度报告\n一、总体情况\n{COMMON}\n{OWN[i]}\n"
+        (tmp_path / f"u{i}.txt").write_text(text, encoding="utf-8")
+    assert main(["scan", str(tmp_path), "--json"]) == 0
+    for r in json.loads(capsys.readouterr().out)["reports"]:
+        copy = r["copy"]
+        assert copy["common_share"] > 0.3
+        assert copy["peer_share"] == 0 and copy["same_unit_share"] == 0 and copy["sources"] == []

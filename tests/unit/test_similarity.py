@@ -211,15 +211,15 @@ def test_shares_sources_and_sections_are_attached(trio):
     a.sections = [Section("overview", "一、总体情况", 0, len(a.text), len(HEAD))]
     result = find_copies([a, b, c], cache=False)
     attach_copy_info([a, b, c], result)
-    copy = b.extra["copy"]
+    copy = b.copy.to_json()
     assert copy["peer_share"] == round(len(PARA_COPY) / len(b.text), 4)
-    assert copy["same_unit_share"] == 0.0
+    assert copy["same_unit_share"] == 0.0 and copy["common_share"] == 0.0
     assert copy["sources"] == [{"path": "a.txt", "chars": len(PARA_COPY), "kind": PEER}]
     overview = copy["sections"]["overview"]
     assert overview["peer_share"] == round(len(PARA_COPY) / (start + len(PARA_COPY) + 1), 4)
     assert overview["sources"] == [{"path": "a.txt", "chars": len(PARA_COPY), "kind": PEER, "section": "overview"}]
-    assert copy["sections"]["proactive"] == {"peer_share": 0.0, "same_unit_share": 0.0, "sources": []}
-    assert c.extra["copy"]["peer_share"] == 0.0 and c.extra["copy"]["sources"] == []
+    assert copy["sections"]["proactive"] == {"peer_share": 0.0, "same_unit_share": 0.0, "common_share": 0.0, "sources": []}
+    assert c.copy.peer_share == 0.0 and c.copy.sources == []
     pairs = result.section_pairs("b.txt", b.sections, {"a.txt": a.sections})
     assert pairs == [
         {"section": "overview", "other_report": "a.txt", "other_section": "overview", "chars": len(PARA_COPY), "kind": PEER}

@@ -130,7 +130,7 @@ def test_cli_json_spans(samples_copy, capsys):
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     assert out and all(
-        set(d) == {"report", "start", "end", "other_report", "other_start", "other_end", "kind", "n_reports", "similarity"}
+        set(d) == {"report", "start", "end", "other_report", "other_start", "other_end", "kind", "n_reports", "n_units", "similarity", "holders"}
         for d in out
     )
     texts = {p.name: p.read_text(encoding="utf-8") for p in samples_copy.iterdir()}

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from shenyue.tui.copies import CopyData, CopySpan, ReportCopies
+from shenyue.tui.copies import CopyData, CopySpan, CopySummary
 from shenyue.tui.highlight import build_runs
 from shenyue.tui.textutil import display_text, fuzzy_score, line_of, wrap_offsets
 
@@ -66,8 +66,8 @@ def test_runs_combine_overlapping_highlights():
 def test_pairs_are_clipped_to_both_sections_by_the_same_amount():
     data = CopyData(
         {
-            "a": ReportCopies(spans=[CopySpan(100, 200, "peer", "b", 1000, 1100)]),
-            "b": ReportCopies(spans=[]),
+            "a": CopySummary(spans=[CopySpan("a", 100, 200, "b", 1000, 1100, "peer", 2, 1.0)]),
+            "b": CopySummary(spans=[]),
         }
     )
     # this section starts inside the span: the source side is cut by as much
@@ -77,6 +77,6 @@ def test_pairs_are_clipped_to_both_sections_by_the_same_amount():
     pairs = data.pairs("a", 0, 400, "b", 900, 1080)
     assert [(p.start, p.end, p.other_start, p.other_end) for p in pairs] == [(100, 180, 1000, 1080)]
     # spans the other report holds towards this one count too
-    data.by_rel["b"].spans.append(CopySpan(2000, 2050, "same_unit", "a", 300, 350))
+    data.by_rel["b"].spans.append(CopySpan("b", 2000, 2050, "a", 300, 350, "same_unit", 2, 1.0))
     pairs = data.pairs("a", 0, 400, "b", 0, 5000)
     assert (300, 350, 2000, 2050) in [(p.start, p.end, p.other_start, p.other_end) for p in pairs]

@@ -18,6 +18,7 @@ from shenyue.model.metadata import document_kind, find_signature_date, find_titl
 from shenyue.model.report import Document, Report, Span, Unreadable
 from shenyue.analysis.checks import check_ids, run_checks
 from shenyue.model.tables import parse_tables
+from shenyue.model.units import apply_units, load_units, unit_key
 from shenyue.model.text import fold
 from shenyue.model.sections import build_sections, find_headings, find_midline_headings
 from shenyue.reading import iter_report_files, read_document
@@ -33,6 +34,7 @@ class ScanResult:
     folder: Path
     reports: list[Report] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
+    units_problem: str | None = None  # why the folder's units.toml was not used
 
     def report(self, rel: str) -> Report | None:
         return next((r for r in self.reports if r.rel == rel), None)
@@ -83,7 +85,8 @@ def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
         preamble=preamble,
         chrome=chrome,
         table_spans=tables,
-        unit=find_unit(text, title, sections, chrome),
+        unit=(unit := find_unit(text, title, sections, chrome)),
+        unit_key=unit_key(unit),
         year=year,
         published=_publication_date(dates),
         date_candidates=dates,
@@ -104,14 +107,19 @@ def _publication_date(dates):
 
 
 def analyse_copies(reports: list[Report], *, folder: Path | None = None, progress: Progress | None = None, cache: bool = True):
-    """The folder stage after scanning: find text shared between the reports,
-    attach each report's copy shares (``report.extra["copy"]``) and add the
-    cross-report findings (copied from last year or a peer, carry-over).
-    Returns the similarity result (spans, sources, alignments)."""
+    """The folder stage after scanning: apply the folder's units.toml, find text
+    shared between the reports, attach each report's copy summary
+    (``report.copy``) and add the cross-report findings (copied from last year
+    or a peer, carry-over). Returns the similarity result (spans, sources,
+    alignments)."""
     from shenyue.analysis.checks.crossreport import add_folder_findings
-    from shenyue.analysis.similarity import attach_copy_info, find_copies
+    from shenyue.analysis.similarity import _folder_of, attach_copy_info, find_copies
 
-    result = find_copies(reports, folder=folder, progress=progress, cache=cache)
+    if folder is None:
+        folder = _folder_of(reports)
+    units = load_units(folder)
+    apply_units(reports, units)
+    result = find_copies(reports, folder=folder, progress=progress, cache=cache, units=units)
     attach_copy_info(reports, result)
     add_folder_findings(reports)
     return result
@@ -185,6 +193,9 @@ def scan_folder(
             if progress:
                 progress(i, total, outcome.rel)
     result.unreadable.sort(key=lambda u: u.rel)
+    units = load_units(folder)
+    result.units_problem = units.problem
+    apply_units(result.reports, units)
     return result
 
 

@@ -40,6 +40,8 @@ def run(args) -> int:
         )
     finally:
         progress.close()
+    if result.units_problem:
+        sys.stderr.write("shenyue: " + t("units.file_unusable", reason=safe_text(result.units_problem)) + "\n")
     if not args.no_similar and result.reports:
         from shenyue.analysis.scan import analyse_copies
 
@@ -78,8 +80,8 @@ def report_json(report: Report, lang: str | None = None) -> dict:
         "sections": [s.to_json() for s in report.sections],
         "findings": [f.to_json(lang) for f in report.findings],
     }
-    if "copy" in report.extra:
-        data["copy"] = report.extra["copy"]
+    if report.copy is not None:
+        data["copy"] = report.copy.to_json()
     return data
 
 
@@ -103,14 +105,11 @@ def section_summary(report: Report) -> str:
 
 def copy_cell(report: Report) -> str:
     """Copied shares and the main source, e.g. "同单位 12% 他单位 30% ← a.txt"."""
-    copy = report.extra.get("copy")
-    if not copy or not copy.get("sources"):
+    copy = report.copy
+    if copy is None or copy.main_source is None:
         return "—"
-    cell = t("scan.copy_cell", peer=round(100 * copy.get("peer_share", 0)), same=round(100 * copy.get("same_unit_share", 0)))
-    sources = copy.get("sources") or []
-    if sources:
-        cell += " ← " + safe_text(sources[0]["path"])
-    return cell
+    cell = t("scan.copy_cell", peer=round(100 * copy.peer_share), same=round(100 * copy.same_unit_share))
+    return cell + " ← " + safe_text(copy.main_source.path)
 
 
 def scan_table(result: ScanResult) -> str:

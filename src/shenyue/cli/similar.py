@@ -1,9 +1,11 @@
 """``shenyue similar FOLDER``: text the reports of a folder share with each other.
 
 With ``--json``: a list of spans ``{"report", "start", "end", "other_report",
-"other_start", "other_end", "kind", "n_reports", "similarity"}`` (paths
-relative to the folder, offsets into the decoded text). Without it: a table
-of the reports with the most shared text.
+"other_start", "other_end", "kind", "n_reports", "n_units", "similarity",
+"holders"}`` (paths relative to the folder, offsets into the decoded text;
+``kind`` is ``peer``, ``same_unit`` or ``common``; ``holders`` the best few
+reports holding the stretch, with year and kind, the source first). Without
+it: a table of the reports with the most copied text (common wording left out).
 
 Only files the cache does not know are read and modelled; an unchanged
 folder is answered from the cache.
@@ -92,7 +94,12 @@ def run(args) -> int:
     from shenyue.analysis.similarity.engine import run as run_engine
     from shenyue.reading import DEFAULT_MAX_BYTES, iter_report_files, relative
 
+    from shenyue.model.units import load_units
+
     limit = max_bytes or DEFAULT_MAX_BYTES
+    units = load_units(folder)
+    if units.problem:
+        sys.stderr.write("shenyue: " + t("units.file_unusable", reason=safe_text(units.problem)) + "\n")
     statutory = load_statutory(folder)
     for path, reason in statutory.problems:
         sys.stderr.write("shenyue: " + t("similar.statutory_unreadable", path=safe_text(path), reason=safe_text(reason)) + "\n")
@@ -123,6 +130,7 @@ def run(args) -> int:
         use_cache=not args.no_cache,
         progress=index_progress,
         loader=_loader(folder, paths, max_bytes, read_progress, args.config.max_pdf_pages),
+        units=units,
     )
     index_progress.close()
     skipped += len(entries) - len(result.entries)
@@ -143,8 +151,7 @@ def _print_summary(result, skipped: int, top: int) -> None:
     rows = []
     for e in result.entries:
         s = result.summary(e.rel)
-        total = s["peer_share"] + s["same_unit_share"]
-        rows.append((total, e.rel, s))
+        rows.append((s.share, e.rel, s))
     rows.sort(key=lambda r: (-r[0], r[1]))
     n_spans = len(result)
     out = sys.stdout
@@ -158,18 +165,21 @@ def _print_summary(result, skipped: int, top: int) -> None:
     for total, rel, s in rows[:top]:
         if total <= 0:
             break
-        src = s["sources"][0] if s["sources"] else None
+        src = s.main_source
         source = ""
         if src:
-            kind = t("similar.kind_same_unit") if src["kind"] == "same_unit" else t("similar.kind_peer")
-            source = t("similar.source", path=safe_text(src["path"]), kind=kind, chars=src["chars"])
-        table.append([safe_text(rel), _pct(s["peer_share"]), _pct(s["same_unit_share"]), str(s["n_spans"]), source])
+            kind = t("similar.kind_same_unit") if src.kind == "same_unit" else t("similar.kind_peer")
+            source = t("similar.source", path=safe_text(src.path), kind=kind, chars=src.chars)
+        table.append(
+            [safe_text(rel), _pct(s.peer_share), _pct(s.same_unit_share), _pct(s.common_share), str(s.n_spans), source]
+        )
     headers = [
         t("similar.col_report"),
         t("similar.col_peer"),
         t("similar.col_same_unit"),
+        t("similar.col_common"),
         t("similar.col_spans"),
         t("similar.col_source"),
     ]
-    out.write(format_table(headers, table, [40, 14, 14, 8, 70]) + "\n")
+    out.write(format_table(headers, table, [40, 14, 14, 14, 8, 70]) + "\n")
     out.write(t("similar.hint_json") + "\n")

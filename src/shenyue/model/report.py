@@ -17,6 +17,7 @@ from shenyue.reading.base import Document, Span, Unreadable  # noqa: F401
 
 if TYPE_CHECKING:
     from shenyue.analysis.findings import Finding
+    from shenyue.analysis.similarity.result import CopySummary
 
 # Canonical section keys of the 2021 (and 2019 trial) national format, in order.
 SECTION_KEYS = ("overview", "proactive", "requests", "appeals", "problems", "other")
@@ -61,7 +62,11 @@ class Report:
     title: Span | None = None  # the report's title line, when there is one
     tables: Any = None  # parsed statistics tables (filled by the table parser)
     findings: list["Finding"] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)  # per-layer additions (e.g. "copy")
+    extra: dict[str, Any] = field(default_factory=dict)  # per-layer additions (e.g. "prior_year")
+    # the folder stage's additions: which unit this is (shenyue.model.units.unit_key, units.toml
+    # applied) and the text it shares with other reports (None until the similarity layer ran)
+    unit_key: str | None = None
+    copy: "CopySummary | None" = None
 
     @property
     def text(self) -> str:

@@ -37,7 +37,7 @@ EXTRACTORS: dict[str, str] = {
 }
 
 # Files the app itself keeps in a reports folder; never reports, never listed.
-APP_FILES = frozenset({"rubric.toml", "statutory.toml", "shenyue.toml"})
+APP_FILES = frozenset({"rubric.toml", "statutory.toml", "shenyue.toml", "units.toml"})
 
 DEFAULT_MAX_BYTES = DEFAULT_MAX_FILE_MB * 1024 * 1024
 

@@ -6,8 +6,8 @@ Two views:
 * **rows** (评分明细): one row per report and reviewer: report, unit, year,
   reviewer, status, every criterion's score, the reviewer's sum, the total
   with gates applied and named, counts of automatic findings by severity
-  (without the ones the reviewer dismissed), copy shares when the
-  similarity layer put them in ``report.extra["copy"]``, flags, and the
+  (without the ones the reviewer dismissed), copy shares (peer, same unit,
+  common wording) when the similarity layer set ``report.copy``, flags, and the
   comments joined readably;
 * **summary** (汇总): one row per report: number of reviewers, mean / min /
   max total, and the spread (max − min) of every criterion, so a team lead
@@ -127,9 +127,10 @@ def _number(value: Any) -> bool:
 
 
 def copy_shares(value: Any) -> dict[str, float]:
-    """Copy shares (0..1) from ``report.extra["copy"]``: a bare number, the
-    keys ``share`` / ``*_share`` (``{"peer_share": 0.31, "same_unit_share":
-    0.12, "n_spans": 4, ...}``) and the entries of a ``"shares"`` mapping.
+    """Copy shares (0..1) from ``report.copy`` (a
+    :class:`~shenyue.analysis.similarity.result.CopySummary`: ``peer_share``,
+    ``same_unit_share``, ``common_share``), or from a bare number, the keys
+    ``share`` / ``*_share`` of a mapping and the entries of its ``"shares"``.
     Counts and anything else are left out."""
     if value is None:
         return {}
@@ -152,7 +153,10 @@ def copy_shares(value: Any) -> dict[str, float]:
 
 
 def copy_source(value: Any) -> str:
-    """The main source of copied text, e.g. "b.txt（1200）", from ``sources``."""
+    """The main source of copied text, e.g. "b.txt (1200)", from ``sources`` (common wording is never a source)."""
+    main = getattr(value, "main_source", None)
+    if main is not None:
+        return f"{main.path} ({main.chars})"
     if not isinstance(value, Mapping):
         return ""
     sources = value.get("sources")
@@ -216,7 +220,7 @@ def build_score_sheet(
         findings = list(report.findings) if report is not None else []
         active = review.active_findings(findings)
         total = review.total(rubric, findings)
-        shares = copy_shares(report.extra.get("copy")) if report is not None else {}
+        shares = copy_shares(report.copy) if report is not None else {}
         for key in shares:
             copy_keys.setdefault(key, None)
         if review.rubric_id and (review.rubric_id, review.rubric_version) != (rubric.id, rubric.version):
@@ -239,7 +243,7 @@ def build_score_sheet(
                 findings=count_by_severity(active) if report is not None else None,
                 dismissed=len(findings) - len(active),
                 copy=shares,
-                copy_source=copy_source(report.extra.get("copy")) if report is not None else "",
+                copy_source=copy_source(report.copy) if report is not None else "",
                 flags=list(review.flags),
                 report_changed=bool(
                     report is not None and review.report_sha256 and review.report_sha256 != report.doc.sha256.lower()

@@ -324,6 +324,23 @@ class ShenyueApp(App):
             return
         self.post_message(CopyFinished(data))
 
+    def set_unit(self, rel: str, unit: str) -> None:
+        """The reviewer's unit for report ``rel`` (empty: what its text says): written to the
+        folder's units.toml, applied to the reports, and the copy kinds recomputed."""
+        from shenyue.model.units import UnitsFileError, apply_units, set_file_unit
+
+        ws = self.workspace
+        try:
+            units = set_file_unit(ws.folder, rel, unit)
+        except (UnitsFileError, OSError) as exc:
+            self.show_error(t("tui.unit.error_title"), t("tui.unit.error", reason=str(exc) or type(exc).__name__))
+            return
+        apply_units(ws.reports, units)
+        self.broadcast(WorkspaceChanged("scan"))
+        if self.similarity_enabled and len(ws.reports) >= 2:
+            ws.copy_ready = False
+            self.find_copies(ws.reports)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="reviews", description="reviews")
     def load_reviews(self) -> None:
         self.workspace.load_reviews()

@@ -1,31 +1,22 @@
-"""Copy data as the app needs it: per report, spans of shared text with their source.
+"""Copy data as the app needs it: per report, the similarity layer's :class:`CopySummary`.
 
-The similarity layer (:mod:`shenyue.analysis.similarity`) finds the spans;
-this module holds them per report in the shape the panes, the overview
-strip and the list need, and answers "which pairs of stretches do these two
+The similarity layer (:mod:`shenyue.analysis.similarity`) finds the spans
+and summarises them per report (:class:`~shenyue.analysis.similarity.result.CopySummary`:
+spans with kind and holders, shares by kind, sources, per-section shares);
+the list, the panes, the overview strip and the score sheets read that same
+object. This module only answers "which pairs of stretches do these two
 sections share". An empty :class:`CopyData` stands for "not computed yet".
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-PEER = "peer"
-SAME_UNIT = "same_unit"
-BOILERPLATE = "boilerplate"
+from shenyue.analysis.similarity.kinds import COMMON, PEER, REUSED_LATER, SAME_UNIT
+from shenyue.analysis.similarity.result import CopySpan, CopySummary, SourceShare
 
-
-@dataclass(slots=True)
-class CopySpan:
-    start: int
-    end: int
-    kind: str  # PEER | SAME_UNIT | BOILERPLATE
-    other: str | None = None  # rel of the source report
-    other_start: int | None = None
-    other_end: int | None = None
-    n_reports: int = 2
+__all__ = ["COMMON", "PEER", "REUSED_LATER", "SAME_UNIT", "CopyData", "CopySpan", "CopySummary", "Pair"]
 
 
 @dataclass(slots=True)
@@ -39,45 +30,25 @@ class Pair:
     kind: str
 
 
-@dataclass(slots=True)
-class ReportCopies:
-    spans: list[CopySpan] = field(default_factory=list)  # sorted by start
-    share: float = 0.0  # share of the report's text shared with other reports (boilerplate included)
-    shares: dict[str, float] = field(default_factory=dict)  # by kind
-    sources: list[tuple[str, int]] = field(default_factory=list)  # (rel, shared characters), most first
-    section_shares: dict[str, float] = field(default_factory=dict)  # section key -> share
-    section_pairs: dict[tuple[str, str], str] = field(default_factory=dict)  # (my key, other rel) -> other key
-
-    def spans_in(self, start: int, end: int) -> list[CopySpan]:
-        starts = [s.start for s in self.spans]
-        i = max(0, bisect_left(starts, start) - 1)
-        out = []
-        for s in self.spans[i:]:
-            if s.start >= end:
-                break
-            if s.end > start:
-                out.append(s)
-        return out
-
-
 class CopyData:
     """Copy spans of every report in the folder (empty until similarity ran)."""
 
-    def __init__(self, by_rel: dict[str, ReportCopies] | None = None, *, backend: Any = None):
-        self.by_rel: dict[str, ReportCopies] = by_rel or {}
+    def __init__(self, by_rel: dict[str, CopySummary] | None = None, *, backend: Any = None):
+        self.by_rel: dict[str, CopySummary] = by_rel or {}
         self.backend = backend  # the similarity layer's result, for on-demand alignment
 
     def __bool__(self) -> bool:
         return bool(self.by_rel)
 
-    def get(self, rel: str) -> ReportCopies | None:
+    def get(self, rel: str) -> CopySummary | None:
         return self.by_rel.get(rel)
 
     def share(self, rel: str) -> float | None:
+        """The copied share of a report (peer + same unit; common wording left out)."""
         rc = self.by_rel.get(rel)
         return rc.share if rc is not None else None
 
-    def sources(self, rel: str) -> list[tuple[str, int]]:
+    def sources(self, rel: str) -> list[SourceShare]:
         rc = self.by_rel.get(rel)
         return list(rc.sources) if rc else []
 
@@ -93,14 +64,14 @@ class CopyData:
         theirs = self.by_rel.get(other)
         if mine:
             for s in mine.spans_in(start, end):
-                if s.other == other and s.other_start is not None and s.other_end is not None:
+                if s.other_report == other:
                     key = _clip(s.start, s.end, s.other_start, s.other_end, start, end, other_start, other_end)
                     if key is not None and key not in seen:
                         seen.add(key)
                         out.append(Pair(*key, s.kind))
         if theirs:
             for s in theirs.spans_in(other_start, other_end):
-                if s.other == rel and s.other_start is not None and s.other_end is not None:
+                if s.other_report == rel:
                     back = _clip(s.start, s.end, s.other_start, s.other_end, other_start, other_end, start, end)
                     if back is None:
                         continue
@@ -126,3 +97,34 @@ def _clip(a: int, b: int, oa: int, ob: int, lo: int, hi: int, olo: int, ohi: int
 
 def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+def span_at(summary: CopySummary | None, start: int, end: int) -> CopySpan | None:
+    """The span of a report that covers most of ``start..end``."""
+    if summary is None:
+        return None
+    best, best_n = None, 0
+    for s in summary.spans_in(start, end):
+        n = min(s.end, end) - max(s.start, start)
+        if n > best_n:
+            best, best_n = s, n
+    return best
+
+
+def first_published(rels: list[str], report_of) -> str | None:
+    """Which of the reports ``rels`` was published first: by publication date, else by year
+    (a year-Y report counts as published on the statutory deadline, 31 January of Y+1);
+    None when nothing is known. ``report_of(rel)`` gives a Report."""
+    from datetime import date
+
+    best, best_key = None, None
+    for rel in rels:
+        r = report_of(rel)
+        if r is None:
+            continue
+        when = r.published or (date(r.year + 1, 1, 31) if r.year and r.year < 9999 else None)
+        if when is None:
+            continue
+        if best_key is None or (when, rel) < best_key:
+            best, best_key = rel, (when, rel)
+    return best

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from shenyue.analysis.findings import Finding
 from shenyue.model.report import Report, Section
-from shenyue.tui.copies import BOILERPLATE, PEER, SAME_UNIT, CopySpan, Pair
+from shenyue.tui.copies import COMMON, PEER, REUSED_LATER, SAME_UNIT, CopySpan, Pair
 
 CHROME = 1
 BOILER = 2
@@ -39,7 +39,8 @@ CLASSES = (
     (FLASH, "flash"),
 )
 
-KIND_BIT = {PEER: PEER_BIT, SAME_UNIT: SAME, BOILERPLATE: BOILER}
+# common wording is drawn dim; text the same unit's later year repeats in the same unit's colour
+KIND_BIT = {PEER: PEER_BIT, SAME_UNIT: SAME, COMMON: BOILER, REUSED_LATER: SAME}
 
 # Strongest first, for the overview strip's one-cell summary of a stretch.
 OVERVIEW_ORDER = (FINDING, PEER_BIT, SAME, BOILER, CHROME)

@@ -1,7 +1,8 @@
 """Checks that compare a report with the rest of its folder (annual-report-rules.md §4.3, §8.6).
 
-They read what the folder stage attached to the report: ``report.extra["copy"]``
-(the similarity layer's per-section shares and sources) and
+They read what the folder stage attached to the report: ``report.copy`` (the
+similarity layer's :class:`~shenyue.analysis.similarity.result.CopySummary`:
+per-section shares and sources, common wording never counted) and
 ``report.extra["prior_year"]`` (the same unit's report for the year before, set by
 :func:`link_prior_years`). Without those they find nothing, so they are quiet
 during the per-report scan and speak once :func:`add_folder_findings` ran.
@@ -13,8 +14,10 @@ from collections.abc import Iterable, Sequence
 
 from shenyue.analysis.checks.base import Context, check, finding
 from shenyue.analysis.findings import SEVERITY_RANK
+from shenyue.analysis.similarity.kinds import PEER, SAME_UNIT
 from shenyue.model.report import Report
 from shenyue.model.tables import T3_COLS
+from shenyue.model.units import unit_key
 
 # Narrative sections compared for copying (tables and titles are statutory).
 NARRATIVE = ("overview", "problems", "other")
@@ -30,13 +33,15 @@ def _narrative(report: Report) -> list[tuple[str, int]]:
 
 def _copied_from(report: Report, keys: Iterable[str], *, same_unit: bool) -> dict[str, int]:
     """Characters of these sections copied from each source report (same unit or peers)."""
-    sections = (report.extra.get("copy") or {}).get("sections") or {}
+    if report.copy is None:
+        return {}
     chars: dict[str, int] = {}
-    wanted = "same_unit" if same_unit else "peer"
+    wanted = SAME_UNIT if same_unit else PEER
     for key in keys:
-        for src in (sections.get(key) or {}).get("sources") or []:
-            if src.get("kind") == wanted:
-                chars[src["path"]] = chars.get(src["path"], 0) + int(src.get("chars", 0))
+        sec = report.copy.sections.get(key)
+        for src in sec.sources if sec is not None else ():
+            if src.kind == wanted:
+                chars[src.path] = chars.get(src.path, 0) + src.chars
     return chars
 
 
@@ -48,7 +53,7 @@ def _prior(report: Report) -> dict | None:
 def similar_to_prior_year(ctx: Context):
     """The narrative (sections 一, 五, 六) repeats the same unit's previous-year report (>= 80%; >= 90% error)."""
     prior = _prior(ctx.report)
-    if "copy" not in ctx.report.extra or prior is None:
+    if ctx.report.copy is None or prior is None:
         return
     parts = _narrative(ctx.report)
     total = sum(n for _, n in parts)
@@ -64,7 +69,7 @@ def similar_to_prior_year(ctx: Context):
 @check("similar_to_peer", "warning", also=("error",))
 def similar_to_peer(ctx: Context):
     """The narrative repeats another unit's report of the folder (>= 70%; >= 80% error); names the pair."""
-    if "copy" not in ctx.report.extra:
+    if ctx.report.copy is None:
         return
     parts = _narrative(ctx.report)
     total = sum(n for _, n in parts)
@@ -85,7 +90,7 @@ def problems_same_as_prior_year(ctx: Context):
     """Section 五 (problems and improvements) repeats the previous year's section 五 (>= 85%)."""
     prior = _prior(ctx.report)
     section = ctx.report.section("problems")
-    if "copy" not in ctx.report.extra or prior is None or section is None:
+    if ctx.report.copy is None or prior is None or section is None:
         return
     size = section.end - section.start
     if size < 100:
@@ -137,18 +142,20 @@ def _num(value: float | int) -> str:
 def link_prior_years(reports: Sequence[Report]) -> None:
     """Set ``report.extra["prior_year"]`` to the same unit's report for year Y−1, when the folder has it.
 
-    A unit is matched by its name as read from the text; reports without a
-    unit or a year are never linked.
+    A unit is matched by its key (:mod:`shenyue.model.units`: two spellings of
+    one body, units.toml applied); reports without a unit or a year are never linked.
     """
     by_unit_year: dict[tuple[str, int], Report] = {}
+    keys = {id(r): r.unit_key or unit_key(r.unit) for r in reports}
     for r in reports:
-        if r.unit and r.year is not None:
-            by_unit_year.setdefault((r.unit, r.year), r)
+        if keys[id(r)] and r.year is not None:
+            by_unit_year.setdefault((keys[id(r)], r.year), r)
     for r in reports:
         r.extra.pop("prior_year", None)
-        if not r.unit or r.year is None:
+        key = keys[id(r)]
+        if not key or r.year is None:
             continue
-        prior = by_unit_year.get((r.unit, r.year - 1))
+        prior = by_unit_year.get((key, r.year - 1))
         if prior is None or prior is r:
             continue
         t3 = prior.tables.t3 if prior.tables is not None else None

@@ -2,13 +2,14 @@
 
 Character k-gram winnowing over the whole folder (numpy, one global sort,
 linear in the folder's size), statutory wording masked before hashing,
-spans merged across small edits, attributed to a source report (same unit
-first) and cached on disk. rapidfuzz aligns a span with its source on demand.
+spans merged across small edits, attributed to a source report (the same
+unit's earlier year first), told apart as copied from a peer, repeated from
+the same unit or common wording (:mod:`.kinds`), and cached on disk. rapidfuzz aligns a span with its source on demand.
 
 Typical use::
 
     result = find_copies(reports)          # reports: list[shenyue.model.report.Report]
-    attach_copy_info(reports, result)      # report.extra["copy"] = shares, sources, sections
+    attach_copy_info(reports, result)      # report.copy = CopySummary (spans, shares, sources, sections)
     result.to_json()                       # the spans `shenyue similar --json` prints
     align(text, s.start, s.end, other_text, s.other_start, s.other_end)
 """
@@ -19,20 +20,57 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shenyue.analysis.similarity.result import PEER, SAME_UNIT, CopySpan, Entry, SimilarityResult, common_threshold
-from shenyue.analysis.similarity.settings import DEFAULT, Settings
-from shenyue.analysis.similarity.statutory import Statutory, load_statutory
+from shenyue.analysis.similarity.kinds import COMMON, PEER, REUSED_LATER, SAME_UNIT, common_threshold
+
+# numpy-backed types are imported on first use, so code that only needs the kinds
+# (the cross-report checks during a plain scan) does not pay for numpy
+_LAZY = {
+    "CopySpan": "result",
+    "CopySummary": "result",
+    "Entry": "result",
+    "Holder": "result",
+    "Shares": "result",
+    "SimilarityResult": "result",
+    "SourceShare": "result",
+    "shares": "result",
+    "DEFAULT": "settings",
+    "Settings": "settings",
+    "Statutory": "statutory",
+    "load_statutory": "statutory",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(name)
+    import importlib
+
+    value = getattr(importlib.import_module(f"shenyue.analysis.similarity.{module}"), name)
+    globals()[name] = value
+    return value
 
 if TYPE_CHECKING:
     from shenyue.analysis.similarity.alignment import Alignment
+    from shenyue.analysis.similarity.result import SimilarityResult
+    from shenyue.analysis.similarity.settings import Settings
+    from shenyue.analysis.similarity.statutory import Statutory
     from shenyue.analysis.similarity.engine import Progress
     from shenyue.model.report import Report
+    from shenyue.model.units import UnitMap
 
 __all__ = [
+    "COMMON",
     "PEER",
+    "REUSED_LATER",
     "SAME_UNIT",
     "CopySpan",
+    "CopySummary",
     "Entry",
+    "Holder",
+    "Shares",
+    "SourceShare",
+    "shares",
     "Settings",
     "SimilarityResult",
     "Statutory",
@@ -66,38 +104,47 @@ def find_copies(
     folder: Path | None = None,
     cache: bool = True,
     progress: "Progress | None" = None,
-    settings: Settings = DEFAULT,
-    statutory: Statutory | None = None,
-) -> SimilarityResult:
+    settings: "Settings | None" = None,
+    statutory: "Statutory | None" = None,
+    units: "UnitMap | None" = None,
+) -> "SimilarityResult":
     """Spans of text each report shares with other reports of ``reports``.
 
     ``folder`` (default: the reports' common folder) names the cache and is
-    where a user's ``statutory.toml`` is looked for. With ``cache=False``
-    nothing is read from or written to the disk cache.
+    where a user's ``statutory.toml`` and ``units.toml`` are looked for
+    (``units`` given: used instead). With ``cache=False`` nothing is read from
+    or written to the disk cache.
     """
     from shenyue.analysis.similarity.engine import run
+    from shenyue.analysis.similarity.result import Entry
+    from shenyue.analysis.similarity.settings import DEFAULT
+    from shenyue.model.units import load_units
+
+    settings = settings or DEFAULT
 
     if folder is None:
         folder = _folder_of(reports)
+    if units is None:
+        units = load_units(folder)
     entries = [
         Entry(rel=r.rel, sha=r.doc.sha256, unit=r.unit, year=r.year, text=r.text, length=len(r.text), mask=not_prose(r))
         for r in reports
     ]
-    return run(entries, folder=folder, settings=settings, statutory=statutory, use_cache=cache, progress=progress)
+    return run(entries, folder=folder, settings=settings, statutory=statutory, use_cache=cache, progress=progress, units=units)
 
 
-def attach_copy_info(reports: Sequence["Report"], result: SimilarityResult) -> None:
-    """Set ``report.extra["copy"]`` for every report of ``result``.
+def attach_copy_info(reports: Sequence["Report"], result: "SimilarityResult") -> None:
+    """Set ``report.copy`` (a :class:`CopySummary`) and ``report.unit_key`` for every report of ``result``.
 
-    ``{"peer_share", "same_unit_share", "sources": [{"path", "chars", "kind"}], "n_spans",
-    "sections": {key: {"peer_share", "same_unit_share", "sources": [{"path", "chars", "kind", "section"}]}}}``
-    where a section source's ``"section"`` is the source report's section the text sits in.
+    A section source's ``section`` is the source report's section the text sits in.
     """
     sections_by_rel = {r.rel: r.sections for r in reports}
     for r in reports:
-        if result.entry(r.rel) is None:
+        entry = result.entry(r.rel)
+        if entry is None:
             continue
-        r.extra["copy"] = result.summary(r.rel, r.sections, sections_by_rel)
+        r.unit_key = entry.unit_key
+        r.copy = result.summary(r.rel, r.sections, sections_by_rel)
 
 
 def align(text: str, start: int, end: int, other_text: str, other_start: int, other_end: int, *, pad: int = 40) -> "Alignment":

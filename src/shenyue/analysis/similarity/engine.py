@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,6 +16,9 @@ from shenyue.analysis.similarity.index import SpanArrays, match
 from shenyue.analysis.similarity.result import Entry, SimilarityResult
 from shenyue.analysis.similarity.settings import DEFAULT, Settings
 from shenyue.analysis.similarity.statutory import Statutory, load_statutory
+
+if TYPE_CHECKING:
+    from shenyue.model.units import UnitMap
 
 # progress(done, total, name)
 Progress = Callable[[int, int, str], None]
@@ -46,14 +50,22 @@ def _signature(key: str, entries: Sequence[Entry]) -> str:
     return h.hexdigest()
 
 
+def _apply_units(entries: Sequence[Entry], units: "UnitMap | None") -> None:
+    """Each entry's unit key, from its unit name and the folder's units.toml."""
+    from shenyue.model.units import unit_key
+
+    for e in entries:
+        e.unit_key = units.key(e.rel, e.unit) if units is not None else unit_key(e.unit)
+
+
 def _order(entries: list[Entry]) -> tuple[list[Entry], np.ndarray]:
-    """Reports ordered by (unit, year, path), and a unit number per report (unique when unknown)."""
-    ordered = sorted(entries, key=lambda e: (e.unit is None, e.unit or "", e.year or 0, e.rel))
+    """Reports ordered by (unit key, year, path), and a unit number per report (unique when unknown)."""
+    ordered = sorted(entries, key=lambda e: (e.unit_key is None, e.unit_key or "", e.year or 0, e.rel))
     ids: dict[str, int] = {}
     unit_ids = np.empty(len(ordered), dtype=np.int64)
     for i, e in enumerate(ordered):
-        if e.unit:
-            unit_ids[i] = ids.setdefault(e.unit, len(ids))
+        if e.unit_key:
+            unit_ids[i] = ids.setdefault(e.unit_key, len(ids))
         else:
             unit_ids[i] = -1 - i
     return ordered, unit_ids
@@ -68,11 +80,17 @@ def run(
     use_cache: bool = True,
     progress: Progress | None = None,
     loader: Loader | None = None,
+    units: "UnitMap | None" = None,
 ) -> SimilarityResult:
-    """Find shared text between ``entries``; reuse and refresh the cache when ``use_cache``."""
+    """Find shared text between ``entries``; reuse and refresh the cache when ``use_cache``.
+
+    ``units`` (the folder's units.toml, :mod:`shenyue.model.units`) decides which
+    reports are one unit; without it the unit names' keys do.
+    """
     if statutory is None:
         statutory = load_statutory(folder, simplify=settings.simplify)
     key = engine_key(settings, statutory)
+    result_key = key + "-" + (units.digest if units is not None else "")
     fkey = disk.folder_key(folder) if folder is not None else "default"
     root = disk.cache_root()
     result_path = root / f"result-{fkey}.bin"
@@ -80,8 +98,9 @@ def run(
 
     all_entries = list(entries)
     if use_cache:
-        cached = _load_result(result_path, key, entries, settings)
+        cached = _load_result(result_path, result_key, entries, settings)
         if cached is not None:
+            _apply_units(cached.entries, units)
             return cached
 
     stored: dict[str, _Stored] = {}
@@ -130,6 +149,7 @@ def run(
         if progress:
             progress(min(total, i + FP_CHUNK), total, chunk[-1].rel)
 
+    _apply_units(entries, units)
     ordered, unit_ids = _order(entries)
     prints: list[Prints] = []
     for e in ordered:
@@ -139,13 +159,14 @@ def run(
             a, b = st.start, st.start + st.count
             pr = Prints(*(arrays[f][a:b] for f in PRINT_FIELDS))
         prints.append(pr)
-    spans = match(prints, unit_ids, settings)
+    years = np.fromiter((e.year or 0 for e in ordered), dtype=np.int64, count=len(ordered))
+    spans = match(prints, unit_ids, settings, years=years)
     result = SimilarityResult(ordered, spans, settings)
 
     if use_cache:
         try:
             _save_store(store_path, key, ordered, prints)
-            _save_result(result_path, key, result, all_entries, unreadable)
+            _save_result(result_path, result_key, result, all_entries, unreadable)
         except OSError:
             pass  # a read-only or full cache folder must not stop the work
     return result

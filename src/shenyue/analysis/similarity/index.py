@@ -5,13 +5,20 @@ packed as ``(hash bits, fingerprint number)`` into one uint64 array and
 sorted once; equal hashes become neighbours, ordered by report. A
 fingerprint is *shared* when its group holds two or more reports. Reports
 are numbered by (unit, year, path) beforehand, so the reports of one unit are
-neighbours inside every group and "is there a same-unit holder" is a run
-check, not a search.
+neighbours inside every group, earliest year first.
+
+Every shared fingerprint keeps a few *holders* (other reports holding it):
+the same unit's nearest earlier (or same-year) report, and the first report
+of the first other units of its group. A later year of the same unit is never
+a source (it is not where an earlier report copied from): it is kept only for
+text nobody else holds, as REUSED_LATER. Fingerprints held by many units
+(:func:`~.kinds.common_threshold`) are common wording.
 
 Shared fingerprints of a report are merged into spans when they are at most
-``k + gap`` apart in the matching copy and no barrier lies between them.
-Each span is attributed to the report holding most of its fingerprints
-(same-unit holders first), with the matching stretch in that report.
+``k + gap`` apart in the matching copy, no barrier lies between them and they
+are all common wording or all not. Each span is attributed to the holder of
+most of its fingerprints (the same unit's earlier report first), and keeps
+its best few holders.
 """
 
 from __future__ import annotations
@@ -21,7 +28,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from shenyue.analysis.similarity.fingerprint import Prints
+from shenyue.analysis.similarity.kinds import KIND_CODE, common_threshold
 from shenyue.analysis.similarity.settings import Settings
+
+PEER_HOLDERS = 2  # other units remembered per shared fingerprint
+HOLDERS = 3  # holders kept per span (the source first)
 
 
 @dataclass(slots=True)
@@ -31,14 +42,21 @@ class SpanArrays:
     report: np.ndarray  # int32
     start: np.ndarray  # int32, original offsets, end exclusive
     end: np.ndarray
-    other: np.ndarray  # int32, source report
+    other: np.ndarray  # int32, source report (the best holder)
     other_start: np.ndarray
     other_end: np.ndarray
     n_reports: np.ndarray  # int32, how many reports share the span (median over its fingerprints)
-    same_unit: np.ndarray  # bool
+    same_unit: np.ndarray  # bool, the source is the same unit's report (an earlier or the same year)
     similarity: np.ndarray  # float32, share of the span covered by shared k-grams
+    n_units: np.ndarray  # int32, how many distinct units share the span (median over its fingerprints)
+    kind: np.ndarray  # int8, kinds.KIND_CODE: peer, same unit or common wording
+    holder1: np.ndarray  # int32, the second-best holder report, -1 for none
+    holder2: np.ndarray  # int32, the third-best holder report, -1 for none
 
-    FIELDS = ("report", "start", "end", "other", "other_start", "other_end", "n_reports", "same_unit", "similarity")
+    FIELDS = (
+        "report", "start", "end", "other", "other_start", "other_end", "n_reports", "same_unit", "similarity",
+        "n_units", "kind", "holder1", "holder2",
+    )  # fmt: skip
 
     def __len__(self) -> int:
         return len(self.report)
@@ -46,31 +64,20 @@ class SpanArrays:
     @classmethod
     def empty(cls) -> "SpanArrays":
         i = np.zeros(0, np.int32)
-        return cls(i, i, i, i, i, i, i, np.zeros(0, bool), np.zeros(0, np.float32))
-
-
-def _first_other(newr: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """For every run ``starts[g]..ends[g]``: index of its second distinct report, or -1 (int32)."""
-    inner = np.flatnonzero(newr)
-    sec = np.full(len(starts), -1, dtype=np.int32)
-    if not len(inner):
-        return sec
-    j = np.searchsorted(inner, starts, side="right")
-    ok = j < len(inner)
-    cand = inner[np.minimum(j, len(inner) - 1)]
-    ok &= cand < ends
-    sec[ok] = cand[ok]
-    return sec
+        return cls(i, i, i, i, i, i, i, np.zeros(0, bool), np.zeros(0, np.float32), i, np.zeros(0, np.int8), i, i)
 
 
 CHUNK = 2_000_000  # shared fingerprints turned into spans at a time (bounds the memory of that step)
 
 
-def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays:
+def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings, *, years: np.ndarray | None = None) -> SpanArrays:
     """Spans of every report shared with other reports of the list.
 
-    ``prints`` must be ordered so that reports of one unit are consecutive;
-    ``unit_ids[i]`` is report i's unit (a unique number when it has none).
+    ``prints`` must be ordered so that reports of one unit are consecutive,
+    earliest year first; ``unit_ids[i]`` is report i's unit (a unique number
+    when it has none), ``years[i]`` its year (0 when unknown; without
+    ``years`` every year is unknown). Two reports of one unit and one year
+    are each other's same-unit holder.
     """
     R = len(prints)
     counts = np.fromiter((len(p) for p in prints), dtype=np.int64, count=R)
@@ -80,7 +87,9 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
     if R < 2 or F == 0:
         return SpanArrays.empty()
     unit_ids = np.asarray(unit_ids, dtype=np.int64)
-    order, hfp, nrp = _shared(prints, bounds, unit_ids)
+    threshold = common_threshold(len(np.unique(unit_ids)))
+    years = np.zeros(R, np.int64) if years is None else np.asarray(years, dtype=np.int64)
+    order, hold, hrep, nrp, nup = _shared(prints, bounds, unit_ids)
     if not len(order):
         return SpanArrays.empty()
     fields = {f: np.concatenate([getattr(p, f) for p in prints]) for f in ("vpos", "ostart", "oend", "back", "ahead")}
@@ -97,13 +106,19 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings) -> SpanArrays
             b = int(report_pos[max(r - 1, 0)])
             if b <= a:  # one report bigger than a chunk: take it whole
                 b = int(report_pos[min(r, R)])
-        parts.append(_spans(order[a:b], hfp[a:b], nrp[a:b], bounds, fields, unit_ids, s))
+        parts.append(
+            _spans(order[a:b], hold[:, a:b], hrep[:, a:b], nrp[a:b], nup[a:b], bounds, fields, unit_ids, years, s, threshold)
+        )
         a = b
     return SpanArrays(*(np.concatenate([getattr(p, f) for p in parts]) for f in SpanArrays.FIELDS))
 
 
-def _shared(prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Shared fingerprints in fingerprint order: their numbers, their holder fingerprint, their group's report count."""
+def _shared(
+    prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Shared fingerprints in fingerprint order: their numbers, their holders' fingerprints and
+    reports (``(1 + PEER_HOLDERS, m)``, -1 for none; row 0 the same unit's other report), and
+    their group's count of reports and of distinct units."""
     R = len(prints)
     F = int(bounds[-1])
     # one uint64 per fingerprint: high bits = hash, low P bits = fingerprint number (report order)
@@ -131,9 +146,10 @@ def _shared(prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray) -> t
     del key, sel
     n = len(idx)
     itype = np.int32 if max(n, F) < 2**31 else np.int64
+    NH = 1 + PEER_HOLDERS
     if n == 0:
         z = np.zeros(0, itype)
-        return z, z, np.zeros(0, np.int32)
+        return z, np.zeros((NH, 0), itype), np.zeros((NH, 0), np.int32), np.zeros(0, np.int32), np.zeros(0, np.int32)
     r = (np.searchsorted(bounds, idx, side="right") - 1).astype(np.int32 if R < 2**31 else np.int64)
     u = unit_ids[r]
 
@@ -141,75 +157,136 @@ def _shared(prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray) -> t
     newg[1:] = hk[1:] != hk[:-1]
     del hk
     gstart = np.flatnonzero(newg).astype(itype)
-    gend = np.append(gstart[1:], n).astype(itype)
     gid = np.cumsum(newg, dtype=itype)
     gid -= 1
     newr = newg.copy()
     newr[1:] |= r[1:] != r[:-1]
     nrep_g = np.add.reduceat(newr.astype(np.int32), gstart)
-    shared = nrep_g[gid] >= 2
 
-    # peer holder: the group's first report, or its second distinct report for that report itself
-    first = gstart[gid]
-    sec_g = _first_other(newr & ~newg, gstart, gend)
-    holder = np.where(r != r[first], first, sec_g[gid]).astype(itype)
-    del first, sec_g, gstart, gend
-
-    # same-unit holder: reports of a unit are neighbours inside a group
+    # unit runs inside groups (a unit's reports are neighbours, earliest year first)
     newu = newg.copy()
     del newg
     newu[1:] |= u[1:] != u[:-1]
     del u
-    ustart = np.flatnonzero(newu).astype(itype)
-    uend = np.append(ustart[1:], n).astype(itype)
+    ustarts = np.flatnonzero(newu).astype(itype)
     uid = np.cumsum(newu, dtype=itype)
     uid -= 1
-    newru = newu | newr
+    del newu
+    g_u0 = np.searchsorted(ustarts, gstart).astype(itype)  # each group's first unit run
+    nunit_g = (np.append(g_u0[1:], len(ustarts)) - g_u0).astype(np.int32)
+    del gstart
+    rstarts = np.flatnonzero(newr).astype(itype)
+    rid = np.cumsum(newr, dtype=itype)
+    rid -= 1
     del newr
-    nrep_u = np.add.reduceat(newru.astype(np.int32), ustart)
-    has_su = nrep_u[uid] >= 2
-    ufirst = ustart[uid]
-    sec_u = _first_other(newru & ~newu, ustart, uend)
-    del newu, newru
-    su = sec_u[uid]
-    del uid, sec_u
-    su = np.where(r != r[ufirst], ufirst, su)
-    del ufirst, r
-    holder[has_su] = su[has_su]
-    del su, has_su
 
-    keep = np.flatnonzero(shared)
-    del shared
+    # holders, as positions in the sorted group arrays: one row per holder column
+    hold = np.full((NH, n), -1, dtype=itype)
+    # the same unit: the report just before this one in its unit run (an earlier or the same year);
+    # the first of its unit run takes the next one (the same year, or later: the last resort)
+    last_r = len(rstarts) - 1
+    nxt = rstarts[np.minimum(rid + 1, last_r)]
+    ok = (rid < last_r) & (uid[nxt] == uid)
+    np.copyto(hold[0], nxt, where=ok)
+    del nxt, ok
+    has_prev = rstarts[rid] > ustarts[uid]
+    np.copyto(hold[0], rstarts[np.maximum(rid - 1, 0)], where=has_prev)
+    del has_prev, rstarts, rid
+    # peers: the earliest report of each of the group's first other units
+    g0 = g_u0[gid]
+    cnt = nunit_g[gid]
+    own = uid - g0
+    del uid
+    last_u = len(ustarts) - 1
+    for c in range(PEER_HOLDERS):
+        local = np.where(c < own, c, c + 1)
+        ok = local < cnt
+        np.copyto(hold[1 + c], ustarts[np.minimum(g0 + local, last_u)], where=ok)
+        del local, ok
+    del g0, cnt, own, ustarts, g_u0
+
+    # every fingerprint of a group of two or more reports has a holder
+    keep = np.flatnonzero(nrep_g[gid] >= 2).astype(itype)
     # scatter back into fingerprint order: the shared fingerprints of each report, by position
-    fp = idx[keep]
-    hold_fp = np.full(F, -1, dtype=itype)
-    hold_fp[fp] = idx[holder[keep]]
-    nrep_fp = np.zeros(F, dtype=np.int32)
-    nrep_fp[fp] = nrep_g[gid[keep]]
-    del idx, holder, gid, keep, fp
-    order = np.flatnonzero(hold_fp >= 0).astype(itype)
-    return order, hold_fp[order], nrep_fp[order]
+    row = np.full(F, -1, dtype=itype)
+    row[idx[keep]] = np.arange(len(keep), dtype=itype)
+    order = np.flatnonzero(row >= 0).astype(itype)
+    sel = keep[row[order]]
+    del row, keep
+    g = gid[sel]
+    del gid
+    m = len(sel)
+    hold_fp = np.full((NH, m), -1, dtype=itype)
+    hold_rep = np.full((NH, m), -1, dtype=np.int32)
+    for c in range(NH):  # row by row: no (NH, m) temporaries
+        pos = hold[c][sel]
+        ok = pos >= 0
+        np.copyto(hold_fp[c], idx[np.maximum(pos, 0)], where=ok, casting="unsafe")
+        np.copyto(hold_rep[c], r[np.maximum(pos, 0)], where=ok, casting="unsafe")
+        del pos, ok
+    del hold, idx, r, sel
+    return order, hold_fp, hold_rep, nrep_g[g], nunit_g[g]
+
+
+def _common_runs(common: np.ndarray, joined: np.ndarray, v: np.ndarray, k: int, short: int) -> np.ndarray:
+    """Fingerprints that are common wording, with short non-common pieces inside or at the edge
+    of a common stretch counted as common too: a template sentence that some units edited is
+    held by fewer units in the edited places, but is still the template (no unit copied it)."""
+    m = len(common)
+    if not m or not common.any():
+        return common
+    sub = joined.copy()
+    sub[1:] |= common[1:] != common[:-1]
+    starts = np.flatnonzero(sub)
+    last = np.append(starts[1:], m) - 1
+    run_common = common[starts]
+    run_len = v[last] + k - v[starts]
+    cont = ~joined[starts]  # the run continues the previous run's stretch
+    prev_common = np.zeros(len(starts), dtype=bool)
+    prev_common[1:] = cont[1:] & run_common[:-1]
+    next_common = np.zeros(len(starts), dtype=bool)
+    next_common[:-1] = cont[1:] & run_common[1:]
+    flip = ~run_common & (run_len < short) & (prev_common | next_common)
+    if not flip.any():
+        return common
+    return common | np.repeat(flip, last - starts + 1)
 
 
 def _spans(
     order: np.ndarray,
-    hfp: np.ndarray,
+    hold: np.ndarray,
+    hrep: np.ndarray,
     nrp: np.ndarray,
+    nup: np.ndarray,
     bounds: np.ndarray,
     fields: dict[str, np.ndarray],
     unit_ids: np.ndarray,
+    years: np.ndarray,
     s: Settings,
+    threshold: int,
 ) -> SpanArrays:
     """Merge the shared fingerprints ``order`` (sorted, whole reports) into attributed spans."""
     k = s.k
     m = len(order)
+    H = hold.shape[0]
     srep = (np.searchsorted(bounds, order, side="right") - 1).astype(np.int64)
-    hrep = (np.searchsorted(bounds, hfp, side="right") - 1).astype(np.int64)
     v = fields["vpos"][order].astype(np.int64)
-
-    cut = np.ones(m, dtype=bool)
     dv = np.diff(v)
-    cut[1:] = (srep[1:] != srep[:-1]) | (dv > k + s.gap)
+    joined = np.ones(m, dtype=bool)  # where a merged stretch starts, whatever its kind
+    joined[1:] = (srep[1:] != srep[:-1]) | (dv > k + s.gap)
+    common = _common_runs(nup >= threshold, joined, v, k, 3 * s.min_len)
+
+    # text only the same unit's later report holds is kept apart from text others hold too
+    y_me = years[srep]
+    later_only = (hrep[0] >= 0) & (y_me > 0)
+    for c in range(1, H):
+        later_only &= hrep[c] < 0
+    later_only &= years[np.maximum(hrep[0], 0)] > y_me
+    del y_me
+
+    cut = joined.copy()
+    cut[1:] |= (common[1:] != common[:-1]) | (later_only[1:] != later_only[:-1])
+    del later_only
     sstart = np.flatnonzero(cut)
     slast = np.append(sstart[1:], m) - 1
     vlen = v[slast] + k - v[sstart]
@@ -229,36 +306,63 @@ def _spans(
     sid -= 1
     n_spans = len(sstart)
 
-    # attribution: per span the holder report with most fingerprints; same-unit holders first
-    pair = (sid.astype(np.uint64) << np.uint64(32)) | hrep.astype(np.uint64)
+    # attribution: per span the holder report with most fingerprints; the same unit's earlier report first
+    flat = hrep.ravel()  # row by row: holder column c of every fingerprint
+    valid = flat >= 0
+    pair = (np.tile(sid.astype(np.uint64) << np.uint64(32), H)[valid]) | flat[valid].astype(np.uint64)
+    del flat, valid
     pair.sort()
-    pnew = np.ones(m, dtype=bool)
+    mp = len(pair)
+    pnew = np.ones(mp, dtype=bool)
     pnew[1:] = pair[1:] != pair[:-1]
     pstart = np.flatnonzero(pnew)
-    pcount = np.diff(np.append(pstart, m))
+    pcount = np.diff(np.append(pstart, mp))
     p_sid = (pair[pstart] >> np.uint64(32)).astype(np.int64)
     p_rep = (pair[pstart] & np.uint64(0xFFFFFFFF)).astype(np.int64)
     del pair, pnew
     span_rep = srep[sstart]
     p_su = unit_ids[p_rep] == unit_ids[span_rep[p_sid]]
+    # the same unit's later year is never a source: only when nobody else holds the text
+    y_me, y_h = years[span_rep[p_sid]], years[p_rep]
+    p_later = p_su & (y_h > y_me) & (y_me > 0)
+    p_su &= ~p_later
     # best holder overall, and best same-unit holder; the same unit wins when it holds at least half as much
     best_all = np.zeros(n_spans, dtype=np.int64)
-    np.maximum.at(best_all, p_sid, pcount)
+    np.maximum.at(best_all, p_sid[~p_later], pcount[~p_later])
     best_su = np.zeros(n_spans, dtype=np.int64)
     np.maximum.at(best_su, p_sid[p_su], pcount[p_su])
     prefer_su = 2 * best_su >= best_all
-    score = pcount + np.where(p_su & prefer_su[p_sid], 1 << 30, 0)
+    score = pcount + np.where(p_su & prefer_su[p_sid], 1 << 30, 0) + np.where(p_later, 0, 1 << 29)
     best_key = (p_sid.astype(np.uint64) << np.uint64(32)) | score.astype(np.uint64)
     o = np.argsort(best_key, kind="stable")
-    last_of_sid = np.flatnonzero(np.append(p_sid[o][1:] != p_sid[o][:-1], True))
+    s_sid, s_rep, s_su, s_later = p_sid[o], p_rep[o], p_su[o], p_later[o]
+    del o, best_key, score, p_sid, p_rep, p_su, p_later, y_me, y_h
+    is_last = np.append(s_sid[1:] != s_sid[:-1], True)
+    last_idx = np.flatnonzero(is_last)
+    rank = last_idx[np.searchsorted(last_idx, np.arange(len(s_sid)))] - np.arange(len(s_sid))
     chosen = np.zeros(n_spans, dtype=np.int64)
-    chosen[p_sid[o][last_of_sid]] = p_rep[o][last_of_sid]
+    chosen[s_sid[is_last]] = s_rep[is_last]
     chosen_su = np.zeros(n_spans, dtype=bool)
-    chosen_su[p_sid[o][last_of_sid]] = p_su[o][last_of_sid]
+    chosen_su[s_sid[is_last]] = s_su[is_last]
+    chosen_later = np.zeros(n_spans, dtype=bool)
+    chosen_later[s_sid[is_last]] = s_later[is_last]
+    more = []
+    for want in range(1, HOLDERS):
+        h = np.full(n_spans, -1, dtype=np.int32)
+        at = rank == want
+        h[s_sid[at]] = s_rep[at]
+        more.append(h)
+    del s_sid, s_rep, s_su, s_later, rank, is_last, last_idx
 
     # the matching stretch in the chosen source
-    is_src = hrep == chosen[sid]
-    del hrep
+    ch = chosen[sid]
+    src = np.full(m, -1, dtype=np.int64)
+    for c in range(H):
+        np.copyto(src, hold[c], where=hrep[c] == ch)
+    del ch, hrep
+    is_src = src >= 0
+    hfp = np.maximum(src, 0)
+    del src
     hb = fields["back"][hfp].astype(np.int64)
     src_start = fields["ostart"][hfp] - np.where(hb <= s.snap, hb, 0)
     del hb
@@ -268,14 +372,23 @@ def _spans(
     src_end = fields["oend"][hfp] + np.where(ha <= s.snap, ha, 0)
     del ha
     o_end = np.maximum.reduceat(np.where(is_src, src_end, -1), sstart)
-    del src_end, is_src
+    del src_end, is_src, hfp
 
-    # n_reports: the median over the span's fingerprints
+    # n_reports and n_units: the median over the span's fingerprints
+    mid = sstart + (slast - sstart) // 2
     med_key = (sid.astype(np.uint64) << np.uint64(32)) | nrp.astype(np.uint64)
     med_key.sort()
-    mid = sstart + (slast - sstart) // 2
     n_med = (med_key[mid] & np.uint64(0xFFFFFFFF)).astype(np.int32)
+    med_key = (sid.astype(np.uint64) << np.uint64(32)) | nup.astype(np.uint64)
+    med_key.sort()
+    u_med = (med_key[mid] & np.uint64(0xFFFFFFFF)).astype(np.int32)
+    del med_key
 
+    kind = np.select(
+        [common[sstart], chosen_later, chosen_su],
+        [KIND_CODE["common"], KIND_CODE["reused_later"], KIND_CODE["same_unit"]],
+        KIND_CODE["peer"],
+    )
     g = np.flatnonzero(good)
     start = fields["ostart"][first_fp[g]] - fb[g]
     end = fields["oend"][last_fp[g]] + la[g]
@@ -289,4 +402,8 @@ def _spans(
         n_reports=n_med[g],
         same_unit=chosen_su[g],
         similarity=np.minimum(1.0, covered[g] / np.maximum(vlen[g], 1)).astype(np.float32),
+        n_units=u_med[g],
+        kind=kind[g].astype(np.int8),
+        holder1=more[0][g],
+        holder2=more[1][g],
     )

@@ -1,33 +1,43 @@
-"""What the detector found, and the per-report and per-section summaries built from it."""
+"""What the detector found, and the per-report and per-section summaries built from it.
+
+One type per idea from the engine to the screen: :class:`CopySpan` (a shared
+stretch with its kind and holders), :class:`Shares` (how much of a stretch of
+text is copied, and from whom) and :class:`CopySummary` (a report's spans,
+shares and per-section shares). The list, the review pane, the score sheets,
+``scan --json`` and the cross-report checks all read these; :func:`shares`
+is the one place shares are computed.
+"""
 
 from __future__ import annotations
 
-import math
-
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from shenyue.analysis.similarity.index import SpanArrays
+from shenyue.analysis.similarity.kinds import (
+    COMMON,
+    COMMON_MIN,
+    COMMON_SHARE,
+    KINDS,
+    PEER,
+    REUSED_LATER,
+    SAME_UNIT,
+    common_threshold,
+)
 from shenyue.analysis.similarity.settings import Settings
 
-SAME_UNIT = "same_unit"  # the source is the same unit's report (another year: 照搬往年)
-PEER = "peer"  # the source is another unit's report
+__all__ = [
+    "COMMON", "COMMON_MIN", "COMMON_SHARE", "PEER", "REUSED_LATER", "SAME_UNIT", "CopySpan", "CopySummary", "Entry", "Holder",
+    "Shares", "SimilarityResult", "SourceShare", "common_threshold", "shares",
+]  # fmt: skip
+
 TOP_SOURCES = 5
-
-
-# Text shared by this many reports of a folder is common wording (套话), not a
-# one-to-one copy: at least COMMON_SHARE of the folder, never fewer than COMMON_MIN.
-COMMON_SHARE = 0.1
-COMMON_MIN = 4
-
-
-def common_threshold(n_reports_in_folder: int) -> int:
-    """How many reports must share a span for it to count as common wording (套话)."""
-    return max(COMMON_MIN, math.ceil(COMMON_SHARE * n_reports_in_folder))
+_KIND_OF_CODE = dict(enumerate(KINDS))  # kinds.KIND_CODE inverted
 
 
 @dataclass(slots=True)
@@ -36,16 +46,35 @@ class Entry:
 
     rel: str
     sha: str
-    unit: str | None = None
+    unit: str | None = None  # the unit name as read from the report
     year: int | None = None
     text: str | None = None  # needed only when the cache does not know this content
     length: int = 0  # characters of the text
     mask: list[tuple[int, int]] = field(default_factory=list)  # spans that are not prose (chrome, tables)
+    unit_key: str | None = None  # which unit it is (:mod:`shenyue.model.units`; units.toml applied)
+
+
+@dataclass(slots=True, frozen=True)
+class Holder:
+    """Another report holding a shared stretch: its path, year and relation (PEER or SAME_UNIT)."""
+
+    report: str
+    year: int | None
+    kind: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"report": self.report, "year": self.year, "kind": self.kind}
 
 
 @dataclass(slots=True, frozen=True)
 class CopySpan:
-    """``report[start:end]`` also occurs (allowing small edits) in ``other_report[other_start:other_end]``."""
+    """``report[start:end]`` also occurs (allowing small edits) in ``other_report[other_start:other_end]``.
+
+    ``kind`` is PEER (copied from another unit), SAME_UNIT (repeated from the
+    same unit's earlier report), COMMON (common wording held by many units) or
+    REUSED_LATER (only the same unit's later report repeats it: not copying).
+    ``holders`` are the best few reports holding it, the source first.
+    """
 
     report: str
     start: int
@@ -53,9 +82,16 @@ class CopySpan:
     other_report: str
     other_start: int
     other_end: int
-    kind: str  # SAME_UNIT or PEER
+    kind: str
     n_reports: int  # how many reports of the folder share this text (1:1 copy = 2; template prose: many)
     similarity: float  # share of the span covered by exactly shared 10-character runs (0..1)
+    n_units: int = 2  # how many distinct units hold it (the report's own unit included)
+    holders: tuple[Holder, ...] = ()
+
+    @property
+    def copied(self) -> bool:
+        """Copied from a peer or repeated from the same unit (not common wording)."""
+        return self.kind in (PEER, SAME_UNIT)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,8 +103,127 @@ class CopySpan:
             "other_end": self.other_end,
             "kind": self.kind,
             "n_reports": self.n_reports,
+            "n_units": self.n_units,
             "similarity": round(self.similarity, 3),
+            "holders": [h.to_json() for h in self.holders],
         }
+
+
+@dataclass(slots=True, frozen=True)
+class SourceShare:
+    """Characters of a stretch copied from one source report (``kind`` PEER or SAME_UNIT)."""
+
+    path: str
+    chars: int
+    kind: str
+    section: str | None = None  # the source's section the text sits in (section shares only)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path, "chars": self.chars, "kind": self.kind}
+        if self.section is not None:
+            out["section"] = self.section
+        return out
+
+
+@dataclass(slots=True)
+class Shares:
+    """How much of a stretch of text (a report, a section) is shared, by kind, and the main sources.
+
+    ``peer_share`` and ``same_unit_share`` never include common wording;
+    ``sources`` name only copying (peer and same-unit), most characters first.
+    """
+
+    peer_share: float = 0.0
+    same_unit_share: float = 0.0
+    common_share: float = 0.0
+    sources: list[SourceShare] = field(default_factory=list)
+
+    @property
+    def share(self) -> float:
+        """Copied share: from peers plus from the same unit's earlier years (common wording left out)."""
+        return self.peer_share + self.same_unit_share
+
+    @property
+    def main_source(self) -> SourceShare | None:
+        return self.sources[0] if self.sources else None
+
+    def of(self, kind: str) -> float:
+        return {PEER: self.peer_share, SAME_UNIT: self.same_unit_share, COMMON: self.common_share}[kind]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "peer_share": self.peer_share,
+            "same_unit_share": self.same_unit_share,
+            "common_share": self.common_share,
+            "sources": [s.to_json() for s in self.sources],
+        }
+
+
+@dataclass(slots=True)
+class CopySummary(Shares):
+    """A report's shared text: its spans (by position), shares and per-section shares."""
+
+    spans: list[CopySpan] = field(default_factory=list)
+    sections: dict[str, Shares] = field(default_factory=dict)
+    threshold: int = COMMON_MIN  # units holding a stretch for it to be common wording in this folder
+
+    @property
+    def n_spans(self) -> int:
+        return len(self.spans)
+
+    def spans_in(self, start: int, end: int) -> list[CopySpan]:
+        """The spans overlapping ``start..end``, by position."""
+        starts = [s.start for s in self.spans]
+        i = max(0, bisect_left(starts, start) - 1)
+        out = []
+        for s in self.spans[i:]:
+            if s.start >= end:
+                break
+            if s.end > start:
+                out.append(s)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        out = Shares.to_json(self)
+        out["n_spans"] = self.n_spans
+        out["common_threshold"] = self.threshold
+        out["sections"] = {k: v.to_json() for k, v in self.sections.items()}
+        return out
+
+
+def shares(spans: Iterable[CopySpan], lo: int, hi: int, other_sections: dict[str, Sequence[Any]] | None = None) -> Shares:
+    """The shares of ``lo..hi`` covered by ``spans``, by kind, and its main sources.
+
+    The one function that computes shares: the list, the review pane, the
+    score sheets and the checks all read its result. Characters covered twice
+    count once (for the first span's kind). With ``other_sections`` (path ->
+    sections of that report) every source also names the source's section.
+    """
+    size = max(0, hi - lo)
+    if not size:
+        return Shares()
+    chars = {PEER: 0, SAME_UNIT: 0, COMMON: 0, REUSED_LATER: 0}
+    by_source: dict[tuple[str, str, str | None], int] = defaultdict(int)
+    last = lo
+    for s in sorted(spans, key=lambda s: (s.start, s.end)):
+        a, b = max(s.start, last), min(s.end, hi)
+        if b <= a:
+            continue
+        chars[s.kind] += b - a
+        last = b
+        if s.kind not in (PEER, SAME_UNIT):
+            continue
+        sec = None
+        if other_sections is not None:
+            sec = _section_at(other_sections.get(s.other_report, ()), s.other_start, s.other_end)
+        by_source[(s.other_report, s.kind, sec)] += b - a
+    top = sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0][0]))[:TOP_SOURCES]
+    return Shares(
+        peer_share=round(chars[PEER] / size, 4),
+        same_unit_share=round(chars[SAME_UNIT] / size, 4),
+        common_share=round(chars[COMMON] / size, 4),
+        sources=[SourceShare(path, n, kind, sec) for (path, kind, sec), n in top],
+    )
 
 
 class SimilarityResult:
@@ -82,6 +237,7 @@ class SimilarityResult:
         self.arrays = spans
         self.settings = settings
         self._index = {e.rel: i for i, e in enumerate(entries)}
+        self._threshold: int | None = None
         # spans come sorted by report number: one slice per report
         self._bounds = np.searchsorted(spans.report, np.arange(len(entries) + 1)) if len(entries) else np.zeros(1, int)
 
@@ -92,124 +248,141 @@ class SimilarityResult:
     def rels(self) -> list[str]:
         return [e.rel for e in self.entries]
 
+    @property
+    def threshold(self) -> int:
+        """How many distinct units make a stretch common wording in this folder (computed once)."""
+        if self._threshold is None:
+            keys = [e.unit_key for e in self.entries]
+            self._threshold = common_threshold(len({k for k in keys if k}) + sum(1 for k in keys if not k))
+        return self._threshold
+
     def entry(self, rel: str) -> Entry | None:
         i = self._index.get(rel)
         return None if i is None else self.entries[i]
 
-    def _make(self, rows: Iterable[int]) -> Iterator[CopySpan]:
+    def _holder(self, me: int, other: int) -> Holder:
+        e, o = self.entries[me], self.entries[other]
+        same = e.unit_key is not None and e.unit_key == o.unit_key
+        later = same and e.year is not None and o.year is not None and o.year > e.year
+        return Holder(o.rel, o.year, REUSED_LATER if later else SAME_UNIT if same else PEER)
+
+    def _make(self, lo: int, hi: int) -> list[CopySpan]:
+        """The spans of rows ``lo..hi`` (one report's rows, or a part of them)."""
         a = self.arrays
-        for i in rows:
-            yield CopySpan(
-                report=self.entries[a.report[i]].rel,
-                start=int(a.start[i]),
-                end=int(a.end[i]),
-                other_report=self.entries[a.other[i]].rel,
-                other_start=int(a.other_start[i]),
-                other_end=int(a.other_end[i]),
-                kind=SAME_UNIT if a.same_unit[i] else PEER,
-                n_reports=int(a.n_reports[i]),
-                similarity=float(a.similarity[i]),
+        cols = [getattr(a, f)[lo:hi].tolist() for f in ("report", "start", "end", "other", "other_start", "other_end",
+                                                       "kind", "n_reports", "similarity", "n_units", "holder1", "holder2")]  # fmt: skip
+        holders: dict[tuple[int, int], Holder] = {}
+        out = []
+        for me, start, end, other, o_start, o_end, kind, n_rep, sim, n_units, h1, h2 in zip(*cols):
+            hs = []
+            for o in (other, h1, h2):
+                if o < 0:
+                    break
+                h = holders.get((me, o))
+                if h is None:
+                    h = holders[(me, o)] = self._holder(me, o)
+                hs.append(h)
+            out.append(
+                CopySpan(self.entries[me].rel, start, end, self.entries[other].rel, o_start, o_end, _KIND_OF_CODE[kind],
+                         n_rep, sim, n_units, tuple(hs))  # fmt: skip
             )
+        return out
 
     def spans(self) -> list[CopySpan]:
         """Every span, by report path then position."""
         order = sorted(range(len(self.entries)), key=lambda i: self.entries[i].rel)
-        rows: list[int] = []
+        out: list[CopySpan] = []
         for i in order:
-            rows.extend(range(int(self._bounds[i]), int(self._bounds[i + 1])))
-        return list(self._make(rows))
+            out.extend(self._make(int(self._bounds[i]), int(self._bounds[i + 1])))
+        return out
 
     def spans_of(self, rel: str) -> list[CopySpan]:
         """The spans of one report, by position."""
         i = self._index.get(rel)
         if i is None:
             return []
-        return list(self._make(range(int(self._bounds[i]), int(self._bounds[i + 1]))))
-
-    def _json_columns(self) -> tuple[list, ...]:
-        """start, end, other, other_start, other_end, same_unit, n_reports, similarity as lists."""
-        a = self.arrays
-        return (
-            a.start.tolist(),
-            a.end.tolist(),
-            a.other.tolist(),
-            a.other_start.tolist(),
-            a.other_end.tolist(),
-            a.same_unit.tolist(),
-            a.n_reports.tolist(),
-            np.round(a.similarity.astype(np.float64), 3).tolist(),
-        )
+        return self._make(int(self._bounds[i]), int(self._bounds[i + 1]))
 
     def to_json(self) -> list[dict[str, Any]]:
         """The list ``shenyue similar --json`` prints."""
-        rels = [e.rel for e in self.entries]
-        cols = zip(self.arrays.report.tolist(), *self._json_columns())
-        out = [
-            {
-                "report": rels[r],
-                "start": s,
-                "end": e,
-                "other_report": rels[o],
-                "other_start": os_,
-                "other_end": oe,
-                "kind": SAME_UNIT if su else PEER,
-                "n_reports": n,
-                "similarity": sim,
-            }
-            for r, s, e, o, os_, oe, su, n, sim in cols
-        ]
-        out.sort(key=lambda d: (d["report"], d["start"]))
-        return out
-
-    def to_json_text(self) -> str:
-        """``json.dumps(self.to_json(), ensure_ascii=False)``, built faster for large folders."""
         import json
 
+        return json.loads(self.to_json_text())
+
+    def to_json_text(self) -> str:
+        """The spans as JSON text (the keys of :meth:`CopySpan.to_json`), built fast for large folders."""
+        import json
+
+        a = self.arrays
+        E = len(self.entries)
         names = [json.dumps(e.rel, ensure_ascii=False) for e in self.entries]
-        start, end, other, o_start, o_end, same, n_rep, sim = self._json_columns()
-        kinds = (json.dumps(PEER), json.dumps(SAME_UNIT))
+        rel_kind = [json.dumps(k) for k in (PEER, SAME_UNIT, REUSED_LATER)]
+        # every holder's JSON, once per report and relation (peer, same unit, the same unit's later year)
+        frag = [
+            [f'{{"report": {names[o]}, "year": {json.dumps(e.year)}, "kind": {k}}}' for k in rel_kind]
+            for o, e in enumerate(self.entries)
+        ]
+        ids: dict[str, int] = {}
+        uid = np.array([ids.setdefault(e.unit_key, len(ids)) if e.unit_key else -1 - i for i, e in enumerate(self.entries)])
+        yr = np.array([e.year or 0 for e in self.entries], dtype=np.int64)
+        me = a.report.astype(np.int64)
+        cols = []
+        for col in (a.other, a.holder1, a.holder2):
+            o = col.astype(np.int64)
+            safe = np.maximum(o, 0) if E else o
+            same = uid[me] == uid[safe] if E else np.zeros(0, bool)
+            later = same & (yr[safe] > yr[me]) & (yr[me] > 0) if E else same
+            cols.append((o.tolist(), np.where(later, 2, same.astype(np.int64)).tolist()))
+        (other, rel0), (h1, rel1), (h2, rel2) = cols
+        start, end, o_start, o_end = (x.tolist() for x in (a.start, a.end, a.other_start, a.other_end))
+        n_rep, n_units, kind = a.n_reports.tolist(), a.n_units.tolist(), a.kind.tolist()
+        sim = np.round(a.similarity.astype(np.float64), 3).tolist()
+        kinds = {code: json.dumps(k) for code, k in _KIND_OF_CODE.items()}
+
         items = []
-        for i in sorted(range(len(self.entries)), key=lambda i: self.entries[i].rel):
+        for i in sorted(range(E), key=lambda i: self.entries[i].rel):
             rel = names[i]
             for j in range(int(self._bounds[i]), int(self._bounds[i + 1])):
+                hs = frag[other[j]][rel0[j]]
+                if h1[j] >= 0:
+                    hs += ", " + frag[h1[j]][rel1[j]]
+                    if h2[j] >= 0:
+                        hs += ", " + frag[h2[j]][rel2[j]]
                 items.append(
                     f'{{"report": {rel}, "start": {start[j]}, "end": {end[j]}, "other_report": {names[other[j]]}, '
-                    f'"other_start": {o_start[j]}, "other_end": {o_end[j]}, "kind": {kinds[same[j]]}, '
-                    f'"n_reports": {n_rep[j]}, "similarity": {sim[j]!r}}}'
+                    f'"other_start": {o_start[j]}, "other_end": {o_end[j]}, "kind": {kinds[kind[j]]}, '
+                    f'"n_reports": {n_rep[j]}, "n_units": {n_units[j]}, "similarity": {sim[j]!r}, "holders": [{hs}]}}'
                 )
         return "[" + ", ".join(items) + "]"
 
     # ------------------------------------------------------------------ summaries
 
-    def summary(self, rel: str, sections: Sequence[Any] = (), other_sections: dict[str, Sequence[Any]] | None = None) -> dict[str, Any]:
-        """Copy shares of one report, and of each of its sections.
+    def summary(self, rel: str, sections: Sequence[Any] = (), other_sections: dict[str, Sequence[Any]] | None = None) -> CopySummary:
+        """Spans and shares of one report, and of each of its sections.
 
-        ``{"peer_share", "same_unit_share", "sources": [{"path", "chars", "kind"}],
-        "n_spans", "sections": {key: {"peer_share", "same_unit_share", "sources"}}}``.
         ``sections`` are objects with ``key``, ``start`` and ``end`` (the report's
         sections); with ``other_sections`` (path -> sections of that report) every
-        section source also names the source's section (``"section"``): the
-        section-to-section pairs the side-by-side view shows.
+        section source also names the source's section.
         """
         entry = self.entry(rel)
         spans = self.spans_of(rel)
-        length = entry.length if entry else 0
-        out = _shares(spans, 0, length)
-        out["n_spans"] = len(spans)
-        secs: dict[str, Any] = {}
+        whole = shares(spans, 0, entry.length if entry else 0)
+        out = CopySummary(whole.peer_share, whole.same_unit_share, whole.common_share, whole.sources, spans=spans)
+        out.threshold = self.threshold
         for sec in sections:
             clipped = [s for s in spans if s.end > sec.start and s.start < sec.end]
-            secs[sec.key] = _shares(clipped, sec.start, sec.end, other_sections)
-        out["sections"] = secs
+            out.sections[sec.key] = shares(clipped, sec.start, sec.end, other_sections)
         return out
 
     def section_pairs(self, rel: str, sections: Sequence[Any], other_sections: dict[str, Sequence[Any]]) -> list[dict[str, Any]]:
-        """Section-to-section pairs of one report: ``{"section", "other_report", "other_section", "chars", "kind"}``.
+        """Section-to-section pairs of copied text: ``{"section", "other_report", "other_section", "chars", "kind"}``.
 
-        Sorted by shared characters, largest first.
+        Sorted by shared characters, largest first; common wording is left out.
         """
         pairs: dict[tuple[str, str, str, str], int] = defaultdict(int)
         for span in self.spans_of(rel):
+            if not span.copied:
+                continue
             for sec in sections:
                 chars = min(span.end, sec.end) - max(span.start, sec.start)
                 if chars <= 0:
@@ -231,31 +404,3 @@ def _section_at(sections: Sequence[Any], start: int, end: int) -> str | None:
         if overlap > best_overlap:
             best, best_overlap = sec.key, overlap
     return best
-
-
-def _shares(spans: list[CopySpan], lo: int, hi: int, other_sections: dict[str, Sequence[Any]] | None = None) -> dict[str, Any]:
-    size = max(0, hi - lo)
-    chars = {PEER: 0, SAME_UNIT: 0}
-    by_source: dict[tuple[str, str, str | None], int] = defaultdict(int)
-    for s in spans:
-        a, b = (max(s.start, lo), min(s.end, hi)) if size else (s.start, s.end)
-        n = b - a
-        if n <= 0:
-            continue
-        chars[s.kind] += n
-        sec = None
-        if other_sections is not None:
-            sec = _section_at(other_sections.get(s.other_report, ()), s.other_start, s.other_end)
-        by_source[(s.other_report, s.kind, sec)] += n
-    top = sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0][0]))[:TOP_SOURCES]
-    sources = []
-    for (path, kind, sec), n in top:
-        item: dict[str, Any] = {"path": path, "chars": n, "kind": kind}
-        if other_sections is not None:
-            item["section"] = sec
-        sources.append(item)
-    return {
-        "peer_share": round(chars[PEER] / size, 4) if size else 0.0,
-        "same_unit_share": round(chars[SAME_UNIT] / size, 4) if size else 0.0,
-        "sources": sources,
-    }

@@ -1,5 +1,5 @@
 """Modal dialogs: reviewer name, errors, confirmations, text input, comments,
-export, list filters and the report finder."""
+export, list filters, the report finder and the unit correction."""
 
 from shenyue.tui.dialogs.basic import ConfirmDialog, ErrorDialog, InputDialog
 from shenyue.tui.dialogs.comment import CommentDialog
@@ -7,6 +7,7 @@ from shenyue.tui.dialogs.export import ExportDialog
 from shenyue.tui.dialogs.filters import FilterDialog
 from shenyue.tui.dialogs.finder import FinderDialog
 from shenyue.tui.dialogs.reviewer import ReviewerDialog
+from shenyue.tui.dialogs.unit import UnitDialog
 
 __all__ = [
     "CommentDialog",
@@ -17,4 +18,5 @@ __all__ = [
     "FinderDialog",
     "InputDialog",
     "ReviewerDialog",
+    "UnitDialog",
 ]

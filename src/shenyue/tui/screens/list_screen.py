@@ -32,6 +32,7 @@ class ListScreen(Screen):
         B("s", "sort_next", "tui.key.sort", "list.sort"),
         B("r", "sort_reverse", "tui.key.sort_reverse", "list.sort_reverse", show=False),
         B("n", "next_unreviewed", "tui.key.next_unreviewed", "list.next_unreviewed"),
+        B("u", "unit", "tui.key.unit", "list.unit", show=False),
         B("escape", "clear_filter", "tui.key.clear_filter", "list.clear_filter", show=False),
         B("x", "app.export", "tui.key.export", "app.export"),
         # Ctrl+C quits (Textual's screens would copy the mouse selection instead)
@@ -175,6 +176,23 @@ class ListScreen(Screen):
             self.notify(t("tui.list.all_done"))
             return
         table.cursor = found
+
+    # ------------------------------------------------------------ the unit
+    def action_unit(self) -> None:
+        """Correct which unit published the current report (written to units.toml, used at once)."""
+        from shenyue.tui.dialogs import UnitDialog
+
+        row = self.table.current
+        report = self.app.workspace.report(row.rel) if row is not None else None
+        if report is None:
+            return
+        read = report.extra.get("unit_read", report.unit)
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self.app.set_unit(report.rel, value)
+
+        self.app.push_screen(UnitDialog(report.rel, report.unit, read), done)
 
     @on(ReportTable.Opened)
     def _open(self, event: ReportTable.Opened) -> None:

@@ -18,7 +18,8 @@ from shenyue.analysis.findings import Finding
 from shenyue.i18n import t
 from shenyue.model.report import Report, Section
 from shenyue.review import format_number
-from shenyue.tui.copies import Pair
+from shenyue.analysis.similarity.result import CopySummary, shares
+from shenyue.tui.copies import Pair, first_published, span_at
 from shenyue.tui.dialogs import CommentDialog, ConfirmDialog, FinderDialog, InputDialog
 from shenyue.tui.dialogs.comment import CommentTarget
 from shenyue.tui.glyphs import glyphs
@@ -77,6 +78,7 @@ class ReviewScreen(Screen):
         B("less_than_sign", "report(-1)", "tui.key.prev_report", "review.prev_report", key_display="<", show=False),
         B("w", "cycle_view", "tui.key.cycle_view", "review.cycle_view", show=False),
         B("l", "legend", "tui.key.legend", "review.legend", show=False),
+        B("u", "unit", "tui.key.unit", "review.unit", show=False),
         # Ctrl+C quits (Textual's screens would copy the mouse selection instead)
         B("ctrl+c", "app.quit", "tui.key.quit", "app.quit_ctrl_c", show=False),
     ]
@@ -261,9 +263,7 @@ class ReviewScreen(Screen):
         for s in self.sections:
             share = None
             if copies is not None:
-                share = copies.section_shares.get(s.key)
-                if share is None:
-                    share = _span_share(copies.spans_in(s.start, s.end), s.start, s.end)
+                share = _section_share(copies, s)
             n = len(findings_in_section(self.report, s, active))
             items.append(NavItem(s.key, _nav_label(s), s.empty, n, share))
         self.query_one(SectionNav).set_items(items, self.section.key if self.section else None)
@@ -292,12 +292,12 @@ class ReviewScreen(Screen):
             return []
         weights: Counter[str] = Counter()
         for s in copies.spans_in(self.section.start, self.section.end):
-            if s.other:
-                weights[s.other] += min(s.end, self.section.end) - max(s.start, self.section.start)
+            if s.copied:  # common wording (or a later year's reuse) never makes a report the source
+                weights[s.other_report] += min(s.end, self.section.end) - max(s.start, self.section.start)
         order = [rel for rel, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))]
-        for rel, _ in copies.sources:
-            if rel not in weights and rel != self.rel:
-                order.append(rel)
+        for src in copies.sources:
+            if src.path not in weights and src.path != self.rel:
+                order.append(src.path)
         return [rel for rel in order if ws.report(rel) is not None]
 
     def _choose_comparison(self) -> None:
@@ -343,14 +343,14 @@ class ReviewScreen(Screen):
         weights: Counter[str] = Counter()
         if copies is not None:
             for s in copies.spans_in(section.start, section.end):
-                if s.other == other.rel and s.other_start is not None:
+                if s.other_report == other.rel:
                     hit = other.section_at(s.other_start)
                     if hit is not None:
                         weights[hit.key] += s.end - s.start
         theirs = self.app.workspace.copy.get(other.rel)
         if theirs is not None:
             for s in theirs.spans:
-                if s.other == self.rel and s.other_start is not None and section.start <= s.other_start < section.end:
+                if s.other_report == self.rel and section.start <= s.other_start < section.end:
                     hit = other.section_at(s.start)
                     if hit is not None:
                         weights[hit.key] += s.end - s.start
@@ -387,7 +387,7 @@ class ReviewScreen(Screen):
         candidates = [
             row.report
             for row in ws.rows
-            if row.report is not None and row.report.unit == r.unit and row.report.year and row.report.year < r.year
+            if row.report is not None and _same_unit(row.report, r) and row.report.year and row.report.year < r.year
         ]
         if not candidates:
             self.notify(t("tui.review.no_previous_year"), timeout=3)
@@ -436,6 +436,26 @@ class ReviewScreen(Screen):
         self.right.scroll_to_offset(p.other_start)
         self._sync_overview_view()
         self._titles()
+
+    def _holders_text(self, p: Pair) -> str:
+        """Every report holding the current match (unit and year) and which published first."""
+        ws = self.app.workspace
+        span = span_at(ws.copy.get(self.rel), p.start, p.end)
+        if span is None or not span.holders:
+            return ""
+        names = []
+        for h in span.holders:
+            other = ws.report(h.report)
+            names.append(one_line((other.unit if other is not None and other.unit else h.report)) + (f" {h.year}" if h.year else ""))
+        text = t("tui.review.holders", names="、".join(names))
+        if span.n_reports - 1 > len(names):
+            text += t("tui.review.holders_more", n=span.n_reports - 1)
+        first = first_published([self.rel] + [h.report for h in span.holders], ws.report)
+        if first is not None:
+            r = ws.report(first)
+            label = t("tui.review.this_report") if first == self.rel else one_line(r.unit or first) if r else first
+            text += t("tui.review.first_published", name=label)
+        return text
 
     def _differences(self, p: Pair) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """The characters of a matched pair that differ (changed numbers, names, inserted words)."""
@@ -729,6 +749,18 @@ class ReviewScreen(Screen):
         elif self.view == "left":
             self.left.focus()
 
+    def action_unit(self) -> None:
+        """Correct which unit published this report (written to units.toml, used at once)."""
+        from shenyue.tui.dialogs import UnitDialog
+
+        report = self.report
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self.app.set_unit(report.rel, value)
+
+        self.app.push_screen(UnitDialog(report.rel, report.unit, report.extra.get("unit_read", report.unit)), done)
+
     def action_legend(self) -> None:
         legend = self.query_one(Legend)
         legend.display = not legend.display
@@ -766,9 +798,7 @@ class ReviewScreen(Screen):
         copies = self.app.workspace.copy.get(self.rel)
         sub = []
         if copies is not None:
-            share = copies.section_shares.get(section.key)
-            if share is None:
-                share = _span_share(copies.spans_in(section.start, section.end), section.start, section.end)
+            share = _section_share(copies, section)
             sub.append(t("tui.review.shared", pct=round(share * 100)))
         pairs = self.comparison.pairs or []
         if pairs:
@@ -787,7 +817,11 @@ class ReviewScreen(Screen):
             right.border_title = Content(
                 t("tui.review.comparison") + f" {g.dot} " + name + year + f" {g.dot} " + one_line(_nav_label(comp.section))
             )
-            right.border_subtitle = Content(t("tui.review.pinned") if comp.pinned else t("tui.review.auto_source"))
+            # the current match: every report holding it and who published first; else how the source was chosen
+            holders = self._holders_text(pairs[self.pair_index]) if 0 <= self.pair_index < len(pairs) else ""
+            right.border_subtitle = Content(
+                holders or (t("tui.review.pinned") if comp.pinned else t("tui.review.auto_source"))
+            )
 
     def _header(self) -> None:
         g = glyphs()
@@ -873,17 +907,20 @@ def _nav_label(section: Section) -> str:
     return section.title or t(f"tui.section.{section.key}")
 
 
-def _span_share(spans, start: int, end: int) -> float:
-    if end <= start:
-        return 0.0
-    covered = 0
-    last = start
-    for s in sorted(spans, key=lambda s: s.start):
-        a, b = max(s.start, last), min(s.end, end)
-        if b > a:
-            covered += b - a
-            last = b
-    return covered / (end - start)
+def _same_unit(a: Report, b: Report) -> bool:
+    """One unit, by key (two spellings of one body, units.toml applied)."""
+    from shenyue.model.units import unit_key
+
+    key = a.unit_key or unit_key(a.unit)
+    return key is not None and key == (b.unit_key or unit_key(b.unit))
+
+
+def _section_share(copies: CopySummary, section: Section) -> float:
+    """The copied share of a section (common wording left out), as the similarity layer counts it."""
+    got = copies.sections.get(section.key)
+    if got is None:  # the preamble or the whole text: the same function on its spans
+        got = shares(copies.spans_in(section.start, section.end), section.start, section.end)
+    return got.share
 
 
 def findings_in_section(report: Report, section: Section | None, findings: list[Finding]) -> list[Finding]:
