@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 
 from shenyue.model.normalize import to_simplified
 from shenyue.model.report import SECTION_KEYS, Section, Span
-from shenyue.model.text import fold, has_han, iter_lines, strip_span
+from shenyue.model.text import fold, han_count, has_han, iter_lines, strip_span
 
 STANDARD_TITLES = {
     "overview": "总体情况",
@@ -34,29 +34,66 @@ STANDARD_TITLES = {
 NUMERALS = "一二三四五六七八九十"
 EXPECTED_NUMERAL = dict(zip(SECTION_KEYS, NUMERALS))
 
-# annual-report-rules.md §8.4, on the compact (folded, simplified, space-free) title.
+# annual-report-rules.md §8.4: what names each section, on the compact (folded,
+# simplified, space-free) title. Each pattern matches a whole title as written in
+# real reports, so that where a heading is glued to the text after it
+# (``四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持…``) the title
+# ends where the pattern ends. Variants seen: 与/和 for 、, 因…被申请…提起…,
+# 政府信息公开工作 lengthening, 改进措施 for 改进情况, 需要说明的其他事项与附表.
 KEY_PATTERNS = {
     "overview": re.compile(r"总体情况"),
-    "proactive": re.compile(r"主动公开政府信息"),
-    "requests": re.compile(r"收到和处理.{0,6}申请"),
-    "appeals": re.compile(r"行政复议.{0,4}行政诉讼"),
-    "problems": re.compile(r"存在的?主要问题"),
-    "other": re.compile(r"其[他它]需要报告"),
+    "proactive": re.compile(r"主动公开政府信息(?:工作)?的?(?:情况)?"),
+    "requests": re.compile(r"收到和处理.{0,6}?申请的?(?:情况)?"),
+    "appeals": re.compile(r"行政复议.{0,4}?行政诉讼的?(?:情况)?"),
+    "problems": re.compile(r"存在的?主要问题(?:(?:及|和|与|以及)其?(?:改进|整改)(?:情况|措施|方向|举措|计划)?)?"),
+    "other": re.compile(r"其[他它]需要?报告的?事项|需要?说明的?其[他它]事项(?:[与及和]附表)?|其[他它]需要?说明的?事项"),
 }
+# Words a title may carry before its key words (因政府信息公开工作被申请行政复议…).
+_TITLE_LEAD = re.compile(r"(?:因)?(?:政府)?(?:信息公开|政务公开)?(?:工作)?(?:被申请|申请|中)?")
+_MAX_LEAD = 12
+# Titles compared fuzzily (typos such as 行政法复议, 总休情况): the standard title and
+# the variants real reports use.
+FUZZY_TITLES = (
+    ("overview", "总体情况"),
+    ("proactive", "主动公开政府信息情况"),
+    ("requests", "收到和处理政府信息公开申请情况"),
+    ("appeals", "政府信息公开行政复议、行政诉讼情况"),
+    ("appeals", "因政府信息公开工作被申请行政复议和提起行政诉讼情况"),
+    ("problems", "存在的主要问题及改进情况"),
+    ("problems", "政府信息公开工作存在的主要问题及改进情况"),
+    ("other", "其他需要报告的事项"),
+    ("other", "需要说明的其他事项与附表"),
+)
+# Fuzzy acceptance (rapidfuzz ``fuzz.ratio`` of the title's first characters against
+# each title above, best length). Measured by ``benchmarks/heading_titles.py`` on
+# 31 positives (typos and variants of the six titles) and 40 negatives (numbered
+# paragraphs and sub-headings that are not section headings: 一是…, 二、主要做法,
+# 三、工作成效, 四、下一步工作计划, 五、存在问题及下一步打算 …): positives score
+# 75–97, negatives at most 61 (二、主动公开工作情况 vs 主动公开政府信息情况: 61;
+# 其他工作 vs 其他需要报告的事项: 50). 72 separates them; where the numeral is the
+# section's own (一 for 总体情况) 66 is enough.
+FUZZY_ACCEPT = 72
+FUZZY_ACCEPT_AT_NUMERAL = 66
 # Row labels of table 三 that begin like headings (一、本年新收… 四、结转下年度…).
-TABLE_ROW_LABEL = re.compile(r"^(本年新收|上年结转|本年度办理结果|结转下年度|本年度?新收)")
-# Table-4 header lines mention 行政复议/行政诉讼 but are not the section heading.
+TABLE_ROW_LABEL = re.compile(r"^(本年新收|上年结转|本年度办理结果|结转下年度|本年度?新收|本年度?办理)")
+# Table-4 header text mentions 行政复议/行政诉讼 but is not the section heading.
 TABLE_HEADER_HINT = re.compile(r"结果维持|结果纠正|尚未审结|申请人情况")
+# Headings of the pre-2019 (2008-era) annual report format (annual-report-rules.md §3.2).
+LEGACY_TITLE = re.compile(
+    r"^(?:.{0,4})(?:概述|(?:政府信息)?依申请公开.{0,8}?(?:情况|办理)|.{0,8}收费(?:及|和)减免|咨询处理|"
+    r"复议、?诉讼和申诉|机构建设|保障经费|支出(?:和|与)收费)"
+)
 
 _NUMBERED = re.compile(r"^[\s#*>]*(?:第\s*)?([一二三四五六七八九十]{1,3})\s*(?:[、,.]|部分)\s*")
 _PAREN = re.compile(r"^[\s#*>]*[(]\s*([一二三四五六七八九十]{1,3})\s*[)]\s*")
 _MARKDOWN = re.compile(r"^\s*(#{1,6})\s*(\S.*)$")
-_MIDLINE = re.compile(r"(?<=[。;;!?！？\s])([一二三四五六七八九十]{1,2})\s*[、]\s*")
+_INLINE = re.compile(r"([一二三四五六七八九十]{1,2})\s*、\s*")
 _TITLE_STOP = re.compile(r"[。:;,，：；]|\s{2,}")
+_PART_STOP = re.compile(r"[。:;,，：；()（）!?！？]|\s{2,}|\d")
+_SENTENCE_END = "。；;！!？?」”)）]】:：\n"
 _STRIP_FOR_COMPARE = re.compile(r"[\s、,，.。·:：;；\"“”()（）]|政府信息公开工作")
 _MAX_HEADING_LINE = 50  # a longer numbered line is a paragraph, unless its start is a canonical title
-_FUZZY_ACCEPT = 80
-_FUZZY_ACCEPT_AT_NUMERAL = 60
+_WINDOW = 40
 
 
 @dataclass(slots=True)
@@ -70,34 +107,86 @@ class Heading:
     score: float = 0.0
     standard: bool = True
     line_end: int = 0  # end of the line holding the heading
+    legacy: bool = False  # a title of the pre-2019 format (一、概述 …)
+    inline: bool = False  # found inside a line (a flattened page), not at a line start
+
+
+@dataclass(slots=True)
+class TitleMatch:
+    key: str | None
+    score: float  # 100 for a pattern match, else the fuzzy score
+    standard: bool  # the verbatim national title (after normalising)
+    length: int  # characters of the window the title takes (original characters, spaces included)
 
 
 def compact(title: str) -> str:
     return re.sub(r"\s+", "", to_simplified(fold(title)))
 
 
+def _compact_map(window: str) -> tuple[str, list[int]]:
+    """The compact form of ``window`` and, per compact character, its index in ``window``."""
+    idx = [i for i, ch in enumerate(window) if not ch.isspace()]
+    return to_simplified(fold("".join(window[i] for i in idx))), idx
+
+
+def _length(idx: list[int], n: int) -> int:
+    """Original characters covered by the first ``n`` compact characters."""
+    if n <= 0 or not idx:
+        return 0
+    return idx[min(n, len(idx)) - 1] + 1
+
+
+def match_title(window: str, numeral: str | None = None) -> TitleMatch:
+    """Which canonical section a title at the start of ``window`` names.
+
+    ``window`` may run on into the text after the title (a heading glued to its
+    body); the match says how many characters the title takes.
+    """
+    c, idx = _compact_map(window[:_WINDOW])
+    if not c or TABLE_ROW_LABEL.match(c):
+        return TitleMatch(None, 0.0, False, 0)
+    lead = _TITLE_LEAD.match(c)
+    lead_end = lead.end() if lead else 0
+    for key, pattern in KEY_PATTERNS.items():
+        m = pattern.search(c, 0, _MAX_LEAD + 12)
+        if m is None or m.start() != lead_end and m.start() != 0:
+            continue  # the key words must open the title (after its lead words)
+        if key == "appeals" and TABLE_HEADER_HINT.search(c, 0, m.end()):
+            return TitleMatch(None, 0.0, False, 0)
+        title = c[: m.end()]
+        return TitleMatch(key, 100.0, _is_standard(title, key), _length(idx, m.end()))
+    best_key, best, best_n = None, 0.0, 0
+    for key, title in FUZZY_TITLES:
+        n = len(title)
+        score = fuzz.ratio(c[:n], title)
+        if score > best:
+            best_key, best, best_n = key, score, n
+    threshold = FUZZY_ACCEPT_AT_NUMERAL if numeral and EXPECTED_NUMERAL.get(best_key) == numeral else FUZZY_ACCEPT
+    if best_key is None or best < threshold:
+        return TitleMatch(None, best, False, 0)
+    # the title's own length: the prefix length that reads most like a known title
+    target = [t for k, t in FUZZY_TITLES if k == best_key]
+    best_len, best_len_score = best_n, -1.0
+    for n in range(max(2, best_n - 3), min(len(c), best_n + 3) + 1):
+        score = max(fuzz.ratio(c[:n], t) for t in target)
+        if score > best_len_score or (score == best_len_score and abs(n - best_n) < abs(best_len - best_n)):
+            best_len, best_len_score = n, score
+    return TitleMatch(best_key, round(max(best, best_len_score), 1), False, _length(idx, best_len))
+
+
 def match_key(title: str, numeral: str | None = None) -> tuple[str | None, float, bool]:
     """Which canonical section a heading title names: ``(key, score, standard)``."""
-    c = compact(title)[:40]
-    if not c:
-        return None, 0.0, False
-    for key, pattern in KEY_PATTERNS.items():
-        if pattern.search(c):
-            if key == "appeals" and TABLE_HEADER_HINT.search(c):
-                return None, 0.0, False
-            return key, 100.0, _is_standard(c, key)
-    best_key, best = None, 0.0
-    for key, standard in STANDARD_TITLES.items():
-        score = fuzz.ratio(_STRIP_FOR_COMPARE.sub("", c), _STRIP_FOR_COMPARE.sub("", standard))
-        if score > best:
-            best_key, best = key, score
-    if best >= _FUZZY_ACCEPT or (numeral and EXPECTED_NUMERAL.get(best_key) == numeral and best >= _FUZZY_ACCEPT_AT_NUMERAL):
-        return best_key, best, False
-    return None, best, False
+    m = match_title(title, numeral)
+    return m.key, m.score, m.standard
 
 
 def _is_standard(compact_title: str, key: str) -> bool:
     return _STRIP_FOR_COMPARE.sub("", compact_title) == _STRIP_FOR_COMPARE.sub("", STANDARD_TITLES[key])
+
+
+def is_legacy_title(title: str) -> bool:
+    """A heading title of the pre-2019 format (概述, 依申请公开…情况, 收费及减免 …)."""
+    return bool(LEGACY_TITLE.match(compact(title)[:30]))
 
 
 def _in_regions(pos: int, regions: list[Span]) -> bool:
@@ -113,12 +202,17 @@ def _title_end(folded: str, start: int, end: int) -> int:
 
 
 def find_headings(text: str, table_regions: list[Span], folded: str | None = None) -> list[Heading]:
-    """Every heading-like line of the text, top level and second level."""
+    """Every heading-like line of the text, top level and second level.
+
+    A line inside a table region is a heading only when it is numbered and names a
+    canonical section outright (a section title right after a table's last row).
+    """
     folded = fold(text) if folded is None else folded
     headings: list[Heading] = []
     for start, end in iter_lines(text):
-        if start == end or _in_regions(start, table_regions):
+        if start == end:
             continue
+        in_table = _in_regions(start, table_regions)
         line = folded[start:end]
         if line.lstrip().startswith("|"):
             continue
@@ -129,14 +223,27 @@ def find_headings(text: str, table_regions: list[Span], folded: str | None = Non
         if m:
             numeral = m.group(1)
             t0 = start + m.end()
-            t1 = _title_end(folded, t0, e)
-            title = text[t0:t1].strip()
-            if TABLE_ROW_LABEL.match(compact(title)):
+            if TABLE_ROW_LABEL.match(compact(folded[t0 : t0 + 12])):
                 continue
-            key, score, standard = match_key(title, numeral)
-            if key is None and (e - s > _MAX_HEADING_LINE or folded[s:e].rstrip().endswith("。")):
+            match = match_title(folded[t0:e], numeral)
+            if in_table and match.score < 100:
+                continue
+            if match.key is not None:
+                # a short line is the heading; in a long line the title ends where it matched
+                t1 = e if e - s <= _MAX_HEADING_LINE and not _TITLE_STOP.search(folded, t0 + match.length, e) else t0 + match.length
+                t1 = strip_span(text, s, t1)[1]
+                standard = match.score == 100 and _is_standard(compact(text[t0:t1]), match.key)
+                headings.append(Heading(s, t1, text[s:t1].strip(), numeral, "numbered", match.key, match.score, standard, e))
+                continue
+            if in_table:
+                continue
+            t1 = _title_end(folded, t0, e)
+            if e - s > _MAX_HEADING_LINE or folded[s:e].rstrip().endswith("。"):
                 continue  # a numbered paragraph, not a heading
-            headings.append(Heading(s, t1, text[s:t1].strip(), numeral, "numbered", key, score, standard, e))
+            title = text[s:t1].strip()
+            headings.append(Heading(s, t1, title, numeral, "numbered", None, match.score, False, e, is_legacy_title(text[t0:t1])))
+            continue
+        if in_table:
             continue
         m = _PAREN.match(line)
         if m:
@@ -148,6 +255,8 @@ def find_headings(text: str, table_regions: list[Span], folded: str | None = Non
         if m:
             title = m.group(2).strip("#* ")
             key, score, standard = match_key(title)
+            if key is not None and len(compact(title)) > len(STANDARD_TITLES[key]) + 10:
+                key, score, standard = None, 0.0, False  # a long Markdown heading that merely starts like a title
             headings.append(Heading(s, e, text[s:e].strip(), None, "markdown", key, score, standard, e))
             continue
         if e - s <= 30 and not folded[s:e].rstrip().endswith(("。", ".")):
@@ -163,46 +272,168 @@ def find_headings(text: str, table_regions: list[Span], folded: str | None = Non
 def find_midline_headings(
     text: str, table_regions: list[Span], found: set[str], folded: str | None = None
 ) -> list[Heading]:
-    """Canonical headings inside long lines (a web page flattened into one line)."""
+    """Canonical headings inside lines: a web page flattened into one line, a heading
+    glued to the digits of a table's last cell (``…行政事业性收费0三、收到和处理…``)
+    or right after a table row label that starts with the same numeral
+    (``四、结转下年度继续办理0000000四、政府信息公开行政复议…``).
+
+    A heading is recognised by its title wherever it stands. Inside a table region
+    only an outright title match counts; a fuzzy match (a typo) needs the
+    section's own numeral. Of titles quoted out of order (a text that cites
+    六、… before 三、…) only the longest run in the format's order is kept.
+    """
     if len(found) == len(SECTION_KEYS):
         return []
     folded = fold(text) if folded is None else folded
     result: list[Heading] = []
-    for m in _MIDLINE.finditer(folded):
+    if "、" not in folded:
+        return result
+    for m in _INLINE.finditer(folded):
         pos = m.start()
-        if _in_regions(pos, table_regions):
-            continue
         line_start = folded.rfind("\n", 0, pos) + 1
         if not folded[line_start:pos].strip():
             continue  # at the start of a line: handled by find_headings
+        numeral = m.group(1)
+        if pos > 0 and folded[pos - 1] in NUMERALS:
+            continue  # part of a longer numeral run
         t0 = m.end()
-        window = folded[t0 : t0 + 30]
-        key, score, standard = match_key(window, m.group(1))
-        if key is None or key in found or score < 100:
-            continue
-        if TABLE_ROW_LABEL.match(compact(window)):
-            continue
-        pattern_end = KEY_PATTERNS[key].search(compact(window))
-        # extend the title to the standard title's length when it reads the same
-        std = STANDARD_TITLES[key]
-        t1 = t0 + len(std) if compact(folded[t0 : t0 + len(std)]) == std else t0 + (pattern_end.end() if pattern_end else 4)
         line_end = folded.find("\n", t0)
         line_end = len(text) if line_end < 0 else line_end
-        result.append(Heading(pos, t1, text[pos:t1].strip(), m.group(1), "numbered", key, score, standard, line_end))
-        found.add(key)
+        match = match_title(folded[t0 : min(line_end, t0 + _WINDOW)], numeral)
+        if match.key is None or match.key in found:
+            continue
+        if match.score < 100 and (_in_regions(pos, table_regions) or EXPECTED_NUMERAL.get(match.key) != numeral):
+            continue
+        t1 = t0 + match.length
+        result.append(
+            Heading(pos, t1, text[pos:t1].strip(), numeral, "numbered", match.key, match.score, match.standard, line_end, inline=True)
+        )
+    result = _in_format_order(result)
+    found.update(h.key for h in result)
     return result
 
 
+def _in_format_order(headings: list[Heading]) -> list[Heading]:
+    """The longest subsequence (by position) whose keys strictly follow the format's order."""
+    if len(headings) < 2:
+        return headings
+    order = [SECTION_KEYS.index(h.key) for h in headings]
+    best = [1] * len(headings)
+    prev = [-1] * len(headings)
+    for i in range(len(headings)):
+        for j in range(i):
+            if order[j] < order[i] and best[j] + 1 > best[i]:
+                best[i], prev[i] = best[j] + 1, j
+    i = max(range(len(headings)), key=lambda k: (best[k], -k))
+    chosen = []
+    while i >= 0:
+        chosen.append(headings[i])
+        i = prev[i]
+    return chosen[::-1]
+
+
+def find_inline_parts(text: str, folded: str | None = None, start: int = 0) -> list[Heading]:
+    """The numbered parts 一、二、三… of a work summary written on one line.
+
+    Only the sequence counts: after 一 comes 二, and a 二 must follow the end of a
+    sentence, so 统一、规范 or 举一反三、 never start a part. The first part may be
+    glued to the title before it (``…工作要点落实情况一、加强公开解读…``).
+    """
+    folded = fold(text) if folded is None else folded
+    cands: list[tuple[int, int, str, bool]] = []  # (pos, title start, numeral, after a sentence end)
+    for m in _INLINE.finditer(folded, start):
+        pos = m.start()
+        if pos > 0 and folded[pos - 1] in NUMERALS:
+            continue
+        before = folded[pos - 1] if pos > 0 else "\n"
+        cands.append((pos, m.end(), m.group(1), before in _SENTENCE_END or before.isspace()))
+    parts: list[Heading] = []
+    expected = 0
+    firsts = [c for c in cands if c[2] == NUMERALS[0]]
+    seconds = [c for c in cands if c[2] == NUMERALS[1] and c[3]]
+    if not firsts or not seconds:
+        return []
+    # part 一: after a sentence end if one comes before the first 二, else the first 一、 with a short title
+    limit = seconds[0][0]
+    first = next((c for c in firsts if c[3] and c[0] < limit), None)
+    if first is None:
+        first = next((c for c in firsts if c[0] < limit and _part_title_len(folded, c[1]) >= 2), None)
+    if first is None:
+        return []
+    for c in cands:
+        if c[0] < first[0]:
+            continue
+        if c is not first and not c[3]:
+            continue
+        if expected >= len(NUMERALS) or c[2] != NUMERALS[expected]:
+            continue
+        n = _part_title_len(folded, c[1])
+        if n < 2:
+            continue
+        t1 = c[1] + n
+        line_end = folded.find("\n", c[1])
+        line_end = len(text) if line_end < 0 else line_end
+        title = text[c[0] : t1].strip()
+        parts.append(Heading(c[0], t1, title, c[2], "numbered", None, 0.0, False, line_end, is_legacy_title(title[2:]), True))
+        expected += 1
+    return parts if len(parts) >= 2 else []
+
+
+def _part_title_len(folded: str, t0: int) -> int:
+    """Characters of a part title at ``t0``: up to a stop (punctuation, bracket, digit), at most 20."""
+    m = _PART_STOP.search(folded, t0, t0 + 21)
+    n = (m.start() if m else min(len(folded), t0 + 20)) - t0
+    nl = folded.find("\n", t0, t0 + n)
+    return nl - t0 if nl >= 0 else n
+
+
+def clip_table_regions(text: str, tables: list[Span], headings: list[Heading]) -> list[Span]:
+    """Table regions with canonical section headings cut out of them: a section
+    title after a table's last row ends that table (what follows the title may
+    still be table text, e.g. the table the heading introduces)."""
+    cuts = sorted((h.start, h.end) for h in headings if h.key and h.score >= 100)
+    out: list[Span] = []
+    for t in tables:
+        pieces = [(t.start, t.end)]
+        for a, b in cuts:
+            nxt = []
+            for s, e in pieces:
+                if s < b and a < e and a > s:
+                    nxt += [(s, a), (b, e)]
+                else:
+                    nxt.append((s, e))
+            pieces = nxt
+        if len(pieces) == 1:
+            out.append(t)
+            continue
+        for s, e in pieces:
+            s, e = strip_span(text, s, e)
+            if e > s:
+                out.append(Span(s, e, t.kind))
+    return out
+
+
 def build_sections(
-    text: str, headings: list[Heading], *, summary: bool, table_regions: list[Span], chrome: list[Span]
+    text: str,
+    headings: list[Heading],
+    *,
+    summary: bool,
+    table_regions: list[Span],
+    chrome: list[Span],
+    parts: list[Heading] | None = None,
 ) -> tuple[list[Section], Span | None]:
-    """Turn top-level headings into sections; returns ``(sections, preamble)``."""
+    """Turn top-level headings into sections; returns ``(sections, preamble)``.
+
+    ``summary``: the document's own numbered parts become ``part-N`` (a work
+    summary, a pre-2019 report); ``parts`` are the parts found inside lines
+    (:func:`find_inline_parts`), used when the lines hold fewer than two.
+    """
     if summary:
-        top = _summary_level(headings)
+        top = _summary_level(headings, parts or [])
     else:
         top = [h for h in headings if h.level in ("numbered", "markdown", "plain") and (h.key or h.level == "numbered")]
         if not any(h.key for h in top):
-            top = _summary_level(headings)
+            top = _summary_level(headings, parts or [])
             summary = True
     top.sort(key=lambda h: h.start)
     sections: list[Section] = []
@@ -240,10 +471,15 @@ def build_sections(
     return sections, preamble
 
 
-def _summary_level(headings: list[Heading]) -> list[Heading]:
-    for level in ("numbered", "markdown", "paren"):
+def _summary_level(headings: list[Heading], parts: list[Heading]) -> list[Heading]:
+    numbered = [h for h in headings if h.level == "numbered" and not h.inline]
+    if len(numbered) >= 2 or (numbered and len(parts) < 2):
+        return numbered
+    if len(parts) >= 2:
+        return parts
+    for level in ("markdown", "paren"):
         chosen = [h for h in headings if h.level == level]
-        if len(chosen) >= 2 or (chosen and level == "numbered"):
+        if len(chosen) >= 2:
             return chosen
     return []
 
@@ -272,3 +508,93 @@ def _is_empty(text: str, start: int, end: int, tables: list[Span], chrome: list[
             a, b = max(c.start, start) - start, min(c.end, end) - start
             body = body[:a] + " " * (b - a) + body[b:]
     return not has_han(body, 10)
+
+
+# ---------------------------------------------------------------- document kind
+
+ANNUAL_TITLE = re.compile(r"(政府信息公开|信息公开).{0,6}(年度报告|年报)")
+SUMMARY_TITLE = re.compile(r"工作总结|工作思路|总结和|总结$|要点落实情况|落实情况$|工作情况报告")
+_BRACKETED = re.compile(r"[(【\[][^()【】\[\]\n]{0,80}[)】\]]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def document_kind(
+    text: str,
+    title: Span | None,
+    sections: list[Section],
+    headings: list[Heading],
+    parts: list[Heading],
+    year: int | None,
+    tables,
+    table_regions: list[Span],
+    chrome: list[Span],
+) -> str:
+    """What the document is (:data:`shenyue.model.report.KINDS`).
+
+    ``annual-2021``/``annual-2019``: an annual report of a national format,
+    however it is laid out (one line or many). ``annual-legacy``: an annual
+    report in the pre-2019 format (一、概述 … 依申请公开办理情况 …, no 第二十条
+    tables). ``template``: the blank format itself (headings, 文字描述
+    placeholders, empty tables). ``summary``: a work summary (政务公开工作总结,
+    工作要点落实情况) or another text about disclosure work in numbered parts.
+    ``unknown``: not a report (a note, a README).
+    ``tables`` is the parsed :class:`shenyue.model.tables.Tables`.
+    """
+    if not _about_disclosure(text, 0):
+        return "unknown"
+    title_text = to_simplified(fold(text[title.start : title.end])) if title else ""
+    annual_title = bool(ANNUAL_TITLE.search(title_text))
+    fmt = getattr(tables, "version", None)
+    if title_text and SUMMARY_TITLE.search(title_text) and not annual_title:
+        return "summary"
+    canonical = {s.key for s in sections if s.canonical}
+    if len(canonical) >= 3 or annual_title or fmt is not None:
+        if len(canonical) >= 3 and is_unfilled_template(text, sections, tables, table_regions, chrome):
+            return "template"
+        legacy = len({h.numeral for h in [*headings, *parts] if h.legacy})
+        if fmt is None and (legacy >= 2 or (year is not None and year < 2019)):
+            return "annual-legacy"
+        if fmt == "2019":
+            return "annual-2019"
+        if fmt == "2021":
+            return "annual-2021"
+        if year is not None and year < 2021:
+            return "annual-2019"
+        return "annual-2021"
+    numbered = [h for h in headings if h.level in ("numbered", "markdown") and not h.inline]
+    if (len(parts) >= 2 or len(numbered) >= 2) and _about_disclosure(text, 100):
+        return "summary"
+    return "unknown"
+
+
+def _about_disclosure(text: str, min_han: int) -> bool:
+    """Chinese prose about disclosure work: Han characters dominate letters, and it speaks of 公开
+    (judged on the first 8,000 characters: enough to tell, cheap on long texts)."""
+    text = text[:8000]
+    han = han_count(text)
+    return han >= min_han and han >= 2 * len(_ASCII_LETTER.findall(text)) and bool(_TOPIC.search(text))
+
+
+_TOPIC = re.compile(r"公[开開]")
+
+
+def is_unfilled_template(text: str, sections: list[Section], tables, table_regions: list[Span], chrome: list[Span]) -> bool:
+    """The blank format: every section of the national format holds nothing but
+    bracketed instructions (（文字描述）) and no table holds a number."""
+    for t in tables.all() if tables is not None else []:
+        if any(c.value is not None for c in t.cells.values()):
+            return False
+    canonical = [s for s in sections if s.canonical]
+    if not canonical:
+        return False
+    for s in canonical:
+        body = fold(text[s.body_start : s.end])
+        # blank out tables and chrome, then the instructions in brackets
+        for span in [*table_regions, *chrome]:
+            if span.start < s.end and span.end > s.body_start:
+                a, b = max(span.start, s.body_start) - s.body_start, min(span.end, s.end) - s.body_start
+                body = body[:a] + " " * (b - a) + body[b:]
+        body = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("|"))
+        if has_han(_BRACKETED.sub(" ", body), 10):
+            return False
+    return True
