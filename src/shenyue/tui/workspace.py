@@ -20,10 +20,6 @@ from shenyue.model.report import FORMAT_KINDS, SECTION_KEYS, Report, Unreadable
 from shenyue.tui.copies import CopyData
 from shenyue.tui.textutil import fuzzy_score
 
-# Checks behind the list's finding filters: what their registrations declare.
-TEMPLATE_CHECKS = ids_where(template=True)
-ARITHMETIC_CHECKS = ids_where(arithmetic=True)
-
 STATUS_ORDER = {"todo": 0, "in-progress": 1, "done": 2}
 
 
@@ -233,9 +229,11 @@ class Workspace:
     def visible_rows(self, flt: ListFilter, sort_key: str = "index", reverse: bool = False) -> list[Row]:
         rows = self.rows
         if flt.finding == "template":
-            rows = [r for r in rows if r.checks() & TEMPLATE_CHECKS]
+            wanted = ids_where(template=True)  # as the checks' registrations declare
+            rows = [r for r in rows if r.checks() & wanted]
         elif flt.finding == "arithmetic":
-            rows = [r for r in rows if r.checks() & ARITHMETIC_CHECKS]
+            wanted = ids_where(arithmetic=True)
+            rows = [r for r in rows if r.checks() & wanted]
         elif flt.finding == "copy":
             rows = [r for r in rows if (self.copy.share(r.rel) or 0.0) > flt.copy_min]
         if flt.text:
