@@ -335,3 +335,53 @@ def test_a_file_that_is_no_report_gets_one_finding(tmp_path):
     assert report.kind == "unknown"
     (only,) = report.findings
     assert (only.check, only.severity, only.message_key) == ("doc_not_annual_report", "error", "doc_not_a_report")
+
+
+def document_with_header_chrome(tmp_path: Path, name: str, text: str):
+    """The page as the reading layer gives it when it marks the crawler's header lines as chrome."""
+    import hashlib
+
+    from shenyue.model.report import Document
+
+    sep = text.index("==================== 正文 ====================")
+    header_end = text.index("\n", sep) + 1
+    chrome, pos = [], 0
+    while pos < header_end:
+        nl = text.index("\n", pos)
+        chrome.append(Span(pos, nl, "chrome"))
+        pos = nl + 1
+    data = text.encode("utf-8")
+    return Document(tmp_path / name, name, text, "utf-8", hashlib.sha256(data).hexdigest(), len(data), "txt", chrome=chrome)
+
+
+@pytest.mark.parametrize("with_chrome", [False, True])
+def test_crawled_pages_keep_their_kind_and_sections_whether_or_not_the_header_is_chrome(tmp_path, with_chrome):
+    summary_header = HEADER.format(year=2018, pub="2018-12-28").replace("2018年度政府信息公开工作年度报告", "2018年政务公开工作要点落实情况")
+    pages = {
+        "annual.txt": (one_line_report(), "annual-2021", ANNUAL_KEYS),
+        "summary.txt": (summary_header + SUMMARY_BODY + "\n", "summary", ["part-1", "part-2", "part-3", "part-4"]),
+        "old.txt": (HEADER.format(year=2018, pub="2019-01-18") + LEGACY_BODY + "\n", "annual-legacy", [f"part-{i}" for i in range(1, 7)]),
+    }
+    for name, (text, kind, expected) in pages.items():
+        if with_chrome:
+            report = build_report(document_with_header_chrome(tmp_path, name, text))
+        else:
+            report = report_of(tmp_path, name, text)
+        assert (report.kind, keys(report)) == (kind, expected), name
+        # (reading the glued tables is the table parser's part; here: no section is missing or empty)
+        assert not {f.check for f in report.findings} & ({"section_missing", "section_empty"} if kind == "annual-2021" else FORMAT_ERRORS), name
+
+
+def test_a_heading_wrapped_over_two_lines_or_split_from_its_numbering_keeps_its_section(tmp_path):
+    text = (
+        "青山区水利局2023年度政府信息公开工作年度报告\n一、\n总体情况\n" + OVERVIEW + "\n二、主动公开政府信息情况\n" + TABLE2
+        + "\n三、收到和处理政府信息公开申请情况\n" + table3_glued() + "\n四、政府信息公开行政复议、行政\n诉讼情况\n" + TABLE4
+        + "\n五、存在的主要问题及改进情况\n" + PROBLEMS + "\n六、其他需要报告的事项\n" + OTHER + "\n"
+    )
+    report = report_of(tmp_path, "wrapped.txt", text)
+    assert keys(report) == ANNUAL_KEYS
+    appeals = report.section("appeals")
+    assert appeals.title == "四、政府信息公开行政复议、行政\n诉讼情况" and appeals.standard_title
+    assert text[appeals.body_start :].lstrip().startswith("行政复议行政诉讼结果维持")
+    assert report.section("overview").title == "一、\n总体情况"
+    assert not {"section_extra", "section_title_typo"} & {f.check for f in report.findings}

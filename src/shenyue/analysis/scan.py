@@ -67,16 +67,16 @@ def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
     chrome = _merge(chrome + list(doc.chrome))
     parsed = parse_tables(text, ignore=chrome)
     tables = _merge(list(doc.tables) + [Span(a, b, "table") for a, b in parsed.regions])
-    headings = find_headings(text, tables, folded)
+    headings = find_headings(text, tables, folded, chrome)
     found = {h.key for h in headings if h.key}
-    headings += find_midline_headings(text, tables, found, folded)
+    headings += find_midline_headings(text, tables, found, folded, chrome)
     tables = clip_table_regions(text, tables, headings)
     first_heading = min((h.start for h in headings if h.level in ("numbered", "markdown", "plain", "paren")), default=len(text))
     title = find_title(text, first_heading, chrome)
     sections, preamble = build_sections(text, headings, summary=False, table_regions=tables, chrome=chrome)
     signature = find_signature_date(text, chrome)
     year = report_year(text, title, sections, signature[1] if signature else None, folded)
-    parts = find_inline_parts(text, folded) if sum(1 for h in headings if h.level == "numbered" and not h.inline) < 2 else []
+    parts = find_inline_parts(text, folded, chrome=chrome) if sum(1 for h in headings if h.level == "numbered" and not h.inline) < 2 else []
     kind = document_kind(text, title, sections, headings, parts, year, parsed, tables, chrome)
     if kind in ("summary", "annual-legacy", "unknown"):
         sections, preamble = build_sections(text, headings, summary=True, table_regions=tables, chrome=chrome, parts=parts)

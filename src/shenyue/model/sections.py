@@ -94,6 +94,7 @@ _PART_STOP = re.compile(r"[。:;,，：；()（）!?！？]|\s{2,}|\d")
 _SENTENCE_END = "。；;！!？?」”)）]】:：\n"
 _STRIP_FOR_COMPARE = re.compile(r"[\s、,，.。·:：;；\"“”()（）]|政府信息公开工作")
 _MAX_HEADING_LINE = 50  # a longer numbered line is a paragraph, unless its start is a canonical title
+_WRAPPED_HEADING_LINE = 30  # a numbered line this short may continue on the next line (PDF wrapping)
 _WINDOW = 40
 
 
@@ -209,16 +210,23 @@ def _title_end(folded: str, start: int, end: int) -> int:
     return m.start() if m else min(end, start + 40)
 
 
-def find_headings(text: str, table_regions: list[Span], folded: str | None = None) -> list[Heading]:
+def find_headings(
+    text: str, table_regions: list[Span], folded: str | None = None, chrome: list[Span] | None = None
+) -> list[Heading]:
     """Every heading-like line of the text, top level and second level.
 
     A line inside a table region is a heading only when it is numbered and names a
     canonical section outright (a section title right after a table's last row).
+    Nothing in ``chrome`` (page furniture, a crawler's header) is a heading.
     """
     folded = fold(text) if folded is None else folded
+    chrome = chrome or []
     headings: list[Heading] = []
+    covered = 0  # end of a title wrapped onto following lines
     for start, end in iter_lines(text):
-        if start == end:
+        if start == end or start < covered:
+            continue
+        if chrome and _in_regions(strip_span(text, start, end)[0], chrome):
             continue
         in_table = _in_regions(start, table_regions)
         line = folded[start:end]
@@ -233,15 +241,25 @@ def find_headings(text: str, table_regions: list[Span], folded: str | None = Non
             t0 = start + m.end()
             if TABLE_ROW_LABEL.match(compact(folded[t0 : t0 + 12])):
                 continue
-            match = match_title(folded[t0:e], numeral)
+            short = e - s <= _WRAPPED_HEADING_LINE and not _TITLE_STOP.search(folded, t0, e)
+            # a short line may hold only the start of a title that a PDF wrapped onto the next line
+            match = match_title(folded[t0 : t0 + _WINDOW] if short else folded[t0:e], numeral)
             if in_table and match.score < 100:
                 continue
             if match.key is not None:
-                # a short line is the heading; in a long line the title ends where it matched
-                t1 = e if e - s <= _MAX_HEADING_LINE and not _TITLE_STOP.search(folded, t0 + match.length, e) else t0 + match.length
+                line_end = e
+                if t0 + match.length > e:  # wrapped: the title ends on a following line
+                    t1 = t0 + match.length
+                    nl = folded.find("\n", t1)
+                    line_end = len(text) if nl < 0 else nl
+                elif e - s <= _MAX_HEADING_LINE and not _TITLE_STOP.search(folded, t0 + match.length, e):
+                    t1 = e  # a short line is the heading
+                else:
+                    t1 = t0 + match.length  # in a long line the title ends where it matched
                 t1 = strip_span(text, s, t1)[1]
+                covered = t1
                 standard = match.score == 100 and _is_standard(compact(text[t0:t1]), match.key)
-                headings.append(Heading(s, t1, text[s:t1].strip(), numeral, "numbered", match.key, match.score, standard, e))
+                headings.append(Heading(s, t1, text[s:t1].strip(), numeral, "numbered", match.key, match.score, standard, line_end))
                 continue
             if in_table:
                 continue
@@ -278,7 +296,7 @@ def find_headings(text: str, table_regions: list[Span], folded: str | None = Non
 
 
 def find_midline_headings(
-    text: str, table_regions: list[Span], found: set[str], folded: str | None = None
+    text: str, table_regions: list[Span], found: set[str], folded: str | None = None, chrome: list[Span] | None = None
 ) -> list[Heading]:
     """Canonical headings inside lines: a web page flattened into one line, a heading
     glued to the digits of a table's last cell (``…行政事业性收费0三、收到和处理…``)
@@ -304,6 +322,8 @@ def find_midline_headings(
         numeral = m.group(1)
         if pos > 0 and folded[pos - 1] in NUMERALS:
             continue  # part of a longer numeral run
+        if chrome and _in_regions(pos, chrome):
+            continue
         t0 = m.end()
         line_end = folded.find("\n", t0)
         line_end = len(text) if line_end < 0 else line_end
@@ -340,7 +360,9 @@ def _in_format_order(headings: list[Heading]) -> list[Heading]:
     return chosen[::-1]
 
 
-def find_inline_parts(text: str, folded: str | None = None, start: int = 0) -> list[Heading]:
+def find_inline_parts(
+    text: str, folded: str | None = None, start: int = 0, chrome: list[Span] | None = None
+) -> list[Heading]:
     """The numbered parts 一、二、三… of a work summary written on one line.
 
     Only the sequence counts: after 一 comes 二, and a 二 must follow the end of a
@@ -351,7 +373,7 @@ def find_inline_parts(text: str, folded: str | None = None, start: int = 0) -> l
     cands: list[tuple[int, int, str, bool]] = []  # (pos, title start, numeral, after a sentence end)
     for m in _INLINE.finditer(folded, start):
         pos = m.start()
-        if pos > 0 and folded[pos - 1] in NUMERALS:
+        if pos > 0 and folded[pos - 1] in NUMERALS or chrome and _in_regions(pos, chrome):
             continue
         before = folded[pos - 1] if pos > 0 else "\n"
         cands.append((pos, m.end(), m.group(1), before in _SENTENCE_END or before.isspace()))
