@@ -385,3 +385,17 @@ def test_a_heading_wrapped_over_two_lines_or_split_from_its_numbering_keeps_its_
     assert text[appeals.body_start :].lstrip().startswith("行政复议行政诉讼结果维持")
     assert report.section("overview").title == "一、\n总体情况"
     assert not {"section_extra", "section_title_typo"} & {f.check for f in report.findings}
+
+
+def test_a_misspelt_heading_inside_a_table_region_that_runs_over_it_is_still_found():
+    from shenyue.model.sections import find_midline_headings
+
+    text = "（七）总计3000003四、结转下年度继续办理0000000四、政府信息公开行政法复议、行政诉讼情况行政复议行政诉讼结果维持" + "0" * 15
+    region = [Span(0, len(text), "table")]
+    (heading,) = find_midline_headings(text, region, set())
+    assert heading.key == "appeals" and heading.title == "四、政府信息公开行政法复议、行政诉讼情况" and heading.score < 100
+    # the region is cut at the heading: the statistics before it and the table after it stay tables
+    pieces = [text[s.start : s.end] for s in clip_table_regions(text, region, [heading])]
+    assert pieces == [text[: heading.start], text[heading.end :]]
+    # a table cell that merely resembles a title with another numeral is no heading
+    assert find_midline_headings("规章0行政许可0二、政府信息公开行政法复议、行政诉讼情况", [Span(0, 40, "table")], set()) == []

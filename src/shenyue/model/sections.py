@@ -216,7 +216,8 @@ def find_headings(
     """Every heading-like line of the text, top level and second level.
 
     A line inside a table region is a heading only when it is numbered and names a
-    canonical section outright (a section title right after a table's last row).
+    canonical section (a section title right after a table's last row): outright,
+    or fuzzily with the section's own numeral.
     Nothing in ``chrome`` (page furniture, a crawler's header) is a heading.
     """
     folded = fold(text) if folded is None else folded
@@ -244,7 +245,7 @@ def find_headings(
             short = e - s <= _WRAPPED_HEADING_LINE and not _TITLE_STOP.search(folded, t0, e)
             # a short line may hold only the start of a title that a PDF wrapped onto the next line
             match = match_title(folded[t0 : t0 + _WINDOW] if short else folded[t0:e], numeral)
-            if in_table and match.score < 100:
+            if in_table and match.score < 100 and EXPECTED_NUMERAL.get(match.key) != numeral:
                 continue
             if match.key is not None:
                 line_end = e
@@ -303,9 +304,9 @@ def find_midline_headings(
     or right after a table row label that starts with the same numeral
     (``四、结转下年度继续办理0000000四、政府信息公开行政复议…``).
 
-    A heading is recognised by its title wherever it stands. Inside a table region
-    only an outright title match counts; a fuzzy match (a typo) needs the
-    section's own numeral. Of titles quoted out of order (a text that cites
+    A heading is recognised by its title wherever it stands, inside a table region
+    too (a region that runs on over the heading after the table's last row); a
+    fuzzy match (a typo) needs the section's own numeral. Of titles quoted out of order (a text that cites
     六、… before 三、…) only the longest run in the format's order is kept.
     """
     if len(found) == len(SECTION_KEYS):
@@ -330,8 +331,8 @@ def find_midline_headings(
         match = match_title(folded[t0 : min(line_end, t0 + _WINDOW)], numeral)
         if match.key is None or match.key in found:
             continue
-        if match.score < 100 and (_in_regions(pos, table_regions) or EXPECTED_NUMERAL.get(match.key) != numeral):
-            continue
+        if match.score < 100 and EXPECTED_NUMERAL.get(match.key) != numeral:
+            continue  # a title matched only fuzzily needs the section's own numeral
         t1 = t0 + match.length
         result.append(
             Heading(pos, t1, text[pos:t1].strip(), numeral, "numbered", match.key, match.score, match.standard, line_end, inline=True)
@@ -421,7 +422,7 @@ def clip_table_regions(text: str, tables: list[Span], headings: list[Heading]) -
     """Table regions with canonical section headings cut out of them: a section
     title after a table's last row ends that table (what follows the title may
     still be table text, e.g. the table the heading introduces)."""
-    cuts = sorted((h.start, h.end) for h in headings if h.key and h.score >= 100)
+    cuts = sorted((h.start, h.end) for h in headings if h.key)
     out: list[Span] = []
     for t in tables:
         pieces = [(t.start, t.end)]
