@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from shenyue.model.normalize import to_simplified
 from shenyue.model.report import SECTION_KEYS, Section, Span
-from shenyue.model.text import fold, han_count, has_han, iter_lines, strip_span
+from shenyue.model.text import fold, has_han, iter_lines, strip_span
 
 STANDARD_TITLES = {
     "overview": "总体情况",
@@ -75,6 +75,8 @@ FUZZY_TITLES = (
 # negative above that, 二、主动公开政府信息的数量 (80), fails the ending rule. 70 sits
 # between them.
 FUZZY_ACCEPT = 70
+# The standard titles as compared with a bare title line, in SECTION_KEYS order.
+_PLAIN_TITLES = [re.sub(r"[\s、,，.。·:：;；\"“”()（）]|政府信息公开工作", "", STANDARD_TITLES[k]) for k in SECTION_KEYS]
 # Row labels of table 三 that begin like headings (一、本年新收… 四、结转下年度…).
 TABLE_ROW_LABEL = re.compile(r"^(本年新收|上年结转|本年度办理结果|结转下年度|本年度?新收|本年度?办理)")
 # Table-4 header text mentions 行政复议/行政诉讼 but is not the section heading.
@@ -95,6 +97,8 @@ _SENTENCE_END = "。；;！!？?」”)）]】:：\n"
 _STRIP_FOR_COMPARE = re.compile(r"[\s、,，.。·:：;；\"“”()（）]|政府信息公开工作")
 _MAX_HEADING_LINE = 50  # a longer numbered line is a paragraph, unless its start is a canonical title
 _WRAPPED_HEADING_LINE = 30  # a numbered line this short may continue on the next line (PDF wrapping)
+_PLAIN_HEADING_LINE = 30  # an un-numbered line this short may be a bare title (总体情况)
+_HEADING_START = set(NUMERALS + "#*>(第")  # how a longer heading line starts (folded)
 _WINDOW = 40
 
 
@@ -125,14 +129,27 @@ def compact(title: str) -> str:
     return re.sub(r"\s+", "", to_simplified(fold(title)))
 
 
-def _compact_map(window: str) -> tuple[str, list[int]]:
-    """The compact form of ``window`` and, per compact character, its index in ``window``."""
+def _compact_folded(folded: str) -> str:
+    """:func:`compact` of text that is already folded."""
+    return "".join(to_simplified(folded).split())
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _compact_map(window: str) -> tuple[str, list[int] | None]:
+    """The compact form of ``window`` and, per compact character, its index in
+    ``window`` (None: the window has no white space, indices are the same)."""
+    if not _SPACE.search(window):
+        return to_simplified(fold(window)), None
     idx = [i for i, ch in enumerate(window) if not ch.isspace()]
     return to_simplified(fold("".join(window[i] for i in idx))), idx
 
 
-def _length(idx: list[int], n: int) -> int:
+def _length(idx: list[int] | None, n: int) -> int:
     """Original characters covered by the first ``n`` compact characters."""
+    if idx is None:
+        return max(n, 0)
     if n <= 0 or not idx:
         return 0
     return idx[min(n, len(idx)) - 1] + 1
@@ -227,20 +244,18 @@ def find_headings(
     for start, end in iter_lines(text):
         if start == end or start < covered:
             continue
-        if chrome and _in_regions(strip_span(text, start, end)[0], chrome):
+        s, e = strip_span(text, start, end)
+        if s >= e or e - s > _PLAIN_HEADING_LINE and folded[s] not in _HEADING_START:
+            continue  # a paragraph: a heading line is short or starts with its numbering
+        if folded[s] == "|" or chrome and _in_regions(s, chrome):
             continue
         in_table = _in_regions(start, table_regions)
         line = folded[start:end]
-        if line.lstrip().startswith("|"):
-            continue
-        s, e = strip_span(text, start, end)
-        if s >= e:
-            continue
         m = _NUMBERED.match(line)
         if m:
             numeral = m.group(1)
             t0 = start + m.end()
-            if TABLE_ROW_LABEL.match(compact(folded[t0 : t0 + 12])):
+            if TABLE_ROW_LABEL.match(_compact_folded(folded[t0 : t0 + 12])):
                 continue
             short = e - s <= _WRAPPED_HEADING_LINE and not _TITLE_STOP.search(folded, t0, e)
             # a short line may hold only the start of a title that a PDF wrapped onto the next line
@@ -259,7 +274,7 @@ def find_headings(
                     t1 = t0 + match.length  # in a long line the title ends where it matched
                 t1 = strip_span(text, s, t1)[1]
                 covered = t1
-                standard = match.score == 100 and _is_standard(compact(text[t0:t1]), match.key)
+                standard = match.score == 100 and _is_standard(_compact_folded(folded[t0:t1]), match.key)
                 headings.append(Heading(s, t1, text[s:t1].strip(), numeral, "numbered", match.key, match.score, standard, line_end))
                 continue
             if in_table:
@@ -286,13 +301,12 @@ def find_headings(
                 key, score, standard = None, 0.0, False  # a long Markdown heading that merely starts like a title
             headings.append(Heading(s, e, text[s:e].strip(), None, "markdown", key, score, standard, e))
             continue
-        if e - s <= 30 and not folded[s:e].rstrip().endswith(("。", ".")):
+        if 4 <= e - s <= _PLAIN_HEADING_LINE and "\u4e00" <= folded[s] <= "\u9fff" and not folded[e - 1] in "。.":
             # An un-numbered line that reads as a standard title ("总体情况").
-            c = _STRIP_FOR_COMPARE.sub("", compact(text[s:e]))
-            for key, std in STANDARD_TITLES.items():
-                if fuzz.ratio(c, _STRIP_FOR_COMPARE.sub("", std)) >= 85:
-                    headings.append(Heading(s, e, text[s:e].strip(), None, "plain", key, 90.0, False, e))
-                    break
+            c = _STRIP_FOR_COMPARE.sub("", _compact_folded(folded[s:e]))
+            best = process.extractOne(c, _PLAIN_TITLES, scorer=fuzz.ratio, score_cutoff=85)
+            if best is not None:
+                headings.append(Heading(s, e, text[s:e].strip(), None, "plain", SECTION_KEYS[best[2]], 90.0, False, e))
     return headings
 
 
@@ -545,8 +559,9 @@ def _is_empty(text: str, start: int, end: int, tables: list[Span], chrome: list[
 
 ANNUAL_TITLE = re.compile(r"(政府信息公开|信息公开).{0,6}(年度报告|年报)")
 SUMMARY_TITLE = re.compile(r"工作总结|工作思路|总结和|总结$|要点落实情况|落实情况$|工作情况报告")
-_BRACKETED = re.compile(r"[(【\[][^()【】\[\]\n]{0,80}[)】\]]")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_BRACKETED = re.compile(r"[(（【\[][^()（）【】\[\]\n]{0,80}[)）】\]]")
+_NOT_HAN = re.compile(r"[^\u4e00-\u9fff]+")
+_NOT_LETTER = re.compile(r"[^A-Za-z]+")
 
 
 def document_kind(
@@ -600,10 +615,10 @@ def document_kind(
 
 def _about_disclosure(text: str, min_han: int) -> bool:
     """Chinese prose about disclosure work: Han characters dominate letters, and it speaks of 公开
-    (judged on the first 8,000 characters: enough to tell, cheap on long texts)."""
-    text = text[:8000]
-    han = han_count(text)
-    return han >= min_han and han >= 2 * len(_ASCII_LETTER.findall(text)) and bool(_TOPIC.search(text))
+    (judged on the first 4,000 characters: enough to tell, cheap on long texts)."""
+    text = text[:4000]
+    han = len(_NOT_HAN.sub("", text))
+    return han >= min_han and han >= 2 * len(_NOT_LETTER.sub("", text)) and bool(_TOPIC.search(text))
 
 
 _TOPIC = re.compile(r"公[开開]")
@@ -619,13 +634,14 @@ def is_unfilled_template(text: str, sections: list[Section], tables, table_regio
     if not canonical:
         return False
     for s in canonical:
-        body = fold(text[s.body_start : s.end])
+        body = text[s.body_start : s.end]
         # blank out tables and chrome, then the instructions in brackets
         for span in [*table_regions, *chrome]:
             if span.start < s.end and span.end > s.body_start:
                 a, b = max(span.start, s.body_start) - s.body_start, min(span.end, s.end) - s.body_start
                 body = body[:a] + " " * (b - a) + body[b:]
-        body = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("|"))
+        if "|" in body:
+            body = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(("|", "｜")))
         if has_han(_BRACKETED.sub(" ", body), 10):
             return False
     return True
