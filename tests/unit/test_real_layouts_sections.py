@@ -399,3 +399,23 @@ def test_a_misspelt_heading_inside_a_table_region_that_runs_over_it_is_still_fou
     assert pieces == [text[: heading.start], text[heading.end :]]
     # a table cell that merely resembles a title with another numeral is no heading
     assert find_midline_headings("规章0行政许可0二、政府信息公开行政法复议、行政诉讼情况", [Span(0, 40, "table")], set()) == []
+
+
+def test_a_notice_about_the_annual_reports_is_no_report(tmp_path):
+    text = (
+        "关于做好2023年度政府信息公开工作年度报告编制发布工作的通知\n各部门：\n"
+        "一、高度重视\n请各部门按照《中华人民共和国政府信息公开条例》要求编制年度报告，做好政府信息公开工作。\n"
+        "二、严格把关\n年度报告应于1月31日前报送，并在政府网站公开。\n"
+    )
+    report = report_of(tmp_path, "notice.txt", text)
+    assert report.kind == "unknown"
+    assert [f.message_key for f in report.findings] == ["doc_not_a_report"]
+
+
+def test_headings_numbered_with_a_full_width_point_are_found_in_one_line_pages(tmp_path):
+    text = one_line_report()
+    for numeral in "一二三五六":
+        text = text.replace(f"{numeral}、", f"{numeral}．", 1) if numeral != "三" else text.replace("三、收到和处理", "三．收到和处理")
+    report = report_of(tmp_path, "points.txt", text)
+    assert keys(report) == ANNUAL_KEYS
+    assert report.section("requests").title == "三．收到和处理政府信息公开申请情况"

@@ -90,7 +90,7 @@ LEGACY_TITLE = re.compile(
 _NUMBERED = re.compile(r"^[\s#*>]*(?:第\s*)?([一二三四五六七八九十]{1,3})\s*(?:[、,.]|部分)\s*")
 _PAREN = re.compile(r"^[\s#*>]*[(]\s*([一二三四五六七八九十]{1,3})\s*[)]\s*")
 _MARKDOWN = re.compile(r"^\s*(#{1,6})\s*(\S.*)$")
-_INLINE = re.compile(r"([一二三四五六七八九十]{1,2})\s*、\s*")
+_INLINE = re.compile(r"([一二三四五六七八九十]{1,2})\s*[、.]\s*")  # 一、 or 一． (folded to 一.)
 _TITLE_STOP = re.compile(r"[。:;,，：；]|\s{2,}")
 _PART_STOP = re.compile(r"[。:;,，：；()（）!?！？]|\s{2,}|\d")
 _SENTENCE_END = "。；;！!？?」”)）]】:：\n"
@@ -327,7 +327,7 @@ def find_midline_headings(
         return []
     folded = fold(text) if folded is None else folded
     result: list[Heading] = []
-    if "、" not in folded:
+    if "、" not in folded and "." not in folded:
         return result
     for m in _INLINE.finditer(folded):
         pos = m.start()
@@ -558,7 +558,9 @@ def _is_empty(text: str, start: int, end: int, tables: list[Span], chrome: list[
 # ---------------------------------------------------------------- document kind
 
 ANNUAL_TITLE = re.compile(r"(政府信息公开|信息公开).{0,6}(年度报告|年报)")
-SUMMARY_TITLE = re.compile(r"工作总结|工作思路|总结和|总结$|要点落实情况|落实情况$|工作情况报告")
+SUMMARY_TITLE = re.compile(r"工作总结|工作思路|总结和|总结$|要点落实情况|落实情况$|工作情况报告|开展情况的?报告")
+# Titles of documents that are about reports but are none: a notice, a plan, a list of work points.
+NOT_REPORT_TITLE = re.compile(r"通知$|的通知|实施方案$|工作方案$|工作要点$|(?:报告)?格式$|编制说明$")
 _BRACKETED = re.compile(r"[(（【\[][^()（）【】\[\]\n]{0,80}[)）】\]]")
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]+")
 _NOT_LETTER = re.compile(r"[^A-Za-z]+")
@@ -594,6 +596,8 @@ def document_kind(
     if title_text and SUMMARY_TITLE.search(title_text) and not annual_title:
         return "summary"
     canonical = {s.key for s in sections if s.canonical}
+    if title_text and NOT_REPORT_TITLE.search(title_text.strip()) and len(canonical) < 3:
+        return "unknown"
     if len(canonical) >= 3 or annual_title or fmt is not None:
         if len(canonical) >= 3 and is_unfilled_template(text, sections, tables, table_regions, chrome):
             return "template"
