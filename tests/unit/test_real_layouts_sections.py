@@ -419,3 +419,30 @@ def test_headings_numbered_with_a_full_width_point_are_found_in_one_line_pages(t
     report = report_of(tmp_path, "points.txt", text)
     assert keys(report) == ANNUAL_KEYS
     assert report.section("requests").title == "三．收到和处理政府信息公开申请情况"
+
+
+def test_a_2008_era_report_on_many_lines_is_annual_legacy(tmp_path):
+    text = (
+        "青山区水利局2017年政府信息公开工作年度报告\n一、概述\n2017年，我局认真贯彻落实条例，政府信息公开工作有序推进。\n"
+        "二、主动公开政府信息情况\n2017年主动公开政府信息86条，其中政策文件12条。\n"
+        "三、依申请公开政府信息情况\n2017年共受理政府信息公开申请2件，均按时答复。\n"
+        "四、政府信息公开的收费及减免情况\n2017年未收取任何检索、复制、邮寄等费用，也没有减免情况。\n"
+        "五、因政府信息公开申请行政复议、提起行政诉讼的情况\n2017年没有行政复议和行政诉讼。\n"
+        "六、政府信息公开工作存在的主要问题和改进措施\n公开内容还不够全面，下一步将加强培训。\n"
+        "七、其他需要报告的事项\n本年度没有其他需要报告的事项。\n青山区水利局\n2018年3月20日\n"
+    )
+    report = report_of(tmp_path, "2017.txt", text)
+    assert report.kind == "annual-legacy"
+    assert [s.title for s in report.sections] == [line for line in text.splitlines() if line[:2] in {f"{n}、" for n in "一二三四五六七"}]
+    assert errors(report) == []
+
+
+def test_a_report_of_2018_or_before_is_due_by_31_march_as_the_2007_regulation_said(tmp_path):
+    def late(year: int, published: str) -> bool:
+        body = LEGACY_BODY.replace("2018", str(year)).replace(" 青山区经济发展局 2019年1月15日", "")
+        report = report_of(tmp_path, f"r{year}.txt", f"{body}\n青山区经济发展局\n{published}\n")
+        assert report.published is not None
+        return "publish_late" in {f.check for f in report.findings}
+
+    assert not late(2017, "2018年3月20日")
+    assert late(2017, "2018年4月20日")

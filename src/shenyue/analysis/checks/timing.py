@@ -192,6 +192,8 @@ def publish_date_missing(ctx: Context):
         yield finding("publish_date_missing", "info")
 
 
+# Reports for this year and before fell under the 2007 regulation (one deadline: 31 March).
+LAST_YEAR_OF_2007_RULES = 2018
 DEFAULT_DEADLINES = {"government": "03-31", "department": "01-31", "township": "01-31", "subdistrict": "01-31"}
 _GOV_SUBJECT = re.compile(r"我(?:市|县|区|州|盟|旗)(?!场|委|直|属)")
 _TOWN_SUBJECT = re.compile(r"我(?:镇|乡)")
@@ -254,12 +256,14 @@ def _month_day(value) -> tuple[int, int] | None:
 
 @check("publish_late", "error", kinds=ANNUAL_KINDS)
 def publish_late(ctx: Context):
-    """Published after the deadline for the unit type (default 31 January of Y+1; 31 March for a 县级以上人民政府's report; config [deadlines])."""
+    """Published after the deadline for the unit type (default 31 January of Y+1; 31 March for a 县级以上人民政府's report, and for every report of 2018 or before; config [deadlines])."""
     year, published = ctx.report.year, ctx.report.published
     if year is None or published is None:
         return
     kind = unit_type(ctx)
     month, day = deadline_for(ctx.config, kind)
+    if year <= LAST_YEAR_OF_2007_RULES:
+        month, day = 3, 31  # the 2007 regulation: every report by 31 March (the revision applies from May 2019)
     deadline = date(year + 1, month, 28 if (month, day) == (2, 29) else day)
     late = (published - deadline).days
     if late > 0:
