@@ -446,3 +446,25 @@ def test_a_report_of_2018_or_before_is_due_by_31_march_as_the_2007_regulation_sa
 
     assert not late(2017, "2018年3月20日")
     assert late(2017, "2018年4月20日")
+
+
+def test_a_parsed_table_region_running_over_the_next_sections_is_cut_at_their_headings(tmp_path, monkeypatch):
+    """However far the table parser's region runs, the section text after a heading is not table."""
+    import shenyue.analysis.scan as scan
+    from shenyue.analysis.checks.base import Context
+    from shenyue.model.tables import Tables
+
+    text = one_line_report()
+    start = text.index("三、收到和处理")
+    monkeypatch.setattr(scan, "parse_tables", lambda *a, **k: Tables(regions=[(start + 20, len(text) - 1)]))
+    report = scan.build_report(read_document(_write(tmp_path, "run.txt", text), tmp_path), checks=False)
+    assert keys(report) == ANNUAL_KEYS
+    problems = report.section("problems")
+    assert not any(a <= problems.body_start < b for a, b in report.tables.regions)
+    assert "政策解读形式较为单一" in Context(report).body_text("problems")
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -71,6 +71,8 @@ def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
     found = {h.key for h in headings if h.key}
     headings += find_midline_headings(text, tables, found, folded, chrome)
     tables = clip_table_regions(text, tables, headings)
+    # the parsed tables' own regions too: the checks mask them out of the narrative
+    parsed.regions = [(s.start, s.end) for s in clip_table_regions(text, [Span(a, b, "table") for a, b in parsed.regions], headings)]
     first_heading = min((h.start for h in headings if h.level in ("numbered", "markdown", "plain", "paren")), default=len(text))
     title = find_title(text, first_heading, chrome)
     sections, preamble = build_sections(text, headings, summary=False, table_regions=tables, chrome=chrome)

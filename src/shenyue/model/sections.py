@@ -434,23 +434,38 @@ def _part_title_len(folded: str, t0: int) -> int:
     return nl - t0 if nl >= 0 else n
 
 
+NARRATIVE_KEYS = ("overview", "problems", "other")  # sections of text, without a table of the format
+
+
 def clip_table_regions(text: str, tables: list[Span], headings: list[Heading]) -> list[Span]:
-    """Table regions with canonical section headings cut out of them: a section
-    title after a table's last row ends that table (what follows the title may
-    still be table text, e.g. the table the heading introduces)."""
-    cuts = sorted((h.start, h.end) for h in headings if h.key)
+    """Table regions with the canonical section headings that they run over cut out.
+
+    A section title after a table's last row ends that table. What follows the
+    title stays table when the section is one of the format's tables (二, 三, 四:
+    the region may hold the table the heading introduces); after the title of a
+    narrative section (一, 五, 六) the region is cut up to the next heading.
+    """
+    canon = sorted((h for h in headings if h.key), key=lambda h: h.start)
+    cuts = []
+    for i, h in enumerate(canon):
+        end = h.end
+        if h.key in NARRATIVE_KEYS:
+            end = canon[i + 1].start if i + 1 < len(canon) else len(text)
+        cuts.append((h.start, end))
     out: list[Span] = []
     for t in tables:
         pieces = [(t.start, t.end)]
         for a, b in cuts:
             nxt = []
             for s, e in pieces:
-                if s < b and a < e and a > s:
-                    nxt += [(s, a), (b, e)]
+                if s < a < e:  # the region runs over this heading
+                    nxt.append((s, a))
+                    if b < e:
+                        nxt.append((b, e))
                 else:
                     nxt.append((s, e))
             pieces = nxt
-        if len(pieces) == 1:
+        if pieces == [(t.start, t.end)]:
             out.append(t)
             continue
         for s, e in pieces:
