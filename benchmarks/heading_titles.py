@@ -90,7 +90,7 @@ def main() -> None:
     for numeral, title, key in POSITIVES:
         best_key, score = fuzzy(title)
         exact = any(p.match(_compact_map(title)[0]) for p in KEY_PATTERNS.values())
-        m = match_title(title + BODY, numeral)
+        m = match_title(title + BODY)
         if not exact:
             pos_fuzzy += 1
             low_pos = min(low_pos, score if best_key == key else 0.0)
@@ -101,7 +101,7 @@ def main() -> None:
     print("\nnegatives: best fuzzy score (against any title), decision")
     for numeral, title in NEGATIVES:
         best_key, score = fuzzy(title)
-        m = match_title(title + "，" + BODY, numeral)
+        m = match_title(title + "，" + BODY)
         if m.key is not None:
             wrong.append(title)
         if score >= FUZZY_ACCEPT:

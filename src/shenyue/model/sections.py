@@ -1,15 +1,19 @@
-"""Split a report into sections.
+"""Split a report into sections, and decide what kind of document it is.
 
 Annual reports (2021 national format and the 2019 trial format) have six
 top-level sections with fixed titles; each gets a canonical key. A numbered
 top-level heading that matches none becomes ``extra-N``. Work summaries
-(政务公开工作总结) get their own top-level headings as ``part-N``.
+(政务公开工作总结) and pre-2019 reports get their own numbered parts as ``part-N``.
 
-Tolerated: full/half-width punctuation and spaces, Markdown ``#`` headings,
-numbering deviations, lengthened or shortened titles, typos (fuzzy title
-matching), headings in the middle of a long line (a web page flattened into
-one line), PDF spaces. Lines inside statistics tables (whose row labels also
-start with 一、二、三、四、) are never headings.
+A heading is recognised by its title wherever it stands: at a line start, in
+the middle of a page flattened into one line, glued to the digits of a table's
+last cell (``…行政事业性收费0三、收到和处理…``) or to a table row label with the
+same numeral (``四、结转下年度继续办理0000000四、政府信息公开行政复议…``), wrapped
+onto the next line by a PDF. Tolerated: full/half-width punctuation and spaces,
+Markdown ``#`` headings, numbering deviations, lengthened, shortened and
+variant titles, typos (fuzzy matching, threshold measured by
+``benchmarks/heading_titles.py``). Table row labels (一、本年新收… 四、结转下年度…)
+are never headings; a table region that runs over a heading ends there.
 """
 
 from __future__ import annotations
@@ -155,7 +159,7 @@ def _length(idx: list[int] | None, n: int) -> int:
     return idx[min(n, len(idx)) - 1] + 1
 
 
-def match_title(window: str, numeral: str | None = None) -> TitleMatch:
+def match_title(window: str) -> TitleMatch:
     """Which canonical section a title at the start of ``window`` names.
 
     ``window`` may run on into the text after the title (a heading glued to its
@@ -202,9 +206,9 @@ def fuzzy_best(c: str) -> tuple[str | None, float, int]:
     return best_key, best, best_n
 
 
-def match_key(title: str, numeral: str | None = None) -> tuple[str | None, float, bool]:
+def match_key(title: str) -> tuple[str | None, float, bool]:
     """Which canonical section a heading title names: ``(key, score, standard)``."""
-    m = match_title(title, numeral)
+    m = match_title(title)
     return m.key, m.score, m.standard
 
 
@@ -261,7 +265,7 @@ def find_headings(
                 continue
             short = e - s <= _WRAPPED_HEADING_LINE and not _TITLE_STOP.search(folded, t0, e)
             # a short line may hold only the start of a title that a PDF wrapped onto the next line
-            match = match_title(folded[t0 : t0 + _WINDOW] if short else folded[t0:e], numeral)
+            match = match_title(folded[t0 : t0 + _WINDOW] if short else folded[t0:e])
             if in_table and match.score < 100 and EXPECTED_NUMERAL.get(match.key) != numeral:
                 continue
             if match.key is not None:
@@ -344,7 +348,7 @@ def find_midline_headings(
         t0 = m.end()
         line_end = folded.find("\n", t0)
         line_end = len(text) if line_end < 0 else line_end
-        match = match_title(folded[t0 : min(line_end, t0 + _WINDOW)], numeral)
+        match = match_title(folded[t0 : min(line_end, t0 + _WINDOW)])
         if match.key is None or match.key in found:
             continue
         if match.score < 100 and EXPECTED_NUMERAL.get(match.key) != numeral:
