@@ -468,3 +468,15 @@ def _write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_a_one_line_summary_in_parts_numbered_in_brackets_keeps_its_parts(tmp_path):
+    body = (
+        "青山街道2020年政务公开工作总结 2020年，街道严格执行区政务公开工作实施方案，现将工作情况报告如下："
+        "（一）加强公开解读回应力度一是围绕法治政府建设推进政务公开，依法依规公开第二十条第（一）项所列信息。"
+        "（二）提升政务服务工作效率一是优化办事流程，二是推行一窗受理。（三）推进政务公开平台建设一是加强网站管理，发布信息300条。"
+    )
+    report = report_of(tmp_path, "brackets.txt", body + "\n")
+    assert report.kind == "summary"
+    # the title ends where its text starts (一是…); 第二十条第（一）项 is no part
+    assert [s.title for s in report.sections] == ["（一）加强公开解读回应力度", "（二）提升政务服务工作效率", "（三）推进政务公开平台建设"]

@@ -95,8 +95,9 @@ _NUMBERED = re.compile(r"^[\s#*>]*(?:第\s*)?([一二三四五六七八九十]{1
 _PAREN = re.compile(r"^[\s#*>]*[(]\s*([一二三四五六七八九十]{1,3})\s*[)]\s*")
 _MARKDOWN = re.compile(r"^\s*(#{1,6})\s*(\S.*)$")
 _INLINE = re.compile(r"([一二三四五六七八九十]{1,2})\s*[、.]\s*")  # 一、 or 一． (folded to 一.)
+_INLINE_PAREN = re.compile(r"[(]\s*([一二三四五六七八九十]{1,2})\s*[)]\s*")  # （一） folded
 _TITLE_STOP = re.compile(r"[。:;,，：；]|\s{2,}")
-_PART_STOP = re.compile(r"[。:;,，：；()（）!?！？]|\s{2,}|\d")
+_PART_STOP = re.compile(r"[。:;,，：；()（）!?！？]|\s{2,}|\d|一是|首先")  # where a part's title ends
 _SENTENCE_END = "。；;！!？?」”)）]】:：\n"
 _STRIP_FOR_COMPARE = re.compile(r"[\s、,，.。·:：;；\"“”()（）]|政府信息公开工作")
 _MAX_HEADING_LINE = 50  # a longer numbered line is a paragraph, unless its start is a canonical title
@@ -384,17 +385,22 @@ def _in_format_order(headings: list[Heading]) -> list[Heading]:
 def find_inline_parts(
     text: str, folded: str | None = None, start: int = 0, chrome: list[Span] | None = None
 ) -> list[Heading]:
-    """The numbered parts 一、二、三… of a work summary written on one line.
+    """The numbered parts 一、二、三… of a work summary written on one line
+    (or, when it has none, its parts （一）（二）（三）…).
 
     Only the sequence counts: after 一 comes 二, and a 二 must follow the end of a
     sentence, so 统一、规范 or 举一反三、 never start a part. The first part may be
     glued to the title before it (``…工作要点落实情况一、加强公开解读…``).
     """
     folded = fold(text) if folded is None else folded
+    return _parts(text, folded, start, chrome, _INLINE, "numbered") or _parts(text, folded, start, chrome, _INLINE_PAREN, "paren")
+
+
+def _parts(text: str, folded: str, start: int, chrome: list[Span] | None, marker: re.Pattern, level: str) -> list[Heading]:
     cands: list[tuple[int, int, str, bool]] = []  # (pos, title start, numeral, after a sentence end)
-    for m in _INLINE.finditer(folded, start):
+    for m in marker.finditer(folded, start):
         pos = m.start()
-        if pos > 0 and folded[pos - 1] in NUMERALS or chrome and _in_regions(pos, chrome):
+        if pos > 0 and folded[pos - 1] in NUMERALS + "第" or chrome and _in_regions(pos, chrome):
             continue
         before = folded[pos - 1] if pos > 0 else "\n"
         cands.append((pos, m.end(), m.group(1), before in _SENTENCE_END or before.isspace()))
@@ -425,7 +431,8 @@ def find_inline_parts(
         line_end = folded.find("\n", c[1])
         line_end = len(text) if line_end < 0 else line_end
         title = text[c[0] : t1].strip()
-        parts.append(Heading(c[0], t1, title, c[2], "numbered", None, 0.0, False, line_end, is_legacy_title(title[2:]), True))
+        legacy = is_legacy_title(text[c[1] : t1])
+        parts.append(Heading(c[0], t1, title, c[2], level, None, 0.0, False, line_end, legacy, True))
         expected += 1
     return parts if len(parts) >= 2 else []
 
@@ -538,13 +545,15 @@ def build_sections(
 
 
 def _summary_level(headings: list[Heading], parts: list[Heading]) -> list[Heading]:
+    """The top level of a document in its own parts: numbered lines, else numbered
+    parts inside lines, else Markdown headings, else （一） lines or parts inside lines."""
     numbered = [h for h in headings if h.level == "numbered" and not h.inline]
-    if len(numbered) >= 2 or (numbered and len(parts) < 2):
+    numbered_parts = [h for h in parts if h.level == "numbered"]
+    if len(numbered) >= 2 or (numbered and len(numbered_parts) < 2):
         return numbered
-    if len(parts) >= 2:
-        return parts
-    for level in ("markdown", "paren"):
-        chosen = [h for h in headings if h.level == level]
+    if len(numbered_parts) >= 2:
+        return numbered_parts
+    for chosen in ([h for h in headings if h.level == "markdown"], [h for h in headings if h.level == "paren"], parts):
         if len(chosen) >= 2:
             return chosen
     return []
