@@ -480,3 +480,15 @@ def test_a_one_line_summary_in_parts_numbered_in_brackets_keeps_its_parts(tmp_pa
     assert report.kind == "summary"
     # the title ends where its text starts (一是…); 第二十条第（一）项 is no part
     assert [s.title for s in report.sections] == ["（一）加强公开解读回应力度", "（二）提升政务服务工作效率", "（三）推进政务公开平台建设"]
+
+
+def test_every_kind_has_its_labels_in_both_languages():
+    from shenyue.i18n import t
+    from shenyue.model.report import KINDS
+
+    for kind in KINDS:
+        for key in (f"kind.{kind}", f"tui.kind_short.{kind}"):
+            zh, en = t(key, "zh"), t(key, "en")
+            assert zh != key and en != key and zh != en, key
+            if key.startswith("tui."):
+                assert len(en) <= 7  # the list's kind column
