@@ -492,3 +492,16 @@ def test_every_kind_has_its_labels_in_both_languages():
             assert zh != key and en != key and zh != en, key
             if key.startswith("tui."):
                 assert len(en) <= 7  # the list's kind column
+
+
+def test_a_report_whose_sections_are_all_empty_is_not_taken_for_a_template(tmp_path):
+    text = "青山区水利局2023年度政府信息公开工作年度报告\n" + "".join(
+        f"{title}\n\n" for title in ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                                      "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
+    )  # fmt: skip
+    report = report_of(tmp_path, "empty.txt", text)
+    assert report.kind == "annual-2021"
+    assert sum(1 for f in report.findings if f.check == "section_empty") == 6
+    # the same headings with the format's instructions are the template
+    template = text.replace("一、总体情况\n", "一、总体情况\n（文字描述）\n")
+    assert report_of(tmp_path, "template.txt", template).kind == "template"

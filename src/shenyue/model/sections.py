@@ -592,6 +592,7 @@ SUMMARY_TITLE = re.compile(r"工作总结|工作思路|总结和|总结$|要点�
 # Titles of documents that are about reports but are none: a notice, a plan, a list of work points.
 NOT_REPORT_TITLE = re.compile(r"通知$|的通知|实施方案$|工作方案$|工作要点$|(?:报告)?格式$|编制说明$")
 _BRACKETED = re.compile(r"[(（【\[][^()（）【】\[\]\n]{0,80}[)）】\]]")
+_TEMPLATE_TITLE = re.compile(r"模板|模版|格式|范本|样本")
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]+")
 _NOT_LETTER = re.compile(r"[^A-Za-z]+")
 
@@ -629,7 +630,7 @@ def document_kind(
     if title_text and NOT_REPORT_TITLE.search(title_text.strip()) and len(canonical) < 3:
         return "unknown"
     if len(canonical) >= 3 or annual_title or fmt is not None:
-        if len(canonical) >= 3 and is_unfilled_template(text, sections, tables, table_regions, chrome):
+        if len(canonical) >= 3 and is_unfilled_template(text, sections, tables, table_regions, chrome, title_text):
             return "template"
         legacy = len({h.numeral for h in [*headings, *parts] if h.legacy})
         if fmt is None and (legacy >= 2 or (year is not None and year < 2019)):
@@ -658,15 +659,20 @@ def _about_disclosure(text: str, min_han: int) -> bool:
 _TOPIC = re.compile(r"公[开開]")
 
 
-def is_unfilled_template(text: str, sections: list[Section], tables, table_regions: list[Span], chrome: list[Span]) -> bool:
+def is_unfilled_template(
+    text: str, sections: list[Section], tables, table_regions: list[Span], chrome: list[Span], title: str = ""
+) -> bool:
     """The blank format: every section of the national format holds nothing but
-    bracketed instructions (（文字描述）) and no table holds a number."""
+    bracketed instructions (（文字描述）), no table holds a number, and it says it
+    is a template (an instruction, or 模板/格式 in its title). A report whose
+    sections are merely empty (text lost in extraction) is not a template."""
     for t in tables.all() if tables is not None else []:
         if any(c.value is not None for c in t.cells.values()):
             return False
     canonical = [s for s in sections if s.canonical]
     if not canonical:
         return False
+    instructions = bool(_TEMPLATE_TITLE.search(title))
     for s in canonical:
         body = text[s.body_start : s.end]
         # blank out tables and chrome, then the instructions in brackets
@@ -678,4 +684,5 @@ def is_unfilled_template(text: str, sections: list[Section], tables, table_regio
             body = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(("|", "｜")))
         if has_han(_BRACKETED.sub(" ", body), 10):
             return False
-    return True
+        instructions = instructions or any(has_han(m.group(), 2) for m in _BRACKETED.finditer(body))
+    return instructions
