@@ -505,3 +505,15 @@ def test_a_report_whose_sections_are_all_empty_is_not_taken_for_a_template(tmp_p
     # the same headings with the format's instructions are the template
     template = text.replace("一、总体情况\n", "一、总体情况\n（文字描述）\n")
     assert report_of(tmp_path, "template.txt", template).kind == "template"
+
+
+def test_sections_numbered_in_brackets_are_the_six_sections(tmp_path):
+    text = (
+        "青山区水利局2023年度政府信息公开工作年度报告\n（一）总体情况\n" + OVERVIEW + "\n（二）主动公开政府信息情况\n" + TABLE2
+        + "\n（三）收到和处理政府信息公开申请情况\n" + table3_glued() + "\n（四）政府信息公开行政复议、行政诉讼情况\n" + TABLE4
+        + "\n（五）存在的主要问题及改进情况\n1.政策解读形式较为单一。\n2.信息发布的及时性有待提高。\n（六）其他需要报告的事项\n" + OTHER + "\n"
+    )
+    report = report_of(tmp_path, "paren.txt", text)
+    assert keys(report) == ANNUAL_KEYS
+    assert report.section("overview").title == "（一）总体情况" and report.section("overview").standard_title
+    assert not {"section_missing", "section_extra"} & {f.check for f in report.findings}

@@ -292,13 +292,15 @@ def find_headings(
             title = text[s:t1].strip()
             headings.append(Heading(s, t1, title, numeral, "numbered", None, match.score, False, e, is_legacy_title(text[t0:t1])))
             continue
-        if in_table:
-            continue
         m = _PAREN.match(line)
         if m:
             t0 = start + m.end()
+            if in_table and match_title(folded[t0:e]).score < 100:
+                continue  # (一)予以公开 …: a row of table 三; a section title after the table is kept
             t1 = _title_end(folded, t0, e)
             headings.append(Heading(s, t1, text[s:t1].strip(), m.group(1), "paren", line_end=e))
+            continue
+        if in_table:
             continue
         m = _MARKDOWN.match(line)
         if m:
@@ -505,6 +507,10 @@ def build_sections(
         top = _summary_level(headings, parts or [])
     else:
         top = [h for h in headings if h.level in ("numbered", "markdown", "plain") and (h.key or h.level == "numbered")]
+        if len({h.key for h in top if h.key}) < 3:
+            paren = _paren_sections(text, headings)
+            if len({h.key for h in paren}) > len({h.key for h in top if h.key}):
+                top = paren  # the six sections numbered （一）…（六）
         if not any(h.key for h in top):
             top = _summary_level(headings, parts or [])
             summary = True
@@ -542,6 +548,22 @@ def build_sections(
     if e > s:
         preamble = Span(s, e, "preamble")
     return sections, preamble
+
+
+def _paren_sections(text: str, headings: list[Heading]) -> list[Heading]:
+    """Headings numbered （一）（二）… that name sections of the format (some reports
+    number their six sections so); matched only when the numbered ones do not."""
+    out = []
+    for h in headings:
+        if h.level != "paren":
+            continue
+        t0 = h.start + len(_PAREN.match(fold(text[h.start : h.end])).group(0))
+        match = match_title(fold(text[t0 : h.end]))
+        if match.key is not None:
+            t1 = t0 + match.length if h.end - h.start > _MAX_HEADING_LINE else h.end
+            standard = match.score == 100 and _is_standard(_compact_folded(fold(text[t0:t1])), match.key)
+            out.append(Heading(h.start, t1, text[h.start : t1].strip(), h.numeral, "paren", match.key, match.score, standard, h.line_end))
+    return out
 
 
 def _summary_level(headings: list[Heading], parts: list[Heading]) -> list[Heading]:
