@@ -655,7 +655,8 @@ def document_kind(
         if len(canonical) >= 3 and is_unfilled_template(text, sections, tables, table_regions, chrome, title_text):
             return "template"
         legacy = len({h.numeral for h in [*headings, *parts] if h.legacy})
-        if fmt is None and (legacy >= 2 or (year is not None and year < 2019)):
+        # pre-2019 headings, or a report year before 2019 without the six sections of the later formats
+        if fmt is None and (legacy >= 2 or (year is not None and year < 2019 and len(canonical) < len(SECTION_KEYS))):
             return "annual-legacy"
         if fmt == "2019":
             return "annual-2019"
