@@ -517,3 +517,19 @@ def test_sections_numbered_in_brackets_are_the_six_sections(tmp_path):
     assert keys(report) == ANNUAL_KEYS
     assert report.section("overview").title == "（一）总体情况" and report.section("overview").standard_title
     assert not {"section_missing", "section_extra"} & {f.check for f in report.findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["。一、总体情况" * 60000, "一、总体情况\n" * 60000, "（一）总体情况\n" * 60000, "统一、" * 100000, "总体情况\n" * 60000],
+    ids=["inline-titles", "numbered-lines", "bracket-lines", "numerals", "bare-titles"],
+)
+def test_hostile_repetition_stays_bounded(tmp_path, monkeypatch, text):
+    import shenyue.model.sections as sections
+
+    calls = []
+    real = sections.match_title
+    monkeypatch.setattr(sections, "match_title", lambda window: calls.append(1) or real(window))
+    report = report_of(tmp_path, "hostile.txt", text)
+    assert len(calls) <= 3 * sections._MAX_TITLE_MATCHES  # not one per repetition
+    assert len(report.sections) <= sections._MAX_SECTIONS

@@ -105,6 +105,13 @@ _WRAPPED_HEADING_LINE = 30  # a numbered line this short may continue on the nex
 _PLAIN_HEADING_LINE = 30  # an un-numbered line this short may be a bare title (总体情况)
 _HEADING_START = set(NUMERALS + "#*>(第")  # how a longer heading line starts (folded)
 _WINDOW = 40
+_NON_SPACE = re.compile(r"\S")
+_MAX_INLINE_TITLES = 60
+_MAX_SECTIONS = 500
+_MAX_TITLE_MATCHES = 2000  # title matches per document and finder (a report needs a few dozen)
+# The characters a section title (or its lead words) can start with, simplified and
+# Traditional: 总体 主动 收到 政府 因 信息 行政 存在 其他 需要 (for a quick skip).
+_TITLE_START = frozenset("总總主收政因信行存其需须須")
 
 
 @dataclass(slots=True)
@@ -248,6 +255,7 @@ def find_headings(
     chrome = chrome or []
     headings: list[Heading] = []
     covered = 0  # end of a title wrapped onto following lines
+    budget, plain_budget = _MAX_TITLE_MATCHES, 10 * _MAX_TITLE_MATCHES
     for start, end in iter_lines(text):
         if start == end or start < covered:
             continue
@@ -264,6 +272,9 @@ def find_headings(
             t0 = start + m.end()
             if TABLE_ROW_LABEL.match(_compact_folded(folded[t0 : t0 + 12])):
                 continue
+            budget -= 1
+            if budget < 0:
+                break  # no report has this many numbered lines: bounded work on hostile input
             short = e - s <= _WRAPPED_HEADING_LINE and not _TITLE_STOP.search(folded, t0, e)
             # a short line may hold only the start of a title that a PDF wrapped onto the next line
             match = match_title(folded[t0 : t0 + _WINDOW] if short else folded[t0:e])
@@ -310,7 +321,8 @@ def find_headings(
                 key, score, standard = None, 0.0, False  # a long Markdown heading that merely starts like a title
             headings.append(Heading(s, e, text[s:e].strip(), None, "markdown", key, score, standard, e))
             continue
-        if 4 <= e - s <= _PLAIN_HEADING_LINE and "\u4e00" <= folded[s] <= "\u9fff" and not folded[e - 1] in "。.":
+        if 4 <= e - s <= _PLAIN_HEADING_LINE and "\u4e00" <= folded[s] <= "\u9fff" and not folded[e - 1] in "。." and plain_budget > 0:
+            plain_budget -= 1
             # An un-numbered line that reads as a standard title ("总体情况").
             c = _STRIP_FOR_COMPARE.sub("", _compact_folded(folded[s:e]))
             best = process.extractOne(c, _PLAIN_TITLES, scorer=fuzz.ratio, score_cutoff=85)
@@ -338,20 +350,25 @@ def find_midline_headings(
     result: list[Heading] = []
     if "、" not in folded and "." not in folded:
         return result
+    budget = _MAX_TITLE_MATCHES
     for m in _INLINE.finditer(folded):
-        pos = m.start()
-        line_start = folded.rfind("\n", 0, pos) + 1
-        if not folded[line_start:pos].strip():
-            continue  # at the start of a line: handled by find_headings
-        numeral = m.group(1)
+        pos, t0 = m.start(), m.end()
+        if t0 >= len(folded) or folded[t0] not in _TITLE_START:
+            continue  # cheap: what follows cannot open a section title
+        budget -= 1
+        if budget < 0:
+            break  # no report quotes titles this often: bounded work on hostile input
         if pos > 0 and folded[pos - 1] in NUMERALS:
             continue  # part of a longer numeral run
+        line_start = folded.rfind("\n", 0, pos) + 1
+        if not _NON_SPACE.search(folded, line_start, pos):
+            continue  # at the start of a line: handled by find_headings
         if chrome and _in_regions(pos, chrome):
             continue
-        t0 = m.end()
-        line_end = folded.find("\n", t0)
-        line_end = len(text) if line_end < 0 else line_end
-        match = match_title(folded[t0 : min(line_end, t0 + _WINDOW)])
+        numeral = m.group(1)
+        line_end = folded.find("\n", t0, t0 + _WINDOW)
+        line_end = t0 + _WINDOW if line_end < 0 else line_end
+        match = match_title(folded[t0:line_end])
         if match.key is None or match.key in found:
             continue
         if match.score < 100 and EXPECTED_NUMERAL.get(match.key) != numeral:
@@ -360,6 +377,9 @@ def find_midline_headings(
         result.append(
             Heading(pos, t1, text[pos:t1].strip(), numeral, "numbered", match.key, match.score, match.standard, line_end, inline=True)
         )
+    if len(result) > _MAX_INLINE_TITLES:  # a text quoting titles over and over: the first of each
+        seen: set[str] = set()
+        result = [h for h in result if h.key not in seen and not seen.add(h.key)]
     result = _in_format_order(result)
     found.update(h.key for h in result)
     return result
@@ -515,6 +535,7 @@ def build_sections(
             top = _summary_level(headings, parts or [])
             summary = True
     top.sort(key=lambda h: h.start)
+    del top[_MAX_SECTIONS:]  # hostile input: the last section runs to the end
     sections: list[Section] = []
     used: set[str] = set()
     extra = 0
@@ -554,9 +575,7 @@ def _paren_sections(text: str, headings: list[Heading]) -> list[Heading]:
     """Headings numbered （一）（二）… that name sections of the format (some reports
     number their six sections so); matched only when the numbered ones do not."""
     out = []
-    for h in headings:
-        if h.level != "paren":
-            continue
+    for h in [h for h in headings if h.level == "paren"][:_MAX_TITLE_MATCHES]:
         t0 = h.start + len(_PAREN.match(fold(text[h.start : h.end])).group(0))
         match = match_title(fold(text[t0 : h.end]))
         if match.key is not None:
