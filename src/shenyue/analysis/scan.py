@@ -72,13 +72,15 @@ def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
     headings += find_midline_headings(text, tables, found, folded, chrome)
     tables = clip_table_regions(text, tables, headings)
     # the parsed tables' own regions too: the checks mask them out of the narrative
-    parsed.regions = [(s.start, s.end) for s in clip_table_regions(text, [Span(a, b, "table") for a, b in parsed.regions], headings)]
+    parsed_spans = [Span(a, b, "table") for a, b in parsed.regions]
+    parsed.regions = [(s.start, s.end) for s in clip_table_regions(text, parsed_spans, headings)]
     first_heading = min((h.start for h in headings if h.level in ("numbered", "markdown", "plain", "paren")), default=len(text))
     title = find_title(text, first_heading, chrome)
     sections, preamble = build_sections(text, headings, summary=False, table_regions=tables, chrome=chrome)
     signature = find_signature_date(text, chrome)
     year = report_year(text, title, sections, signature[1] if signature else None, folded)
-    parts = find_inline_parts(text, folded, chrome=chrome) if sum(1 for h in headings if h.level == "numbered" and not h.inline) < 2 else []
+    line_numbered = sum(1 for h in headings if h.level == "numbered" and not h.inline)
+    parts = find_inline_parts(text, folded, chrome=chrome) if line_numbered < 2 else []  # a one-line summary's parts
     kind = document_kind(text, title, sections, headings, parts, year, parsed, tables, chrome)
     if kind in ("summary", "annual-legacy", "unknown"):
         sections, preamble = build_sections(text, headings, summary=True, table_regions=tables, chrome=chrome, parts=parts)

@@ -164,7 +164,8 @@ def add_folder_findings(reports: Sequence[Report], *, config=None) -> None:
     from shenyue.analysis.checks import run_checks
 
     link_prior_years(reports)
+    folder_ids = ids_where(stage="folder")
     for r in reports:
-        r.findings = [f for f in r.findings if f.check not in ids_where(stage="folder")]
+        r.findings = [f for f in r.findings if f.check not in folder_ids]
         r.findings.extend(run_checks(r, config=config, stage="folder"))
         r.findings.sort(key=lambda f: (f.start if f.start is not None else -1, SEVERITY_RANK.get(f.severity, 9)))
