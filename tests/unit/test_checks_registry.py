@@ -12,11 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import shenyue.analysis.checks.base as base
-from shenyue.analysis.checks import UnknownCheck, all_checks, check_ids, run_checks
+from shenyue.analysis.checks import UnknownCheck, all_checks, check_ids, ids_where, run_checks
+from shenyue.analysis.checks.base import spec
+from shenyue.analysis.findings import Finding
 from shenyue.analysis.scan import build_report
 from shenyue.cli import main
 from shenyue.i18n import catalogue
-from shenyue.model.report import Document
+from shenyue.model.report import KINDS, Document
 from shenyue.reading import read_document
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_reports"
@@ -33,7 +35,7 @@ ISSUE_IDS = {
     "overview_subtopics_missing", "problems_section_weak", "problems_no_measures", "doc_not_annual_report",
     "unit_name_missing", "title_missing", "signature_missing", "template_source_marker", "overview_no_figures",
     "gov_accountability_missing", "problems_no_prior_followup", "section_missing", "section_extra", "section_order",
-    "section_empty", "section_title_nonstandard",
+    "section_empty", "section_title_nonstandard", "section_title_typo", "template_unfilled",
 }
 
 
@@ -119,6 +121,106 @@ def test_checks_command_json(capsys):
     assert [d["id"] for d in data] == check_ids()
     row = next(d for d in data if d["id"] == "pinyin_artifacts")
     assert row["severity"] == "error" and row["severities"] == ["error", "warning"]
+    # what each registration declares
+    rows = {d["id"]: d for d in data}
+    assert rows["t3_row_total"]["arithmetic"] is True and rows["t3_row_total"]["kinds"] == ["annual-2021", "annual-2019"]
+    assert rows["similar_to_peer"]["stage"] == "folder" and rows["placeholders"]["stage"] == "report"
+    assert rows["template_unfilled"]["kinds"] == ["template"] and rows["template_unfilled"]["template"] is True
+    assert rows["section_missing"]["arithmetic"] is False
+
+
+# ---------------------------------------------------------------- metadata in the registrations
+
+ARITHMETIC = {
+    "t3_column_balance", "t3_result_sum", "t3_row_total", "t4_group_total", "cell_nonneg_integer", "t2_valid_floor",
+    "t2_valid_lt_made", "t2_2019_published_le_total", "text_table_mismatch", "carryover_mismatch", "fee_table_conflict",
+}  # fmt: skip
+
+
+def test_every_check_declares_the_kinds_it_judges():
+    for s in all_checks():
+        assert s.kinds and set(s.kinds) <= set(KINDS), s.id
+        assert s.stage in ("report", "folder")
+    # the national format's section and table checks judge only reports of that format
+    for cid in ("section_missing", "table_missing", "table_rows_incomplete", "t3_column_balance", "overview_subtopics_missing"):
+        assert set(spec(cid).kinds) == {"annual-2021", "annual-2019"}, cid
+    # a blank template gets its one finding, a non-report its one finding
+    assert [s.id for s in all_checks() if s.applies_to("template")] == ["template_unfilled"]
+    assert [s.id for s in all_checks() if s.applies_to("unknown")] == ["doc_not_annual_report"]
+    assert spec("placeholders").applies_to("summary") and not spec("section_missing").applies_to("summary")
+
+
+def test_arithmetic_template_and_folder_stage_are_queries_on_the_registry():
+    assert ids_where(arithmetic=True) == ARITHMETIC
+    assert ids_where(template=True) == {"placeholders", "template_source_marker", "template_unfilled"}
+    assert ids_where(stage="folder") == {"similar_to_prior_year", "similar_to_peer", "problems_same_as_prior_year", "carryover_mismatch"}
+    assert ids_where(arithmetic=True, stage="folder") == {"carryover_mismatch"}
+
+
+def test_a_registration_without_valid_kinds_or_stage_is_refused():
+    with pytest.raises(ValueError):
+        base.check("x_no_kinds", "info", kinds=())
+    with pytest.raises(ValueError):
+        base.check("x_bad_kind", "info", kinds=("annual",))
+    with pytest.raises(ValueError):
+        base.check("x_bad_stage", "info", kinds=("summary",), stage="later")
+
+
+@pytest.fixture
+def scratch_registry(monkeypatch):
+    """Register checks for one test only."""
+    monkeypatch.setattr(base, "_SPECS", dict(base._SPECS))
+    monkeypatch.setattr(base, "_PROVIDERS", list(base._PROVIDERS))
+    return base
+
+
+def test_a_new_folder_stage_check_runs_after_the_copy_index_not_per_report(scratch_registry):
+    @scratch_registry.check("x_folder_probe", "info", kinds=("annual-2021",), stage="folder")
+    def probe(ctx):
+        """A probe."""
+        yield Finding("x_folder_probe", "info")
+
+    from shenyue.analysis.checks.crossreport import add_folder_findings
+
+    report = sample_report()
+    assert "x_folder_probe" not in {f.check for f in run_checks(report)}
+    report.findings = run_checks(report)
+    add_folder_findings([report])
+    assert [f.check for f in report.findings].count("x_folder_probe") == 1
+    add_folder_findings([report])  # run again: replaced, not added twice
+    assert [f.check for f in report.findings].count("x_folder_probe") == 1
+
+
+def test_a_check_is_not_run_on_kinds_it_does_not_judge(scratch_registry):
+    calls = []
+
+    @scratch_registry.check("x_summary_only", "info", kinds=("summary",))
+    def probe(ctx):
+        """A probe."""
+        calls.append(ctx.report.kind)
+        return []
+
+    run_checks(sample_report())  # an annual report
+    run_checks(sample_report("street-2020-summary-traditional.txt"))
+    assert calls == ["summary"]
+
+
+def test_the_app_list_filters_follow_the_registrations(scratch_registry, tmp_path):
+    from shenyue.tui.workspace import ListFilter, Workspace
+
+    @scratch_registry.check("x_new_sum_rule", "error", kinds=("annual-2021",), arithmetic=True)
+    def probe(ctx):
+        """A probe."""
+        return []
+
+    reports = [sample_report(), sample_report("zhongshan-city-2021.txt"), sample_report("zhongshan-xiqu-2024.txt")]
+    reports[0].findings = [Finding("x_new_sum_rule", "error")]
+    reports[1].findings = [Finding("section_missing", "error")]
+    reports[2].findings = [Finding("placeholders", "error")]
+    ws = Workspace(tmp_path)
+    ws.set_scan(reports, [])
+    assert [r.rel for r in ws.visible_rows(ListFilter(finding="arithmetic"))] == [reports[0].rel]
+    assert [r.rel for r in ws.visible_rows(ListFilter(finding="template"))] == [reports[2].rel]
 
 
 FRAGMENTS = [

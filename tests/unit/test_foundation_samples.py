@@ -98,7 +98,8 @@ def test_template_is_a_summary_with_no_resolvable_year(scanned):
     assert titles(r) == ["一、20xx年度政务公开工作成效", "二、存在的主要问题", "三、20xx年政务公开工作思路"]
     assert (r.unit, r.year, r.published) == (None, None, None)
     assert r.text[r.preamble.start : r.preamble.end].startswith("区政务公开年度最新总结和2024年工作思路")
-    assert sum(1 for f in r.findings if f.check == "section_missing") == 6
+    # judged as a summary: the six-section and table checks do not apply
+    assert not any(f.check in ("section_missing", "table_missing", "table_rows_incomplete") for f in r.findings)
 
 
 def test_zhongshan_2021_city_report_standard_titles_and_empty_table_sections(scanned):

@@ -53,12 +53,15 @@ def test_pdf_text_with_hard_breaks_and_spaced_digits_keeps_sections_and_year(tmp
     assert report.year == 2024
 
 
-def test_a_heading_with_a_typo_maps_to_its_section_and_is_flagged_nonstandard(tmp_path, sample_text):
+def test_a_heading_with_a_typo_maps_to_its_section_and_is_flagged(tmp_path, sample_text):
     text = sample_text("zhongshan").replace("一、总体情况", "一、总休情况").replace("六、其他需要报告的事项", "六、其它需报告事项")
     report = report_of(tmp_path, "typo.txt", text)
     assert [s.key for s in report.sections] == ANNUAL_KEYS
-    flagged = {f.section for f in report.findings if f.check == "section_title_nonstandard"}
-    assert {"overview", "other"} <= flagged
+    # 总休 is a typo (a warning); 其它需报告事项 is a shortened wording of the title (info)
+    typos = {f.section: f for f in report.findings if f.check == "section_title_typo"}
+    assert set(typos) == {"overview"} and typos["overview"].severity == "warning"
+    assert typos["overview"].params["standard"] == "一、总体情况"
+    assert "other" in {f.section for f in report.findings if f.check == "section_title_nonstandard"}
 
 
 def test_lengthened_titles_map_to_their_sections(tmp_path, sample_text):
@@ -95,11 +98,12 @@ def test_html_copy_with_a_table_keeps_sections_and_renders_rows_as_cells(tmp_pat
     assert report.text[table.start : table.end].startswith("| 行政复议 | 行政诉讼 |")
 
 
-def test_a_report_without_recognisable_sections_is_unknown_with_a_finding(tmp_path):
+def test_a_document_that_is_no_report_gets_one_finding_saying_so(tmp_path):
     report = report_of(tmp_path, "note.txt", "各位同事：\n请于本周五前提交材料，谢谢配合。\n办公室\n")
     assert report.kind == "unknown"
     assert report.sections == []
-    assert {f.check for f in report.findings} >= {"no_sections", "section_missing"}
+    (only,) = report.findings
+    assert (only.check, only.severity, only.message_key) == ("doc_not_annual_report", "error", "doc_not_a_report")
 
 
 def test_text_before_the_first_heading_is_the_preamble_not_a_section(sample_text):

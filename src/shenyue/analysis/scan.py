@@ -14,13 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shenyue.model.chrome import find_chrome
-from shenyue.model.metadata import document_kind, find_signature_date, find_title, find_unit, report_year
+from shenyue.model.metadata import find_signature_date, find_title, find_unit, report_year
 from shenyue.model.report import Document, Report, Span, Unreadable
 from shenyue.analysis.checks import check_ids, run_checks
 from shenyue.model.tables import parse_tables
 from shenyue.model.units import apply_units, load_units, unit_key
 from shenyue.model.text import fold
-from shenyue.model.sections import build_sections, find_headings, find_midline_headings
+from shenyue.model.sections import (
+    build_sections,
+    clip_table_regions,
+    document_kind,
+    find_headings,
+    find_inline_parts,
+    find_midline_headings,
+)
 from shenyue.reading import iter_report_files, read_document
 
 # progress(done, total, path) — called from the scanning thread.
@@ -62,20 +69,23 @@ def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
     chrome = _merge(chrome + list(doc.chrome))
     parsed = parse_tables(text, ignore=chrome)
     tables = _merge(list(doc.tables) + [Span(a, b, "table") for a, b in parsed.regions])
-    headings = find_headings(text, tables, folded)
+    headings = find_headings(text, tables, folded, chrome)
     found = {h.key for h in headings if h.key}
-    headings += find_midline_headings(text, tables, found, folded)
+    headings += find_midline_headings(text, tables, found, folded, chrome)
+    tables = clip_table_regions(text, tables, headings)
+    # the parsed tables' own regions too: the checks mask them out of the narrative
+    parsed_spans = [Span(a, b, "table") for a, b in parsed.regions]
+    parsed.regions = [(s.start, s.end) for s in clip_table_regions(text, parsed_spans, headings)]
     first_heading = min((h.start for h in headings if h.level in ("numbered", "markdown", "plain", "paren")), default=len(text))
     title = find_title(text, first_heading, chrome)
     sections, preamble = build_sections(text, headings, summary=False, table_regions=tables, chrome=chrome)
     signature = find_signature_date(text, chrome)
     year = report_year(text, title, sections, signature[1] if signature else None, folded)
-    canonical = len({s.key for s in sections if s.canonical})
-    kind = document_kind(text, title, canonical, year, bool(sections), parsed.version)
-    if kind == "summary" and any(s.canonical or s.key.startswith("extra-") for s in sections) or (
-        kind == "summary" and not sections
-    ):
-        sections, preamble = build_sections(text, headings, summary=True, table_regions=tables, chrome=chrome)
+    line_numbered = sum(1 for h in headings if h.level == "numbered" and not h.inline)
+    parts = find_inline_parts(text, folded, chrome=chrome) if line_numbered < 2 else []  # a one-line summary's parts
+    kind = document_kind(text, title, sections, headings, parts, year, parsed, tables, chrome)
+    if kind in ("summary", "annual-legacy", "unknown"):
+        sections, preamble = build_sections(text, headings, summary=True, table_regions=tables, chrome=chrome, parts=parts)
     if signature:
         dates.append((signature[0], "signature", signature[1]))
     report = Report(

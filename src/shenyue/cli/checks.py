@@ -1,5 +1,6 @@
 """``shenyue checks``: every automatic check with its id, severity and one-line
-description, in the chosen language (``--lang``)."""
+description, in the chosen language (``--lang``); ``--json`` adds what each
+registration declares (document kinds, arithmetic, template, stage)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,19 @@ def add_parser(sub, parent) -> None:
 def run(args) -> int:
     specs = all_checks()
     if args.json:
-        data = [{"id": s.id, "severity": s.severity, "severities": list(s.severities), "description": s.description()}
-                for s in specs]  # fmt: skip
+        data = [
+            {
+                "id": s.id,
+                "severity": s.severity,
+                "severities": list(s.severities),
+                "description": s.description(),
+                "kinds": list(s.kinds),
+                "arithmetic": s.arithmetic,
+                "template": s.template,
+                "stage": s.stage,
+            }
+            for s in specs
+        ]
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0

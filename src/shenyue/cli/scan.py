@@ -9,7 +9,7 @@ from shenyue.analysis.findings import count_by_severity, most_serious
 from shenyue.analysis.scan import ScanResult, scan_folder
 from shenyue.cli.common import Progress, folder_argument, format_table, max_bytes_argument, safe_text, warn_config
 from shenyue.i18n import current_language, t
-from shenyue.model.report import SECTION_KEYS, Report
+from shenyue.model.report import FORMAT_KINDS, SECTION_KEYS, Report
 
 
 def add_parser(sub, parent) -> None:
@@ -96,7 +96,7 @@ def scan_json(result: ScanResult) -> dict:
 
 def section_summary(report: Report) -> str:
     present = {s.key for s in report.sections if s.canonical}
-    if report.kind == "summary":
+    if report.kind not in FORMAT_KINDS:  # a summary, a pre-2019 report, a non-report: its own parts
         return t("scan.parts", n=len(report.sections))
     missing = [k for k in SECTION_KEYS if k not in present]
     empty = [s for s in report.sections if s.canonical and s.empty]

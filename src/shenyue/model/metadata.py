@@ -1,6 +1,7 @@
 """Report metadata read from the text: title line, issuing unit, report year,
-publication date, and the document kind. Unknown stays None; nothing is ever
-guessed from the file name."""
+publication date. Unknown stays None; nothing is ever guessed from the file
+name. (The document kind is decided with the sections, in
+:func:`shenyue.model.sections.document_kind`.)"""
 
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ from shenyue.model.report import Section, Span
 from shenyue.model.text import fold, iter_lines, strip_span
 
 TITLE_WORDS = re.compile(r"年度报告|年报|工作总结|工作报告|总结|工作思路|工作要点")
-ANNUAL_TITLE = re.compile(r"(政府信息公开|信息公开).{0,6}(年度报告|年报)")
-SUMMARY_TITLE = re.compile(r"工作总结|工作思路|总结和|总结$")
 YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度?.{0,40}?(年度报告|年报|工作总结|工作报告|总结)")
 YEAR_PERIOD = re.compile(r"统计(?:期限|时限)[^。]{0,12}?(\d{4})\s*年\s*1\s*月\s*1\s*日")
 YEAR_TOKEN = re.compile(r"(?<![\d〔\[(])((?:19|20)\d{2})\s*年(?!\d)")
@@ -235,23 +234,3 @@ def _named_unit_of_level(text: str, level: str) -> str | None:
     best = sorted(counts.items(), key=lambda kv: (-kv[1], len(kv[0])))[0][0]
     return best
 
-
-def document_kind(
-    text: str, title: Span | None, canonical_keys: int, year: int | None, has_headings: bool, fmt: str | None
-) -> str:
-    """annual-2021 / annual-2019 / summary / unknown; ``fmt`` is the format version the tables show."""
-    title_text = to_simplified(fold(text[title.start : title.end])) if title else ""
-    if title_text and SUMMARY_TITLE.search(title_text) and not ANNUAL_TITLE.search(title_text):
-        return "summary"
-    annual = canonical_keys >= 3 or bool(ANNUAL_TITLE.search(title_text)) or fmt is not None
-    if annual:
-        if fmt == "2019":
-            return "annual-2019"
-        if fmt == "2021":
-            return "annual-2021"
-        if year is not None and year < 2021:
-            return "annual-2019" if year >= 2019 else "unknown"
-        return "annual-2021"
-    if has_headings:
-        return "summary"
-    return "unknown"

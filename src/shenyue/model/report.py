@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 # Canonical section keys of the 2021 (and 2019 trial) national format, in order.
 SECTION_KEYS = ("overview", "proactive", "requests", "appeals", "problems", "other")
 
-KINDS = ("annual-2021", "annual-2019", "summary", "unknown")
+KINDS = ("annual-2021", "annual-2019", "annual-legacy", "template", "summary", "unknown")
+# Kinds read as the six sections (and three tables) of a national format; the others have their own parts.
+FORMAT_KINDS = ("annual-2021", "annual-2019")
 
 
 @dataclass(slots=True)

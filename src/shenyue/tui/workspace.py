@@ -14,28 +14,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from shenyue.analysis.checks import ids_where
 from shenyue.analysis.findings import count_by_severity
-from shenyue.model.report import SECTION_KEYS, Report, Unreadable
+from shenyue.model.report import FORMAT_KINDS, SECTION_KEYS, Report, Unreadable
 from shenyue.tui.copies import CopyData
 from shenyue.tui.textutil import fuzzy_score
-
-# Checks behind the list's finding filters.
-TEMPLATE_CHECKS = frozenset({"placeholders", "template_source_marker"})
-ARITHMETIC_CHECKS = frozenset(
-    {
-        "t3_column_balance",
-        "t3_result_sum",
-        "t3_row_total",
-        "t4_group_total",
-        "cell_nonneg_integer",
-        "t2_valid_floor",
-        "t2_valid_lt_made",
-        "t2_2019_published_le_total",
-        "text_table_mismatch",
-        "carryover_mismatch",
-        "fee_table_conflict",
-    }
-)
 
 STATUS_ORDER = {"todo": 0, "in-progress": 1, "done": 2}
 
@@ -80,7 +63,7 @@ class Row:
         r = self.report
         if r is None:
             return None
-        if r.kind == "summary":
+        if r.kind not in FORMAT_KINDS:
             n = len(r.sections)
             return (sum(1 for s in r.sections if not s.empty), n)
         found = {s.key for s in r.sections if s.canonical and not s.empty}
@@ -246,9 +229,11 @@ class Workspace:
     def visible_rows(self, flt: ListFilter, sort_key: str = "index", reverse: bool = False) -> list[Row]:
         rows = self.rows
         if flt.finding == "template":
-            rows = [r for r in rows if r.checks() & TEMPLATE_CHECKS]
+            wanted = ids_where(template=True)  # as the checks' registrations declare
+            rows = [r for r in rows if r.checks() & wanted]
         elif flt.finding == "arithmetic":
-            rows = [r for r in rows if r.checks() & ARITHMETIC_CHECKS]
+            wanted = ids_where(arithmetic=True)
+            rows = [r for r in rows if r.checks() & wanted]
         elif flt.finding == "copy":
             rows = [r for r in rows if (self.copy.share(r.rel) or 0.0) > flt.copy_min]
         if flt.text:

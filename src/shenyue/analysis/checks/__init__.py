@@ -26,10 +26,10 @@ from shenyue.analysis.checks import structure  # noqa: F401
 from shenyue.analysis.checks import tables  # noqa: F401
 from shenyue.analysis.checks import content  # noqa: F401
 from shenyue.analysis.checks import crossreport  # noqa: F401
-from shenyue.analysis.checks.base import CheckSpec, Context, providers, spec, specs
+from shenyue.analysis.checks.base import CheckSpec, Context, ids_where, providers, spec, specs
 from shenyue.analysis.findings import SEVERITY_RANK, Finding
 
-__all__ = ["CheckSpec", "UnknownCheck", "all_checks", "check_ids", "run_checks"]
+__all__ = ["CheckSpec", "UnknownCheck", "all_checks", "check_ids", "ids_where", "run_checks"]
 
 
 class UnknownCheck(ValueError):
@@ -49,10 +49,13 @@ def check_ids() -> list[str]:
     return [s.id for s in specs()]
 
 
-def run_checks(report, *, only: str | Iterable[str] | None = None, config=None) -> list[Finding]:
+def run_checks(report, *, only: str | Iterable[str] | None = None, config=None, stage: str = "report") -> list[Finding]:
     """Run the checks on one report and return their findings, sorted by position.
 
-    ``only`` narrows the run to some check ids (unknown ids raise
+    Only the checks that apply to the report's kind run (their ``kinds``), and
+    of those the checks of ``stage`` ("report": per report; "folder": the
+    cross-report checks, after the copy index). ``only`` narrows the run to
+    some check ids, whatever their stage (unknown ids raise
     :class:`UnknownCheck`). ``config`` is the loaded Config (or a dict) and
     supplies ``[deadlines]``. Parses the statistics tables into
     ``report.tables`` when the report does not have them yet. A check that
@@ -67,8 +70,12 @@ def run_checks(report, *, only: str | Iterable[str] | None = None, config=None) 
         wanted = None
     ctx = Context(report, config)
     findings: list[Finding] = []
+    kind = report.kind
     for func, ids in providers():
-        if wanted is not None and not wanted.intersection(ids):
+        first = spec(ids[0])
+        if not first.applies_to(kind):
+            continue
+        if wanted is None and first.stage != stage or wanted is not None and not wanted.intersection(ids):
             continue
         try:
             found = list(func(ctx))

@@ -8,6 +8,13 @@ text, the parsed tables, the narrative without tables and chrome).
 Adding a check means adding one function (with a one-line docstring), its
 ``check.<id>`` description and ``finding.<key>`` messages in the catalogue, and
 its tests.
+
+Everything else the program needs to know about a check is declared in its
+registration and nowhere else: the document kinds it applies to (``kinds``),
+whether it is table arithmetic (勾稽, ``arithmetic``), whether it is evidence of
+an unfilled template (``template``), and whether it runs per report or in the
+folder stage after the copy index (``stage="folder"``, cross-report checks).
+Other modules ask the registry (:func:`ids_where`, :meth:`CheckSpec.applies_to`).
 """
 
 from __future__ import annotations
@@ -21,21 +28,34 @@ from typing import Any
 
 from shenyue.analysis.findings import SEVERITIES, Finding
 from shenyue.i18n import t
-from shenyue.model.report import Report, Section
+from shenyue.model.report import FORMAT_KINDS, KINDS, Report, Section
 from shenyue.model.tables import Tables, match_text, parse_tables
 
 CheckFunc = Callable[["Context"], Iterable[Finding]]
 
+# Document kinds (shenyue.model.report.KINDS) a check applies to, by the rules it judges.
+# FORMAT_KINDS: the national formats (six sections, three tables), from the model.
+ANNUAL_KINDS = (*FORMAT_KINDS, "annual-legacy")  # every annual report, the pre-2019 format included
+REPORT_KINDS = (*ANNUAL_KINDS, "summary")  # every report a unit wrote (not a blank template, not a non-report)
+STAGES = ("report", "folder")
+
 
 @dataclass(frozen=True, slots=True)
 class CheckSpec:
-    """What ``shenyue checks`` lists for one check id."""
+    """One registered check id and what the program knows about it."""
 
     id: str
     severity: str  # the usual severity
     severities: tuple[str, ...]  # every severity the check can report
     doc: str  # one line, English (the docstring of the function)
     func: CheckFunc
+    kinds: tuple[str, ...]  # the document kinds it applies to
+    arithmetic: bool = False  # table arithmetic (勾稽): the list's "arithmetic errors" filter
+    template: bool = False  # evidence of an unfilled template: the list's "unfilled templates" filter
+    stage: str = "report"  # "report": per report; "folder": after the copy index (cross-report)
+
+    def applies_to(self, kind: str) -> bool:
+        return kind in self.kinds
 
     @property
     def description_key(self) -> str:
@@ -53,13 +73,30 @@ _SPECS: dict[str, CheckSpec] = {}
 _PROVIDERS: list[tuple[CheckFunc, tuple[str, ...]]] = []
 
 
-def check(check_id: str, severity: str, *, also: Iterable[str] = (), more: Iterable[tuple[str, str]] = ()):
+def check(
+    check_id: str,
+    severity: str,
+    *,
+    kinds: Iterable[str],
+    also: Iterable[str] = (),
+    more: Iterable[tuple[str, str]] = (),
+    arithmetic: bool = False,
+    template: bool = False,
+    stage: str = "report",
+):
     """Register ``func`` as check ``check_id``.
 
+    ``kinds``: the document kinds it applies to (it is not run on others).
     ``also`` lists further severities the check may give (e.g. info for a
     weaker case); ``more`` lists further ``(id, severity)`` pairs the same
-    function reports (one function, several ids).
+    function reports (one function, several ids, the same metadata).
+    ``arithmetic``, ``template``, ``stage``: see :class:`CheckSpec`.
     """
+    kinds = tuple(kinds)
+    if not kinds or any(k not in KINDS for k in kinds):
+        raise ValueError(f"bad kinds for {check_id}: {kinds}")
+    if stage not in STAGES:
+        raise ValueError(f"bad stage for {check_id}: {stage}")
 
     def register(func: CheckFunc) -> CheckFunc:
         doc = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
@@ -70,7 +107,7 @@ def check(check_id: str, severity: str, *, also: Iterable[str] = (), more: Itera
             if sev not in SEVERITIES or any(e not in SEVERITIES for e in extra):
                 raise ValueError(f"bad severity for {cid}")
             sevs = tuple(s for s in SEVERITIES if s == sev or s in extra)
-            _SPECS[cid] = CheckSpec(cid, sev, sevs, doc, func)
+            _SPECS[cid] = CheckSpec(cid, sev, sevs, doc, func, kinds, arithmetic, template, stage)
             ids.append(cid)
         _PROVIDERS.append((func, tuple(ids)))
         return func
@@ -88,6 +125,17 @@ def spec(check_id: str) -> CheckSpec | None:
 
 def providers() -> list[tuple[CheckFunc, tuple[str, ...]]]:
     return list(_PROVIDERS)
+
+
+def ids_where(*, arithmetic: bool | None = None, template: bool | None = None, stage: str | None = None) -> frozenset[str]:
+    """The check ids whose metadata match every given value (e.g. ``ids_where(arithmetic=True)``)."""
+    return frozenset(
+        s.id
+        for s in _SPECS.values()
+        if (arithmetic is None or s.arithmetic == arithmetic)
+        and (template is None or s.template == template)
+        and (stage is None or s.stage == stage)
+    )
 
 
 # ---------------------------------------------------------------- context

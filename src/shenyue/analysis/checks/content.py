@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from shenyue.analysis.checks.base import Context, check, finding
+from shenyue.analysis.checks.base import ANNUAL_KINDS, FORMAT_KINDS, Context, check, finding
 from shenyue.analysis.checks.timing import unit_type
 from shenyue.i18n import both
 
@@ -16,11 +16,11 @@ _NO_FEE_NOTICE = re.compile(r"未(?:发出|产生|发放|开具)[^。]{0,6}收�
 _FEE_NOTICES_N = re.compile(r"发出(?:了)?收费通知(?:书|单)?\s*(\d+)\s*(?:件|份|次)")
 
 
-@check("fee_statement_missing", "warning")
+@check("fee_statement_missing", "warning", kinds=FORMAT_KINDS)
 def fee_statement_missing(ctx: Context):
     """A 2021-or-later report without a 信息处理费 statement (本年度未收取信息处理费 …); the table-三 row label does not count."""
     year = ctx.report.year
-    if year is None or year < 2021 or ctx.report.kind == "summary":
+    if year is None or year < 2021:
         return
     text = ctx.narrative
     if "信息处理费" in text or "收费通知" in text or next(ctx.near(_FEE, "收取", 0, 10), None):
@@ -28,7 +28,7 @@ def fee_statement_missing(ctx: Context):
     yield finding("fee_statement_missing", "warning", *ctx.heading_span(ctx.section("other")))
 
 
-@check("fee_table_conflict", "warning")
+@check("fee_table_conflict", "warning", kinds=FORMAT_KINDS, arithmetic=True)
 def fee_table_conflict(ctx: Context):
     """Section 六 says no fee notice was issued (or K notices) but table 三 counts more requests dropped for non-payment."""
     dropped = ctx.tables.value("t3.r6_2.tot")
@@ -58,7 +58,7 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:条|件|次|场|个|篇
 ACCOUNTABILITY = ("考核", "社会评议", "责任追究")
 
 
-@check("overview_subtopics_missing", "warning")
+@check("overview_subtopics_missing", "warning", kinds=FORMAT_KINDS)
 def overview_subtopics_missing(ctx: Context):
     """The overview (一、总体情况) does not cover one of its five sub-topics: 主动公开, 依申请公开, 政府信息管理, 平台建设, 监督保障."""
     section = ctx.section("overview")
@@ -72,7 +72,7 @@ def overview_subtopics_missing(ctx: Context):
                           topic=names["zh"], topic_en=names["en"])  # fmt: skip
 
 
-@check("overview_no_figures", "warning")
+@check("overview_no_figures", "warning", kinds=FORMAT_KINDS)
 def overview_no_figures(ctx: Context):
     """The overview gives fewer than three figures with units (条, 件, 次, 场, 个, 篇, 万, %)."""
     section = ctx.section("overview")
@@ -87,7 +87,7 @@ def overview_no_figures(ctx: Context):
         yield finding("overview_no_figures", "warning", *ctx.heading_span(section), section="overview", count=count)
 
 
-@check("gov_accountability_missing", "warning", also=("info",))
+@check("gov_accountability_missing", "warning", also=("info",), kinds=FORMAT_KINDS)
 def gov_accountability_missing(ctx: Context):
     """The overview lacks 考核, 社会评议 or 责任追究 results (Art. 50(4)): warning for a 人民政府, info for other units."""
     section = ctx.section("overview")
@@ -135,7 +135,7 @@ def problem_items(part: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:] + [len(part)]) if part[a:b].strip()]
 
 
-@check("problems_section_weak", "warning")
+@check("problems_section_weak", "warning", kinds=FORMAT_KINDS)
 def problems_section_weak(ctx: Context):
     """Section 五 names its problems in under 150 Han characters, or in short generic items (…有待提高, 仍需加强)."""
     section = ctx.section("problems")
@@ -155,7 +155,7 @@ def problems_section_weak(ctx: Context):
                       section="problems", items=len(items), generic=len(generic))  # fmt: skip
 
 
-@check("problems_no_measures", "warning")
+@check("problems_no_measures", "warning", kinds=FORMAT_KINDS)
 def problems_no_measures(ctx: Context):
     """Section 五 names problems but no improvement measures (also when the measures sit only in a non-standard section)."""
     section = ctx.section("problems")
@@ -172,7 +172,7 @@ def problems_no_measures(ctx: Context):
         yield finding("problems_no_measures", "warning", *ctx.heading_span(section), section="problems")
 
 
-@check("problems_no_prior_followup", "info")
+@check("problems_no_prior_followup", "info", kinds=FORMAT_KINDS)
 def problems_no_prior_followup(ctx: Context):
     """Section 五 does not say how last year's problems were rectified."""
     section = ctx.section("problems")
@@ -180,7 +180,7 @@ def problems_no_prior_followup(ctx: Context):
         yield finding("problems_no_prior_followup", "info", *ctx.heading_span(section), section="problems")
 
 
-@check("corrected_cases_not_explained", "info")
+@check("corrected_cases_not_explained", "info", kinds=FORMAT_KINDS)
 def corrected_cases_not_explained(ctx: Context):
     """Table 四 has corrected reconsideration/litigation cases but section 五 does not mention 复议, 诉讼 or 纠错."""
     values = [ctx.tables.value(f"t4.{g}.cor") for g in ("rv", "sd", "sr")]
@@ -195,7 +195,7 @@ def corrected_cases_not_explained(ctx: Context):
 # ---------------------------------------------------------------- format version
 
 
-@check("format_version_legacy", "error", also=("info",))
+@check("format_version_legacy", "error", also=("info",), kinds=FORMAT_KINDS)
 def format_version_legacy(ctx: Context):
     """Tables in the 2019 trial format (本年新制作数量, 政府集中采购 …): an error in a 2021-or-later report, info for 2019–2020."""
     tables = ctx.tables
@@ -213,7 +213,7 @@ def format_version_legacy(ctx: Context):
 
 _PREMODERN = (
     re.compile(r"概述"),
-    re.compile(r"依申请公开政府信息(?:的)?(?:情况|办理情况)"),
+    re.compile(r"依申请公开政府信息(?:的)?(?:情况|办理情况)|依申请公开办理情况"),
     re.compile(r"收费及减免"),
     re.compile(r"咨询处理"),
     re.compile(r"复议、?诉讼和申诉"),
@@ -222,10 +222,14 @@ _PREMODERN = (
 )
 
 
-@check("format_version_premodern", "error")
+@check("format_version_premodern", "error", also=("info",), kinds=ANNUAL_KINDS)
 def format_version_premodern(ctx: Context):
-    """A 2019-or-later report laid out like the pre-2019 (2008-era) reports: 概述, 依申请公开政府信息情况, 收费及减免 …"""
+    """A 2019-or-later report laid out like the pre-2019 (2008-era) reports: 概述, 依申请公开政府信息情况, 收费及减免 … (info for an earlier report)."""
     year = ctx.report.year
+    if ctx.report.kind == "annual-legacy" and (year is None or year < 2019):
+        first = ctx.report.sections[0] if ctx.report.sections else None
+        yield finding("format_version_premodern", "info", *ctx.heading_span(first), key="format_version_premodern_note")
+        return
     if year is None or year < 2019:
         return
     hits = []

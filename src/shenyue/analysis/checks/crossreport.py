@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from shenyue.analysis.checks.base import Context, check, finding
+from shenyue.analysis.checks.base import FORMAT_KINDS, REPORT_KINDS, Context, check, finding, ids_where
 from shenyue.analysis.findings import SEVERITY_RANK
 from shenyue.analysis.similarity.kinds import PEER, SAME_UNIT
 from shenyue.model.report import Report
@@ -22,8 +22,6 @@ from shenyue.model.units import unit_key
 # Narrative sections compared for copying (tables and titles are statutory).
 NARRATIVE = ("overview", "problems", "other")
 COLUMN_ZH = {"np": "自然人", "biz": "商业企业", "res": "科研机构", "ngo": "社会公益组织", "law": "法律服务机构", "oth": "其他", "tot": "总计"}
-
-CROSS_REPORT_IDS = ("similar_to_prior_year", "similar_to_peer", "problems_same_as_prior_year", "carryover_mismatch")
 
 
 def _narrative(report: Report) -> list[tuple[str, int]]:
@@ -49,7 +47,7 @@ def _prior(report: Report) -> dict | None:
     return report.extra.get("prior_year")
 
 
-@check("similar_to_prior_year", "warning", also=("error",))
+@check("similar_to_prior_year", "warning", also=("error",), kinds=REPORT_KINDS, stage="folder")
 def similar_to_prior_year(ctx: Context):
     """The narrative (sections 一, 五, 六) repeats the same unit's previous-year report (>= 80%; >= 90% error)."""
     prior = _prior(ctx.report)
@@ -66,7 +64,7 @@ def similar_to_prior_year(ctx: Context):
         yield finding("similar_to_prior_year", severity, share=round(100 * share), other=prior["path"], year=prior["year"])
 
 
-@check("similar_to_peer", "warning", also=("error",))
+@check("similar_to_peer", "warning", also=("error",), kinds=REPORT_KINDS, stage="folder")
 def similar_to_peer(ctx: Context):
     """The narrative repeats another unit's report of the folder (>= 70%; >= 80% error); names the pair."""
     if ctx.report.copy is None:
@@ -85,7 +83,7 @@ def similar_to_peer(ctx: Context):
         yield finding("similar_to_peer", severity, share=round(100 * share), other=other)
 
 
-@check("problems_same_as_prior_year", "warning")
+@check("problems_same_as_prior_year", "warning", kinds=FORMAT_KINDS, stage="folder")
 def problems_same_as_prior_year(ctx: Context):
     """Section 五 (problems and improvements) repeats the previous year's section 五 (>= 85%)."""
     prior = _prior(ctx.report)
@@ -108,7 +106,7 @@ def problems_same_as_prior_year(ctx: Context):
         )
 
 
-@check("carryover_mismatch", "warning")
+@check("carryover_mismatch", "warning", kinds=FORMAT_KINDS, stage="folder", arithmetic=True)
 def carryover_mismatch(ctx: Context):
     """Table 三 二、上年结转 differs from 四、结转下年度 of the same unit's previous-year report, per column."""
     prior = _prior(ctx.report)
@@ -173,7 +171,8 @@ def add_folder_findings(reports: Sequence[Report], *, config=None) -> None:
     from shenyue.analysis.checks import run_checks
 
     link_prior_years(reports)
+    folder_ids = ids_where(stage="folder")
     for r in reports:
-        r.findings = [f for f in r.findings if f.check not in CROSS_REPORT_IDS]
-        r.findings.extend(run_checks(r, only=CROSS_REPORT_IDS, config=config))
+        r.findings = [f for f in r.findings if f.check not in folder_ids]
+        r.findings.extend(run_checks(r, config=config, stage="folder"))
         r.findings.sort(key=lambda f: (f.start if f.start is not None else -1, SEVERITY_RANK.get(f.severity, 9)))

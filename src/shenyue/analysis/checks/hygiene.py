@@ -7,19 +7,25 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from shenyue.analysis.checks.base import Context, check, finding
+from shenyue.analysis.checks.base import REPORT_KINDS, Context, check, finding
 from shenyue.model.normalize import to_simplified
+from shenyue.model.sections import ANNUAL_TITLE as _ANNUAL_TITLE
+from shenyue.model.sections import SUMMARY_TITLE as _SUMMARY_TITLE
 
 # ---------------------------------------------------------------- document type
 
-_ANNUAL_TITLE = re.compile(r"(政府信息公开|信息公开).{0,6}(年度报告|年报)")
-_SUMMARY_TITLE = re.compile(r"工作总结|工作思路|总结和")
 _CANONICAL = ("overview", "proactive", "requests", "appeals", "problems", "other")
 
 
-@check("doc_not_annual_report", "error")
+@check("doc_not_annual_report", "error", kinds=(*REPORT_KINDS, "unknown"))
 def doc_not_annual_report(ctx: Context):
-    """The document is not a 政府信息公开工作年度报告 (e.g. a 政务公开工作总结): no annual-report title and < 3 canonical sections, or a summary title."""
+    """The document is not a 政府信息公开工作年度报告 (e.g. a 政务公开工作总结): no annual-report title and < 3 canonical sections, or a summary title; or no report at all."""
+    kind = ctx.report.kind
+    if kind == "unknown":
+        yield finding("doc_not_annual_report", "error", key="doc_not_a_report")
+        return
+    if kind == "annual-legacy":
+        return  # an annual report, in the pre-2019 format (format_version_premodern says so)
     title = ctx.title_text
     present = sum(1 for s in ctx.report.sections if s.key in _CANONICAL)
     summary = bool(_SUMMARY_TITLE.search(title))
@@ -55,7 +61,7 @@ def pinyin_hits(norm: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]
     return toned, toneless
 
 
-@check("pinyin_artifacts", "error", also=("warning",))
+@check("pinyin_artifacts", "error", also=("warning",), kinds=REPORT_KINDS)
 def pinyin_artifacts(ctx: Context):
     """Pinyin injected after characters (務(wù)) as spam mirror sites do: the text is a corrupted copy (error from 3 hits)."""
     toned, toneless = pinyin_hits(ctx.norm)
@@ -92,7 +98,7 @@ def traditional_counts(text: str) -> tuple[int, int]:
     return int(np.count_nonzero(_traditional_mask()[codes])), han
 
 
-@check("traditional_chars", "warning")
+@check("traditional_chars", "warning", kinds=REPORT_KINDS)
 def traditional_chars(ctx: Context):
     """At least 5% of the Han characters (and at least 30) are Traditional: a converted copy, or an official traditional text."""
     changed, han = traditional_counts(ctx.text)
@@ -104,7 +110,7 @@ _SPAM_WORDS = ("欧洲杯", "买球", "竞猜", "博彩", "娱乐城", "开户",
 _SPAM = re.compile("|".join(_SPAM_WORDS))
 
 
-@check("spam_injection", "warning")
+@check("spam_injection", "warning", kinds=REPORT_KINDS)
 def spam_injection(ctx: Context):
     """A line with two or more gambling/porn spam words (欧洲杯, 博彩, 在线观看 …): a hijacked mirror copy."""
     if not _SPAM.search(ctx.norm):
@@ -121,7 +127,7 @@ def spam_injection(ctx: Context):
                           line=_shorten(ctx.text[line:end]))  # fmt: skip
 
 
-@check("web_chrome", "info")
+@check("web_chrome", "info", kinds=REPORT_KINDS)
 def web_chrome(ctx: Context):
     """Web-page furniture copied with the text (当前位置, 首页 >, 关闭本页, site banners); not the unit's fault."""
     for c in ctx.report.chrome:
@@ -222,7 +228,7 @@ def placeholder_spans(norm: str) -> list[tuple[int, int, str, str]]:
     return hits
 
 
-@check("placeholders", "error", also=("info",))
+@check("placeholders", "error", also=("info",), kinds=REPORT_KINDS, template=True)
 def placeholders(ctx: Context):
     """Unfilled template text: 20xx, x月x日, xx条, XX区, ××, 某某, empty 【】 (each instance; box runs ○○ are info)."""
     for s, e, kind, severity in _placeholders(ctx):
@@ -311,7 +317,7 @@ def _dup_candidates(ctx: Context) -> tuple[list[int], list[int]]:
     return sorted(set(multi)), singles
 
 
-@check("duplicated_chars", "warning", also=("info",))
+@check("duplicated_chars", "warning", also=("info",), kinds=REPORT_KINDS)
 def duplicated_chars(ctx: Context):
     """Doubled text: a repeated word such as 现场现场 (warning) or a doubled character such as 成效效 (info; reduplications like 层层 and word boundaries like 长征街街道 are not reported)."""
     text = ctx.narrative
@@ -370,7 +376,7 @@ def _first_line(ctx: Context) -> tuple[int, int] | None:
     return None
 
 
-@check("unit_name_missing", "warning")
+@check("unit_name_missing", "warning", kinds=REPORT_KINDS)
 def unit_name_missing(ctx: Context):
     """The title (or first line) starts with a bare level such as 街道/区 instead of the unit's proper name."""
     span = _first_line(ctx)
@@ -381,7 +387,7 @@ def unit_name_missing(ctx: Context):
         yield finding("unit_name_missing", "warning", span[0], span[1], title=ctx.text[span[0] : span[1]].strip())
 
 
-@check("title_missing", "info")
+@check("title_missing", "info", kinds=REPORT_KINDS)
 def title_missing(ctx: Context):
     """No title line (年度报告/年报/总结) before the first section."""
     if ctx.report.title is not None:
@@ -394,7 +400,7 @@ def title_missing(ctx: Context):
     yield finding("title_missing", "info", *ctx.heading_span(first))
 
 
-@check("signature_missing", "info")
+@check("signature_missing", "info", kinds=REPORT_KINDS)
 def signature_missing(ctx: Context):
     """The last five lines carry neither a 落款 date nor the issuing unit's name."""
     if any(source == "signature" for _d, source, _o in ctx.report.date_candidates):
@@ -420,7 +426,7 @@ def signature_missing(ctx: Context):
 _TEMPLATE_TITLE = re.compile(r"范文|最新|精选|模板|通用|优秀|\d+篇")
 
 
-@check("template_source_marker", "warning")
+@check("template_source_marker", "warning", kinds=REPORT_KINDS, template=True)
 def template_source_marker(ctx: Context):
     """Signs of a downloaded template: 范文/最新/精选/模板 in the title, 20xx year placeholders, or a title pairing 总结 with 工作思路."""
     title = ctx.title_text

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from shenyue.analysis.checks.base import Context, check, finding
+from shenyue.analysis.checks.base import FORMAT_KINDS, Context, check, finding
 from shenyue.analysis.checks.timing import unit_type
 from shenyue.analysis.findings import Finding
 from shenyue.i18n import t
@@ -73,7 +73,7 @@ def _fmt(x) -> str:
 # ---------------------------------------------------------------- presence and completeness
 
 
-@check("table_missing", "error")
+@check("table_missing", "error", kinds=FORMAT_KINDS)
 def table_missing(ctx: Context):
     """An annual report's section 二/三/四 has no table (often lost in extraction or an image: check the original)."""
     if not ctx.annual:
@@ -96,11 +96,9 @@ def expected_cells(table: Table) -> int:
     return len(T4_GROUPS) * len(T4_COLS)
 
 
-@check("table_rows_incomplete", "error")
+@check("table_rows_incomplete", "error", kinds=FORMAT_KINDS)
 def table_rows_incomplete(ctx: Context):
     """A table lacks required rows or column labels, or its number of cells differs from the national format (2021: 10/175/15)."""
-    if ctx.report.kind == "summary":
-        return  # a work summary has no statistics tables to complete
     for table in ctx.tables.all():
         issues = [i for i in table.issues if i.kind in _INCOMPLETE_KINDS]
         if not issues:
@@ -131,7 +129,7 @@ def _issue_row_names(table: Table, issue) -> dict[str, str]:
     return {"row": row_label(table.key, issue.row, "zh"), "row_en": row_label(table.key, issue.row, "en")}
 
 
-@check("table_cells_merged", "error")
+@check("table_cells_merged", "error", kinds=FORMAT_KINDS)
 def table_cells_merged(ctx: Context):
     """A row holds fewer digits than cells, or values that are not plain digits, so its cells cannot be told apart."""
     for table in ctx.tables.all():
@@ -143,7 +141,7 @@ def table_cells_merged(ctx: Context):
                           **_issue_row_names(table, issue))  # fmt: skip
 
 
-@check("table_digits_split", "info")
+@check("table_digits_split", "info", kinds=FORMAT_KINDS)
 def table_digits_split(ctx: Context):
     """A table's digits ran together (crawled page): cut into cells by the table's own totals, or several cuts fit and the cells are left unread."""
     for table in ctx.tables.all():
@@ -174,7 +172,7 @@ def _nosplit_findings(tables: Tables, key: str, rule: str):
                           expected=issue.params["expected"], **_issue_row_names(table, issue))  # fmt: skip
 
 
-@check("table_label_typo", "warning")
+@check("table_label_typo", "warning", kinds=FORMAT_KINDS)
 def table_label_typo(ctx: Context):
     """A table row label differs from the national wording by a typo (2.其他法律行政止公开): the row is read, the wording reported."""
     for table in ctx.tables.all():
@@ -187,7 +185,7 @@ def table_label_typo(ctx: Context):
 _BLANK = ("blank", "empty")
 
 
-@check("table_blank_cells", "warning")
+@check("table_blank_cells", "warning", kinds=FORMAT_KINDS)
 def table_blank_cells(ctx: Context):
     """Cells left blank or written as "/", "-", "—", "无" inside a table (the rules using them cannot be checked)."""
     for table in ctx.tables.all():
@@ -288,19 +286,19 @@ def _evaluation(ctx: Context) -> tuple[list[Finding], dict[str, list[str]]]:
     return cache["t3"]
 
 
-@check("t3_row_total", "error")
+@check("t3_row_total", "error", kinds=FORMAT_KINDS, arithmetic=True)
 def t3_row_total(ctx: Context):
     """Table 三: in every row, 总计 equals the sum of the six applicant columns."""
     yield from (f for f in _evaluation(ctx)[0] if f.check == "t3_row_total")
 
 
-@check("t3_column_balance", "error")
+@check("t3_column_balance", "error", kinds=FORMAT_KINDS, arithmetic=True)
 def t3_column_balance(ctx: Context):
     """Table 三, per column: 本年新收 + 上年结转 = (七)总计 + 结转下年度 (the printed 勾稽 note)."""
     yield from (f for f in _evaluation(ctx)[0] if f.check == "t3_column_balance")
 
 
-@check("t3_result_sum", "error")
+@check("t3_result_sum", "error", kinds=FORMAT_KINDS, arithmetic=True)
 def t3_result_sum(ctx: Context):
     """Table 三, per column: (七)总计 equals the sum of all result rows (一)…(六)."""
     yield from (f for f in _evaluation(ctx)[0] if f.check == "t3_result_sum")
@@ -310,7 +308,7 @@ def _t4_na(tables: Tables) -> list[str]:
     return [cid for cid in cell_ids("t4") if tables.value(cid) is None] if tables.t4 else []
 
 
-@check("t4_group_total", "error")
+@check("t4_group_total", "error", kinds=FORMAT_KINDS, arithmetic=True)
 def t4_group_total(ctx: Context):
     """Table 四: for 行政复议 and both kinds of 行政诉讼, 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
     tables = ctx.tables
@@ -329,7 +327,7 @@ def t4_group_total(ctx: Context):
     yield from _nosplit_findings(tables, "t4", "t4_group_total")
 
 
-@check("cell_nonneg_integer", "error")
+@check("cell_nonneg_integer", "error", kinds=FORMAT_KINDS, arithmetic=True)
 def cell_nonneg_integer(ctx: Context):
     """Every count cell is a whole number ≥ 0 (amounts may be decimals ≥ 0; the 2019 本年增/减 cells may be negative)."""
     for table in ctx.tables.all():
@@ -347,7 +345,7 @@ def cell_nonneg_integer(ctx: Context):
                 yield finding("cell_nonneg_integer", "error", cell.start, cell.end, raw=cell.raw, **_names(cell.id))
 
 
-@check("t2_valid_floor", "error", more=[("t2_valid_lt_made", "warning")])
+@check("t2_valid_floor", "error", more=[("t2_valid_lt_made", "warning")], kinds=FORMAT_KINDS, arithmetic=True)
 def t2_valid_floor(ctx: Context):
     """Table 二: 现行有效件数 ≥ 本年制发 − 本年废止 for 规章 and 行政规范性文件 (a smaller 现行有效 than 本年制发 alone is a warning)."""
     tables = ctx.tables
@@ -370,7 +368,7 @@ def t2_valid_floor(ctx: Context):
 _RULE_MAKERS = re.compile(r"国务院|国家|部$|省|自治区|(?<!县)市人民政府$|^[\u4e00-\u9fff]{2,4}市$|州人民政府$")
 
 
-@check("t2_rules_by_ineligible_unit", "warning")
+@check("t2_rules_by_ineligible_unit", "warning", kinds=FORMAT_KINDS)
 def t2_rules_by_ineligible_unit(ctx: Context):
     """Table 二 counts 规章 for a unit without rule-making power (街道, 乡镇, 县/区 governments, local departments)."""
     tables = ctx.tables
@@ -392,7 +390,7 @@ def t2_rules_by_ineligible_unit(ctx: Context):
     yield finding("t2_rules_by_ineligible_unit", "warning", cell.start, cell.end, unit=name or "—", count=_fmt(sum(vals)))
 
 
-@check("t2_2019_published_le_total", "error")
+@check("t2_2019_published_le_total", "error", kinds=FORMAT_KINDS, arithmetic=True)
 def t2_2019_published_le_total(ctx: Context):
     """2019 format, table 二: 对外公开总数量 ≥ 本年新公开数量, and 上一年项目数量 + 本年增/减 ≥ 0."""
     tables = ctx.tables
@@ -412,7 +410,7 @@ def t2_2019_published_le_total(ctx: Context):
                           prev=_fmt(prev), delta=_fmt(delta), **_names(cell.id))  # fmt: skip
 
 
-@check("t2_fee_unit", "info")
+@check("t2_fee_unit", "info", kinds=FORMAT_KINDS)
 def t2_fee_unit(ctx: Context):
     """Table 二's 行政事业性收费 amount (万元) is written in 元 or is implausibly large for the unit level."""
     cell = ctx.tables.cell("t2.adminfee.amount_wan")
@@ -425,7 +423,7 @@ def t2_fee_unit(ctx: Context):
         yield finding("t2_fee_unit", "info", cell.start, cell.end, raw=cell.raw, limit=limit)
 
 
-@check("t4_after_review_gt_review", "info")
+@check("t4_after_review_gt_review", "info", kinds=FORMAT_KINDS)
 def t4_after_review_gt_review(ctx: Context):
     """Table 四: more suits after reconsideration than reconsiderations (possible, e.g. last year's cases)."""
     sr, rv = ctx.tables.value("t4.sr.tot"), ctx.tables.value("t4.rv.tot")
@@ -434,7 +432,7 @@ def t4_after_review_gt_review(ctx: Context):
         yield finding("t4_after_review_gt_review", "info", cell.start, cell.end, sr=_fmt(sr), rv=_fmt(rv))
 
 
-@check("t4_activity_without_requests", "info")
+@check("t4_activity_without_requests", "info", kinds=FORMAT_KINDS)
 def t4_activity_without_requests(ctx: Context):
     """Table 四 has cases although table 三 has no requests this year or carried over (possible for older or proactive-disclosure cases)."""
     tables = ctx.tables
@@ -507,7 +505,7 @@ def text_statements(ctx: Context) -> list[tuple[str, int, int, int]]:
     return out
 
 
-@check("text_table_mismatch", "warning")
+@check("text_table_mismatch", "warning", kinds=FORMAT_KINDS, arithmetic=True)
 def text_table_mismatch(ctx: Context):
     """A number stated in the prose (收到申请N件, 行政复议N件, 制发规范性文件N件 …) differs from the tables."""
     for rule, start, end, n in text_statements(ctx):
@@ -523,7 +521,7 @@ def text_table_mismatch(ctx: Context):
 # ---------------------------------------------------------------- not assessable
 
 
-@check("table_not_assessable", "info")
+@check("table_not_assessable", "info", kinds=FORMAT_KINDS)
 def table_not_assessable(ctx: Context):
     """A 勾稽 rule or a statement in the prose cannot be checked because a cell it needs is blank, unreadable or missing."""
     tables = ctx.tables

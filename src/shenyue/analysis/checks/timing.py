@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from shenyue.analysis.checks.base import Context, check, finding
+from shenyue.analysis.checks.base import ANNUAL_KINDS, REPORT_KINDS, Context, check, finding
 from shenyue.i18n import both
 
 _YEAR = re.compile(r"(?<![\d〔\[(])((?:19|20)\d{2})\s*年(?!\d)")
@@ -60,7 +60,7 @@ def effective_year(ctx: Context) -> int | None:
     return int(t[0]) if t and t[0].isdigit() else None
 
 
-@check("report_year_unresolved", "error")
+@check("report_year_unresolved", "error", kinds=REPORT_KINDS)
 def report_year_unresolved(ctx: Context):
     """No 4-digit report year can be derived, or the years in the headings and lead sentence are only placeholders (20xx)."""
     title = ctx.report.title
@@ -86,7 +86,7 @@ def report_year_unresolved(ctx: Context):
                       hit=ctx.text[first_ph.start() : first_ph.end()])  # fmt: skip
 
 
-@check("year_mismatch", "error", also=("warning",))
+@check("year_mismatch", "error", also=("warning",), kinds=REPORT_KINDS)
 def year_mismatch(ctx: Context):
     """Title year, 统计期限 year and the overview's lead year disagree, the publication year is not Y+1, or the plan year is not Y+1 (warning)."""
     found = {"title": _title_year(ctx), "period": _period_year(ctx), "lead": _lead_year(ctx)}
@@ -156,7 +156,7 @@ _ERA = {k: (a, b, soft) for k, a, b, soft in ERA_KEYWORDS}
 _OLD_THEME = re.compile(r"初心|使命")
 
 
-@check("era_anachronism", "info", also=("warning",))
+@check("era_anachronism", "info", also=("warning",), kinds=REPORT_KINDS)
 def era_anachronism(ctx: Context):
     """Era-pinned words inconsistent with the report year: a later era's word (warning) or a campaign that ended before Y−1 (info: stale or copied text)."""
     year = effective_year(ctx)
@@ -185,13 +185,15 @@ def era_anachronism(ctx: Context):
 # ---------------------------------------------------------------- publication
 
 
-@check("publish_date_missing", "info")
+@check("publish_date_missing", "info", kinds=REPORT_KINDS)
 def publish_date_missing(ctx: Context):
     """Neither a 落款 date nor a web-page date: timeliness is provisional until the reviewer enters the date."""
     if ctx.report.published is None:
         yield finding("publish_date_missing", "info")
 
 
+# Reports for this year and before fell under the 2007 regulation (one deadline: 31 March).
+LAST_YEAR_OF_2007_RULES = 2018
 DEFAULT_DEADLINES = {"government": "03-31", "department": "01-31", "township": "01-31", "subdistrict": "01-31"}
 _GOV_SUBJECT = re.compile(r"我(?:市|县|区|州|盟|旗)(?!场|委|直|属)")
 _TOWN_SUBJECT = re.compile(r"我(?:镇|乡)")
@@ -252,14 +254,16 @@ def _month_day(value) -> tuple[int, int] | None:
     return month, day
 
 
-@check("publish_late", "error")
+@check("publish_late", "error", kinds=ANNUAL_KINDS)
 def publish_late(ctx: Context):
-    """Published after the deadline for the unit type (default 31 January of Y+1; 31 March for a 县级以上人民政府's report; config [deadlines])."""
+    """Published after the deadline for the unit type (default 31 January of Y+1; 31 March for a 县级以上人民政府's report, and for every report of 2018 or before; config [deadlines])."""
     year, published = ctx.report.year, ctx.report.published
     if year is None or published is None:
         return
     kind = unit_type(ctx)
     month, day = deadline_for(ctx.config, kind)
+    if year <= LAST_YEAR_OF_2007_RULES:
+        month, day = 3, 31  # the 2007 regulation: every report by 31 March (the revision applies from May 2019)
     deadline = date(year + 1, month, 28 if (month, day) == (2, 29) else day)
     late = (published - deadline).days
     if late > 0:
