@@ -299,3 +299,34 @@ def test_statistics_period_year_disagrees_with_title(tmp_path):
     text = base_report().replace("一、总体情况\n", "一、总体情况\n本报告统计期限为2023年1月1日至2023年12月31日。\n")
     _, findings = build(tmp_path, text, only=["year_mismatch"])
     assert [(f.message_key, f.params) for f in findings] == [("year_mismatch_title_period", {"a": "2024", "b": "2023"})]
+
+
+def _with_lead(lead: str, year: int = 2024) -> str:
+    text = base_report(year)
+    head, rest = text.split("\n", 1)
+    return f"{head}\n{lead}\n{rest}"
+
+
+def test_a_report_that_names_itself_with_another_year_is_an_error(tmp_path):
+    """A 2024 report that says it compiles the 2025 report (a typo or last year's text) is reported where it says so."""
+    text = _with_lead("根据《中华人民共和国政府信息公开条例》要求，结合我局实际，编制完成2025年度政府信息公开工作年度报告。")
+    report, findings = build(tmp_path, text, only=["year_mismatch"])
+    hits = [f for f in findings if f.message_key == "year_mismatch_self"]
+    assert [(f.severity, f.params) for f in hits] == [("error", {"named": 2025, "year": 2024})]
+    assert report.text[hits[0].start : hits[0].end] == "2025"
+
+
+def test_a_report_naming_its_own_year_or_citing_a_document_title_is_not_reported(tmp_path):
+    """The right year, and a year inside a cited document's title, are no finding."""
+    text = _with_lead("根据《关于编制公布2024年政府信息公开工作年度报告的通知》要求，现编制完成2024年度政府信息公开工作年度报告。")
+    _, findings = build(tmp_path, text, only=["year_mismatch"])
+    assert [f.message_key for f in findings] == []
+
+
+def test_citing_last_years_notice_as_the_basis_is_a_warning(tmp_path):
+    """A 2024 report compiled 'according to the notice on the 2023 reports' kept last year's basis."""
+    text = _with_lead("根据《关于编制公布2023年政府信息公开工作年度报告有关事项的通知》（办便函〔2023〕95号）要求，"
+                      "现编制完成2024年度政府信息公开工作年度报告。")  # fmt: skip
+    _, findings = build(tmp_path, text, only=["year_mismatch"])
+    assert [(f.severity, f.message_key, f.params) for f in findings] == [
+        ("warning", "year_mismatch_basis", {"cited": 2023, "year": 2024})]  # fmt: skip

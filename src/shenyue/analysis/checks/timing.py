@@ -12,6 +12,13 @@ _YEAR = re.compile(r"(?<![\d〔\[(])((?:19|20)\d{2})\s*年(?!\d)")
 _YEAR_ANY = re.compile(r"(?<![\d〔\[(])(?:((?:19|20)\d{2})|(?:19|20)[x×*]{2}|二[〇零○][x×]{2})\s*年")
 _TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)|(?:19|20)[x×*]{2}|二[〇零○][x×]{2}")
 _PERIOD = re.compile(r"统计(?:期限|时限)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+# The report naming itself: 编制完成2023年度政府信息公开工作年度报告 (not inside a cited document's title).
+_SELF = re.compile(
+    r"(?:编制|形成|撰写|发布|公布)(?:完成|公布|发布)?[了好]?(?:本单位|本机关|本部门|我[局委办厅区县市镇])?的?\s*"
+    r"((?:19|20)\d{2})\s*年度?(?:政府信息公开|政务公开|信息公开)工作年度报告"
+)
+# A cited notice on some year's reports: 关于编制公布2021年政府信息公开工作年度报告有关事项的通知.
+_NOTICE = re.compile(r"关于[^《》。\n]{0,16}?((?:19|20)\d{2})\s*年度?(?:政府信息公开|政务公开|信息公开)工作年度报告[^《》。\n]{0,12}?通知")
 _PLAN = re.compile(r"((?:19|20)\d{2})\s*年\s*,?\s*(?:我|本)?[^。;\n]{0,12}?(?:将|计划|继续)")
 _SENTENCE_END = re.compile(r"[。!?;\n]")
 
@@ -105,6 +112,7 @@ def year_mismatch(ctx: Context):
     if published is not None and published.year != year + 1:
         yield finding("year_mismatch", "error", *_date_span(ctx, published), key="year_mismatch_published",
                       year=year, published=published.isoformat(), expected=year + 1)  # fmt: skip
+    yield from _self_and_basis_years(ctx, year)
     for key in _plan_sections(ctx):
         span = ctx.body(key)
         if span is None:
@@ -115,6 +123,32 @@ def year_mismatch(ctx: Context):
                 yield finding("year_mismatch", "warning", m.start(1), m.end(1), key="year_mismatch_plan",
                               plan=plan, year=year, expected=year + 1)  # fmt: skip
                 return
+
+
+def _inside_citation(text: str, pos: int) -> bool:
+    """Whether ``pos`` stands inside a 《…》 title or right after 关于 (a cited document, not the report itself)."""
+    before = text[max(0, pos - 40) : pos]
+    return before.rfind("《") > before.rfind("》") or "关于" in before[-14:]
+
+
+def _self_and_basis_years(ctx: Context, year: int):
+    """The text names the report it compiles with another year (error), or cites the notice on another year's
+    reports as its basis (warning, a leftover from last year)."""
+    text = ctx.narrative
+    for m in _SELF.finditer(text):
+        if _inside_citation(text, m.start()):
+            continue
+        named = int(m.group(1))
+        if named != year:
+            yield finding("year_mismatch", "error", m.start(1), m.end(1), key="year_mismatch_self",
+                          named=named, year=year)  # fmt: skip
+            break
+    for m in _NOTICE.finditer(text):
+        cited = int(m.group(1))
+        if cited != year:
+            yield finding("year_mismatch", "warning", m.start(1), m.end(1), key="year_mismatch_basis",
+                          cited=cited, year=year)  # fmt: skip
+            break
 
 
 def _plan_sections(ctx: Context) -> list[str]:
