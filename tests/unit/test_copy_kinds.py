@@ -158,3 +158,22 @@ def test_two_reports_of_one_unit_and_one_year_hold_each_other():
     for r, other in ((a, "jia-copy.txt"), (b, "jia.txt")):
         (s,) = result.spans_of(r.rel)
         assert s.kind == SAME_UNIT and s.other_report == other
+
+
+def test_shares_are_of_the_prose_not_of_tables_or_a_page_header():
+    """A report whose copied paragraph is half its prose reads 50 %, however long its statistics tables are."""
+    from shenyue.model.report import Span
+
+    table = "本年新收政府信息公开申请数量3000003" * 40
+    a = make_report("jia-2022.txt", body(OWN[0], PARA, OWN[1]), unit="甲局", year=2022)
+    text = body(OWN[2], PARA) + table + "\n"
+    b = make_report("yi-2022.txt", text, unit="乙局", year=2022)
+    start = text.index(table)
+    b.table_spans = [Span(start, start + len(table), "table")]
+    result = find_copies([a, b], cache=False)
+    attach_copy_info([a, b], result)
+    prose = len(text) - len(table)
+    copied = sum(s.end - s.start for s in result.spans_of(b.rel) if s.kind == PEER)
+    assert copied > 0.8 * len(PARA)
+    assert b.copy.peer_share == pytest.approx(copied / prose, abs=0.01)
+    assert b.copy.peer_share > 0.4  # the table (over half the text) is not in the denominator

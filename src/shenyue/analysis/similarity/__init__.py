@@ -98,6 +98,17 @@ def not_prose(report: "Report") -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlaps joined (chrome and table regions may overlap)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def find_copies(
     reports: Sequence["Report"],
     *,
@@ -126,10 +137,11 @@ def find_copies(
         folder = _folder_of(reports)
     if units is None:
         units = load_units(folder)
-    entries = [
-        Entry(rel=r.rel, sha=r.doc.sha256, unit=r.unit, year=r.year, text=r.text, length=len(r.text), mask=not_prose(r))
-        for r in reports
-    ]
+    entries = []
+    for r in reports:
+        mask = not_prose(r)
+        entries.append(Entry(rel=r.rel, sha=r.doc.sha256, unit=r.unit, year=r.year, text=r.text, length=len(r.text),
+                             mask=mask, outside=_merged(mask)))  # fmt: skip
     return run(entries, folder=folder, settings=settings, statutory=statutory, use_cache=cache, progress=progress, units=units)
 
 

@@ -51,6 +51,9 @@ class Entry:
     text: str | None = None  # needed only when the cache does not know this content
     length: int = 0  # characters of the text
     mask: list[tuple[int, int]] = field(default_factory=list)  # spans that are not prose (chrome, tables)
+    # The same spans, kept after fingerprinting (the engine drops ``mask``): left out of every share's denominator,
+    # so a share is of the prose a unit wrote, not of its statistics tables or a web page's header.
+    outside: list[tuple[int, int]] = field(default_factory=list)
     unit_key: str | None = None  # which unit it is (:mod:`shenyue.model.units`; units.toml applied)
 
 
@@ -166,6 +169,7 @@ class CopySummary(Shares):
     spans: list[CopySpan] = field(default_factory=list)
     sections: dict[str, Shares] = field(default_factory=dict)
     threshold: int = COMMON_MIN  # units holding a stretch for it to be common wording in this folder
+    outside: list[tuple[int, int]] = field(default_factory=list)  # not prose: left out of share denominators
 
     @property
     def n_spans(self) -> int:
@@ -191,15 +195,28 @@ class CopySummary(Shares):
         return out
 
 
-def shares(spans: Iterable[CopySpan], lo: int, hi: int, other_sections: dict[str, Sequence[Any]] | None = None) -> Shares:
+def _overlap(spans: Iterable[tuple[int, int]], lo: int, hi: int) -> int:
+    """Characters of ``lo..hi`` that sorted, non-overlapping ``spans`` cover."""
+    return sum(max(0, min(b, hi) - max(a, lo)) for a, b in spans)
+
+
+def shares(
+    spans: Iterable[CopySpan],
+    lo: int,
+    hi: int,
+    other_sections: dict[str, Sequence[Any]] | None = None,
+    outside: Sequence[tuple[int, int]] = (),
+) -> Shares:
     """The shares of ``lo..hi`` covered by ``spans``, by kind, and its main sources.
 
     The one function that computes shares: the list, the review pane, the
     score sheets and the checks all read its result. Characters covered twice
     count once (for the first span's kind). With ``other_sections`` (path ->
     sections of that report) every source also names the source's section.
+    ``outside`` (chrome, statistics tables) is not prose: it is left out of
+    the denominator, so a share is of the text a unit wrote.
     """
-    size = max(0, hi - lo)
+    size = max(0, hi - lo - _overlap(outside, lo, hi))
     if not size:
         return Shares()
     chars = {PEER: 0, SAME_UNIT: 0, COMMON: 0, REUSED_LATER: 0}
@@ -366,12 +383,14 @@ class SimilarityResult:
         """
         entry = self.entry(rel)
         spans = self.spans_of(rel)
-        whole = shares(spans, 0, entry.length if entry else 0)
+        outside = entry.outside if entry else []
+        whole = shares(spans, 0, entry.length if entry else 0, outside=outside)
         out = CopySummary(whole.peer_share, whole.same_unit_share, whole.common_share, whole.sources, spans=spans)
         out.threshold = self.threshold
+        out.outside = outside
         for sec in sections:
             clipped = [s for s in spans if s.end > sec.start and s.start < sec.end]
-            out.sections[sec.key] = shares(clipped, sec.start, sec.end, other_sections)
+            out.sections[sec.key] = shares(clipped, sec.start, sec.end, other_sections, outside)
         return out
 
     def section_pairs(self, rel: str, sections: Sequence[Any], other_sections: dict[str, Sequence[Any]]) -> list[dict[str, Any]]:

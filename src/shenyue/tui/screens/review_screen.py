@@ -919,7 +919,7 @@ def _section_share(copies: CopySummary, section: Section) -> float:
     """The copied share of a section (common wording left out), as the similarity layer counts it."""
     got = copies.sections.get(section.key)
     if got is None:  # the preamble or the whole text: the same function on its spans
-        got = shares(copies.spans_in(section.start, section.end), section.start, section.end)
+        got = shares(copies.spans_in(section.start, section.end), section.start, section.end, outside=copies.outside)
     return got.share
 
 
