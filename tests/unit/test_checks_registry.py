@@ -21,7 +21,7 @@ from shenyue.i18n import catalogue
 from shenyue.model.report import KINDS, Document
 from shenyue.reading import read_document
 
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_reports"
+from tests.helpers import SAMPLES
 CHECKS_SRC = Path(base.__file__).parent
 
 # Every check the issue names (annual-report-rules.md §8).

@@ -13,7 +13,7 @@ from shenyue.analysis.checks import run_checks
 from shenyue.analysis.scan import build_report
 from shenyue.reading import read_document
 
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_reports"
+from tests.helpers import SAMPLES
 FILES = {
     "xiqu": "zhongshan-xiqu-2024.txt",
     "changzheng": "xinzhou-changzhengjie-2024.txt",
