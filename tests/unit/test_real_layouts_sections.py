@@ -533,3 +533,15 @@ def test_hostile_repetition_stays_bounded(tmp_path, monkeypatch, text):
     report = report_of(tmp_path, "hostile.txt", text)
     assert len(calls) <= 3 * sections._MAX_TITLE_MATCHES  # not one per repetition
     assert len(report.sections) <= sections._MAX_SECTIONS
+
+
+def test_the_blank_template_scores_nothing_under_the_default_rubric(tmp_path):
+    """However a reviewer scores it, a published blank template's total is capped at 0 by its gate."""
+    from shenyue.review.rubric import load_rubric
+
+    report = build_report(read_document(blank_template_docx(tmp_path / "模板.docx"), tmp_path))
+    rubric = load_rubric()
+    full = {c.id: c.max for c in rubric.criteria}
+    total = rubric.compute_total(full, rubric.gate_hits(report.findings))
+    assert total.raw == rubric.total and total.value == 0
+    assert total.capped_by.gate.id == "template_unfilled"

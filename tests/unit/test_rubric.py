@@ -81,7 +81,7 @@ def test_default_rubric_has_the_nine_criteria_of_the_rules_adding_up_to_100():
 
 def test_default_rubric_gates_match_the_rules():
     gates = {g.id: g for g in load_rubric().gates}
-    assert set(gates) == {"doc_not_annual_report", "placeholders_template", "source_integrity"}
+    assert set(gates) == {"doc_not_annual_report", "template_unfilled", "placeholders_template", "source_integrity"}
     assert (gates["doc_not_annual_report"].action, gates["doc_not_annual_report"].cap_total) == ("cap", 30)
     assert (gates["placeholders_template"].action, gates["placeholders_template"].cap_total) == ("cap", 60)
     assert gates["source_integrity"].action == "not_assessable"
