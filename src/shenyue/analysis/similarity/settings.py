@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 
 from shenyue.model.normalize import NORMALIZE_VERSION
 
-ENGINE_VERSION = 1  # bump when fingerprints or spans change meaning
+ENGINE_VERSION = 2  # bump when fingerprints or spans change meaning (2: paragraph-level masking, statutory anywhere)
 
 
 @dataclass(frozen=True, slots=True)
