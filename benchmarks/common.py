@@ -18,12 +18,16 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
 
 
-def build_corpus(n: int, out: Path, seed: int = 7) -> int:
-    """Build ``n`` reports with ../shared/bench/make_corpus.py (once); returns the corpus size in characters."""
+def build_corpus(n: int, out: Path, seed: int = 7, layouts: str | None = None) -> int:
+    """Build ``n`` reports with ../shared/bench/make_corpus.py (once); returns the corpus size in characters.
+
+    ``layouts`` is make_corpus.py's ``--layouts`` mix (default: its own).
+    """
     if not (out / "truth.json").exists():
+        extra = ["--layouts", layouts] if layouts else []
         subprocess.run(
             [sys.executable, str(BENCH / "make_corpus.py"), "--seeds", str(ROOT / "sample_reports"),
-             "--n", str(n), "--out", str(out), "--seed", str(seed)],
+             "--n", str(n), "--out", str(out), "--seed", str(seed), *extra],
             check=True,
             stdout=subprocess.DEVNULL,
         )  # fmt: skip

@@ -125,10 +125,11 @@ def _marks(jc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sel = paren & inner & (before == ord("("))
         starts.append(close[sel] - size - 1)
         ends.append(close[sel] + 1)
-    # 2. 2、 12. (not 7.5, not 0000002.)
+    # 2. 2、 12. (not 7.5); after a longer number (a table row's cells run into the next row's
+    # mark: 00000002.) the mark is its last digit
     after = at(close + 1)
     dmark = ((c == ord(".")) | (c == _DUN)) & (p1 == digit) & (after != digit)
-    one = dmark & (p2 != digit)
+    one = dmark & ((p2 != digit) | (p3 == digit))
     two = dmark & (p2 == digit) & (p3 != digit)
     starts += [close[one] - 1, close[two] - 2]
     ends += [close[one] + 1, close[two] + 1]
@@ -368,6 +369,8 @@ def _fingerprint_batch(
     ma, mb = _marks(jc)
     ustart[ma] = True
     mark_end[mb] = True
+    mark_from = np.zeros(n + 1, dtype=np.int64)  # at a mark's end: where it starts
+    mark_from[mb] = ma
     ub = np.flatnonzero(ustart[:n])
     ue = np.append(ub[1:], n)
     csum = np.zeros(n + 1, dtype=np.int32)
@@ -382,7 +385,27 @@ def _fingerprint_batch(
     uid = np.cumsum(ustart[:n], dtype=np.int32)
     uid -= 1
     bar = label[uid] | isbar
-    del uid, label, sent, comma, pipes
+    del uid, label, comma, pipes
+    # the tail of a piece after its last sentence, without any punctuation and with numbers
+    # between words, is table cells, a signature or a page footer run together (one-line pages)
+    isdig = jc == ord(DIGIT)
+    dstart = isdig.copy()
+    dstart[1:] &= ~isdig[:-1]
+    has_sent = np.flatnonzero(sent > 0)
+    if len(has_sent):
+        is_sent = (jcls & _SENT) != 0
+        tail = _prev_true(is_sent)[ue[has_sent] - 1] + 1
+        tend = ue[has_sent]
+        csum = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum((jcls & _CLAUSE) != 0, out=csum[1:])
+        quiet = csum[tend] == csum[tail]
+        np.cumsum(dstart, out=csum[1:])
+        numbers = csum[tend] - csum[tail]
+        cells = quiet & (numbers >= 2)
+        if cells.any():
+            bar |= _intervals_to_mask(n, tail[cells], tend[cells])
+        del csum, is_sent, tail, tend, quiet, numbers, cells
+    del sent, has_sent
 
     # --- statutory wording wherever it stands
     sa, sb, anywhere = statutory.find(ns)
@@ -393,10 +416,24 @@ def _fingerprint_batch(
         adj_next[:-1] = sb[:-1] == sa[1:]
         left = ustart[sa] | adj_prev | ((sa > 0) & ((jcls[np.maximum(sa - 1, 0)] & _LEFT) != 0))
         right = ustart[sb] | adj_next | ((sb < n) & ((jcls[np.minimum(sb, n - 1)] & _RIGHT) != 0))
-        ok = anywhere | mark_end[sa] | (left & right)
-        bar |= _intervals_to_mask(n, sa[ok], sb[ok])
-        del adj_prev, adj_next, left, right, ok
-    del ns, mark_end
+        after_mark = mark_end[sa]
+        ok = anywhere | after_mark | (left & right)
+        # a heading's numbering mark goes with it
+        from_ = np.where(after_mark, mark_from[sa], sa)
+        bar |= _intervals_to_mask(n, from_[ok], sb[ok])
+        del adj_prev, adj_next, left, right, ok, after_mark, from_
+    del ns, mark_end, mark_from
+    # numbers glued to masked text are its table cells
+    if isdig.any():
+        dend = isdig.copy()
+        dend[:-1] &= ~isdig[1:]
+        ds = np.flatnonzero(dstart)
+        de = np.flatnonzero(dend) + 1
+        touch = ((ds > 0) & bar[np.maximum(ds - 1, 0)]) | ((de < n) & bar[np.minimum(de, n - 1)])
+        if touch.any():
+            bar |= _intervals_to_mask(n, ds[touch], de[touch])
+        del dend, ds, de, touch
+    del isdig, dstart
 
     # --- hashes of every k-gram without a barrier
     m = n - k + 1
