@@ -186,11 +186,19 @@ def _mix(h: np.ndarray) -> np.ndarray:
 
 def _intervals_to_mask(n: int, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Boolean mask of intervals ``starts[i]..ends[i]`` (they may overlap)."""
+    mask = np.zeros(n, dtype=bool)
     if len(starts) == 0:
-        return np.zeros(n, dtype=bool)
-    delta = np.bincount(starts, minlength=n + 1).astype(np.int32)
-    delta -= np.bincount(ends, minlength=n + 1).astype(np.int32)
-    return np.cumsum(delta[:n]) > 0
+        return mask
+    if len(starts) < 64:
+        for a, b in zip(starts.tolist(), ends.tolist()):
+            mask[a:b] = True
+        return mask
+    delta = np.zeros(n + 1, dtype=np.int32)
+    np.add.at(delta, starts, 1)
+    np.add.at(delta, ends, -1)
+    np.cumsum(delta[:n], out=delta[:n])
+    np.greater(delta[:n], 0, out=mask)
+    return mask
 
 
 def _window(h: np.ndarray, width: int, op) -> np.ndarray:
@@ -229,17 +237,16 @@ def _kgram_hashes(c64: np.ndarray, k: int) -> np.ndarray:
     return h[: len(c64) - k + 1]
 
 
-def _next_true(flags: np.ndarray) -> np.ndarray:
-    """For every index, the first index >= it where ``flags`` is True (len(flags) when none)."""
-    n = len(flags)
-    idx = np.where(flags, np.arange(n, dtype=np.int64), n)
-    return np.minimum.accumulate(idx[::-1])[::-1]
+def _next_at(flags: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """For every index of ``q``: the first index >= it where ``flags`` is True (len(flags) when none)."""
+    pos = np.append(np.flatnonzero(flags), len(flags))
+    return pos[np.searchsorted(pos, q)]
 
 
-def _prev_true(flags: np.ndarray) -> np.ndarray:
-    """For every index, the last index <= it where ``flags`` is True (0 when none)."""
-    idx = np.where(flags, np.arange(len(flags), dtype=np.int64), 0)
-    return np.maximum.accumulate(idx)
+def _prev_at(flags: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """For every index of ``q``: the last index <= it where ``flags`` is True (0 when none)."""
+    pos = np.concatenate(([0], np.flatnonzero(flags)))
+    return pos[np.searchsorted(pos, q, side="right") - 1]
 
 
 def fingerprint_texts(
@@ -344,9 +351,11 @@ def _fingerprint_batch(
     # --- the joined matching copy: no line breaks, no page numbers, no pinyin artefacts
     if _PINYIN_BIT[nc].any():
         pos = np.flatnonzero(keep)
-        ns = nc[pos].tobytes().decode("utf-32-le")
-        for a, b in pinyin_spans(ns):
-            keep[pos[a:b]] = False
+        found = pinyin_spans(nc[pos].tobytes().decode("utf-32-le"))
+        if found:
+            sp = np.array(found, dtype=np.int64)
+            keep[pos[_intervals_to_mask(len(pos), sp[:, 0], sp[:, 1])]] = False
+        del pos, found
     kept = np.flatnonzero(keep)
     # a line start that was left out passes to the next character kept
     before = np.zeros(len(nc) + 1, dtype=np.int64)
@@ -394,7 +403,8 @@ def _fingerprint_batch(
     has_sent = np.flatnonzero(sent > 0)
     if len(has_sent):
         is_sent = (jcls & _SENT) != 0
-        tail = _prev_true(is_sent)[ue[has_sent] - 1] + 1
+        sent_at = np.flatnonzero(is_sent)
+        tail = sent_at[np.searchsorted(sent_at, ue[has_sent] - 1, side="right") - 1] + 1
         tend = ue[has_sent]
         csum = np.zeros(n + 1, dtype=np.int32)
         np.cumsum((jcls & _CLAUSE) != 0, out=csum[1:])
@@ -481,15 +491,18 @@ def _fingerprint_batch(
     cstart = ustart[:n].copy()
     cstart[1:] |= clause[:-1]
     cstart[1:] |= isbar[:-1]
-    cprev = _prev_true(cstart)[p]
+    cprev = _prev_at(cstart, p)
     back = jidx[p] - jidx[cprev]
     # a k-gram that starts on punctuation: the span starts at the next real character (negative back)
-    q = _next_true(~clause & ~isbar)[p]
-    lead = np.where(q < n, jidx[np.minimum(q, n - 1)] - jidx[p], 0)
-    back = np.where((q > p) & (q - p < k), -lead, back)
+    on_punct = np.flatnonzero(clause[p])
+    if len(on_punct):
+        pp = p[on_punct]
+        q = _next_at(~clause & ~isbar, pp)
+        lead = np.where(q < n, jidx[np.minimum(q, n - 1)] - jidx[pp], 0)
+        back[on_punct] = np.where((q > pp) & (q - pp < k), -lead, back[on_punct])
     is_end = ustart.copy()
     is_end[1:] |= clause
-    e = _next_true(is_end)[p + k]
+    e = _next_at(is_end, p + k)
     ahead = jidx[np.maximum(e - 1, 0)] - jidx[p + k - 1]
     back = np.clip(back, -128, 127).astype(np.int8)
     ahead = np.clip(ahead, 0, SNAP_MAX).astype(np.uint8)
