@@ -125,6 +125,23 @@ def test_other_settings_do_not_reuse_the_cache(tmp_path, counted):
     assert len(counted) == 3
 
 
+def test_a_new_engine_version_or_statutory_list_does_not_reuse_the_cache(tmp_path, counted, monkeypatch):
+    """What gets masked or fingerprinted changed: every stored fingerprint is stale."""
+    from shenyue.analysis.similarity import settings as settings_module
+
+    folder = tmp_path / "reports"
+    write_folder(folder)
+    first = find_copies(reports_of(folder))
+    counted.clear()
+    monkeypatch.setattr(settings_module, "ENGINE_VERSION", settings_module.ENGINE_VERSION + 1)
+    assert spans(find_copies(reports_of(folder))) == spans(first)
+    assert len(counted) == 3
+    counted.clear()
+    (folder / "statutory.toml").write_text('phrases = ["街道把老旧小区改造作为年度重点"]\n', encoding="utf-8")
+    find_copies(reports_of(folder))
+    assert len(counted) == 3
+
+
 def test_cli_json_spans(samples_copy, capsys):
     code = main(["similar", str(samples_copy), "--json"])
     assert code == 0
