@@ -139,6 +139,8 @@ def _marks(jc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return a[o], b[o]
 
 
+# what follows a number that counts something in prose (not a table cell)
+_COUNTERS = np.array([ord(c) for c in "年月日号时件条个项次人户家份篇期场批所座名元万亿余多%"], dtype=np.uint32)
 _PINYIN_HINT = np.array([ord(c) for c in "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"], dtype=np.uint32)
 
 
@@ -433,16 +435,24 @@ def _fingerprint_batch(
         bar |= _intervals_to_mask(n, from_[ok], sb[ok])
         del adj_prev, adj_next, left, right, ok, after_mark, from_
     del ns, mark_end, mark_from
-    # numbers glued to masked text are its table cells
+    # numbers glued to masked text are its table cells (本年新收政府信息公开申请数量3000003二、…);
+    # a quantity opening the paragraph after a heading (2023年，…) is not
     if isdig.any():
         dend = isdig.copy()
         dend[:-1] &= ~isdig[1:]
         ds = np.flatnonzero(dstart)
         de = np.flatnonzero(dend) + 1
-        touch = ((ds > 0) & bar[np.maximum(ds - 1, 0)]) | ((de < n) & bar[np.minimum(de, n - 1)])
+        before, after = np.maximum(ds - 1, 0), np.minimum(de, n - 1)
+        at_start, at_end = ds == 0, de >= n
+        left_bar = ~at_start & bar[before]
+        right_bar = ~at_end & bar[after]
+        left_break = at_start | ustart[ds] | ((jcls[before] & _CLAUSE) != 0)
+        right_break = at_end | ustart[de] | ((jcls[after] & _CLAUSE) != 0)
+        counted = np.isin(jc[after], _COUNTERS) & ~at_end  # 2023年, 12件: a quantity in prose
+        touch = (left_bar & (right_bar | right_break | ~counted)) | (right_bar & left_break)
         if touch.any():
             bar |= _intervals_to_mask(n, ds[touch], de[touch])
-        del dend, ds, de, touch
+        del dend, ds, de, touch, before, after, left_bar, right_bar, left_break, right_break
     del isdig, dstart
 
     # --- hashes of every k-gram without a barrier
