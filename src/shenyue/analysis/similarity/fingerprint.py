@@ -462,9 +462,10 @@ def _fingerprint_batch(
     csum = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(bar, out=csum[1:])
     valid = csum[k : k + m] == csum[:m]
-    # a k-gram that is half numbers (a phone number, a postcode, a run of dates) is no evidence:
-    # every number folds to the same symbol, so any two contact lines would match
-    np.cumsum(jc == ord(DIGIT), out=csum[1:])
+    # a k-gram that is half numbers or Latin text (a phone number, a postcode, an e-mail address,
+    # a run of dates) is no evidence: every number folds to one symbol, so any two contact lines
+    # would match
+    np.cumsum(jc < 0x80, out=csum[1:])
     valid &= (csum[k : k + m] - csum[:m]) * 2 < k
     del csum
     h = _kgram_hashes(jc.astype(np.uint64), k)
