@@ -164,7 +164,7 @@ class Prints:
     vpos: np.ndarray  # int32, position in the matching copy (+ barrier jumps)
     ostart: np.ndarray  # int32, original start of the k-gram
     oend: np.ndarray  # int32, original end of the k-gram (exclusive)
-    back: np.ndarray  # int8, characters from the clause start before ostart (127: far; < 0: starts on punctuation)
+    back: np.ndarray  # int8, characters from the clause start before ostart (127: far)
     ahead: np.ndarray  # uint8, characters from oend to the sentence end after it (255: far)
 
     def __len__(self) -> int:
@@ -504,13 +504,16 @@ def _fingerprint_batch(
     cstart[1:] |= isbar[:-1]
     cprev = _prev_at(cstart, p)
     back = jidx[p] - jidx[cprev]
-    # a k-gram that starts on punctuation: the span starts at the next real character (negative back)
+    # a k-gram that starts on punctuation: its original span starts at the next real character
+    # (which may lie after a line break and a page number)
     on_punct = np.flatnonzero(clause[p])
     if len(on_punct):
         pp = p[on_punct]
         q = _next_at(~clause & ~isbar, pp)
-        lead = np.where(q < n, jidx[np.minimum(q, n - 1)] - jidx[pp], 0)
-        back[on_punct] = np.where((q > pp) & (q - pp < k), -lead, back[on_punct])
+        inside = np.flatnonzero(q - pp < k)
+        moved = on_punct[inside]
+        ostart[moved] = (jidx[q[inside]] - base[moved]).astype(np.int32)
+        back[moved] = 0
     is_end = ustart.copy()
     is_end[1:] |= clause
     e = _next_at(is_end, p + k)
