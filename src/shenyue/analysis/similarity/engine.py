@@ -176,9 +176,11 @@ def _fingerprint_all(todo: list[Entry], statutory: Statutory, settings: Settings
     """Fingerprints of ``todo`` by content hash; in worker processes when there is enough text."""
     fresh: dict[str, Prints] = {}
     total = len(todo)
-    chunks = [todo[i : i + FP_CHUNK] for i in range(0, total, FP_CHUNK)]
     chars = sum(len(e.text or "") for e in todo)
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    # several jobs per worker, so that the workers finish together
+    size = FP_CHUNK if workers < 2 or chars < PARALLEL_CHARS else max(50, min(FP_CHUNK, -(-total // (4 * workers))))
+    chunks = [todo[i : i + size] for i in range(0, total, size)]
     pool = None
     if workers > 1 and len(chunks) > 1 and chars >= PARALLEL_CHARS:
         try:
