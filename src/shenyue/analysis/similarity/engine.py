@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +30,7 @@ PRINT_DTYPES = (np.uint64, np.int32, np.int32, np.int32, np.int8, np.uint8)
 FP_CHUNK = 200  # reports fingerprinted between two progress reports (and per worker job)
 PARALLEL_CHARS = 2_000_000  # with less text than this, worker processes cost more than they save
 MAX_WORKERS = 4
+MIN_JOB = 50  # reports per worker job at least
 
 
 @dataclass(slots=True)
@@ -179,13 +182,11 @@ def _fingerprint_all(todo: list[Entry], statutory: Statutory, settings: Settings
     chars = sum(len(e.text or "") for e in todo)
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     # several jobs per worker, so that the workers finish together
-    size = FP_CHUNK if workers < 2 or chars < PARALLEL_CHARS else max(50, min(FP_CHUNK, -(-total // (4 * workers))))
+    size = FP_CHUNK if workers < 2 or chars < PARALLEL_CHARS else min(FP_CHUNK, max(MIN_JOB, -(-total // (4 * workers))))
     chunks = [todo[i : i + size] for i in range(0, total, size)]
     pool = None
     if workers > 1 and len(chunks) > 1 and chars >= PARALLEL_CHARS:
         try:
-            from concurrent.futures import ProcessPoolExecutor
-
             pool = ProcessPoolExecutor(max_workers=workers)
             jobs = ((([e.text or "" for e in c], [e.mask for e in c], statutory, settings)) for c in chunks)
             outcomes = pool.map(_fp_chunk, jobs)
@@ -193,11 +194,26 @@ def _fingerprint_all(todo: list[Entry], statutory: Statutory, settings: Settings
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
             pool = None
-    if pool is None:
-        outcomes = (fingerprint_texts([e.text or "" for e in c], statutory, settings, [e.mask for e in c]) for c in chunks)
+    def here(c: list[Entry]) -> list[Prints]:
+        return fingerprint_texts([e.text or "" for e in c], statutory, settings, [e.mask for e in c])
+
+    def results():
+        if pool is None:
+            for c in chunks:
+                yield here(c)
+            return
+        got = 0
+        try:
+            for prints in outcomes:
+                got += 1
+                yield prints
+        except BrokenProcessPool:  # a worker died (killed, out of memory): finish in this process
+            for c in chunks[got:]:
+                yield here(c)
+
     try:
         done = 0
-        for chunk, prints in zip(chunks, outcomes):
+        for chunk, prints in zip(chunks, results()):
             for e, pr in zip(chunk, prints):
                 fresh[e.sha] = pr
                 e.text = None
