@@ -125,6 +125,23 @@ def test_other_settings_do_not_reuse_the_cache(tmp_path, counted):
     assert len(counted) == 3
 
 
+def test_a_new_engine_version_or_statutory_list_does_not_reuse_the_cache(tmp_path, counted, monkeypatch):
+    """What gets masked or fingerprinted changed: every stored fingerprint is stale."""
+    from shenyue.analysis.similarity import settings as settings_module
+
+    folder = tmp_path / "reports"
+    write_folder(folder)
+    first = find_copies(reports_of(folder))
+    counted.clear()
+    monkeypatch.setattr(settings_module, "ENGINE_VERSION", settings_module.ENGINE_VERSION + 1)
+    assert spans(find_copies(reports_of(folder))) == spans(first)
+    assert len(counted) == 3
+    counted.clear()
+    (folder / "statutory.toml").write_text('phrases = ["街道把老旧小区改造作为年度重点"]\n', encoding="utf-8")
+    find_copies(reports_of(folder))
+    assert len(counted) == 3
+
+
 def test_cli_json_spans(samples_copy, capsys):
     code = main(["similar", str(samples_copy), "--json"])
     assert code == 0
@@ -177,3 +194,41 @@ def test_cli_warm_run_with_an_unreadable_file_uses_the_stored_result(samples_cop
     assert json.loads(capsys.readouterr().out) == first
     assert calls == []  # answered from the cache although one file cannot be read
     assert all(d["report"] != "broken.docx" for d in first)
+
+
+def _die(job):  # a worker that dies (killed, out of memory)
+    import os
+
+    os._exit(1)
+
+
+PIDS_FILE = ""
+
+
+def _record(job):
+    import os
+
+    with open(PIDS_FILE, "a", encoding="utf-8") as handle:
+        handle.write(f"{os.getpid()}\n")
+    return engine.fingerprint_texts(job[0], job[2], job[3], job[1])
+
+
+@pytest.mark.parametrize("worker", ["works", "dies"])
+def test_fingerprinting_in_worker_processes_gives_the_same_spans(tmp_path, monkeypatch, worker):
+    import os
+
+    folder = tmp_path / "reports"
+    write_folder(folder)
+    serial = spans(find_copies(reports_of(folder), cache=False))
+    monkeypatch.setattr(engine, "PARALLEL_CHARS", 0)
+    monkeypatch.setattr(engine, "FP_CHUNK", 1)
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
+    pids = tmp_path / "pids.txt"
+    import sys
+
+    monkeypatch.setattr(sys.modules[__name__], "PIDS_FILE", str(pids))
+    monkeypatch.setattr(engine, "_fp_chunk", _die if worker == "dies" else _record)
+    assert spans(find_copies(reports_of(folder), cache=False)) == serial and len(serial) == 2
+    if worker == "works":  # three one-report jobs, run by worker processes, not this one
+        ran = pids.read_text(encoding="utf-8").split()
+        assert len(ran) == 3 and str(os.getpid()) not in ran

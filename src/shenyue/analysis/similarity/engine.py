@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +31,10 @@ Loader = Callable[[list[Entry]], list[Entry]]
 
 PRINT_FIELDS = ("hashes", "vpos", "ostart", "oend", "back", "ahead")
 PRINT_DTYPES = (np.uint64, np.int32, np.int32, np.int32, np.int8, np.uint8)
-FP_CHUNK = 200  # reports fingerprinted between two progress reports
+FP_CHUNK = 200  # reports fingerprinted between two progress reports (and per worker job)
+PARALLEL_CHARS = 2_000_000  # with less text than this, worker processes cost more than they save
+MAX_WORKERS = 4
+MIN_JOB = 50  # reports per worker job at least
 
 
 @dataclass(slots=True)
@@ -136,18 +143,7 @@ def run(
 
     for e in missing:
         e.length = len(e.text or "")
-    fresh: dict[str, Prints] = {}
-    todo = list({e.sha: e for e in missing}.values())
-    total = len(todo)
-    for i in range(0, total, FP_CHUNK):
-        chunk = todo[i : i + FP_CHUNK]
-        masks = [e.mask for e in chunk]
-        for e, pr in zip(chunk, fingerprint_texts([e.text or "" for e in chunk], statutory, settings, masks)):
-            fresh[e.sha] = pr
-            e.text = None
-            e.mask = []  # not needed any more; a large folder's texts should not stay in memory
-        if progress:
-            progress(min(total, i + FP_CHUNK), total, chunk[-1].rel)
+    fresh = _fingerprint_all(list({e.sha: e for e in missing}.values()), statutory, settings, progress)
 
     _apply_units(entries, units)
     ordered, unit_ids = _order(entries)
@@ -160,16 +156,96 @@ def run(
             pr = Prints(*(arrays[f][a:b] for f in PRINT_FIELDS))
         prints.append(pr)
     years = np.fromiter((e.year or 0 for e in ordered), dtype=np.int64, count=len(ordered))
-    spans = match(prints, unit_ids, settings, years=years)
+    # the fingerprint store is written by a thread while the index is built (numpy, hashing and
+    # file writes release the GIL, and the match itself keeps one core busy)
+    saver = None
+    if use_cache and (fresh or set(stored) != {e.sha for e in ordered}):
+        saver = _Saver(store_path, key, ordered, prints)
+        saver.start()
+    try:
+        spans = match(prints, unit_ids, settings, years=years)
+    finally:
+        if saver is not None:
+            saver.join()
     result = SimilarityResult(ordered, spans, settings)
 
     if use_cache:
         try:
-            _save_store(store_path, key, ordered, prints)
             _save_result(result_path, result_key, result, all_entries, unreadable)
         except OSError:
             pass  # a read-only or full cache folder must not stop the work
     return result
+
+
+class _Saver(threading.Thread):
+    """Writes the fingerprint store; a failure to write is not an error (the cache is optional)."""
+
+    def __init__(self, path: Path, key: str, ordered: list[Entry], prints: list[Prints]) -> None:
+        super().__init__(name="shenyue-similarity-store", daemon=True)
+        self.args_ = (path, key, list(ordered), list(prints))
+
+    def run(self) -> None:
+        try:
+            _save_store(*self.args_)
+        except (OSError, ValueError, MemoryError):
+            pass  # a read-only or full cache folder must not stop the work
+
+
+def _fp_chunk(job: tuple[list[str], list[list[tuple[int, int]]], Statutory, Settings]) -> list[Prints]:
+    texts, masks, statutory, settings = job
+    return fingerprint_texts(texts, statutory, settings, masks)
+
+
+def _fingerprint_all(todo: list[Entry], statutory: Statutory, settings: Settings, progress: Progress | None) -> dict[str, Prints]:
+    """Fingerprints of ``todo`` by content hash; in worker processes when there is enough text."""
+    fresh: dict[str, Prints] = {}
+    total = len(todo)
+    chars = sum(len(e.text or "") for e in todo)
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    # several jobs per worker, so that the workers finish together
+    size = FP_CHUNK if workers < 2 or chars < PARALLEL_CHARS else min(FP_CHUNK, max(MIN_JOB, -(-total // (4 * workers))))
+    chunks = [todo[i : i + size] for i in range(0, total, size)]
+    pool = None
+    if workers > 1 and len(chunks) > 1 and chars >= PARALLEL_CHARS:
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers)
+            jobs = ((([e.text or "" for e in c], [e.mask for e in c], statutory, settings)) for c in chunks)
+            outcomes = pool.map(_fp_chunk, jobs)
+        except (OSError, ValueError, RuntimeError):  # no processes here (a sandbox): do it in this one
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+            pool = None
+    def here(c: list[Entry]) -> list[Prints]:
+        return fingerprint_texts([e.text or "" for e in c], statutory, settings, [e.mask for e in c])
+
+    def results():
+        if pool is None:
+            for c in chunks:
+                yield here(c)
+            return
+        got = 0
+        try:
+            for prints in outcomes:
+                got += 1
+                yield prints
+        except BrokenProcessPool:  # a worker died (killed, out of memory): finish in this process
+            for c in chunks[got:]:
+                yield here(c)
+
+    try:
+        done = 0
+        for chunk, prints in zip(chunks, results()):
+            for e, pr in zip(chunk, prints):
+                fresh[e.sha] = pr
+                e.text = None
+                e.mask = []  # not needed any more; a large folder's texts should not stay in memory
+            done += len(chunk)
+            if progress:
+                progress(done, total, chunk[-1].rel)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return fresh
 
 
 def _save_store(path: Path, key: str, ordered: list[Entry], prints: list[Prints]) -> None:

@@ -2,27 +2,46 @@
 
 For every report the text is turned into a matching copy (see
 :mod:`shenyue.model.normalize`: folded, simplified, whitespace and pinyin
-artefacts left out), statutory lines and phrases become barriers no k-gram
-may cross, every k-gram is hashed with a fixed polynomial hash (stable across
-runs, so fingerprints can be cached) and the winnowing minimum of every
-window of ``w`` hashes is kept (Schleimer, Wilkerson and Aiken 2003).
+artefacts left out), every k-gram is hashed with a fixed polynomial hash
+(stable across runs, so fingerprints can be cached) and the winnowing
+minimum of every window of ``w`` hashes is kept (Schleimer, Wilkerson and
+Aiken 2003).
 
-One :class:`Prints` per report holds, for each fingerprint, its hash, its
-position in the matching copy (``vpos``: barrier runs add a large jump, so
-stretches never merge across statutory text) and the original character
-span of its k-gram (``ostart``..``oend``).
+What may not seed a match is decided on the text as a reader sees it, the
+same for every layout of one report:
+
+* **Lines are joined into paragraphs.** A line as long as the report's usual
+  full line (hard-wrapped PDF text, as pdftotext prints it) that does not
+  end a sentence runs on into the next line; page-number lines (``-3-``,
+  ``第3页``) and blank lines are left out. Everything else ends a line.
+* **Pieces.** A piece runs from a paragraph start or a numbering mark
+  (``一、`` ``（三）`` ``2.``) to the next one, so a one-line page (a
+  crawler's whole report on one line) falls apart into its headings, table
+  rows and paragraphs. A piece without sentence punctuation that is short,
+  has no comma at all, or is a ``|`` table row is a heading or table label:
+  it becomes a barrier.
+* **Statutory wording** (:mod:`.statutory`) is searched in the joined copy,
+  so it is found wherever it stands, across wrapped lines and inside long
+  lines: phrases and long entries count anywhere, short table labels where
+  they stand as labels (after a numbering mark, or between numbers, other
+  labels, punctuation or piece edges).
+
+Barriers are never part of a k-gram. One :class:`Prints` per report holds,
+for each fingerprint, its hash, its position in the matching copy
+(``vpos``: barrier runs add a large jump, so stretches never merge across
+statutory text) and the original character span of its k-gram
+(``ostart``..``oend``).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from shenyue.analysis.similarity.settings import Settings
 from shenyue.analysis.similarity.statutory import Statutory
-from shenyue.model.normalize import code_table, pinyin_spans, to_codes
+from shenyue.model.normalize import DIGIT, code_table, pinyin_spans, to_codes
 
 BARRIER = 0x10FFFF  # code standing for masked text and report boundaries
 NL = 0x0A
@@ -33,13 +52,110 @@ _BASE = np.uint64(0x9E3779B97F4A7C15 | 1)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _MAX = np.uint64(0xFFFFFFFFFFFFFFFF)
-_SENT = np.array([ord(c) for c in "。!?;"], dtype=np.uint32)
-# where a copied stretch may begin (after these) or end (after _END_PUNCT, or before a line break)
-_CLAUSE = np.array([ord(c) for c in "。！？；!?;，,、：:"], dtype=np.uint32)
-_END_PUNCT = _CLAUSE
 SNAP_MAX = 255  # back/ahead distances are stored as uint8
-_PIPE = ord("|")
-_PINYIN_PAREN = re.compile(r"[(（]")
+
+# character classes of the folded matching copy, as bits of one lookup table
+_SENT = 1  # ends a sentence
+_CLAUSE = 2  # a copied stretch may begin after it / end after it
+_COMMA = 4
+_PAGE = 8  # may make up a page-number line
+_PIPE = 16
+_DIGITC = 32
+_LEFT = 64  # a table label may follow it
+_RIGHT = 128  # a table label may precede it
+_CLASSES = {
+    _SENT: "。!?;！？；",
+    _CLAUSE: "。！？；!?;，,、：:",
+    _COMMA: ",，",
+    _PAGE: DIGIT + "-‐‑–—―·/第页共",
+    _PIPE: "|",
+    _DIGITC: DIGIT,
+    _LEFT: DIGIT + "。!?;)）:：",
+    _RIGHT: DIGIT + "。!?;(（,，:：",
+}
+PAGE_LINE_MAX = 12  # a page-number line is at most this long
+FULL_LINE = 0.85  # a line this share of the report's usual long line (or longer) is a full, wrapped line
+MIN_WRAPPED = 4  # lines of >= WRAP_MIN characters a report needs before any line is taken as wrapped
+WRAP_MIN = 10
+_NUMERALS = np.array([ord(c) for c in "一二三四五六七八九十"], dtype=np.uint32)
+_DUN = ord("、")
+
+
+def _marks(jc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Numbering marks that start a heading or a table row: 一、 (三) (3) 2. 2、 as (starts, ends).
+
+    Not 7.5, and not a digit mark glued to a number before it (a table's
+    numbers run into the next row's mark: 0000002.). Vectorised: found from
+    their closing character.
+    """
+    n = len(jc)
+    digit = np.uint32(ord(DIGIT))
+
+    def at(idx: np.ndarray) -> np.ndarray:
+        ok = (idx >= 0) & (idx < n)
+        out = np.full(len(idx), BARRIER, dtype=np.uint32)
+        out[ok] = jc[idx[ok]]
+        return out
+
+    def numeral(c: np.ndarray) -> np.ndarray:
+        return np.isin(c, _NUMERALS)
+
+    starts, ends = [], []
+    close = np.flatnonzero((jc == _DUN) | (jc == ord(")")) | (jc == ord(".")))
+    if not len(close):
+        z = np.zeros(0, np.int64)
+        return z, z
+    c = jc[close]
+    p1, p2, p3, p4 = at(close - 1), at(close - 2), at(close - 3), at(close - 4)
+    n1, n2, n3 = numeral(p1), numeral(p2), numeral(p3)
+    # 一、 十二、
+    sel = (c == _DUN) & n1
+    run = np.where(n2, np.where(n3, 3, 2), 1)
+    starts.append((close - run)[sel])
+    ends.append(close[sel] + 1)
+    # (三) (十二) (3) (12)
+    paren = c == ord(")")
+    for size, inner in ((1, n1), (2, n1 & n2), (3, n1 & n2 & n3)):
+        before = (p2, p3, p4)[size - 1]
+        sel = paren & inner & (before == ord("("))
+        starts.append(close[sel] - size - 1)
+        ends.append(close[sel] + 1)
+    for size, inner in ((1, p1 == digit), (2, (p1 == digit) & (p2 == digit))):
+        before = (p2, p3)[size - 1]
+        sel = paren & inner & (before == ord("("))
+        starts.append(close[sel] - size - 1)
+        ends.append(close[sel] + 1)
+    # 2. 2、 12. (not 7.5); after a longer number (a table row's cells run into the next row's
+    # mark: 00000002.) the mark is its last digit
+    after = at(close + 1)
+    dmark = ((c == ord(".")) | (c == _DUN)) & (p1 == digit) & (after != digit)
+    one = dmark & ((p2 != digit) | (p3 == digit))
+    two = dmark & (p2 == digit) & (p3 != digit)
+    starts += [close[one] - 1, close[two] - 2]
+    ends += [close[one] + 1, close[two] + 1]
+    a = np.concatenate(starts)
+    b = np.concatenate(ends)
+    o = np.argsort(a, kind="stable")
+    return a[o], b[o]
+
+
+# what follows a number that counts something in prose (not a table cell)
+_COUNTERS = np.array([ord(c) for c in "年月日号时件条个项次人户家份篇期场批所座名元万亿余多%"], dtype=np.uint32)
+_PINYIN_HINT = np.array([ord(c) for c in "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"], dtype=np.uint32)
+
+
+def _class_table() -> np.ndarray:
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for bit, chars in _CLASSES.items():
+        for ch in chars:
+            table[ord(ch)] |= bit
+    table[BARRIER] |= _LEFT | _RIGHT
+    return table
+
+
+_CLASS = _class_table()
+_PINYIN_BIT = np.zeros(0x110000, dtype=bool)
+_PINYIN_BIT[_PINYIN_HINT] = True
 
 
 @dataclass(slots=True)
@@ -48,7 +164,7 @@ class Prints:
     vpos: np.ndarray  # int32, position in the matching copy (+ barrier jumps)
     ostart: np.ndarray  # int32, original start of the k-gram
     oend: np.ndarray  # int32, original end of the k-gram (exclusive)
-    back: np.ndarray  # int8, characters from the clause start before ostart (127: far; < 0: starts on punctuation)
+    back: np.ndarray  # int8, characters from the clause start before ostart (127: far)
     ahead: np.ndarray  # uint8, characters from oend to the sentence end after it (255: far)
 
     def __len__(self) -> int:
@@ -71,17 +187,68 @@ def _mix(h: np.ndarray) -> np.ndarray:
 
 
 def _intervals_to_mask(n: int, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Boolean mask of sorted, non-overlapping intervals."""
+    """Boolean mask of intervals ``starts[i]..ends[i]`` (they may overlap)."""
+    mask = np.zeros(n, dtype=bool)
     if len(starts) == 0:
-        return np.zeros(n, dtype=bool)
-    edges = np.empty(2 * len(starts) + 2, dtype=np.int64)
-    edges[0] = 0
-    edges[1:-1:2] = starts
-    edges[2:-1:2] = ends
-    edges[-1] = n
-    values = np.zeros(len(edges) - 1, dtype=bool)
-    values[1::2] = True
-    return np.repeat(values, np.diff(edges))
+        return mask
+    if len(starts) < 64:
+        for a, b in zip(starts.tolist(), ends.tolist()):
+            mask[a:b] = True
+        return mask
+    delta = np.zeros(n + 1, dtype=np.int32)
+    np.add.at(delta, starts, 1)
+    np.add.at(delta, ends, -1)
+    np.cumsum(delta[:n], out=delta[:n])
+    np.greater(delta[:n], 0, out=mask)
+    return mask
+
+
+def _window(h: np.ndarray, width: int, op) -> np.ndarray:
+    """``op`` (np.minimum or np.maximum) over every window of ``width`` items: len(h) - width + 1 values."""
+    span = 1
+    cur = h
+    while 2 * span <= width:
+        cur = op(cur[:-span], cur[span:])
+        span *= 2
+    if span < width:
+        cur = op(cur[: len(h) - width + 1], cur[width - span :])
+    return cur
+
+
+def _kgram_hashes(c64: np.ndarray, k: int) -> np.ndarray:
+    """Polynomial hash sum(c[i+j] * B^(k-1-j)) of every k-gram, built by doubling (log k passes)."""
+    parts: dict[int, np.ndarray] = {1: c64}
+    span = 1
+    while 2 * span <= k:
+        cur = parts[span]
+        nxt = cur[:-span] * (_BASE ** np.uint64(span))
+        nxt += cur[span:]
+        span *= 2
+        parts[span] = nxt
+    h = parts[span].copy() if span == k else parts[span]
+    done = span
+    for size in sorted(parts, reverse=True):
+        if done + size > k:
+            continue
+        m = len(c64) - (done + size) + 1
+        h = h[:m] * (_BASE ** np.uint64(size))
+        h += parts[size][done : done + m]
+        done += size
+        if done == k:
+            break
+    return h[: len(c64) - k + 1]
+
+
+def _next_at(flags: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """For every index of ``q``: the first index >= it where ``flags`` is True (len(flags) when none)."""
+    pos = np.append(np.flatnonzero(flags), len(flags))
+    return pos[np.searchsorted(pos, q)]
+
+
+def _prev_at(flags: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """For every index of ``q``: the last index <= it where ``flags`` is True (0 when none)."""
+    pos = np.concatenate(([0], np.flatnonzero(flags)))
+    return pos[np.searchsorted(pos, q, side="right") - 1]
 
 
 def fingerprint_texts(
@@ -122,118 +289,237 @@ def _fingerprint_batch(
     codes[cps == NL] = NL
     codes[cps == 0] = BARRIER  # report boundaries (and any NUL in a text)
     codes[cps == BARRIER] = BARRIER
+    del cps
     for i, spans in enumerate(masks):
         base, length = int(starts[i]), int(lengths[i])
         for a, b in spans:
             a, b = max(0, a), min(length, b)
             if b > a:
                 seg = codes[base + a : base + b]
-                seg[seg != 0] = BARRIER  # whitespace stays droppable, text becomes a barrier
-    if "(" in big or "（" in big:
-        for start, end in pinyin_spans(big):
-            codes[start:end] = 0
-    nl_or_sep = (cps == NL) | (cps == 0)
-    is_clause = np.isin(cps, _CLAUSE)
-    clause_after = np.flatnonzero(is_clause | nl_or_sep) + 1
-    content = np.flatnonzero(~is_clause & (codes != 0) & (codes != NL) & (codes != BARRIER))
-    del is_clause
-    end_at = np.concatenate((np.flatnonzero(np.isin(cps, _END_PUNCT)) + 1, np.flatnonzero(nl_or_sep), [len(cps)]))
-    end_at.sort()  # duplicates do no harm to the searchsorted below
-    del cps, nl_or_sep
-
-    nidx = np.flatnonzero(codes)  # original offset (in big) of each matching-copy character
+                seg[(seg != 0) & (seg != NL)] = BARRIER  # whitespace stays droppable, text becomes a barrier
+    nidx = np.flatnonzero(codes)  # original offset (in big) of each character kept
     nc = codes[nidx]
     del codes
-    n = len(nc)
+    if not len(nc):
+        return [empty_prints() for _ in texts]
+    cls = _CLASS[nc]
 
-    # --- lines: short lines without sentence punctuation and statutory lines become barriers
-    brk = np.flatnonzero((nc == NL) | (nc == BARRIER))
+    # --- lines (split at line breaks and report boundaries) and which of them run on into the next
+    is_nl = nc == NL
+    rfirst = np.searchsorted(nidx, starts)  # first kept index of each report
+    seps = rfirst[1:] - 1  # the report separators (barriers)
+    brk = np.flatnonzero(is_nl)
+    if len(seps):
+        brk = np.union1d(brk, seps)
     lstart = np.concatenate(([0], brk + 1))
-    lend = np.concatenate((brk, [n]))
+    lend = np.concatenate((brk, [len(nc)]))
     llen = lend - lstart
-    nlines = len(lstart)
-    punct = np.bincount(np.searchsorted(brk, np.flatnonzero(np.isin(nc, _SENT))), minlength=nlines)
-    pipes = np.bincount(np.searchsorted(brk, np.flatnonzero(nc == _PIPE)), minlength=nlines)
-    masked = (llen > 0) & (punct == 0) & ((llen < s.short_line) | (pipes >= 2))
-    ns: str | None = None
-    if statutory.lines:
-        longest = max(len(x) for x in statutory.lines) + 12
-        cand = np.flatnonzero(~masked & (llen > 0) & (llen <= longest))
-        if len(cand):
-            ns = nc.tobytes().decode("utf-32-le")
-            for i in cand.tolist():
-                if statutory.is_statutory_line(ns[lstart[i] : lend[i]]):
-                    masked[i] = True
-    bar = _intervals_to_mask(n, lstart[masked], lend[masked])
-    if statutory.phrases:
-        if ns is None:
-            ns = nc.tobytes().decode("utf-32-le")
-        for phrase in statutory.phrases:
-            pos = ns.find(phrase)
-            while pos >= 0:
-                bar[pos : pos + len(phrase)] = True
-                pos = ns.find(phrase, pos + len(phrase))
-    bar |= nc == BARRIER
+    nonempty = llen > 0
+    ls = np.where(nonempty, lend - 1, 0)
+    csum = np.zeros(len(nc) + 1, dtype=np.int32)
+    np.cumsum((cls & _PAGE) == 0, out=csum[1:])
+    nonpage = csum[lend] - csum[lstart]
+    np.cumsum((cls & _DIGITC) != 0, out=csum[1:])
+    ndigit = csum[lend] - csum[lstart]
+    np.cumsum(nc < 0x2000, out=csum[1:])  # half-width characters take half a column
+    cols = llen - 0.5 * (csum[lend] - csum[lstart])
+    del csum
+    page = nonempty & (llen <= PAGE_LINE_MAX) & (nonpage == 0) & (ndigit > 0)
+    lrep = np.searchsorted(rfirst, lstart, side="right") - 1
+    # the report's usual full line: the upper quartile of its lines' widths
+    cand = np.flatnonzero((llen >= WRAP_MIN) & ~page)
+    width = np.full(len(texts), np.inf)
+    if len(cand):
+        rc = lrep[cand]
+        o = np.lexsort((cols[cand], rc))
+        cnt = np.bincount(rc, minlength=len(texts))
+        first = np.concatenate(([0], np.cumsum(cnt)[:-1]))
+        q = cols[cand][o][np.minimum(first + (3 * cnt) // 4, len(cand) - 1)]
+        width = np.where(cnt >= MIN_WRAPPED, q, np.inf)
+    runs_on = nonempty & ~page & (cols >= FULL_LINE * width[lrep]) & ((cls[ls] & _SENT) == 0)
+    kept_lines = np.flatnonzero(nonempty & ~page)
+    hard = np.ones(len(kept_lines), dtype=bool)
+    if len(kept_lines) > 1:
+        prev = kept_lines[:-1]
+        hard[1:] = ~runs_on[prev] | (lrep[prev] != lrep[kept_lines[1:]])
+    keep = ~is_nl
+    del is_nl
+    if page.any():
+        keep &= ~_intervals_to_mask(len(nc), lstart[page], lend[page])
+    new_line = np.zeros(len(nc) + 1, dtype=bool)
+    new_line[lstart[kept_lines[hard]]] = True
+    del lstart, lend, llen, page, runs_on, kept_lines, hard, nonempty, ls, cols, lrep
 
-    # --- drop the line breaks: k-grams run across wrapped lines
-    keep = nc != NL
-    nc = nc[keep]
-    bar = bar[keep]
-    nidx = nidx[keep]
-    n = len(nc)
-    rstart = np.searchsorted(nidx, starts)  # first matching-copy index of each report
+    # --- the joined matching copy: no line breaks, no page numbers, no pinyin artefacts
+    if _PINYIN_BIT[nc].any():
+        pos = np.flatnonzero(keep)
+        found = pinyin_spans(nc[pos].tobytes().decode("utf-32-le"))
+        if found:
+            sp = np.array(found, dtype=np.int64)
+            keep[pos[_intervals_to_mask(len(pos), sp[:, 0], sp[:, 1])]] = False
+        del pos, found
+    kept = np.flatnonzero(keep)
+    # a line start that was left out passes to the next character kept
+    before = np.zeros(len(nc) + 1, dtype=np.int64)
+    np.cumsum(keep, out=before[1:])
+    jc = nc[kept]
+    jidx = nidx[kept]
+    jcls = cls[kept]
+    n = len(jc)
+    ustart = np.zeros(n + 1, dtype=bool)
+    ustart[before[np.flatnonzero(new_line)]] = True
+    del nc, nidx, cls, keep, kept, before, new_line
+    ns = jc.tobytes().decode("utf-32-le")
 
+    # --- pieces: from a line start, a numbering mark or a barrier to the next; labels become barriers
+    isbar = jc == BARRIER
+    ustart[:n] |= isbar
+    ustart[1:n] |= isbar[:-1]
+    ustart[0] = ustart[n] = True
+    mark_end = np.zeros(n + 1, dtype=bool)
+    ma, mb = _marks(jc)
+    ustart[ma] = True
+    mark_end[mb] = True
+    mark_from = np.zeros(n + 1, dtype=np.int64)  # at a mark's end: where it starts
+    mark_from[mb] = ma
+    ub = np.flatnonzero(ustart[:n])
+    ue = np.append(ub[1:], n)
+    csum = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum((jcls & _SENT) != 0, out=csum[1:])
+    sent = csum[ue] - csum[ub]
+    np.cumsum((jcls & _COMMA) != 0, out=csum[1:])
+    comma = csum[ue] - csum[ub]
+    np.cumsum((jcls & _PIPE) != 0, out=csum[1:])
+    pipes = csum[ue] - csum[ub]
+    del csum
+    label = (sent == 0) & ((ue - ub < s.short_line) | (comma == 0) | (pipes >= 2))
+    uid = np.cumsum(ustart[:n], dtype=np.int32)
+    uid -= 1
+    bar = label[uid] | isbar
+    del uid, label, comma, pipes
+    # the tail of a piece after its last sentence, without any punctuation and with numbers
+    # between words, is table cells, a signature or a page footer run together (one-line pages)
+    isdig = jc == ord(DIGIT)
+    dstart = isdig.copy()
+    dstart[1:] &= ~isdig[:-1]
+    has_sent = np.flatnonzero(sent > 0)
+    if len(has_sent):
+        is_sent = (jcls & _SENT) != 0
+        sent_at = np.flatnonzero(is_sent)
+        tail = sent_at[np.searchsorted(sent_at, ue[has_sent] - 1, side="right") - 1] + 1
+        tend = ue[has_sent]
+        csum = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum((jcls & _CLAUSE) != 0, out=csum[1:])
+        quiet = csum[tend] == csum[tail]
+        np.cumsum(dstart, out=csum[1:])
+        numbers = csum[tend] - csum[tail]
+        cells = quiet & (numbers >= 2)
+        if cells.any():
+            bar |= _intervals_to_mask(n, tail[cells], tend[cells])
+        del csum, is_sent, tail, tend, quiet, numbers, cells
+    del sent, has_sent
+
+    # --- statutory wording wherever it stands
+    sa, sb, anywhere = statutory.find(ns)
+    if len(sa):
+        adj_prev = np.zeros(len(sa), dtype=bool)
+        adj_prev[1:] = sa[1:] == sb[:-1]
+        adj_next = np.zeros(len(sa), dtype=bool)
+        adj_next[:-1] = sb[:-1] == sa[1:]
+        left = ustart[sa] | adj_prev | ((sa > 0) & ((jcls[np.maximum(sa - 1, 0)] & _LEFT) != 0))
+        right = ustart[sb] | adj_next | ((sb < n) & ((jcls[np.minimum(sb, n - 1)] & _RIGHT) != 0))
+        after_mark = mark_end[sa]
+        ok = anywhere | after_mark | (left & right)
+        # a heading's numbering mark goes with it
+        from_ = np.where(after_mark, mark_from[sa], sa)
+        bar |= _intervals_to_mask(n, from_[ok], sb[ok])
+        del adj_prev, adj_next, left, right, ok, after_mark, from_
+    del ns, mark_end, mark_from
+    # numbers glued to masked text are its table cells (本年新收政府信息公开申请数量3000003二、…);
+    # a quantity opening the paragraph after a heading (2023年，…) is not
+    if isdig.any():
+        dend = isdig.copy()
+        dend[:-1] &= ~isdig[1:]
+        ds = np.flatnonzero(dstart)
+        de = np.flatnonzero(dend) + 1
+        before, after = np.maximum(ds - 1, 0), np.minimum(de, n - 1)
+        at_start, at_end = ds == 0, de >= n
+        left_bar = ~at_start & bar[before]
+        right_bar = ~at_end & bar[after]
+        left_break = at_start | ustart[ds] | ((jcls[before] & _CLAUSE) != 0)
+        right_break = at_end | ustart[de] | ((jcls[after] & _CLAUSE) != 0)
+        counted = np.isin(jc[after], _COUNTERS) & ~at_end  # 2023年, 12件: a quantity in prose
+        touch = (left_bar & (right_bar | right_break | ~counted)) | (right_bar & left_break)
+        if touch.any():
+            bar |= _intervals_to_mask(n, ds[touch], de[touch])
+        del dend, ds, de, touch, before, after, left_bar, right_bar, left_break, right_break
+    del isdig, dstart
+
+    # --- hashes of every k-gram without a barrier
     m = n - k + 1
     if m <= 0:
         return [empty_prints() for _ in texts]
-    valid = ~bar[:m]  # k-gram starting at i has no barrier
-    for j in range(1, k):
-        valid &= ~bar[j : j + m]
-
-    c64 = nc.astype(np.uint64)
-    h = c64[:m].copy()
-    for j in range(1, k):
-        h *= _BASE
-        h += c64[j : j + m]
-    del c64
+    csum = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(bar, out=csum[1:])
+    valid = csum[k : k + m] == csum[:m]
+    # a k-gram that is half numbers or Latin text (a phone number, a postcode, an e-mail address,
+    # a run of dates) is no evidence: every number folds to one symbol, so any two contact lines
+    # would match
+    np.cumsum(jc < 0x80, out=csum[1:])
+    valid &= (csum[k : k + m] - csum[:m]) * 2 < k
+    del csum
+    h = _kgram_hashes(jc.astype(np.uint64), k)
     _mix(h)
     h[~valid] = _MAX
 
     # --- winnowing: keep i when h[i] is the minimum of some window of w hashes containing it
     if m >= w:
-        win = h[: m - w + 1].copy()
-        for j in range(1, w):
-            np.minimum(win, h[j : j + m - w + 1], out=win)
+        win = _window(h, w, np.minimum)
         padded = np.concatenate((np.zeros(w - 1, np.uint64), win, np.zeros(w - 1, np.uint64)))
-        best = padded[: m].copy()
-        for j in range(1, w):
-            np.maximum(best, padded[j : j + m], out=best)
+        best = _window(padded, w, np.maximum)
         sel = (h == best) & valid
     else:
         sel = valid & (h == h.min())
+    del valid
     p = np.flatnonzero(sel)
+    del sel
 
+    rstart = np.searchsorted(jidx, starts)  # first matching-copy index of each report
     rid = np.searchsorted(rstart, p, side="right") - 1
     runs = np.flatnonzero(bar & ~np.concatenate(([False], bar[:-1])))  # first index of each barrier run
     vpos = (p - rstart[rid]) + BARRIER_JUMP * (
         np.searchsorted(runs, p, side="right") - np.searchsorted(runs, rstart[rid], side="right")
     )
     vpos = vpos.astype(np.int32)
-    ostart = (nidx[p] - starts[rid]).astype(np.int32)
-    oend = (nidx[p + k - 1] + 1 - starts[rid]).astype(np.int32)
+    base = starts[rid]
+    ostart = (jidx[p] - base).astype(np.int32)
+    oend = (jidx[p + k - 1] + 1 - base).astype(np.int32)
     hashes = h[p]
-    x = nidx[p]
-    prev = np.searchsorted(clause_after, x, side="right") - 1
-    back = np.where(prev >= 0, x - clause_after[np.maximum(prev, 0)], x - starts[rid])
-    back = np.minimum(back, x - starts[rid])
-    # a k-gram that starts on punctuation: the span starts at the next real character (negative back)
-    nxt = np.searchsorted(content, x, side="left")
-    lead = content[np.minimum(nxt, len(content) - 1)] - x if len(content) else np.zeros_like(x)
-    back = np.where((lead > 0) & (lead < k), -lead, back)
-    y = nidx[p + k - 1] + 1
-    ahead = end_at[np.searchsorted(end_at, y, side="left")] - y
-    back = np.minimum(back, 127).astype(np.int8)
-    ahead = np.minimum(ahead, SNAP_MAX).astype(np.uint8)
+    del h
+
+    # --- snapping distances: back to the clause start, ahead to the clause end (original characters)
+    clause = (jcls & _CLAUSE) != 0
+    cstart = ustart[:n].copy()
+    cstart[1:] |= clause[:-1]
+    cstart[1:] |= isbar[:-1]
+    cprev = _prev_at(cstart, p)
+    back = jidx[p] - jidx[cprev]
+    # a k-gram that starts on punctuation: its original span starts at the next real character
+    # (which may lie after a line break and a page number)
+    on_punct = np.flatnonzero(clause[p])
+    if len(on_punct):
+        pp = p[on_punct]
+        q = _next_at(~clause & ~isbar, pp)
+        inside = np.flatnonzero(q - pp < k)
+        moved = on_punct[inside]
+        ostart[moved] = (jidx[q[inside]] - base[moved]).astype(np.int32)
+        back[moved] = 0
+    is_end = ustart.copy()
+    is_end[1:] |= clause
+    e = _next_at(is_end, p + k)
+    ahead = jidx[np.maximum(e - 1, 0)] - jidx[p + k - 1]
+    back = np.clip(back, -128, 127).astype(np.int8)
+    ahead = np.clip(ahead, 0, SNAP_MAX).astype(np.uint8)
 
     bounds = np.searchsorted(rid, np.arange(len(texts) + 1))
     return [
