@@ -232,3 +232,30 @@ def test_fingerprinting_in_worker_processes_gives_the_same_spans(tmp_path, monke
     if worker == "works":  # three one-report jobs, run by worker processes, not this one
         ran = pids.read_text(encoding="utf-8").split()
         assert len(ran) == 3 and str(os.getpid()) not in ran
+
+
+def _share_rows(text: str) -> dict[str, tuple[str, str, str]]:
+    rows = {}
+    for line in text.splitlines():
+        cells = line.split()
+        if len(cells) >= 4 and cells[1].endswith("%") and cells[2].endswith("%") and cells[3].endswith("%"):
+            rows[cells[0]] = (cells[1], cells[2], cells[3])
+    return rows
+
+
+def test_similar_prints_the_shares_scan_gives_cold_and_warm(samples_copy, capsys):
+    """One rule for shares (of the prose, tables and chrome left out): `similar` cold, `similar` warm
+    (texts not read again) and `scan --json` agree, on a report with full statistics tables."""
+    text = (samples_copy / "xinzhou-changzhengjie-2024.txt").read_text(encoding="utf-8")
+    (samples_copy / "peer-copy.txt").write_text(text.replace("长征街", "新华街"), encoding="utf-8")
+    assert main(["scan", str(samples_copy), "--json"]) == 0
+    scanned = {r["path"]: r["copy"] for r in json.loads(capsys.readouterr().out)["reports"]}
+    assert main(["similar", str(samples_copy), "--lang", "en"]) == 0
+    cold = _share_rows(capsys.readouterr().out)
+    assert main(["similar", str(samples_copy), "--lang", "en"]) == 0
+    warm = _share_rows(capsys.readouterr().out)
+    assert cold == warm and "peer-copy.txt" in cold
+    assert scanned["peer-copy.txt"]["peer_share"] > 0.8  # nearly all of its prose; its tables are not counted
+    for rel, row in cold.items():
+        c = scanned[rel]
+        assert row == tuple(f"{round(100 * c[k])}%" for k in ("peer_share", "same_unit_share", "common_share")), rel

@@ -69,6 +69,7 @@ def _loader(folder: Path, paths: dict[str, Path], max_bytes: int | None, progres
             if got is None:
                 continue
             e.text, e.unit, e.year, e.sha, e.mask = got
+            e.outside = e.mask  # the engine drops mask after fingerprinting; shares keep leaving it out
             loaded.append(e)
         progress.close()
         return loaded

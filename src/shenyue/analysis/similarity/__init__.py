@@ -95,7 +95,7 @@ def not_prose(report: "Report") -> list[tuple[int, int]]:
     """Spans of a report that are never compared: web-page chrome and statistics tables."""
     spans = [(c.start, c.end) for c in report.chrome]
     spans += [(t.start, t.end) for t in report.table_spans]
-    return sorted(spans)
+    return _merged(spans)
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -141,7 +141,7 @@ def find_copies(
     for r in reports:
         mask = not_prose(r)
         entries.append(Entry(rel=r.rel, sha=r.doc.sha256, unit=r.unit, year=r.year, text=r.text, length=len(r.text),
-                             mask=mask, outside=_merged(mask)))  # fmt: skip
+                             mask=mask, outside=mask))  # fmt: skip
     return run(entries, folder=folder, settings=settings, statutory=statutory, use_cache=cache, progress=progress, units=units)
 
 

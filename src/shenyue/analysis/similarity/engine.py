@@ -44,6 +44,7 @@ class _Stored:
     length: int
     start: int
     count: int
+    outside: list[tuple[int, int]]
 
 
 def engine_key(settings: Settings, statutory: Statutory) -> str:
@@ -118,8 +119,8 @@ def run(
             header, arrays = got
             try:
                 pos = 0
-                for sha, unit, year, length, count in header["entries"]:
-                    stored[sha] = _Stored(unit, year, int(length), pos, int(count))
+                for sha, unit, year, length, count, outside in header["entries"]:
+                    stored[sha] = _Stored(unit, year, int(length), pos, int(count), _spans_of(outside))
                     pos += int(count)
                 if pos != len(arrays["hashes"]) or any(len(arrays[f]) != pos for f in PRINT_FIELDS):
                     raise ValueError("inconsistent store")
@@ -130,6 +131,7 @@ def run(
         known = stored.get(e.sha)
         if known is not None:
             e.unit, e.year, e.length = known.unit, known.year, known.length
+            e.outside = e.outside or known.outside
     missing = [e for e in entries if e.sha not in stored]
     need_text = [e for e in missing if e.text is None]
     unreadable: list[Entry] = []
@@ -248,6 +250,11 @@ def _fingerprint_all(todo: list[Entry], statutory: Statutory, settings: Settings
     return fresh
 
 
+def _spans_of(rows) -> list[tuple[int, int]]:
+    """Spans read back from a cache header (a damaged one raises ValueError/TypeError: the cache is rebuilt)."""
+    return [(int(a), int(b)) for a, b in rows]
+
+
 def _save_store(path: Path, key: str, ordered: list[Entry], prints: list[Prints]) -> None:
     seen: set[str] = set()
     header_entries = []
@@ -256,7 +263,7 @@ def _save_store(path: Path, key: str, ordered: list[Entry], prints: list[Prints]
         if e.sha in seen:
             continue
         seen.add(e.sha)
-        header_entries.append([e.sha, e.unit, e.year, e.length, len(pr)])
+        header_entries.append([e.sha, e.unit, e.year, e.length, len(pr), [list(x) for x in e.outside]])
         parts.append(pr)
     arrays = {
         f: np.concatenate([getattr(p, f) for p in parts]) if parts else np.zeros(0, dt)
@@ -270,7 +277,7 @@ def _save_result(path: Path, key: str, result: SimilarityResult, all_entries: li
         "kind": "result",
         "key": key,
         "signature": _signature(key, all_entries),
-        "entries": [[e.rel, e.sha, e.unit, e.year, e.length] for e in result.entries],
+        "entries": [[e.rel, e.sha, e.unit, e.year, e.length, [list(x) for x in e.outside]] for e in result.entries],
         "unreadable": [[e.rel, e.sha] for e in unreadable],  # same files, same content: still unreadable
     }
     arrays = {name: getattr(result.arrays, name) for name in SpanArrays.FIELDS}
@@ -285,11 +292,12 @@ def _load_result(path: Path, key: str, entries: list[Entry], settings: Settings)
     try:
         by_rel = {e.rel: e for e in entries}
         ordered = []
-        for rel, sha, unit, year, length in header["entries"]:
+        for rel, sha, unit, year, length, outside in header["entries"]:
             e = by_rel[rel]
             if e.sha != sha:
                 return None
             e.unit, e.year, e.length = unit, year, int(length)
+            e.outside = e.outside or _spans_of(outside)
             ordered.append(e)
         skipped = {rel: sha for rel, sha in header.get("unreadable", [])}
         if len(ordered) + len(skipped) != len(entries):

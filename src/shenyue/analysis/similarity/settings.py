@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 
 from shenyue.model.normalize import NORMALIZE_VERSION
 
-ENGINE_VERSION = 2  # bump when fingerprints or spans change meaning (2: paragraph-level masking, statutory anywhere)
+ENGINE_VERSION = 3  # bump when fingerprints, spans or cached entries change meaning (2: paragraph-level masking, statutory anywhere; 3: entries keep their non-prose spans)
 
 
 @dataclass(frozen=True, slots=True)
