@@ -259,3 +259,20 @@ def test_similar_prints_the_shares_scan_gives_cold_and_warm(samples_copy, capsys
     for rel, row in cold.items():
         c = scanned[rel]
         assert row == tuple(f"{round(100 * c[k])}%" for k in ("peer_share", "same_unit_share", "common_share")), rel
+
+
+def test_the_code_stamp_follows_the_table_parser_too(tmp_path, monkeypatch):
+    """The table regions decide what is compared; a change in model/tables/ must not reuse old results."""
+    import shutil
+
+    import shenyue
+    from shenyue.analysis.similarity import cache as disk
+
+    pkg = tmp_path / "shenyue"
+    shutil.copytree(Path(shenyue.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(shenyue, "__file__", str(pkg / "__init__.py"))
+    before = disk.code_stamp.__wrapped__()  # lru_cache: the undecorated function computes afresh
+    with open(pkg / "model" / "tables" / "digits.py", "a", encoding="utf-8") as f:
+        f.write("\n# changed\n")
+    after = disk.code_stamp.__wrapped__()
+    assert before != after

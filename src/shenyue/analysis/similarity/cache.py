@@ -56,18 +56,16 @@ def code_stamp() -> str:
 
     base = Path(shenyue.__file__).parent
     parts = [getattr(shenyue, "__version__", "")]
-    for sub in ("analysis/similarity", "model", "reading"):
-        folder = base / sub
-        try:
-            names = sorted(p for p in os.listdir(folder) if p.endswith((".py", ".toml", ".txt")))
-        except OSError:
-            continue
-        for name in names:
-            try:
-                st = os.stat(folder / name)
-            except OSError:
-                continue
-            parts.append(f"{sub}/{name}:{st.st_size}:{st.st_mtime_ns}")
+    for sub in ("analysis/similarity", "model", "reading"):  # with their subpackages (model/tables/)
+        for folder, dirs, files in sorted(os.walk(base / sub)):
+            dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
+            for name in sorted(p for p in files if p.endswith((".py", ".toml", ".txt"))):
+                try:
+                    st = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                rel = os.path.relpath(os.path.join(folder, name), base)
+                parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}")
     for name in ("data/statutory.toml", "data/t2s.txt", "analysis/scan.py"):  # scan.build_report: unit, year, chrome
         try:
             st = os.stat(base / name)
