@@ -119,3 +119,27 @@ def test_a_bare_page_date_line_is_chrome_and_a_publication_date(tmp_path, sample
     report = report_of(tmp_path, "page.txt", text)
     assert report.published is not None and report.published.isoformat() == "2022-01-20"
     assert any(report.text[c.start : c.end].startswith("2022-01-20 10:30") for c in report.chrome)
+
+
+def test_a_heading_cut_short_by_a_line_end_is_no_crash():
+    """A title hard-wrapped after a few characters (四、政府信息公开行政复议 / 、行政诉讼情况) is matched or
+    refused, never an IndexError (a scan stopped on such PDF text)."""
+    from shenyue.model.sections import match_title
+
+    for window in ("政府信息公开行政复议", "收到和处理政府信", "存在的主要问", "其他需要报", "总体"):
+        got = match_title(window)
+        assert got.length <= len(window)
+
+
+def test_a_heading_glued_to_text_and_cut_by_a_hard_wrap_keeps_its_section(tmp_path, sample_text):
+    """PDF text wrapped at a fixed width, with headings run into the preceding sentence: a title split
+    over two lines (…。四、政府信息公开行政复议 / 、行政诉讼情况) is still section 四."""
+    flat = re.sub(r"\s*\n\s*", "", sample_text("zhongshan"))
+    at = flat.index("四、政府信息公开行政复议")
+    wrapped = flat[:at] + "\n".join(flat[i : i + 30] for i in range(at, len(flat), 30))
+    wrapped = wrapped.replace("四、政府信息公开行政复议、", "四、政府信息公开行政复议\n、", 1)
+    # the cut lands inside the title, after text on the same line
+    report = report_of(tmp_path, "wrapped.txt", wrapped)
+    assert [s.key for s in report.sections] == ANNUAL_KEYS
+    appeals = report.section("appeals")
+    assert wrapped[appeals.start : appeals.start + 12] == "四、政府信息公开行政复议"

@@ -193,7 +193,7 @@ def match_title(window: str) -> TitleMatch:
         return TitleMatch(None, best, False, 0)
     # the title's own length: the prefix length that reads most like a known title
     target = [t for k, t in FUZZY_TITLES if k == best_key]
-    best_len, best_len_score = best_n, -1.0
+    best_len, best_len_score = min(best_n, len(c)), -1.0  # a window shorter than the title (a wrapped line)
     for n in range(max(2, best_n - 6), min(len(c), best_n + 3) + 1):
         score = max(fuzz.ratio(c[:n], t) for t in target)
         if score > best_len_score or (score == best_len_score and abs(n - best_n) < abs(best_len - best_n)):
@@ -331,6 +331,9 @@ def find_headings(
     return headings
 
 
+_WRAPPED_TITLE = 24  # a line that ends this soon after a numbered title's start may have cut the title
+
+
 def find_midline_headings(
     text: str, table_regions: list[Span], found: set[str], folded: str | None = None, chrome: list[Span] | None = None
 ) -> list[Heading]:
@@ -368,12 +371,19 @@ def find_midline_headings(
         numeral = m.group(1)
         line_end = folded.find("\n", t0, t0 + _WINDOW)
         line_end = t0 + _WINDOW if line_end < 0 else line_end
-        match = match_title(folded[t0:line_end])
+        window_end = line_end
+        if line_end < len(folded) and line_end - t0 < _WRAPPED_TITLE:
+            # a title cut by a hard line wrap (四、政府信息公开行政复议 / 、行政诉讼情况) runs on into the next line
+            nxt = folded.find("\n", line_end + 1, line_end + 1 + _WINDOW)
+            window_end = min(len(folded), line_end + 1 + _WINDOW if nxt < 0 else nxt)
+        match = match_title(folded[t0:window_end])
         if match.key is None or match.key in found:
             continue
         if match.score < 100 and EXPECTED_NUMERAL.get(match.key) != numeral:
             continue  # a title matched only fuzzily needs the section's own numeral
         t1 = t0 + match.length
+        if t1 > line_end:  # the title ends on the next line
+            line_end = window_end
         result.append(
             Heading(pos, t1, text[pos:t1].strip(), numeral, "numbered", match.key, match.score, match.standard, line_end, inline=True)
         )
