@@ -261,3 +261,14 @@ def test_a_title_without_unit_takes_the_unit_from_the_header_publisher(tmp_path)
     report = report_of(tmp_path, "publisher.txt", text)
     assert report.unit == "某某县财政局"
     assert report.year == 2023
+
+
+def test_a_one_line_page_without_header_takes_title_and_unit_from_its_opening(tmp_path):
+    """A crawler that stored only the page body: the title runs straight into the report on one line."""
+    title = "某某新区农业农村局2023年政府信息公开工作年度报告"
+    report = report_of(tmp_path, "bare.txt", title + BODY + "\n")
+    assert report.text[report.title.start : report.title.end] == title
+    assert report.unit == "某某新区农业农村局" and report.year == 2023
+    # a one-line body that opens with a sentence has no title to take
+    report = report_of(tmp_path, "untitled.txt", BODY + "\n")
+    assert report.title is None

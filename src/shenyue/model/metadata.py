@@ -32,6 +32,13 @@ LEAD_UNIT = re.compile(rf"^\s*(?:(?:19|20)\d{{2}}\s*年度?\s*[,，]?\s*)?([\u4e
 SELF_REFERENCE = re.compile(r"(?:我|全|本)(市|区|县|镇|乡|州|街道)")
 
 
+# A title that opens a long line and runs straight into the body (平潭…局2023年政府信息公开工作年度报告根据《条例》…).
+_GLUED_TITLE = re.compile(
+    r"[^。；;，,：:《》\n]{2,40}?(?:19|20)\d{2}\s*年度?[^。；;，,《》\n]{0,12}?"
+    r"(?:政府信息公开|政务公开|信息公开)工作(?:年度报告|年报|总结|报告)"
+)
+
+
 def find_title(text: str, before: int, chrome: list[Span]) -> Span | None:
     """The report's title: a crawler header's 标题 value, else the first title-like
     line before the first section heading (with the line above it when that line
@@ -49,6 +56,9 @@ def find_title(text: str, before: int, chrome: list[Span]) -> Span | None:
         if e <= s or any(c.start <= s < c.end for c in chrome):
             continue
         line = to_simplified(fold(text[s:e]))
+        glued = _GLUED_TITLE.match(line)  # a one-line page stored without a header: title, then the body
+        if glued and e - s - glued.end() > 10:
+            return Span(s, s + glued.end(), "title")
         if e - s <= 80 and TITLE_WORDS.search(line):
             if prev is not None and not _unit_prefix(line) and _unit_name(text[prev[0] : prev[1]]):
                 return Span(prev[0], e, "title")
