@@ -177,3 +177,17 @@ def test_shares_are_of_the_prose_not_of_tables_or_a_page_header():
     assert copied > 0.8 * len(PARA)
     assert b.copy.peer_share == pytest.approx(copied / prose, abs=0.01)
     assert b.copy.peer_share > 0.4  # the table (over half the text) is not in the denominator
+
+
+def test_a_later_peer_is_never_the_source_of_an_earlier_report():
+    """A 2022 paragraph that a peer repeats in 2023: the 2022 report is the original (counted nowhere);
+    the 2023 peer report copied it."""
+    early = make_report("jia-2022.txt", body(OWN[0], PARA, OWN[1]), unit="甲局", year=2022)
+    late = make_report("yi-2023.txt", body(OWN[2], PARA, OWN[3]), unit="乙局", year=2023)
+    result = find_copies([early, late], cache=False)
+    attach_copy_info([early, late], result)
+    (mine,) = spans_with(result, early, PARA)
+    (theirs,) = spans_with(result, late, PARA)
+    assert mine.kind == REUSED_LATER and theirs.kind == PEER and theirs.other_report == "jia-2022.txt"
+    assert early.copy.share == 0 and early.copy.main_source is None
+    assert late.copy.peer_share > 0.2

@@ -156,7 +156,11 @@ def test_cli_json_spans(samples_copy, capsys):
     for d in out:
         assert 0 <= d["start"] < d["end"] <= len(texts[d["report"]])
         assert 0 <= d["other_start"] < d["other_end"] <= len(texts[d["other_report"]])
-        assert d["kind"] in ("peer", "same_unit") and d["n_reports"] >= 2 and 0 < d["similarity"] <= 1
+        assert d["kind"] in ("peer", "same_unit", "reused_later") and d["n_reports"] >= 2 and 0 < d["similarity"] <= 1
+    # the 2021 report is where the clause stood first: the 2024 report copied it, never the other way round
+    kinds = {(d["report"], d["other_report"]): d["kind"] for d in out}
+    assert kinds[("zhongshan-xiqu-2024.txt", "zhongshan-city-2021.txt")] == "peer"
+    assert kinds[("zhongshan-city-2021.txt", "zhongshan-xiqu-2024.txt")] == "reused_later"
     xiqu = next(d for d in out if d["report"] == "zhongshan-xiqu-2024.txt")
     assert texts[xiqu["report"]][xiqu["start"] : xiqu["end"]] == "认真落实国家和省关于政务公开工作的决策部署,"
     # the warm rerun prints the same

@@ -9,9 +9,9 @@ neighbours inside every group, earliest year first.
 
 Every shared fingerprint keeps a few *holders* (other reports holding it):
 the same unit's nearest earlier (or same-year) report, and the first report
-of the first other units of its group. A later year of the same unit is never
-a source (it is not where an earlier report copied from): it is kept only for
-text nobody else holds, as REUSED_LATER. Fingerprints held by many units
+of the first other units of its group. A later year, of the same unit or of a
+peer, is never a source (it is not where an earlier report copied from): it is
+kept only for text no earlier or same-year report holds, as REUSED_LATER. Fingerprints held by many units
 (:func:`~.kinds.common_threshold`) are common wording.
 
 Shared fingerprints of a report are merged into spans when they are at most
@@ -291,13 +291,17 @@ def _spans(
     joined[1:] = (srep[1:] != srep[:-1]) | (dv > k + s.gap)
     common = _common_runs(nup >= threshold, joined, v, k, 3 * s.min_len)
 
-    # text only the same unit's later report holds is kept apart from text others hold too
+    # text only later reports hold (the same unit's or a peer's) is kept apart from text others hold too:
+    # a later report is never where an earlier one copied from
     y_me = years[srep]
-    later_only = (hrep[0] >= 0) & (y_me > 0)
-    for c in range(1, H):
-        later_only &= hrep[c] < 0
-    later_only &= years[np.maximum(hrep[0], 0)] > y_me
-    del y_me
+    later_only = y_me > 0
+    held = np.zeros(m, dtype=bool)
+    for c in range(H):
+        valid = hrep[c] >= 0
+        later_only &= ~valid | (years[np.maximum(hrep[c], 0)] > y_me)
+        held |= valid
+    later_only &= held & ~common  # common wording is common whoever holds it: never cut by holders' years
+    del y_me, held, valid
 
     cut = joined.copy()
     cut[1:] |= (common[1:] != common[:-1]) | (later_only[1:] != later_only[:-1])
@@ -337,9 +341,9 @@ def _spans(
     del pair, pnew
     span_rep = srep[sstart]
     p_su = unit_ids[p_rep] == unit_ids[span_rep[p_sid]]
-    # the same unit's later year is never a source: only when nobody else holds the text
+    # a later year (the same unit's or a peer's) is never a source: only when nobody earlier holds the text
     y_me, y_h = years[span_rep[p_sid]], years[p_rep]
-    p_later = p_su & (y_h > y_me) & (y_me > 0)
+    p_later = (y_h > y_me) & (y_me > 0)
     p_su &= ~p_later
     # best holder overall, and best same-unit holder; the same unit wins when it holds at least half as much
     best_all = np.zeros(n_spans, dtype=np.int64)

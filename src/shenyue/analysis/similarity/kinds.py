@@ -7,9 +7,9 @@
   one unit copied it from another. It is never counted in the peer or
   same-unit shares.
 
-Text of a report that only the same unit's *later* report holds is
-``REUSED_LATER``: shared, but this report is where it stood first, so it is
-counted in none of the shares (the later report counts it as SAME_UNIT).
+Text of a report that only *later* reports hold (the same unit's or a peer's)
+is ``REUSED_LATER``: shared, but this report is where it stood first, so it is
+counted in none of the shares (the later report counts it as SAME_UNIT or PEER).
 
 Statutory wording (titles, table labels, the 条例's own sentences) is none of
 them: the engine never fingerprints it.
