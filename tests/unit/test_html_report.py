@@ -253,3 +253,14 @@ def test_a_file_over_the_limit_becomes_a_folder(evidence, tmp_path):
     assert (tmp_path / "big" / "index.html").is_file()
     assert len(list((tmp_path / "big" / "reports").glob("*.html"))) == len(evidence.reports)
     assert not (tmp_path / "big.html").exists()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_label_comes_from_the_catalogue(evidence, lang):
+    """No catalogue key is shown in place of its text (a key missing or shadowed in messages.toml)."""
+    from shenyue.i18n import catalogue
+
+    doc = parse(render_single(evidence, lang))
+    shown = " ".join(doc.xpath("//text()"))
+    keys = {m for m in re.findall(r"(?<![\w/.])(?:html|checks|kind|review)\.[a-z_.0-9-]+[a-z]", shown) if m in catalogue() or m.startswith("html.")}
+    assert not keys

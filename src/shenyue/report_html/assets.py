@@ -46,6 +46,7 @@ table.list th[aria-sort=descending]::after{content:" \\25BC"}
 .filters{margin:8px 0;display:flex;gap:12px;align-items:center}
 .filters input[type=search]{padding:4px 8px;min-width:280px}
 .sev-error{color:var(--err);font-weight:bold}
+td.sev-error,td.sev-warning,td.sev-info{white-space:nowrap}
 .sev-warning{color:var(--warn)}
 .sev-info{color:var(--info)}
 section.report{border-top:3px solid #1f2d3d;margin-top:36px;padding-top:4px}

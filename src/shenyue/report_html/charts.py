@@ -42,13 +42,13 @@ def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "")
 def histograms(panels: Sequence[tuple[str, str, Sequence[int]]], bin_labels: Sequence[str], label: str,
                y_label: str) -> str:  # fmt: skip
     """Small multiples: one histogram per (title, colour key, counts), sharing the y scale."""
-    pw, ph, top, bottom, left = 200, 150, 22, 34, 34
-    width = left + len(panels) * (pw + 14)
+    pw, ph, top, bottom, left, gap = 190, 150, 22, 34, 34, 30
+    width = left + len(panels) * (pw + gap)
     height = top + ph + bottom
     peak = max((max(c) for _, _, c in panels if c), default=0) or 1
     body = [_text(4, top - 8, y_label, extra=' font-size="10"')]
     for i, (title, colour, counts) in enumerate(panels):
-        x0 = left + i * (pw + 14)
+        x0 = left + i * (pw + gap)
         body.append(_text(x0 + pw / 2, top - 8, title, "middle", ' font-weight="bold"'))
         body.append(f'<line x1="{x0}" y1="{top + ph}" x2="{x0 + pw}" y2="{top + ph}" stroke="#999"/>')
         bw = pw / max(1, len(counts))
@@ -125,8 +125,10 @@ def ranges(items: Sequence[tuple[str, float, float, float, int]], maximum: float
     the highest reviewer's total and a dot at the mean; (name, low, mean, high, reviewers)."""
     top, ph, bottom, left, right = 16, 190, 26, 40, 10
     n = len(items)
-    step = max(1.2, min(14.0, 860 / max(1, n)))
-    width = int(left + right + step * max(n, 1))
+    step = max(1.2, min(40.0, 860 / max(1, n)))
+    width = max(420, int(left + right + step * max(n, 1)))
+    step = (width - left - right) / max(n, 1)
+    r_cap = 3.5
     height = top + ph + bottom
     maximum = maximum or 1
 
@@ -138,7 +140,7 @@ def ranges(items: Sequence[tuple[str, float, float, float, int]], maximum: float
         yy = y(maximum * frac)
         body.append(f'<line x1="{left}" y1="{_n(yy)}" x2="{width - right}" y2="{_n(yy)}" stroke="#e9ecef"/>')
         body.append(_text(left - 4, yy + 4, _n(maximum * frac), "end", ' font-size="9"'))
-    r = max(1.2, min(3.5, step / 2.5))
+    r = max(1.2, min(r_cap, step / 2.5))
     for i, (name, low, mean, high, count) in enumerate(items):
         x = left + step * (i + 0.5)
         tip = f"{name}: {_n(mean)} ({_n(low)}–{_n(high)}, {count})"

@@ -30,7 +30,7 @@ from shenyue.review.store import STATUSES, StoredReview
 if TYPE_CHECKING:
     from shenyue.model.report import Report, Unreadable
 
-CONTEXT = 80  # characters shown either side of a finding
+CONTEXT = 60  # characters shown either side of a finding
 PASSAGE_CONTEXT = 30  # characters shown either side of a shared passage
 MAX_MARK = 2000  # a finding's highlighted text is cut after this many characters
 KINDS_SHOWN = ("peer", "same_unit", "common")
@@ -385,7 +385,7 @@ def _meta(ev: Evidence, r: "Report", lang: str) -> str:
 
 
 def _findings(r: "Report", lang: str) -> str:
-    out = [f'<h3>{esc(t("html.findings", lang))} ({len(r.findings)})</h3>']
+    out = [f'<h3>{esc(t("html.findings.title", lang))} ({len(r.findings)})</h3>']
     if not r.findings:
         out.append(f'<p class="muted">{esc(t("html.findings.none", lang))}</p>')
         return "".join(out)
@@ -412,7 +412,7 @@ def _copies(ev: Evidence, r: "Report", i: int, lang: str, link: Link) -> str:
 
     copy = r.copy
     spans = [s for s in copy.spans if s.kind in KINDS_SHOWN] if copy is not None else []
-    out = [f'<h3>{esc(t("html.copies", lang))} ({len(spans)})</h3>']
+    out = [f'<h3>{esc(t("html.copies.title", lang))} ({len(spans)})</h3>']
     if copy is None:
         out.append(f'<p class="muted">{esc(t("html.copies.not_run", lang))}</p>')
         return "".join(out)
@@ -491,7 +491,7 @@ def _tables(r: "Report", i: int, lang: str) -> str:
         return ""
     arithmetic = ids_where(arithmetic=True)
     failing = [f for f in r.findings if f.check in arithmetic and f.start is not None and f.end is not None]
-    out = [f'<h3>{esc(t("html.tables", lang))}</h3>',
+    out = [f'<h3>{esc(t("html.tables.title", lang))}</h3>',
            f'<p class="legend muted">{esc(t("html.tables.legend", lang))}</p>']  # fmt: skip
     for table in tables:
         fails = [f for f in failing if f.start < table.end and f.end > table.start]
@@ -560,7 +560,7 @@ def _grid(table, fails, numbers, lang: str) -> str:
 
 def _reviews(ev: Evidence, r: "Report", lang: str) -> str:
     rows = ev.rows_by_report.get(r.rel, [])
-    out = [f'<h3>{esc(t("html.reviews", lang))}</h3>']
+    out = [f'<h3>{esc(t("html.reviews.title", lang))}</h3>']
     if not rows:
         out.append(f'<p class="muted">{esc(t("html.reviews.none", lang))}</p>')
         return "".join(out)
