@@ -25,6 +25,8 @@ XIQU_PREV = "zhongshan-xiqu-2023.txt"
 CHANGZHENG = "xinzhou-changzhengjie-2024.txt"
 PEER = "dongqu-2024.txt"
 HOSTILE = "hostile-2024.txt"
+COMMON_TEXT = ("坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实党中央、国务院关于全面推进政务公开工作的决策部署，"
+               "严格执行《中华人民共和国政府信息公开条例》，围绕中心、服务大局，不断加大政府信息公开力度，提升政务服务水平。")
 ATTACKS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(2)>', "</style><b>bold</b>",
            "<a href=\"http://evil.example/\">x</a>", "\x07\x1b[31m\u202e")  # fmt: skip
 
@@ -58,6 +60,10 @@ def build_folder(folder: Path) -> None:
         "五、存在的主要问题及改进情况", "六、其他需要报告的事项",
     ]  # fmt: skip
     (folder / HOSTILE).write_text("\n".join(peer[:4] + hostile) + "\n", encoding="utf-8")
+    for n, unit in enumerate(("北山镇", "南湖镇", "西岭镇", "东港镇", "中洲镇")):  # wording many units share
+        body = [f"{unit}2024年政府信息公开工作年度报告", "一、总体情况", COMMON_TEXT,
+                f"{unit}今年办理第{n}{n}{n}号事项，{unit * 3}另行安排{n * 7 + 3}次专项培训与{n * 11 + 5}次检查。"]  # fmt: skip
+        (folder / f"town-{n}-2024.txt").write_text("\n".join(body) + "\n", encoding="utf-8")
 
 
 def add_reviews(folder: Path, reports) -> None:
@@ -98,7 +104,7 @@ def section_of(doc, ev, rel):
 def test_every_report_has_its_page_linked_from_the_list(evidence):
     doc = parse(render_single(evidence, "zh"))
     links = doc.xpath('//h:table[@id="report-list"]//h:a/@href', namespaces=NS)
-    assert len(links) == len(evidence.reports) == 8
+    assert len(links) == len(evidence.reports) == 13
     for i, report in enumerate(evidence.reports):
         section = section_of(doc, evidence, report.rel)
         assert f"#r{i}" in links
@@ -108,15 +114,16 @@ def test_every_report_has_its_page_linked_from_the_list(evidence):
 def test_every_shared_passage_is_beside_its_source_highlighted_in_both_panes(evidence):
     doc = parse(render_single(evidence, "zh"))
     by_rel = {r.rel: r for r in evidence.reports}
+    order = ("peer", "same_unit")
     kinds = set()
     n = 0
     for report in evidence.reports:
         section = section_of(doc, evidence, report.rel)
         pairs = section.xpath('.//h:div[@class="pair"]', namespaces=NS)
-        spans = [s for s in report.copy.spans if s.kind in ("peer", "same_unit", "common")]
+        spans = [s for s in report.copy.spans if s.kind in order]
         assert len(pairs) == len(spans)
-        for span, pair in zip(sorted(spans, key=lambda s: (("peer", "same_unit", "common").index(s.kind), s.start)),
-                              sorted(pairs, key=lambda p: (("peer", "same_unit", "common").index(p.get("data-kind")), int(p.get("data-start"))))):  # fmt: skip
+        pairs.sort(key=lambda p: (order.index(p.get("data-kind")), int(p.get("data-start"))))
+        for span, pair in zip(sorted(spans, key=lambda s: (order.index(s.kind), s.start)), pairs):
             assert (int(pair.get("data-start")), int(pair.get("data-end"))) == (span.start, span.end)
             this, source = pair.xpath('./h:div[contains(@class,"pane")]', namespaces=NS)
             mark = this.xpath(".//h:mark", namespaces=NS)[0]
@@ -127,10 +134,20 @@ def test_every_shared_passage_is_beside_its_source_highlighted_in_both_panes(evi
             if other.unit:
                 assert other.unit in text_of(source)
             their_mark = source.xpath(".//h:mark", namespaces=NS)[0]
+            assert their_mark.get("class") == f"k-{span.kind}"
             assert text_of(their_mark) == other.text[span.other_start : span.other_end]
             kinds.add(span.kind)
             n += 1
+        # common wording is no one's copy: its passage, highlighted, with the reports holding it
+        commons = section.xpath('.//h:div[@class="common"]', namespaces=NS)
+        spans = sorted((s for s in report.copy.spans if s.kind == "common"), key=lambda s: s.start)
+        assert [(int(c.get("data-start")), int(c.get("data-end"))) for c in commons] == [(s.start, s.end) for s in spans]
+        for span, box in zip(spans, commons):
+            assert text_of(box.xpath(".//h:mark", namespaces=NS)[0]) == report.text[span.start : span.end]
+            assert {h.report for h in span.holders} <= set(box.xpath(".//h:a/text()", namespaces=NS)) | {
+                t.rsplit(" (", 1)[0] for t in box.xpath(".//h:a/text()", namespaces=NS)}
     assert {"peer", "same_unit"} <= kinds and n >= 3
+    assert doc.xpath('//h:div[@class="common"]', namespaces=NS)
 
 
 def test_changed_characters_are_marked_on_both_sides(evidence):
@@ -219,7 +236,7 @@ def test_overview_counts_and_charts(evidence):
     doc = parse(render_single(evidence, "en"))
     overview = doc.xpath('//h:section[@id="overview"]', namespaces=NS)[0]
     counts = [text_of(b) for b in overview.xpath('.//h:div[@class="count"]/h:b', namespaces=NS)]
-    assert counts[:3] == ["8", "1", "1"]  # reports, reviewed, done by every reviewer
+    assert counts[:3] == ["13", "1", "1"]  # reports, reviewed, done by every reviewer
     svgs = overview.xpath(".//*[local-name()='svg']")
     assert len(svgs) == 4  # shares, findings by check, scores, timeliness
     titles = " ".join(overview.xpath(".//*[local-name()='title']/text()"))

@@ -62,6 +62,8 @@ mark.k-common{background:var(--common-bg);border-bottom:1px dotted var(--common)
 .diff{background:#ffc9c9;color:#a61e1e;font-weight:bold;text-decoration:underline wavy #c92a2a}
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:8px;margin:6px 0 14px;page-break-inside:avoid}
 .pane{border:1px solid var(--line);border-radius:4px;padding:6px 8px;min-width:0}
+div.common{border:1px dashed var(--line);border-radius:4px;padding:4px 8px;margin:6px 0 10px}
+div.common p{margin:2px 0 0;font-size:12px}
 .pane h4{margin:0 0 4px;font-size:12px;color:var(--muted);font-weight:normal}
 .pane .ctx{background:none;padding:0}
 .passage-head{font-size:13px;margin-top:12px}

@@ -408,8 +408,6 @@ def _findings(r: "Report", lang: str) -> str:
 
 
 def _copies(ev: Evidence, r: "Report", i: int, lang: str, link: Link) -> str:
-    from shenyue.analysis.similarity import align
-
     copy = r.copy
     spans = [s for s in copy.spans if s.kind in KINDS_SHOWN] if copy is not None else []
     out = [f'<h3>{esc(t("html.copies.title", lang))} ({len(spans)})</h3>']
@@ -429,9 +427,27 @@ def _copies(ev: Evidence, r: "Report", i: int, lang: str, link: Link) -> str:
         # common wording is the least telling: folded away on screen (printed only when opened)
         out.append(f"<details{' open' if kind != 'common' else ''}><summary>{head}</summary>")
         for s in of_kind:
-            out.append(_pair(ev, r, s, lang, link))
+            out.append(_common(ev, r, s, lang, link) if kind == "common" else _pair(ev, r, s, lang, link))
         out.append("</details>")
     return "".join(out)
+
+
+def _common(ev: Evidence, r: "Report", s, lang: str, link: Link) -> str:
+    """Common wording is no one's copy: the passage in this report and the reports holding it, no source pane."""
+    holders = []
+    for h in s.holders:
+        j = ev.index.get(h.report)
+        name = esc(h.report) + (f" ({h.year})" if h.year else "")
+        holders.append(f'<a href="{link(j)}">{name}</a>' if j is not None else name)
+    where = _section_name(r, s.start)
+    text = painted(r.text, s.start - PASSAGE_CONTEXT, s.end + PASSAGE_CONTEXT, s.start, s.end, "k-common")
+    return (
+        f'<div class="passage-head"><span class="kind-common">{esc(_copy_kind_label("common", lang))}</span> · '
+        f'{esc(t("html.copies.chars", lang, n=s.end - s.start))} · {esc(t("html.copies.units", lang, n=s.n_units))}'
+        f'{" · " + esc(where) if where else ""}</div>'
+        f'<div class="common" data-kind="common" data-start="{s.start}" data-end="{s.end}">'
+        f'<div class="ctx">{text}</div><p class="muted">{esc(t("html.copies.holders", lang))}: {", ".join(holders)}</p></div>'
+    )
 
 
 def _pair(ev: Evidence, r: "Report", s, lang: str, link: Link) -> str:
