@@ -17,12 +17,17 @@ _BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufde
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+_EITHER = re.compile(_BAD.pattern[:-1] + _BIDI.pattern[1:])
+
+
 def _bidi(m: re.Match) -> str:
     return f"<U+{ord(m.group()):04X}>"
 
 
 def clean(text: str) -> str:
     """``text`` with characters a page may not hold replaced (not yet escaped)."""
+    if not _EITHER.search(text):
+        return text
     if _BAD.search(text):
         text = _BAD.sub("\ufffd", text)
     if _BIDI.search(text):

@@ -451,6 +451,11 @@ def _common(ev: Evidence, r: "Report", s, lang: str, link: Link) -> str:
 
 
 def _pair(ev: Evidence, r: "Report", s, lang: str, link: Link) -> str:
+    """One shared passage: this report's text beside its source's, both highlighted, changed characters marked.
+
+    The source is highlighted where the alignment found the passage (the
+    engine's source range can be much longer than the passage when stretches
+    were joined); without an alignment, the engine's range."""
     from shenyue.analysis.similarity import align
 
     j = ev.index.get(s.other_report)
@@ -458,13 +463,15 @@ def _pair(ev: Evidence, r: "Report", s, lang: str, link: Link) -> str:
     mine_diffs: list[tuple[int, int]] = []
     theirs_diffs: list[tuple[int, int]] = []
     score = round(100 * s.similarity)
+    b_start, b_end = s.other_start, s.other_end
     if other is not None:
         try:
             al = align(r.text, s.start, s.end, other.text, s.other_start, s.other_end)
         except Exception:  # an alignment problem must not lose the page: the passage is shown unmarked
             al = None
-        if al is not None:
+        if al is not None and al.b_end > al.b_start:
             score = round(al.score)
+            b_start, b_end = al.b_start, al.b_end
             for op in al.differences:
                 if op.a_end > op.a_start:
                     mine_diffs.append((op.a_start, op.a_end))
@@ -478,15 +485,14 @@ def _pair(ev: Evidence, r: "Report", s, lang: str, link: Link) -> str:
         f'<div class="passage-head"><span class="kind-{s.kind}">{esc(_copy_kind_label(s.kind, lang))}</span> · '
         f'{esc(t("html.copies.chars", lang, n=s.end - s.start))} · {esc(t("html.copies.similarity", lang, pct=score))} · {esc(units)}</div>',
         f'<div class="pair" data-kind="{s.kind}" data-start="{s.start}" data-end="{s.end}" '
-        f'data-other-start="{s.other_start}" data-other-end="{s.other_end}">',
+        f'data-source-start="{b_start}" data-source-end="{b_end}">',
         f'<div class="pane this"><h4>{esc(t("html.copies.this", lang))}{" · " + esc(where) if where else ""}</h4>'
         f'<div class="ctx">{left}</div></div>',
     ]
     if other is None:
         out.append(f'<div class="pane source"><h4>{esc(s.other_report)}</h4><p class="muted">{esc(t("html.copies.source_missing", lang))}</p></div>')
     else:
-        right = painted(other.text, s.other_start - PASSAGE_CONTEXT, s.other_end + PASSAGE_CONTEXT, s.other_start,
-                        s.other_end, cls, theirs_diffs)  # fmt: skip
+        right = painted(other.text, b_start - PASSAGE_CONTEXT, b_end + PASSAGE_CONTEXT, b_start, b_end, cls, theirs_diffs)
         about = " · ".join(
             x for x in (other.unit or "", str(other.year) if other.year else "",
                         t("html.copies.published", lang, date=other.published.isoformat()) if other.published else "") if x
