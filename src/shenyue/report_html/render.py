@@ -358,10 +358,10 @@ def report_section(ev: Evidence, i: int, lang: str, link: Link, back: str) -> st
     out.append(f'<h2>{esc(r.unit or r.rel)}{" " + str(r.year) if r.year else ""}</h2>')
     out.append(f'<a class="back" href="{back}">{esc(t("html.back", lang))}</a>')
     out.append(_meta(ev, r, lang))
-    out.append(_findings(r, lang))
+    out.append(_findings(r, lang, f"r{i}"))
     out.append(_copies(ev, r, i, lang, link))
     out.append(_tables(r, i, lang))
-    out.append(_reviews(ev, r, lang))
+    out.append(_reviews(ev, r, lang, f"r{i}"))
     out.append("</section>\n")
     return "".join(out)
 
@@ -384,8 +384,8 @@ def _meta(ev: Evidence, r: "Report", lang: str) -> str:
     return '<dl class="meta">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items) + "</dl>"
 
 
-def _findings(r: "Report", lang: str) -> str:
-    out = [f'<h3>{esc(t("html.findings.title", lang))} ({len(r.findings)})</h3>']
+def _findings(r: "Report", lang: str, anchor: str) -> str:
+    out = [f'<h3 id="{anchor}-findings">{esc(t("html.findings.title", lang))} ({len(r.findings)})</h3>']
     if not r.findings:
         out.append(f'<p class="muted">{esc(t("html.findings.none", lang))}</p>')
         return "".join(out)
@@ -410,7 +410,7 @@ def _findings(r: "Report", lang: str) -> str:
 def _copies(ev: Evidence, r: "Report", i: int, lang: str, link: Link) -> str:
     copy = r.copy
     spans = [s for s in copy.spans if s.kind in KINDS_SHOWN] if copy is not None else []
-    out = [f'<h3>{esc(t("html.copies.title", lang))} ({len(spans)})</h3>']
+    out = [f'<h3 id="r{i}-copies">{esc(t("html.copies.title", lang))} ({len(spans)})</h3>']
     if copy is None:
         out.append(f'<p class="muted">{esc(t("html.copies.not_run", lang))}</p>')
         return "".join(out)
@@ -513,7 +513,7 @@ def _tables(r: "Report", i: int, lang: str) -> str:
         return ""
     arithmetic = ids_where(arithmetic=True)
     failing = [f for f in r.findings if f.check in arithmetic and f.start is not None and f.end is not None]
-    out = [f'<h3>{esc(t("html.tables.title", lang))}</h3>',
+    out = [f'<h3 id="r{i}-tables">{esc(t("html.tables.title", lang))}</h3>',
            f'<p class="legend muted">{esc(t("html.tables.legend", lang))}</p>']  # fmt: skip
     for table in tables:
         fails = [f for f in failing if f.start < table.end and f.end > table.start]
@@ -557,7 +557,7 @@ def _grid(table, fails, numbers, lang: str) -> str:
 
     out = ['<table class="grid">']
     if table.key == "t2":
-        out.append(f'<thead><tr><th>{esc(t("html.tables.row", lang))}</th><th colspan="3"></th></tr></thead><tbody>')
+        out.append("<tbody>")
         for row, cols in t2_rows(table.version).items():
             out.append(f'<tr><td class="lbl">{esc(t(f"checks.table.t2.row.{row}", lang))}</td>')
             for col in cols:
@@ -580,9 +580,9 @@ def _grid(table, fails, numbers, lang: str) -> str:
     return "".join(out)
 
 
-def _reviews(ev: Evidence, r: "Report", lang: str) -> str:
+def _reviews(ev: Evidence, r: "Report", lang: str, anchor: str) -> str:
     rows = ev.rows_by_report.get(r.rel, [])
-    out = [f'<h3>{esc(t("html.reviews.title", lang))}</h3>']
+    out = [f'<h3 id="{anchor}-reviews">{esc(t("html.reviews.title", lang))}</h3>']
     if not rows:
         out.append(f'<p class="muted">{esc(t("html.reviews.none", lang))}</p>')
         return "".join(out)
