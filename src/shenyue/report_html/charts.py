@@ -123,7 +123,7 @@ def ranges(items: Sequence[tuple[str, float, float, float, int]], maximum: float
            x_label: str) -> str:  # fmt: skip
     """One column per report (sorted by the caller): a line from the lowest to
     the highest reviewer's total and a dot at the mean; (name, low, mean, high, reviewers)."""
-    top, ph, bottom, left, right = 16, 190, 26, 40, 10
+    top, ph, bottom, left, right = 28, 190, 26, 40, 10
     n = len(items)
     step = max(1.2, min(40.0, 860 / max(1, n)))
     width = max(420, int(left + right + step * max(n, 1)))

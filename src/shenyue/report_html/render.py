@@ -532,7 +532,7 @@ def _tables(r: "Report", i: int, lang: str) -> str:
     return "".join(out)
 
 
-def _cell_td(cell, fails, numbers) -> str:
+def _cell_td(cell, fails, numbers, lang: str) -> str:
     if cell is None:
         return '<td class="unread">·</td>'
     hits = [f for f in fails if cell.end > cell.start and f.start < cell.end and f.end > cell.start]
@@ -548,7 +548,7 @@ def _cell_td(cell, fails, numbers) -> str:
         shown = shown or "?"
     refs = "".join(f"<sup>[{numbers[id(f)]}]</sup>" for f in hits)
     attrs = f' class="{" ".join(classes)}"' if classes else ""
-    title = f' title="{esc(" / ".join(f.message() for f in hits))}"' if hits else ""
+    title = f' title="{esc(" / ".join(f.message(lang) for f in hits))}"' if hits else ""
     return f'<td{attrs}{title} data-cell="{esc(cell.id)}">{esc(shown)}{refs}</td>'
 
 
@@ -562,19 +562,19 @@ def _grid(table, fails, numbers, lang: str) -> str:
             out.append(f'<tr><td class="lbl">{esc(t(f"checks.table.t2.row.{row}", lang))}</td>')
             for col in cols:
                 out.append(f'<td class="lbl">{esc(t(f"checks.table.t2.col.{col}", lang))}</td>')
-                out.append(_cell_td(table.cells.get(f"t2.{row}.{col}"), fails, numbers))
+                out.append(_cell_td(table.cells.get(f"t2.{row}.{col}"), fails, numbers, lang))
             out.append("</tr>")
     elif table.key == "t3":
         out.append("<thead><tr><th></th>" + "".join(f"<th>{esc(t(f'checks.table.t3.col.{c}', lang))}</th>" for c in T3_COLS) + "</tr></thead><tbody>")
         for row in t3_rows(table.version):
             out.append(f'<tr><td class="lbl">{esc(t(f"checks.table.t3.row.{row}", lang))}</td>')
-            out += [_cell_td(table.cells.get(f"t3.{row}.{c}"), fails, numbers) for c in T3_COLS]
+            out += [_cell_td(table.cells.get(f"t3.{row}.{c}"), fails, numbers, lang) for c in T3_COLS]
             out.append("</tr>")
     else:
         out.append("<thead><tr><th></th>" + "".join(f"<th>{esc(t(f'checks.table.t4.col.{c}', lang))}</th>" for c in T4_COLS) + "</tr></thead><tbody>")
         for g in T4_GROUPS:
             out.append(f'<tr><td class="lbl">{esc(t(f"checks.table.t4.group.{g}", lang))}</td>')
-            out += [_cell_td(table.cells.get(f"t4.{g}.{c}"), fails, numbers) for c in T4_COLS]
+            out += [_cell_td(table.cells.get(f"t4.{g}.{c}"), fails, numbers, lang) for c in T4_COLS]
             out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)
