@@ -41,6 +41,8 @@ th{background:#f1f3f5}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 table.list{width:100%;font-size:13px}
 table.list th{cursor:pointer;white-space:nowrap}
+table.list td:nth-child(2){min-width:8em}
+table.list td:nth-child(1){word-break:break-all}
 table.list th[aria-sort=ascending]::after{content:" \\25B2"}
 table.list th[aria-sort=descending]::after{content:" \\25BC"}
 .filters{margin:8px 0;display:flex;gap:12px;align-items:center}
@@ -94,7 +96,9 @@ details summary{cursor:pointer}
  tr,.pair{page-break-inside:avoid}
  a{color:inherit;text-decoration:none}
  .wrap{overflow:visible}
- table.list th{cursor:auto}
+ table.list{font-size:8pt}
+ table.list th{cursor:auto;white-space:normal}
+ table.list td:nth-child(2){min-width:7em}
  details>*{display:block}
 }
 """

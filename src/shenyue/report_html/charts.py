@@ -135,7 +135,7 @@ def ranges(items: Sequence[tuple[str, float, float, float, int]], maximum: float
     def y(v: float) -> float:
         return top + ph - ph * max(0.0, min(v, maximum)) / maximum
 
-    body = [_text(4, top - 4, y_label, extra=' font-size="10"')]
+    body = [_text(4, 11, y_label, extra=' font-size="10"')]
     for frac in (0, 0.25, 0.5, 0.75, 1):
         yy = y(maximum * frac)
         body.append(f'<line x1="{left}" y1="{_n(yy)}" x2="{width - right}" y2="{_n(yy)}" stroke="#e9ecef"/>')
@@ -147,7 +147,10 @@ def ranges(items: Sequence[tuple[str, float, float, float, int]], maximum: float
         body.append("<g>")
         body.append(f"<title>{esc(tip)}</title>")
         if high > low:
-            body.append(f'<line x1="{_n(x)}" y1="{_n(y(low))}" x2="{_n(x)}" y2="{_n(y(high))}" stroke="#e67700" stroke-width="{_n(max(1, r * 0.8))}"/>')
+            body.append(f'<line x1="{_n(x)}" y1="{_n(y(low))}" x2="{_n(x)}" y2="{_n(y(high))}" stroke="#e67700" stroke-width="{_n(max(1.5, r * 0.8))}"/>')
+            if step >= 6:  # ticks at the lowest and the highest total
+                for v in (low, high):
+                    body.append(f'<line x1="{_n(x - r * 1.6)}" y1="{_n(y(v))}" x2="{_n(x + r * 1.6)}" y2="{_n(y(v))}" stroke="#e67700" stroke-width="1.5"/>')
         body.append(f'<circle cx="{_n(x)}" cy="{_n(y(mean))}" r="{_n(r)}" fill="{COLOURS["score"]}"/>')
         body.append("</g>")
     body.append(_text(left + (width - left - right) / 2, top + ph + 18, x_label, "middle", ' font-size="10"'))
