@@ -51,7 +51,7 @@ table.list th[aria-sort=descending]::after{content:" \\25BC"}
 td.sev-error,td.sev-warning,td.sev-info{white-space:nowrap}
 .sev-warning{color:var(--warn)}
 .sev-info{color:var(--info)}
-section.report{border-top:3px solid #1f2d3d;margin-top:36px;padding-top:4px}
+section.report{border-top:3px solid #1f2d3d;margin-top:36px;padding-top:4px;content-visibility:auto;contain-intrinsic-size:auto 2400px}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0}
 dl.meta dt{color:var(--muted)}
 dl.meta dd{margin:0}
@@ -89,7 +89,7 @@ details summary{cursor:pointer}
  header.top p{color:#333}
  nav.top,.filters,a.back{display:none}
  main{padding:0;max-width:none}
- section.report{page-break-before:always;border-top:none}
+ section.report{page-break-before:always;border-top:none;content-visibility:visible}
  .charts{display:block}
  figure{page-break-inside:avoid;margin-bottom:10px}
  table{page-break-inside:auto}

@@ -262,8 +262,11 @@ def _scores_chart(ev: Evidence, lang: str) -> str | None:
     if not items:
         return None
     items.sort(key=lambda x: (x[2], x[0]))
-    return charts.ranges(items, ev.rubric.total, t("html.chart.scores", lang), t("html.axis.total", lang),
-                         t("html.axis.reports_by_mean", lang, n=len(items)))  # fmt: skip
+    label = t("html.axis.reports_by_mean", lang, n=len(items))
+    unscored = sum(1 for s in ev.sheet.summary if s.reviewers and not s.totals)
+    if unscored:  # reviewed, but every total is not assessable (a gate fired): no point to draw
+        label += t("html.axis.not_assessable", lang, n=unscored)
+    return charts.ranges(items, ev.rubric.total, t("html.chart.scores", lang), t("html.axis.total", lang), label)
 
 
 def _timeliness_chart(ev: Evidence, lang: str) -> str | None:
