@@ -75,6 +75,9 @@ def add_reviews(folder: Path, reports) -> None:
         session.set_comment("timeliness", f"{reviewer}：按时发布")
         session.set_comment("overall", f"{ATTACKS[0]} {reviewer}")
         session.set_status("done")
+        if reviewer == "李四":
+            finding = next(f for f in by_rel[XIQU].findings if f.check == "section_empty")
+            session.dismiss(finding, reason="<i>表格以图片形式提供</i>")
 
 
 @pytest.fixture
@@ -187,6 +190,9 @@ def test_reviewers_scores_and_comments_per_criterion(evidence):
     assert "张三：按时发布" in text and "李四：按时发布" in text
     row = [tr for tr in table.xpath(".//h:tr", namespaces=NS) if "张三：按时发布" in text_of(tr)][0]
     assert [text_of(b) for b in row.xpath(".//h:b", namespaces=NS)] == ["8", "6"]
+    # a finding a reviewer dismissed says so, with the reason (escaped)
+    dismissed = section.xpath('.//h:tr[@data-check="section_empty"]//h:div[@class="dismissed"]', namespaces=NS)
+    assert len(dismissed) == 1 and "李四" in text_of(dismissed[0]) and "<i>表格以图片形式提供</i>" in text_of(dismissed[0])
     # the list shows each reviewer's total and the mean
     list_row = doc.xpath('//h:table[@id="report-list"]//h:tr[.//h:a[@href="#r%d"]]' % evidence.index[XIQU], namespaces=NS)[0]
     assert "8" in text_of(list_row) and "7" in text_of(list_row)

@@ -79,6 +79,7 @@ table.grid td.blank{background:#fff3bf}
 table.grid td.unread{background:#e9ecef;color:var(--muted)}
 ul.identities li{margin:2px 0}
 .muted{color:var(--muted)}
+.dismissed{color:var(--muted);font-size:12px;font-style:italic}
 .legend span{margin-right:14px}
 details summary{cursor:pointer}
 .wrap{overflow-x:auto}

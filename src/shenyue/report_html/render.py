@@ -361,7 +361,7 @@ def report_section(ev: Evidence, i: int, lang: str, link: Link, back: str) -> st
     out.append(f'<h2>{esc(r.unit or r.rel)}{" " + str(r.year) if r.year else ""}</h2>')
     out.append(f'<a class="back" href="{back}">{esc(t("html.back", lang))}</a>')
     out.append(_meta(ev, r, lang))
-    out.append(_findings(r, lang, f"r{i}"))
+    out.append(_findings(r, lang, f"r{i}", _dismissals(ev, r)))
     out.append(_copies(ev, r, i, lang, link))
     out.append(_tables(r, i, lang))
     out.append(_reviews(ev, r, lang, f"r{i}"))
@@ -387,7 +387,17 @@ def _meta(ev: Evidence, r: "Report", lang: str) -> str:
     return '<dl class="meta">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items) + "</dl>"
 
 
-def _findings(r: "Report", lang: str, anchor: str) -> str:
+def _dismissals(ev: Evidence, r: "Report") -> list[tuple[str, Any]]:
+    """(reviewer, Dismissal) of every review of this report."""
+    out = []
+    for row in ev.rows_by_report.get(r.rel, []):
+        stored = ev.reviews.get(row.review_path)
+        if stored is not None:
+            out += [(row.reviewer, d) for d in stored.review.dismissed]
+    return out
+
+
+def _findings(r: "Report", lang: str, anchor: str, dismissals: Sequence[tuple[str, Any]] = ()) -> str:
     out = [f'<h3 id="{anchor}-findings">{esc(t("html.findings.title", lang))} ({len(r.findings)})</h3>']
     if not r.findings:
         out.append(f'<p class="muted">{esc(t("html.findings.none", lang))}</p>')
@@ -402,9 +412,13 @@ def _findings(r: "Report", lang: str, anchor: str) -> str:
             where = _section_name(r, f.start)
             context = (f'<div class="muted">{esc(where)}</div>' if where else "") + '<div class="ctx">' + painted(
                 text, f.start - CONTEXT, end + CONTEXT, f.start, end, "hit") + ("…" if end < f.end else "") + "</div>"  # fmt: skip
+        dismissed = "".join(
+            f'<div class="dismissed">{esc(t("html.findings.dismissed", lang, reviewer=who, reason=d.reason or "—"))}</div>'
+            for who, d in dismissals if d.matches(f)
+        )  # fmt: skip
         out.append(
             f'<tr class="finding" data-check="{esc(f.check)}"><td class="sev-{esc(f.severity)}">{esc(t(f"checks.severity.{f.severity}", lang))}</td>'
-            f"<td><code>{esc(f.check)}</code><br>{esc(f.message(lang))}</td><td>{context}</td></tr>"
+            f"<td><code>{esc(f.check)}</code><br>{esc(f.message(lang))}{dismissed}</td><td>{context}</td></tr>"
         )
     out.append("</tbody></table>")
     return "".join(out)
