@@ -269,6 +269,10 @@ def test_cli_single_file_and_folder_mode(evidence, tmp_path, capsys):
         page = parse((pages / link).read_text(encoding="utf-8"))
         assert len(page.xpath('//h:section[@class="report"]', namespaces=NS)) == 1
         assert page.xpath('//h:a[@href="../index.html#reports"]', namespaces=NS)
+    # rewritten with --force after reports went away: no page of the earlier run is left behind
+    (pages / "reports" / "0099.html").write_text("old", encoding="utf-8")
+    assert main(["report", str(folder), "-o", str(pages), "--force"]) == 0
+    assert len(list((pages / "reports").glob("*.html"))) == len(evidence.reports)
     # an HTML file in the reports folder would be read as a report next time: refused
     assert main(["report", str(folder), "-o", str(folder / "r.html")]) == 2
     assert not (folder / "r.html").exists()
