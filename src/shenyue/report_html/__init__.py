@@ -137,10 +137,21 @@ def write_html_report(
         if fits:
             output.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_parts(output, parts)
+            _shareable(output)
             return HtmlResult(output, False, 1, size, problems)
         parts.clear()
         output = output.with_suffix("") if output.suffix else output.with_name(output.name + "-pages")
     return _write_folder(ev, output, lang, progress, problems)
+
+
+def _shareable(path: Path) -> None:
+    """The report is meant to be handed on: readable as any new file is (umask), not 0600 like a temp file."""
+    mask = os.umask(0)
+    os.umask(mask)
+    try:
+        os.chmod(path, 0o666 & ~mask)
+    except OSError:
+        pass
 
 
 def _write_page(path: Path, data: bytes) -> None:
@@ -184,4 +195,5 @@ def _write_folder(ev: Evidence, out: Path, lang: str, progress: Progress | None,
     data = "".join(index).encode("utf-8", "replace")
     size += len(data)
     atomic_write_parts(out / "index.html", [data])
+    _shareable(out / "index.html")
     return HtmlResult(out, True, total + 1, size, problems)
