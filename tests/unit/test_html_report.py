@@ -24,7 +24,7 @@ XIQU = "zhongshan-xiqu-2024.txt"
 XIQU_PREV = "zhongshan-xiqu-2023.txt"
 CHANGZHENG = "xinzhou-changzhengjie-2024.txt"
 PEER = "dongqu-2024.txt"
-HOSTILE = "hostile-2024.txt"
+HOSTILE = '"><img src=x onerror=alert(3)>.txt'  # file names are untrusted too
 COMMON_TEXT = ("坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实党中央、国务院关于全面推进政务公开工作的决策部署，"
                "严格执行《中华人民共和国政府信息公开条例》，围绕中心、服务大局，不断加大政府信息公开力度，提升政务服务水平。")
 ATTACKS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(2)>', "</style><b>bold</b>",
@@ -210,7 +210,8 @@ def test_hostile_text_adds_no_element_attribute_or_script(evidence):
             continue
         for name, value in el.attrib.items():
             assert not name.startswith("on"), (el.tag, name)
-            assert "alert(" not in value or name == "title", (el.tag, name, value)
+            # report text may sit in a quoted value (a sort key, a tooltip), never anywhere else
+            assert "alert(" not in value or name in ("title", "data-v"), (el.tag, name, value)
     # the text is shown as written (escaped), in the findings' context
     section = section_of(doc, evidence, HOSTILE)
     shown = text_of(section)
