@@ -33,14 +33,6 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except (ValueError, OSError):
-        return False
-
-
 def run(args) -> int:
     folder = folder_argument(args.folder)
     if folder is None:
@@ -66,10 +58,11 @@ def run(args) -> int:
     folder_mode = output.is_dir() or (args.output is not None and (args.output.endswith(("/", "\\")) or output.suffix.lower() not in HTML_SUFFIXES))
     root = resolve_reviews_dir(folder, args.reviews, config)
     # an HTML file in the reports folder would be read as a report next time; never write into reviews
-    if _inside(output, folder):
-        return _fail(t("html.error.inside_folder", path=show_path(output), folder=show_path(folder)))
-    if _inside(output, root):
-        return _fail(t("html.error.inside_reviews", path=show_path(output)))
+    from shenyue.report_html import collect_evidence, output_problem, write_html_report
+
+    problem = output_problem(output, folder, root)
+    if problem:
+        return _fail(problem)
     target = output / "index.html" if folder_mode else output
     if target.exists() and not args.force:
         return _fail(t("html.error.exists", path=show_path(target)))
@@ -92,8 +85,6 @@ def run(args) -> int:
             analyse_copies(result.reports, folder=folder, progress=progress)
         finally:
             progress.close()
-
-    from shenyue.report_html import collect_evidence, write_html_report
 
     lang = current_language()
     ev = collect_evidence(folder, result.reports, rubric=rubric, reviews_root=root, config=config,

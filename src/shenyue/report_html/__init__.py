@@ -44,7 +44,7 @@ from shenyue.review.store import load_all_reviews, resolve_reviews_dir
 if TYPE_CHECKING:
     from shenyue.model.report import Report, Unreadable
 
-__all__ = ["DEFAULT_LIMIT", "Evidence", "HtmlResult", "collect_evidence", "render_single", "write_html_report"]
+__all__ = ["DEFAULT_LIMIT", "Evidence", "HtmlResult", "collect_evidence", "output_problem", "render_single", "write_html_report"]
 
 DEFAULT_LIMIT = 50 * 1024 * 1024
 PAGES_DIR = "reports"
@@ -78,6 +78,28 @@ def collect_evidence(
     stored, problems = load_all_reviews(root)
     sheet = build_score_sheet(rubric, list(reports), stored, problems, lang)
     return Evidence(folder, list(reports), rubric, sheet, {s.path: s for s in stored}, list(unreadable), config)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def output_problem(output: Path, folder: Path, reviews_root: Path | None = None) -> str | None:
+    """Why the report must not be written at ``output`` (a message), or None.
+
+    Never inside the reports folder (an HTML file there is read as a report
+    next time) nor inside the reviews folder."""
+    from shenyue.paths import display_path
+
+    if _inside(output, folder):
+        return t("html.error.inside_folder", path=display_path(output), folder=display_path(folder))
+    if reviews_root is not None and _inside(output, reviews_root):
+        return t("html.error.inside_reviews", path=display_path(output))
+    return None
 
 
 def _single_parts(ev: Evidence, lang: str, progress: Progress | None) -> Iterator[str]:
