@@ -191,3 +191,16 @@ def test_a_later_peer_is_never_the_source_of_an_earlier_report():
     assert mine.kind == REUSED_LATER and theirs.kind == PEER and theirs.other_report == "jia-2022.txt"
     assert early.copy.share == 0 and early.copy.main_source is None
     assert late.copy.peer_share > 0.2
+
+
+def test_the_source_stretch_is_the_passage_even_when_the_source_repeats_its_words_elsewhere():
+    """A phrase the source also uses far away must not stretch the source range over the text between."""
+    phrase = PARA[:40]
+    source = body(phrase + "。", *OWN[:6], PARA, OWN[6])
+    a = make_report("jia-2022.txt", source, unit="甲局", year=2022)
+    b = make_report("yi-2023.txt", body(OWN[7], PARA, OWN[8]), unit="乙局", year=2023)
+    result = find_copies([a, b], cache=False)
+    (span,) = spans_with(result, b, PARA)
+    assert span.other_report == "jia-2022.txt"
+    at = source.index(PARA)
+    assert at - 20 <= span.other_start and span.other_end <= at + len(PARA) + 20
