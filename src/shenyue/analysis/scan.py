@@ -140,10 +140,14 @@ def known_check_ids() -> set[str]:
     return set(check_ids())
 
 
-def _scan_one(args: tuple[Path, Path, int | None, bool, int | None, dict | None, ReadLimits | None]) -> Report | Unreadable:
+def _scan_one(
+    args: tuple[Path, Path, int | None, bool, int | None, dict | None, ReadLimits | None],
+    cancelled: Callable[[], bool] | None = None,
+) -> Report | Unreadable:
     path, folder, max_bytes, checks, max_pages, config, limits = args
-    # container formats are read in a child process that is abandoned after the time limit (reading/guard.py)
-    doc = read_document(path, folder, max_bytes, max_pages, limits=limits)
+    # container formats are read in a child process that is abandoned after the
+    # time limit or when the scan is cancelled (reading/guard.py)
+    doc = read_document(path, folder, max_bytes, max_pages, limits=limits, cancelled=cancelled)
     if isinstance(doc, Unreadable):
         return doc
     try:
@@ -200,12 +204,16 @@ def scan_folder(
                 if progress:
                     progress(i, total, outcome.rel)
         finally:
-            pool.shutdown(wait=not stop(), cancel_futures=True)
+            cancel = stop()
+            pool.shutdown(wait=not cancel, cancel_futures=True)
+            if cancel:  # a worker may be waiting on a hostile file: end it now (its reader ends by its CPU limit)
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    process.terminate()
     else:
         for i, job in enumerate(jobs, 1):
             if stop():
                 break
-            outcome = _scan_one(job)
+            outcome = _scan_one(job, cancelled)
             _collect(result, outcome)
             if progress:
                 progress(i, total, outcome.rel)

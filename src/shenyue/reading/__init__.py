@@ -188,6 +188,7 @@ def read_document(
     *,
     limits: ReadLimits | None = None,
     guard: bool = True,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Document | Unreadable:
     """Read one report file; never raises for a bad file, never runs unbounded.
 
@@ -195,7 +196,8 @@ def read_document(
     (defaults: the config's defaults); ``max_bytes`` and ``max_pages``, when
     given, override its first two. Container formats (PDF, docx, web pages)
     are read in a child process that is abandoned after ``limits.timeout_s``
-    (see guard.py); ``guard=False`` reads in this process.
+    (see guard.py); ``guard=False`` reads in this process. ``cancelled``,
+    when it returns True during such a read, abandons it at once.
     """
     path = Path(path)
     folder = Path(folder) if folder is not None else path.parent
@@ -216,7 +218,7 @@ def read_document(
     if size == 0:
         return Unreadable(path, rel, "empty")
     if guard and ext in guard_module.GUARDED_EXTENSIONS and guard_module.can_fork():
-        return guard_module.read_guarded(path, rel, limits, _read, module_name)
+        return guard_module.read_guarded(path, rel, limits, _read, module_name, cancelled)
     return _read(path, rel, limits)
 
 

@@ -428,7 +428,7 @@ def format_number(n: int, fmt: str) -> str:
     if fmt == "decimalZero":
         return f"{n:02d}"
     if fmt in ("lowerLetter", "upperLetter"):
-        if n <= 0:
+        if n <= 0 or n > 780:  # a, …, z, aa, … zz … up to 30 letters; beyond that the digits (a label stays short)
             return str(n)
         letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
         return letter.upper() if fmt == "upperLetter" else letter
