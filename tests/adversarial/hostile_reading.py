@@ -191,3 +191,23 @@ def docx_with_symbol(code: str = "D800") -> bytes:
 
 def deep_html(depth: int = 200_000) -> bytes:
     return ("<html><body>" + "<div>" * depth + BODY + "</div>" * depth + "</body></html>").encode()
+
+
+def pdf_with_surrogate() -> bytes:
+    """A one-page PDF whose font maps "A" to a lone surrogate (U+D800) and "B" to 一, "C" to 二 (ToUnicode)."""
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Broken def "
+        b"1 begincodespacerange <00> <FF> endcodespacerange "
+        b"3 beginbfchar <41> <D800> <42> <4E00> <43> <4E8C> endbfchar endcmap "
+        b"CMapName currentdict /CMap defineresource pop end end"
+    )
+    content = b"BT /F1 12 Tf 72 700 Td (" + b"BC" * 20 + b"A" + b"BC" * 20 + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources << /Font << /F1 4 0 R >> >> >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        _stream(content),
+        _stream(cmap),
+    ]
+    return _pdf(objects)

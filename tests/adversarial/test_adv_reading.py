@@ -199,6 +199,14 @@ def test_one_surrogate_code_point_is_replaced_and_the_rest_read(tmp_path):
     assert again.text == result.text
 
 
+def test_a_pdf_whose_font_maps_to_a_surrogate_is_read_with_a_replacement(tmp_path):
+    path = tmp_path / "sym.pdf"
+    path.write_bytes(H.pdf_with_surrogate())
+    result = read_document(path, tmp_path)
+    assert result.text.count("一二") == 40 and result.text.count("\ufffd") == 1, getattr(result, "params", None)
+    assert read_document(path, tmp_path).text == result.text  # stored and served by the cache
+
+
 def test_memory_error_is_not_reported_as_a_file_too_large(tmp_path, monkeypatch):
     from shenyue.reading import docx
 
@@ -317,3 +325,24 @@ def test_mutated_files_give_a_document_or_a_plain_reason(tmp_path, ext, cuts):
         _plain(result.reason("en"))
     else:
         result.text.encode("utf-8")
+
+
+def test_a_guarded_read_gives_the_same_document_as_an_in_process_read(tmp_path):
+    path = tmp_path / "ok.docx"
+    path.write_bytes(H.docx_long_text(50))
+    guarded = read_document(path, tmp_path)
+    direct = read_document(path, tmp_path, guard=False)
+    assert guarded == direct and "正文" in guarded.text
+
+
+def test_a_reader_that_dies_is_listed_with_a_plain_reason(tmp_path, monkeypatch):
+    from shenyue.reading import docx
+
+    monkeypatch.setattr(docx, "_extract", lambda data: os.kill(os.getpid(), signal.SIGTERM))
+    path = tmp_path / "dies.docx"
+    path.write_bytes(H.docx_long_text(5))
+    with deadline(10):
+        result = read_document(path, tmp_path)
+    assert result.reason_key == "read_crashed"
+    _plain(result.reason("en"))
+    assert "signal 15" in result.reason("en")

@@ -155,7 +155,12 @@ _COMPAT = {
 }
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def _clean(text: str) -> str:
+    if _SURROGATE.search(text):  # PDFium gives a character beyond U+FFFF as its UTF-16 pair: join it, a lone half is U+FFFD
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return strip_controls(text).translate(_COMPAT).replace("\u00ad", "")
 
 
