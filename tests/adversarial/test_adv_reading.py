@@ -285,6 +285,19 @@ def test_ctrl_c_during_a_hostile_read_ends_the_scan_and_its_reader(tmp_path):
     assert not alive, "a reader process outlived the scan"
 
 
+def test_quitting_during_a_hostile_read_stops_the_scan_at_once(tmp_path):
+    from shenyue.analysis.scan import scan_folder
+
+    folder = _folder_with(tmp_path, {"a-fan.pdf": H.fanout_pdf(levels=12)})  # read before the report
+    started = time.monotonic()
+    quit_at = started + 0.5  # before the reader reaches its memory limit
+    result = scan_folder(
+        folder, checks=False, limits=ReadLimits(timeout_s=600, memory_mb=1500), cancelled=lambda: time.monotonic() > quit_at
+    )
+    assert time.monotonic() - started < 5  # not the 600 s of the time limit
+    assert result.reports == []
+
+
 def test_limits_come_from_the_config_file_with_sane_bounds(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("max_text_chars = 50000\nread_timeout_s = 5\nread_memory_mb = 1024\n", encoding="utf-8")

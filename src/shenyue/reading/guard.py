@@ -177,6 +177,12 @@ def _serve(requests: int, results: int, read: Reader, memory_mb: int) -> None:
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the reader with its parent
+        # A native library that runs out of memory prints its last words (std::bad_alloc,
+        # a fault handler's dump): not onto the reviewer's terminal or the app's screen.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.close(devnull)
         _set_limit(resource.RLIMIT_AS, memory_mb * 1024 * 1024)
         while True:
             head = _read_exact(requests, _HEADER.size)
