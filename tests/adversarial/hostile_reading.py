@@ -211,3 +211,18 @@ def pdf_with_surrogate() -> bytes:
         _stream(cmap),
     ]
     return _pdf(objects)
+
+
+def pdf_long_text(pages: int = 4, lines: int = 60, chars: int = 90) -> bytes:
+    """An ordinary PDF of dense Latin text: ``pages * lines * chars`` characters."""
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    for _ in range(pages):
+        for k in range(lines):
+            c.setFont("Helvetica", 6)
+            c.drawString(20, 800 - k * 12, ("report text " * chars)[:chars])
+        c.showPage()
+    c.save()
+    return buf.getvalue()

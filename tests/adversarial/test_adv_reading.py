@@ -166,10 +166,11 @@ def test_text_per_file_is_bounded_with_a_clear_reason_and_nothing_cached(tmp_pat
             "long.docx": H.docx_long_text(60_000),
             "long.html": H.html_long_text(60_000),
             "long.txt": ("正文。" * 20_000).encode("utf-8"),
+            "long.pdf": H.pdf_long_text(),  # 21,600 characters shown
         },
     )
     with deadline(30):
-        for name in ("long.docx", "long.html", "long.txt"):
+        for name in ("long.docx", "long.html", "long.txt", "long.pdf"):
             result = read_document(folder / name, folder, limits=ReadLimits(max_chars=10_000))
             assert result.reason_key == "too_much_text", name
             assert "10,000" in result.reason("en") and "max_text_chars" in result.reason("en")

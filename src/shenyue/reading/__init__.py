@@ -1,8 +1,11 @@
 """Reading layer: find report files in a folder and turn each into a Document.
 
 ``read_document`` never raises for a bad file: it returns an ``Unreadable``
-with the reason in plain words (empty, binary, undecodable, too large, an
-extractor's own reason), so one bad file never stops a scan.
+with the reason in plain words (empty, binary, undecodable, too large, too
+much text, too complex, an extractor's own reason), so one bad file never
+stops a scan. It never runs unbounded either: the limits (``ReadLimits``,
+from the config file) bound each file's size, pages, text, and for the
+container formats, read in a reader process (guard.py), its time and memory.
 """
 
 from __future__ import annotations
