@@ -6,6 +6,9 @@ Known keys (all optional)::
     lang = "zh"              # or "en"
     max_file_mb = 20         # larger files are reported as unreadable
     max_pdf_pages = 200      # PDFs with more pages are reported as unreadable
+    max_text_chars = 2000000 # a file giving more text than this is reported as unreadable
+    read_timeout_s = 60      # a file not read in this time is abandoned (unreadable)
+    read_memory_mb = 2048    # a file needing more memory to read is abandoned (unreadable)
     ascii_borders = false
     [keymap]                 # binding id -> keys, e.g. "review.next_section" = "n,right"
     [deadlines]              # unit type -> "MM-DD", e.g. "government" = "03-31"
@@ -31,13 +34,30 @@ from shenyue.fsutil import atomic_write_bytes, parse_toml, read_regular_bytes
 
 DEFAULT_MAX_FILE_MB = 20
 DEFAULT_MAX_PDF_PAGES = 200
+DEFAULT_MAX_TEXT_CHARS = 2_000_000  # a 200-page report is about 400,000 characters
+DEFAULT_READ_TIMEOUT_S = 60
+DEFAULT_READ_MEMORY_MB = 2048
 
 # Sane bounds for every number read from the config file or the command line.
 # name: (lowest, highest, integer only)
 LIMITS: dict[str, tuple[float, float, bool]] = {
     "max_file_mb": (0.001, 2048.0, False),
     "max_pdf_pages": (1, 100_000, True),
+    "max_text_chars": (10_000, 100_000_000, True),
+    "read_timeout_s": (1.0, 3600.0, False),
+    "read_memory_mb": (256, 65_536, True),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """The bounds on reading one file (see README, "What shenyue guarantees and refuses")."""
+
+    max_bytes: int = DEFAULT_MAX_FILE_MB * 1024 * 1024
+    max_pages: int = DEFAULT_MAX_PDF_PAGES
+    max_chars: int = DEFAULT_MAX_TEXT_CHARS
+    timeout_s: float = DEFAULT_READ_TIMEOUT_S
+    memory_mb: int = DEFAULT_READ_MEMORY_MB
 
 
 class NumberError(ValueError):
@@ -129,6 +149,16 @@ class Config:
     @property
     def max_pdf_pages(self) -> int:
         return int(self._number("max_pdf_pages", DEFAULT_MAX_PDF_PAGES))
+
+    @property
+    def read_limits(self) -> ReadLimits:
+        return ReadLimits(
+            max_bytes=self.max_file_bytes,
+            max_pages=self.max_pdf_pages,
+            max_chars=int(self._number("max_text_chars", DEFAULT_MAX_TEXT_CHARS)),
+            timeout_s=float(self._number("read_timeout_s", DEFAULT_READ_TIMEOUT_S)),
+            memory_mb=int(self._number("read_memory_mb", DEFAULT_READ_MEMORY_MB)),
+        )
 
     @property
     def keymap(self) -> dict[str, str]:

@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shenyue.config import ReadLimits
 from shenyue.model.chrome import find_chrome
 from shenyue.model.metadata import find_signature_date, find_title, find_unit, report_year
 from shenyue.model.report import Document, Report, Span, Unreadable
@@ -139,15 +140,20 @@ def known_check_ids() -> set[str]:
     return set(check_ids())
 
 
-def _scan_one(args: tuple[Path, Path, int | None, bool, int | None, dict | None]) -> Report | Unreadable:
-    path, folder, max_bytes, checks, max_pages, config = args
-    doc = read_document(path, folder, max_bytes, max_pages)
+def _scan_one(
+    args: tuple[Path, Path, int | None, bool, int | None, dict | None, ReadLimits | None],
+    cancelled: Callable[[], bool] | None = None,
+) -> Report | Unreadable:
+    path, folder, max_bytes, checks, max_pages, config, limits = args
+    # container formats are read in a child process that is abandoned after the
+    # time limit or when the scan is cancelled (reading/guard.py)
+    doc = read_document(path, folder, max_bytes, max_pages, limits=limits, cancelled=cancelled)
     if isinstance(doc, Unreadable):
         return doc
     try:
         return build_report(doc, checks=checks, config=config)
     except RecursionError:
-        return Unreadable(path, doc.rel, "os_error", {"error": "the document is too deeply nested"})
+        return Unreadable(path, doc.rel, "too_deep")
 
 
 def scan_folder(
@@ -160,8 +166,13 @@ def scan_folder(
     workers: int | None = None,
     deadlines: dict | None = None,
     cancelled: Callable[[], bool] | None = None,
+    limits: ReadLimits | None = None,
 ) -> ScanResult:
     """Read and analyse every report under ``folder``.
+
+    ``limits`` bounds the reading of each file (size, pages, text, time,
+    memory; the config's ``read_limits``); ``max_bytes`` and ``max_pages``
+    override its first two.
 
     ``cancelled`` is asked between files; when it returns True the scan stops
     at once (queued files are dropped) and returns what it has so far.
@@ -180,7 +191,7 @@ def scan_folder(
     result.unreadable.extend(skipped)
     total = len(files)
     # checks get the config's [deadlines] table (a plain dict travels to worker processes)
-    jobs = [(p, folder, max_bytes, checks, max_pages, deadlines or None) for p in files]
+    jobs = [(p, folder, max_bytes, checks, max_pages, deadlines or None, limits) for p in files]
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if total >= PARALLEL_THRESHOLD and n_workers > 1:
         pool = ProcessPoolExecutor(max_workers=n_workers)
@@ -193,12 +204,16 @@ def scan_folder(
                 if progress:
                     progress(i, total, outcome.rel)
         finally:
-            pool.shutdown(wait=not stop(), cancel_futures=True)
+            cancel = stop()
+            pool.shutdown(wait=not cancel, cancel_futures=True)
+            if cancel:  # a worker may be waiting on a hostile file: end it now (its reader ends by its CPU limit)
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    process.terminate()
     else:
         for i, job in enumerate(jobs, 1):
             if stop():
                 break
-            outcome = _scan_one(job)
+            outcome = _scan_one(job, cancelled)
             _collect(result, outcome)
             if progress:
                 progress(i, total, outcome.rel)

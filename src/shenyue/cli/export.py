@@ -84,6 +84,7 @@ def run(args) -> int:
             max_bytes=config.max_file_bytes if config is not None else None,
             max_pages=config.max_pdf_pages if config is not None else None,
             deadlines=config.deadlines if config is not None else None,
+            limits=config.read_limits if config is not None else None,
             progress=progress,
         )
     finally:

@@ -37,6 +37,7 @@ def run(args) -> int:
             max_pages=args.config.max_pdf_pages,
             progress=progress,
             deadlines=args.config.deadlines,
+            limits=args.config.read_limits,
         )
     finally:
         progress.close()

@@ -1,8 +1,11 @@
 """Reading layer: find report files in a folder and turn each into a Document.
 
 ``read_document`` never raises for a bad file: it returns an ``Unreadable``
-with the reason in plain words (empty, binary, undecodable, too large, an
-extractor's own reason), so one bad file never stops a scan.
+with the reason in plain words (empty, binary, undecodable, too large, too
+much text, too complex, an extractor's own reason), so one bad file never
+stops a scan. It never runs unbounded either: the limits (``ReadLimits``,
+from the config file) bound each file's size, pages, text, and for the
+container formats, read in a reader process (guard.py), its time and memory.
 """
 
 from __future__ import annotations
@@ -11,14 +14,23 @@ import errno
 import hashlib
 import os
 import stat
+from dataclasses import replace
 from collections.abc import Callable, Iterator
 from importlib import import_module
 from pathlib import Path
 
-from shenyue.config import DEFAULT_MAX_FILE_MB
-from shenyue.reading.base import Document, Unreadable
+from shenyue.config import DEFAULT_MAX_FILE_MB, ReadLimits
 from shenyue.paths import APP_FOLDERS
-from shenyue.reading.base import Extracted, ReadError
+from shenyue.reading import guard as guard_module
+from shenyue.reading.base import (
+    Document,
+    Extracted,
+    ReadError,
+    Unreadable,
+    check_text,
+    replace_surrogates,
+    set_text_limit,
+)
 
 # Extension -> module that provides ``extract(data, path, max_pages=None) -> Extracted``.
 EXTRACTORS: dict[str, str] = {
@@ -172,35 +184,70 @@ def relative(path: Path, folder: Path) -> str:
 
 
 def read_document(
-    path: Path, folder: Path | None = None, max_bytes: int | None = None, max_pages: int | None = None
+    path: Path,
+    folder: Path | None = None,
+    max_bytes: int | None = None,
+    max_pages: int | None = None,
+    *,
+    limits: ReadLimits | None = None,
+    guard: bool = True,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Document | Unreadable:
-    """Read one report file; never raises for a bad file. ``max_pages`` limits PDFs (default 200)."""
+    """Read one report file; never raises for a bad file, never runs unbounded.
+
+    ``limits`` bounds the file's size, PDF pages, text, time and memory
+    (defaults: the config's defaults); ``max_bytes`` and ``max_pages``, when
+    given, override its first two. Container formats (PDF, docx, web pages)
+    are read in a child process that is abandoned after ``limits.timeout_s``
+    (see guard.py); ``guard=False`` reads in this process. ``cancelled``,
+    when it returns True during such a read, abandons it at once.
+    """
     path = Path(path)
     folder = Path(folder) if folder is not None else path.parent
     rel = relative(path, folder)
-    limit = max_bytes or DEFAULT_MAX_BYTES
+    limits = limits or ReadLimits()
+    if max_bytes or max_pages:
+        limits = replace(limits, max_bytes=max_bytes or limits.max_bytes, max_pages=max_pages or limits.max_pages)
     ext = path.suffix.lower()
     module_name = EXTRACTORS.get(ext)
     if module_name is None:
         return Unreadable(path, rel, "skipped_extension", {"ext": ext or "(none)"})
     try:
         size = path.stat().st_size
-        if size > limit:
-            return Unreadable(
-                path, rel, "too_large", {"size_mb": f"{size / 1048576:.1f}", "limit_mb": f"{limit / 1048576:.1f}"}
-            )
-        if size == 0:
-            return Unreadable(path, rel, "empty")
+    except OSError as exc:
+        return Unreadable(path, rel, "os_error", {"error": exc.strerror or str(exc)})
+    if size > limits.max_bytes:
+        return Unreadable(path, rel, "too_large", _sizes(size, limits.max_bytes))
+    if size == 0:
+        return Unreadable(path, rel, "empty")
+    if guard and ext in guard_module.GUARDED_EXTENSIONS and guard_module.can_fork():
+        return guard_module.read_guarded(path, rel, limits, _read, module_name, cancelled)
+    return _read(path, rel, limits)
+
+
+def _sizes(size: int, limit: int) -> dict[str, str]:
+    return {"size_mb": f"{size / 1048576:.1f}", "limit_mb": f"{limit / 1048576:.1f}"}
+
+
+def _read(path: Path, rel: str, limits: ReadLimits) -> Document | Unreadable:
+    """Read and extract in this process; every failure is an Unreadable with a plain reason."""
+    try:
         data = path.read_bytes()
     except OSError as exc:
         return Unreadable(path, rel, "os_error", {"error": exc.strerror or str(exc)})
-    extract: Callable[..., Extracted] = import_module(module_name).extract
+    if len(data) > limits.max_bytes:  # it grew since the stat
+        return Unreadable(path, rel, "too_large", _sizes(len(data), limits.max_bytes))
+    extract: Callable[..., Extracted] = import_module(EXTRACTORS[path.suffix.lower()]).extract
+    set_text_limit(limits.max_chars)
     try:
-        result = extract(data, path, max_pages=max_pages)
+        result = replace_surrogates(extract(data, path, max_pages=limits.max_pages))
+        check_text(len(result.text))
     except ReadError as exc:
         return Unreadable(path, rel, exc.reason_key, dict(exc.params))
     except MemoryError:
-        return Unreadable(path, rel, "too_large", {"size_mb": f"{size / 1048576:.1f}", "limit_mb": f"{limit / 1048576:.1f}"})
+        return Unreadable(path, rel, "read_memory", {"limit_mb": limits.memory_mb})
+    except RecursionError:
+        return Unreadable(path, rel, "too_deep")
     except Exception as exc:  # an extractor bug must not stop the scan: report it in plain words
         return Unreadable(path, rel, "os_error", {"error": f"{type(exc).__name__}: {exc}"})
     return Document(
@@ -209,7 +256,7 @@ def read_document(
         text=result.text,
         encoding=result.encoding,
         sha256=hashlib.sha256(data).hexdigest(),
-        size=size,
+        size=len(data),
         source_format=source_format(path),
         chrome=list(result.chrome),
         tables=list(result.tables),

@@ -117,6 +117,46 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+# A lone surrogate code point (from a broken ``w:sym``, a PDF's ToUnicode map)
+# cannot be written as UTF-8: it becomes U+FFFD, one for one, so every span
+# offset stays valid and the rest of the file is read.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def replace_surrogates(result: Extracted) -> Extracted:
+    if _SURROGATE.search(result.text) is not None:
+        result.text = _SURROGATE.sub("\ufffd", result.text)
+    return result
+
+
+# ---------------------------------------------------------------- per-file limits
+
+# The text one file may give, in characters. read_document sets it for the
+# file being read (each read runs alone in its process or thread of the scan);
+# extractors that build text piece by piece ask ``check_text`` as they go, so
+# a hostile file stops early instead of after gigabytes.
+_text_limit = 2_000_000
+
+
+def set_text_limit(limit: int) -> None:
+    global _text_limit
+    _text_limit = limit
+
+
+def text_limit() -> int:
+    return _text_limit
+
+
+def check_text(length: int) -> None:
+    """ReadError("too_much_text") when ``length`` characters exceed the limit."""
+    if length > _text_limit:
+        raise ReadError("too_much_text", limit=f"{_text_limit:,}")
+
+
+def too_complex(detail: str) -> ReadError:
+    return ReadError("too_complex", detail=detail)
+
+
 # ---------------------------------------------------------------- cache
 
 CACHE_FOLDER = "extracted"
@@ -195,13 +235,17 @@ def cached_extract(
     Read errors are never cached: the file is re-examined each time.
     """
     if not use_cache:
-        return build()
+        result = replace_surrogates(build())
+        check_text(len(result.text))
+        return result
     sha = hashlib.sha256(data).hexdigest()
     hit = load_cached(sha, kind, version)
     if hit is not None:
         if check is not None:
             check(hit)
+        check_text(len(hit.text))
         return hit
-    result = build()
+    result = replace_surrogates(build())
+    check_text(len(result.text))  # a result over the limit is refused, never stored
     store_cached(sha, kind, version, result)
     return result

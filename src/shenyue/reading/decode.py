@@ -120,7 +120,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         if name:
             try:
                 return _finish(data.decode(name), name)
-            except UnicodeDecodeError:
+            except (UnicodeError, LookupError, ValueError):  # wrong or unusable: detect instead
                 pass
     try:
         return _finish(data.decode("utf-8"), "utf-8")
@@ -153,6 +153,8 @@ def _canonical(name: str) -> str | None:
     if name in ("big5-hkscs", "x-x-big5"):
         return "big5"
     try:
-        return codecs.lookup(name).name
-    except LookupError:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):
         return None
+    # a bogus <meta charset> ("hex", "rot13", "base64" name codecs that are not text encodings): detect instead
+    return info.name if getattr(info, "_is_text_encoding", True) else None

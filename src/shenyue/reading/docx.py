@@ -36,15 +36,27 @@ from shenyue.reading.base import (
     Extracted,
     ReadError,
     cached_extract,
+    check_text,
     ole_is_encrypted_ooxml,
     sniff,
     strip_controls,
+    too_complex,
 )
 
 VERSION = 1  # bump when the extracted text changes, so cached results are rebuilt
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # all parts read, uncompressed
 MAX_PART_BYTES = 100 * 1024 * 1024  # one part, uncompressed
+# Markup per part: parsing builds one element per tag, about 200 bytes each, so
+# 95 MB of one-character paragraphs would take 1.5 GB. A real 300-page report
+# has a few hundred thousand tags.
+MAX_XML_TAGS = 2_000_000
+# Every number read from the file is bounded (Word's own limits): a row that
+# claims 30 million grid cells before it, a list that starts at 2e9 (spelt
+# out in letters, a label of 77 million characters) are read as the bounds.
+MAX_GRID_COLUMNS = 63
+MAX_LIST_START = 32767
+MAX_LIST_LEVEL = 8
 
 _REL_OFFICE_DOC = "/officeDocument"
 _REL_NUMBERING = "/numbering"
@@ -109,6 +121,9 @@ class _Package:
             return None
         if b"<!DOCTYPE" in blob or b"<!ENTITY" in blob:
             raise ReadError("corrupt_container", detail=f"{name}: DOCTYPE not allowed")
+        tags = blob.count(b"<")
+        if tags > MAX_XML_TAGS:
+            raise too_complex(f"{name}: {tags:,} XML tags, limit {MAX_XML_TAGS:,}")
         try:
             return ET.fromstring(blob)
         except ET.ParseError as exc:
@@ -184,11 +199,13 @@ def _on(el: ET.Element | None) -> bool:
     return el is not None and (_attr(el, "val") or "true").lower() not in ("0", "false", "off")
 
 
-def _int(value: str | None, default: int = 0) -> int:
+def _int(value: str | None, default: int = 0, low: int = 0, high: int = MAX_LIST_LEVEL) -> int:
+    """A number read from the file, within [low, high] (the default when it is not a number)."""
     try:
-        return int(value) if value is not None else default
+        number = int(value) if value is not None and len(value) <= 20 else default
     except ValueError:
         return default
+    return min(max(number, low), high)
 
 
 # ---------------------------------------------------------------- numbering
@@ -245,13 +262,13 @@ class _Numbering:
             if num_pr is not None:
                 style.num_id = _attr(_child(num_pr, "numId"), "val")
                 ilvl = _attr(_child(num_pr, "ilvl"), "val")
-                style.ilvl = _int(ilvl) if ilvl is not None else None
+                style.ilvl = _int(ilvl) if ilvl is not None else None  # 0..8
             self.styles[sid] = style
 
     @staticmethod
     def _level(lvl: ET.Element) -> _Level:
         return _Level(
-            start=_int(_attr(_child(lvl, "start"), "val"), 1),
+            start=_int(_attr(_child(lvl, "start"), "val"), 1, 0, MAX_LIST_START),
             fmt=_attr(_child(lvl, "numFmt"), "val") or "decimal",
             text=_attr(_child(lvl, "lvlText"), "val") or "",
             is_lgl=_on(_child(lvl, "isLgl")),
@@ -281,7 +298,7 @@ class _Numbering:
                     ilvl = _int(_attr(ov, "ilvl"))
                     start = _child(ov, "startOverride")
                     if start is not None:
-                        num.starts[ilvl] = _int(_attr(start, "val"), 1)
+                        num.starts[ilvl] = _int(_attr(start, "val"), 1, 0, MAX_LIST_START)
                     lvl = _child(ov, "lvl")
                     if lvl is not None:
                         num.levels[ilvl] = self._level(lvl)
@@ -411,7 +428,7 @@ def format_number(n: int, fmt: str) -> str:
     if fmt == "decimalZero":
         return f"{n:02d}"
     if fmt in ("lowerLetter", "upperLetter"):
-        if n <= 0:
+        if n <= 0 or n > 780:  # a, …, z, aa, … zz … up to 30 letters; beyond that the digits (a label stays short)
             return str(n)
         letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
         return letter.upper() if fmt == "upperLetter" else letter
@@ -471,6 +488,12 @@ class _Body:
         self.numbering = numbering
         self.lines: list[str] = []
         self.tables: list[tuple[int, int]] = []  # (first line, last line + 1)
+        self.size = 0  # characters in lines so far: the text per file is bounded as it grows
+
+    def _add(self, line: str) -> None:
+        self.size += len(line) + 1
+        check_text(self.size)
+        self.lines.append(line)
 
     # -- paragraphs
     def paragraph(self, p: ET.Element) -> tuple[str, list[ET.Element]]:
@@ -508,7 +531,7 @@ class _Body:
                 code = _attr(c, "char")
                 try:
                     ch = chr(int(code or "", 16))
-                except ValueError:
+                except (ValueError, OverflowError):
                     continue
                 if not 0xE000 <= ord(ch) <= 0xF8FF:  # symbol-font private use codes show nothing useful
                     parts.append(ch)
@@ -525,7 +548,7 @@ class _Body:
 
     def _emit_paragraph(self, p: ET.Element) -> None:
         text, boxes = self.paragraph(p)
-        self.lines.append(text)
+        self._add(text)
         for box in boxes:
             self.block(box)
 
@@ -567,7 +590,7 @@ class _Body:
         first = len(self.lines)
         for tr in self._rows(tbl):
             tr_pr = _child(tr, "trPr")
-            cells = [""] * _int(_attr(_child(tr_pr, "gridBefore"), "val"))
+            cells = [""] * _int(_attr(_child(tr_pr, "gridBefore"), "val"), 0, 0, MAX_GRID_COLUMNS)
             for tc in self._cells(tr):
                 tc_pr = _child(tc, "tcPr")
                 v_merge = _child(tc_pr, "vMerge")
@@ -576,7 +599,7 @@ class _Body:
                 else:
                     cells.append(self._cell_text(tc))
             if cells and any(cells):
-                self.lines.append("| " + " | ".join(cells) + " |")
+                self._add("| " + " | ".join(cells) + " |")
         if len(self.lines) > first:
             self.tables.append((first, len(self.lines)))
 

@@ -654,6 +654,11 @@ def decode_page(data: bytes, declared: str | None = None) -> tuple[str, str]:
 def extract_html(source: str, encoding: str) -> Extracted:
     """Extract the article text of a decoded page."""
     builder = _TreeBuilder()
+    # A comment never closed runs to the end of the page (as browsers read it);
+    # the standard parser would give its whole contents back as text.
+    opened = source.rfind("<!--")
+    if opened >= 0 and source.find("-->", opened + 4) < 0:
+        source = source[:opened]
     try:
         builder.feed(source)
         builder.close()

@@ -44,7 +44,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shenyue.reading.base import SNIFF_NAMES, Extracted, ReadError, Span, cached_extract, sniff, strip_controls
+from shenyue.reading.base import (
+    SNIFF_NAMES,
+    Extracted,
+    ReadError,
+    Span,
+    cached_extract,
+    check_text,
+    sniff,
+    strip_controls,
+)
 
 # The reader version is part of the cache key (``<sha256>.pdf.v<VERSION>.json``):
 # bump it when the extracted text changes, so cached results are rebuilt. v1
@@ -89,6 +98,7 @@ def _extract(data: bytes, limit: int) -> Extracted:
             raise ReadError("too_many_pages", pages=count, limit=limit)
         raw_pages: list[tuple[tuple[float, float, float, float], list[_Frag], Counter, list[_Rule]]] = []
         unmeasured: list[int] = []  # pages where PDFium left strings out
+        shown = [0]  # characters on the pages so far: over the text limit, stop before placing them one by one
         for number in range(count):
             try:
                 page = pdf[number]
@@ -97,10 +107,12 @@ def _extract(data: bytes, limit: int) -> Extracted:
                 continue
             try:
                 box = _page_box(page)
-                frags, quality = _fragments(page, raw)
+                frags, quality = _fragments(page, raw, shown)
                 rules = _rules(page, raw)
                 if _left_out_strings(page, raw):
                     unmeasured.append(number)
+            except ReadError:
+                raise
             except Exception:  # one damaged page must not lose the others
                 frags, quality, rules = [], Counter(), []
             finally:
@@ -155,16 +167,25 @@ _COMPAT = {
 }
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def _clean(text: str) -> str:
+    if _SURROGATE.search(text):  # PDFium gives a character beyond U+FFFF as its UTF-16 pair: join it, a lone half is U+FFFD
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return strip_controls(text).translate(_COMPAT).replace("\u00ad", "")
 
 
-def _fragments(page: Any, raw: Any) -> tuple[list[_Frag], Counter]:
-    """Every character shown on the page, placed, merged into runs; and a count of character classes."""
+def _fragments(page: Any, raw: Any, shown: list[int] | None = None) -> tuple[list[_Frag], Counter]:
+    """Every character shown on the page, placed, merged into runs; and a count of character classes.
+    ``shown`` counts the characters of the file so far (bounded by the text limit)."""
     textpage = page.get_textpage()
     try:
         tp = textpage.raw
         n = raw.FPDFText_CountChars(tp)
+        if shown is not None:
+            shown[0] += max(n, 0)
+            check_text(shown[0])
         rect = raw.FS_RECTF()
         matrix = raw.FS_MATRIX()
         chars: list[tuple[str, float, float, float, float, bool]] = []  # ch, x0, x1, y, h, rotated

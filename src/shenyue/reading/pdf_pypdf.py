@@ -18,7 +18,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from shenyue.reading.base import ReadError, too_complex
+
 MAX_XOBJECT_DEPTH = 8
+# The depth limit does not bound fan-out: ten forms that each draw the next
+# ten times are 10**8 operations from a 3 KB file. So the operations run per
+# page (forms inlined) and per file are bounded too; a file over the budget
+# is refused as too complex rather than read in part.
+MAX_PAGE_OPERATIONS = 300_000
+MAX_FILE_OPERATIONS = 2_000_000
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.file = 0
+
+    def spend(self, page: int, count: int) -> None:
+        self.file += count
+        if page > MAX_PAGE_OPERATIONS:
+            raise too_complex(f"a page draws more than {MAX_PAGE_OPERATIONS:,} operations")
+        if self.file > MAX_FILE_OPERATIONS:
+            raise too_complex(f"the pages draw more than {MAX_FILE_OPERATIONS:,} operations")
 
 
 @contextmanager
@@ -41,6 +61,7 @@ def page_strings(data: bytes, numbers: list[int]) -> dict[int, list[tuple[float,
     except ImportError:
         return {}
     out: dict[int, list[tuple[float, float, float, float, str]]] = {}
+    budget = _Budget()
     with _quiet():
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
@@ -49,9 +70,13 @@ def page_strings(data: bytes, numbers: list[int]) -> dict[int, list[tuple[float,
             pages = reader.pages
             for n in numbers:
                 try:
-                    out[n] = _strings(pages[n])
+                    out[n] = _strings(pages[n], budget)
+                except ReadError:
+                    raise
                 except Exception:
                     continue
+        except ReadError:
+            raise
         except Exception:
             return out
     return out
@@ -74,16 +99,29 @@ def _mark_unicode_cmaps(font_res: Any, fonts: dict[str, Any], prefix: str, unico
                 unicode_cmap.add(id(font))
 
 
-def _flattened_ops(page: Any, fonts: dict[str, Any], unicode_cmap: set[int]) -> Iterator[tuple[list[Any], bytes]]:
-    """The page's content operations with form XObjects inlined (q, cm, ops, Q)."""
+def _flattened_ops(
+    page: Any, fonts: dict[str, Any], unicode_cmap: set[int], budget: _Budget | None = None
+) -> Iterator[tuple[list[Any], bytes]]:
+    """The page's content operations with form XObjects inlined (q, cm, ops, Q),
+    within the operations budget (see MAX_PAGE_OPERATIONS)."""
     from pypdf.generic import ContentStream, DictionaryObject, NameObject
     from pypdf.generic._font import Font
 
+    budget = budget or _Budget()
+    spent = 0  # operations of this page, forms inlined
+    parsed: dict[int, list[Any]] = {}
+
     def walk(contents: Any, resources: Any, prefix: str, depth: int, seen: set[int]) -> Iterator[tuple[list[Any], bytes]]:
-        try:
-            ops = ContentStream(contents, page.pdf, "bytes").operations
-        except Exception:
-            return
+        nonlocal spent
+        ops = parsed.get(id(contents))
+        if ops is None:  # a form drawn many times is parsed once
+            try:
+                ops = ContentStream(contents, page.pdf, "bytes").operations
+            except Exception:
+                return
+            parsed[id(contents)] = ops
+        spent += len(ops) + 1  # every inlining of a form costs its operations, however small
+        budget.spend(spent, len(ops) + 1)
         xobjects = {}
         if isinstance(resources, DictionaryObject):
             xo = resources.get("/XObject")
@@ -267,11 +305,11 @@ def _shown_strings(
     return shown
 
 
-def _strings(page: Any) -> list[tuple[float, float, float, float, str]]:
+def _strings(page: Any, budget: _Budget | None = None) -> list[tuple[float, float, float, float, str]]:
     """Every string shown on the page, placed."""
     fonts = page._layout_mode_fonts()
     unicode_cmap: set[int] = set()
-    ops = _flattened_ops(page, fonts, unicode_cmap)
+    ops = _flattened_ops(page, fonts, unicode_cmap, budget)
     shown = _shown_strings(ops, fonts, unicode_cmap)
     # A page rotated for a wide table draws all its text rotated; elsewhere
     # rotated text is a watermark or a margin note.

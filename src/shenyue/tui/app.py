@@ -302,6 +302,7 @@ class ShenyueApp(App):
                 max_bytes=self.max_bytes,
                 max_pages=self.config.max_pdf_pages,
                 deadlines=self.config.deadlines,
+                limits=self.config.read_limits,
                 progress=self._progress("scan"),
                 cancelled=lambda: worker.is_cancelled,  # stop reading at once when the reviewer quits
             )
