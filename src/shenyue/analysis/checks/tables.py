@@ -161,6 +161,22 @@ def table_digits_split(ctx: Context):
             yield finding("table_digits_split", "info", start, end, count=len(issues), **names)
 
 
+@check("table_layout_unaligned", "warning", also=("info",), kinds=FORMAT_KINDS)
+def table_layout_unaligned(ctx: Context):
+    """A table's values come out of row order (PDF text in reading order): lined up by its totals where only one placement fits, otherwise left unread."""
+    for table in ctx.tables.all():
+        names = {"table": t(f"checks.table.{table.key}.name", "zh"), "table_en": t(f"checks.table.{table.key}.name", "en")}
+        for issue in table.issues:
+            if issue.kind == "placed":
+                yield finding("table_layout_unaligned", "info", issue.start, issue.end, key="table_layout_placed", **names)
+            elif issue.kind == "unaligned_order":
+                count = sum(1 for c in table.cells.values() if c.status == "scrambled")
+                raw = issue.params.get("raw", "")
+                yield finding("table_layout_unaligned", "warning", issue.start, issue.end, count=count,
+                              raw=f"“{raw}”" if raw else "见原件", raw_en=f"“{raw}”" if raw else "see the original",
+                              **names)  # fmt: skip
+
+
 def _nosplit_findings(tables: Tables, key: str, rule: str):
     """Rows whose glued digits no cut satisfies: an arithmetic error as printed."""
     table = tables.table(key)
