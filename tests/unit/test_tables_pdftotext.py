@@ -20,7 +20,7 @@ from shenyue.model.tables import T3_COLS, cell_ids, parse_tables
 
 T3 = {  # np, biz, res, ngo, law, oth; every identity of table 三 holds
     "new": [30, 5, 1, 0, 2, 1], "carried_in": [4, 1, 0, 0, 0, 0],
-    "r1": [12, 2, 0, 0, 1, 0], "r2": [5, 1, 0, 0, 0, 1], "r3_1": [1, 0, 0, 0, 0, 0],
+    "r1": [12, 2, 0, 0, 1, 0], "r2": [5, 1, 0, 0, 0, 1], "r3_1": [1, 0, 0, 0, 0, 0], "r3_2": [2, 1, 0, 0, 0, 0],
     "r4_1": [6, 1, 1, 0, 0, 0], "r5_2": [3, 0, 0, 0, 0, 0], "r6_3": [2, 0, 0, 0, 0, 0],
 }  # fmt: skip
 
@@ -82,6 +82,20 @@ def t3_staircase(rows: dict[str, list[int]], firsts: list[int]) -> list[str]:
             break
     for rid, label in entries:
         out += [label.replace("(", "（").replace(")", "）"), ""] + ([] if rid is None else cells(rows[rid]))
+    return out
+
+
+def t3_columnwise(rows: dict[str, list[int]], block: list[str]) -> list[str]:
+    """Table 三 where the rows of ``block`` print their labels one after another, then
+    their values column by column (a block of cells read down each column)."""
+    out = list(T3_HEADER_LINES)
+    for rid, label in T3_ROW_LABELS:
+        label = label.replace("(", "（").replace(")", "）")
+        out += [label, ""]
+        if rid == block[-1]:
+            out += cells([rows[r][c] for c in range(7) for r in block])
+        elif rid is not None and rid not in block:
+            out += cells(rows[rid])
     return out
 
 
@@ -244,3 +258,22 @@ def test_the_total_column_header_among_the_first_rows_is_no_row():
     tables = parse_tables(report(t3_staircase(rows, [4, 3, 2, 1]), t4_blocks([sum(T4_TRUE.values(), [])])))
     assert not [i for i in tables.t3.issues if i.kind == "duplicate_row"]
     assert values_of(tables.t3, [f"t3.r7.{c}" for c in T3_COLS]) == rows["r7"]
+
+
+def test_t3_rows_read_column_by_column_are_lined_up_by_their_totals(tmp_path):
+    rows = t3_rows()
+    lines = t3_columnwise(rows, ["r3_1", "r3_2", "r3_3", "r3_4"])
+    rep, findings = build(tmp_path, report(lines, t4_blocks([sum(T4_TRUE.values(), [])])))
+    t3 = rep.tables.t3
+    for rid, vals in rows.items():
+        assert values_of(t3, [f"t3.{rid}.{c}" for c in T3_COLS]) == vals, rid
+    assert errors(findings) == []
+
+
+def test_t4_groups_each_after_its_own_label_are_read_as_printed(tmp_path):
+    """Values in row order, a group label before each group: not a guess, so a wrong total is an error."""
+    t4 = ["行政复议", "", "结果维持", "", "结果纠正", "", "其他结果", "", "尚未审结", "", "总计", ""] + cells([72, 64, 178, 37, 350])
+    t4 += ["未经复议直接起诉", ""] + cells(T4_TRUE["sd"]) + ["复议后起诉", ""] + cells(T4_TRUE["sr"])
+    rep, findings = build(tmp_path, report(t3_late_labels(t3_rows(), set()), t4))
+    assert rep.tables.t4.cells["t4.rv.tot"].value == 350
+    assert [f.check for f in errors(findings)] == ["t4_group_total"]

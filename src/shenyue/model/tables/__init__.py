@@ -1117,7 +1117,7 @@ def _realign_t3(rows: dict[str, _Row], order: list[str], version: str | None) ->
             j -= 1
         short = order[j:k]
         if short and c + sum(len(rows[r].slots) for r in short) == 7 * (len(short) + 1):
-            fitting = []
+            trials = []
             for e in range(0, 8):
                 rest = row.slots[e:]
                 trial, pos = {}, 0
@@ -1126,10 +1126,16 @@ def _realign_t3(rows: dict[str, _Row], order: list[str], version: str | None) ->
                     trial[r] = rows[r].slots + rest[pos : pos + need]
                     pos += need
                 trial[rid] = row.slots[:e] + rest[pos:]
+                trials.append(trial)
+            if not any(rows[r].slots for r in short):  # labels, then every value column by column
+                n = len(short) + 1
+                trials.append({r: row.slots[i::n] for i, r in enumerate([*short, rid])})
+            fitting = {}
+            for trial in trials:
                 if all(_row_fits(v) for v in trial.values()):
-                    fitting.append(trial)
+                    fitting.setdefault(tuple(t.text for r in trial for t in trial[r]), trial)
             if len(fitting) == 1:
-                for r, toks in fitting[0].items():
+                for r, toks in next(iter(fitting.values())).items():
                     rows[r].slots = toks
                 placed += [*short, rid]
         k += 1
@@ -1432,6 +1438,8 @@ def _place_t4(table: Table, values: list[_Tok], breaks: list[int]) -> bool:
     nums = [int(t.text) for t in values]
     if _t4_groups_hold(nums):
         return False  # the reading order is the row order
+    if set(breaks) <= {5, 10}:
+        return False  # each group's values after its own label: in row order, read as printed
     cuts = sorted({0, *breaks, 15})
     pieces = [list(range(a, b)) for a, b in zip(cuts, cuts[1:]) if b > a]
     fitting: dict[tuple[int, ...], list[int]] = {}
