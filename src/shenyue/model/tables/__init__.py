@@ -25,6 +25,18 @@ crawled page's whole report on one line with labels and cells glued
 with a typo (``2.其他法律行政止公开``, ``先行有效件数``) are matched fuzzily
 (rapidfuzz) and reported as ``label_typo`` issues.
 
+A PDF converted in reading order (``pdftotext`` without ``-layout``) prints a
+ruled table cell by cell and not always in row order: value rows whose labels
+come after the table, a staircase of rows whose first cells follow their labels
+and whose other cells come together further down, rows read column by column,
+table 四's values in blocks between header words. Values are moved to other
+cells only in the one placement the row totals (table 三) or group totals
+(table 四) allow, then checked against table 三's identities: such cells get
+``status="split"`` and a ``placed`` issue. Where several placements fit, or
+none, the cells are ``scrambled`` (printed, value unknown) with an
+``unaligned_order`` issue, so no arithmetic finding and no "incomplete table"
+comes from the order of the text.
+
 Work is linear in the text length: the text is searched once for table anchors
 and only the lines of each table are tokenised (a long line piece by piece, as
 far as the table goes).
