@@ -159,6 +159,9 @@ def test_t4_blocks_whose_groups_fit_in_several_orders_are_left_unread_with_a_war
     warned = [f for f in findings if f.check == "table_layout_unaligned"]
     assert [f.severity for f in warned] == ["warning"]
     assert "72 64 178 37 12 1 1 6 351 13 4 8 1 26 20" in warned[0].message("en")
+    # the prose's 行政复议 351 件 cannot be checked, and the note says why (cells unread, not a missing table)
+    note = [f for f in findings if f.check == "table_not_assessable" and "351" in f.message("en")]
+    assert note and "could not be read" in note[0].message("en")
 
 
 def test_t4_blocks_with_one_placement_the_totals_allow_are_read_and_marked(tmp_path):

@@ -557,5 +557,7 @@ def table_not_assessable(ctx: Context):
     unchecked = [s for s in text_statements(ctx) if all(o is None for o in _expected(tables, s[0])[0])]
     if unchecked:
         rule, start, end, _n = unchecked[0]
-        yield finding("table_not_assessable", "info", start, end, key="text_not_assessable", count=len(unchecked),
+        present = tables.table(_expected(tables, rule)[1][0][:2]) is not None  # the table is there, its cells unread
+        yield finding("table_not_assessable", "info", start, end,
+                      key="text_not_assessable_unread" if present else "text_not_assessable", count=len(unchecked),
                       quote=ctx.text[start:end])  # fmt: skip
