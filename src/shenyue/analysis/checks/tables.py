@@ -161,6 +161,22 @@ def table_digits_split(ctx: Context):
             yield finding("table_digits_split", "info", start, end, count=len(issues), **names)
 
 
+@check("table_layout_unaligned", "warning", also=("info",), kinds=FORMAT_KINDS)
+def table_layout_unaligned(ctx: Context):
+    """A table's values come out of row order (PDF text in reading order): lined up by its totals where only one placement fits, otherwise left unread."""
+    for table in ctx.tables.all():
+        names = {"table": t(f"checks.table.{table.key}.name", "zh"), "table_en": t(f"checks.table.{table.key}.name", "en")}
+        for issue in table.issues:
+            if issue.kind == "placed":
+                yield finding("table_layout_unaligned", "info", issue.start, issue.end, key="table_layout_placed", **names)
+            elif issue.kind == "unaligned_order":
+                count = sum(1 for c in table.cells.values() if c.status == "scrambled")
+                raw = issue.params.get("raw", "")
+                yield finding("table_layout_unaligned", "warning", issue.start, issue.end, count=count,
+                              raw=f"“{raw}”" if raw else "见原件", raw_en=f"“{raw}”" if raw else "see the original",
+                              **names)  # fmt: skip
+
+
 def _nosplit_findings(tables: Tables, key: str, rule: str):
     """Rows whose glued digits no cut satisfies: an arithmetic error as printed."""
     table = tables.table(key)
@@ -541,5 +557,7 @@ def table_not_assessable(ctx: Context):
     unchecked = [s for s in text_statements(ctx) if all(o is None for o in _expected(tables, s[0])[0])]
     if unchecked:
         rule, start, end, _n = unchecked[0]
-        yield finding("table_not_assessable", "info", start, end, key="text_not_assessable", count=len(unchecked),
+        present = tables.table(_expected(tables, rule)[1][0][:2]) is not None  # the table is there, its cells unread
+        yield finding("table_not_assessable", "info", start, end,
+                      key="text_not_assessable_unread" if present else "text_not_assessable", count=len(unchecked),
                       quote=ctx.text[start:end])  # fmt: skip

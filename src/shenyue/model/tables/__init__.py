@@ -25,6 +25,18 @@ crawled page's whole report on one line with labels and cells glued
 with a typo (``2.其他法律行政止公开``, ``先行有效件数``) are matched fuzzily
 (rapidfuzz) and reported as ``label_typo`` issues.
 
+A PDF converted in reading order (``pdftotext`` without ``-layout``) prints a
+ruled table cell by cell and not always in row order: value rows whose labels
+come after the table, a staircase of rows whose first cells follow their labels
+and whose other cells come together further down, rows read column by column,
+table 四's values in blocks between header words. Values are moved to other
+cells only in the one placement the row totals (table 三) or group totals
+(table 四) allow, then checked against table 三's identities: such cells get
+``status="split"`` and a ``placed`` issue. Where several placements fit, or
+none, the cells are ``scrambled`` (printed, value unknown) with an
+``unaligned_order`` issue, so no arithmetic finding and no "incomplete table"
+comes from the order of the text.
+
 Work is linear in the text length: the text is searched once for table anchors
 and only the lines of each table are tokenised (a long line piece by piece, as
 far as the table goes).
@@ -303,7 +315,7 @@ _MAX_SLOTS = 40  # values collected for one row before the table is taken to hav
 
 LABEL, VALUE, BLANK = 0, 1, 2
 # Cell statuses of a cell the page prints (its value may still be unknown: blank, or digits with several readings).
-READ_STATUSES = frozenset({"ok", "split", "blank", "ambiguous", "unsplit"})
+READ_STATUSES = frozenset({"ok", "split", "blank", "ambiguous", "unsplit", "scrambled"})
 
 # ---------------------------------------------------------------- model
 
@@ -317,7 +329,7 @@ class Cell:
     start: int
     end: int
     value: int | float | None
-    status: str = "ok"  # ok | split | blank | merged | unaligned | empty
+    status: str = "ok"  # ok | split | blank | merged | unaligned | empty | ambiguous | unsplit | scrambled
 
     @property
     def missing(self) -> bool:
@@ -955,6 +967,9 @@ def _classify_split(classify, tok: _Tok, prev: list[_Tok]) -> tuple[str | None, 
     return None, tok
 
 
+_LATE_ROWS = ("r4", "r5", "r6")  # (七)总计 follows rows of groups (四)…(六)
+
+
 @lru_cache(maxsize=4096)
 def _classify_t3(label: str) -> str | None:
     last = None
@@ -984,6 +999,8 @@ def _parse_t3(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
             continue
         if in_rows and _FOREIGN_ANCHOR["t3"].search(tok.text):
             break  # the next table's header run into this one (四、…行政复议行政诉讼结果维持…)
+        if "carried_out" in rows and len(rows["carried_out"].slots) >= 7:
+            break  # the last row has its values: labels after it are outside the table (or printed late)
         kind, joined = walk.classify(_classify_t3, tok)
         if in_rows and len(tok.text) <= _MAX_LABEL + 10 and (
             kind is None or (kind.startswith("g") and _ITEM_NUMBER.search(tok.text))
@@ -997,8 +1014,8 @@ def _parse_t3(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
             tok = joined
         if kind == "other_end":
             kind = "r6_3" if in_rows and order and order[-1] in ("r6", "r6_1", "r6_2") else None
-        elif kind == "r7" and not in_rows:
-            kind = None
+        elif kind == "r7" and (not in_rows or (tok.text == "总计" and not any(r[:2] in _LATE_ROWS for r in rows))):
+            kind = None  # the 总计 column header, printed among the first rows (PDF text in reading order)
         if kind is None and not in_rows and _is_known_header("t3", tok):
             walk.header(tok)
             header_tokens += 1
@@ -1028,6 +1045,7 @@ def _parse_t3(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
     version = _t3_version(rows, doc_version)
     table.version = version
     table.end = max(walk.last_end, start)
+    placed = _realign_t3(rows, order, version)
     for row_id in order:
         row = rows[row_id]
         if row_id == "r6" and version == "2021":
@@ -1039,6 +1057,8 @@ def _parse_t3(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
     _resolve_t3(table, version)
     _digits_flag(table)
     walk.finish(t3_rows(version))
+    _check_placed_t3(table, placed, version)
+    _scrambled_t3(table, rows, walk.stray, version)
     joined = "".join(_strip_punct(h) for h in header_labels)
     full = sum(1 for c in table.cells.values() if c.status in READ_STATUSES) == 7 * len(t3_rows(version))
     for col in () if full else _T3_COLUMN_LABELS:  # every row holds its 7 values: the format's column order
@@ -1046,6 +1066,141 @@ def _parse_t3(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
             table.issues.append(TableIssue("missing_column", "t3", None, table.start, table.start, {"label": col}))
     table.labels = "".join(header_labels)
     return table
+
+
+def _slot_count(row: _Row) -> int:
+    return len(row.slots) if all(t.kind != LABEL for t in row.slots) else -1
+
+
+def _row_fits(toks: list[_Tok]) -> bool:
+    """A row's seven values add up (总计 = the six before it); blanks leave it unchecked."""
+    if len(toks) != 7:
+        return False
+    if any(t.kind != VALUE for t in toks):
+        return True
+    nums = [parse_number(t.text) for t in toks]
+    return None in nums or nums[6] == sum(nums[:6])
+
+
+def _realign_t3(rows: dict[str, _Row], order: list[str], version: str | None) -> list[str]:
+    """Give back to their rows the values a PDF converted in reading order prints away from them.
+
+    Two layouts are undone (each only when its placement is the one the row
+    totals allow): value rows whose labels are printed elsewhere, which follow
+    the row before them (that row then holds 7 + 7·j values for the j rows the
+    format has next without a label), and a staircase where each row's first
+    cells follow its label and the rest of several rows come together after
+    the last of them (row totals decide where the last row's own cells start).
+    Returns the ids of the rows that got values moved (checked against the
+    table's identities afterwards)."""
+    spec = t3_rows(version)
+    placed: list[str] = []
+    k = 0
+    while k < len(order):
+        rid = order[k]
+        row = rows[rid]
+        c = _slot_count(row)
+        if c <= 7 or rid not in spec:
+            k += 1
+            continue
+        # value rows without a label: the rows the format has next that no label opened
+        nxt = next((r for r in order[k + 1 :] if r in spec), None)
+        following = spec[spec.index(rid) + 1 : spec.index(nxt) if nxt is not None else len(spec)]
+        # (a label printed away from its values opens its row with none)
+        missing = [r for r in following if r not in rows or not rows[r].slots]
+        if c % 7 == 0 and len(missing) == c // 7 - 1 and missing:
+            blocks = [row.slots[i : i + 7] for i in range(0, c, 7)]
+            if all(_row_fits(b) for b in blocks):
+                row.slots = blocks[0]
+                j = 0
+                for mid, block in zip(missing, blocks[1:]):
+                    if mid in rows:
+                        rows[mid].slots = block
+                        continue
+                    rows[mid] = _Row(mid, _Tok(LABEL, block[0].start, block[0].start, ""), block)
+                    order.insert(k + 1 + j, mid)
+                    j += 1
+                placed += [rid, *missing]
+                k += 1 + j
+                continue
+        # a staircase: rows short of values just before a row with too many
+        j = k
+        while j > 0 and 0 <= _slot_count(rows[order[j - 1]]) < 7 and order[j - 1] in spec:
+            j -= 1
+        short = order[j:k]
+        if short and c + sum(len(rows[r].slots) for r in short) == 7 * (len(short) + 1):
+            trials = []
+            for e in range(0, 8):
+                rest = row.slots[e:]
+                trial, pos = {}, 0
+                for r in short:
+                    need = 7 - len(rows[r].slots)
+                    trial[r] = rows[r].slots + rest[pos : pos + need]
+                    pos += need
+                trial[rid] = row.slots[:e] + rest[pos:]
+                trials.append(trial)
+            if not any(rows[r].slots for r in short):  # labels, then every value column by column
+                n = len(short) + 1
+                trials.append({r: row.slots[i::n] for i, r in enumerate([*short, rid])})
+            fitting = {}
+            for trial in trials:
+                if all(_row_fits(v) for v in trial.values()):
+                    fitting.setdefault(tuple(t.text for r in trial for t in trial[r]), trial)
+            if len(fitting) == 1:
+                for r, toks in next(iter(fitting.values())).items():
+                    rows[r].slots = toks
+                placed += [*short, rid]
+        k += 1
+    return placed
+
+
+def _check_placed_t3(table: Table, placed: list[str], version: str | None) -> None:
+    """Rows whose values were moved keep them only if the table's identities hold;
+    otherwise the placement is a guess and the cells are left printed but unread."""
+    if not placed:
+        return
+    known = {r: [_value_of(table.cells.get(f"t3.{r}.{c}")) for c in T3_COLS] for r in t3_rows(version)}
+    ids = [f"t3.{r}.{c}" for r in placed for c in T3_COLS if f"t3.{r}.{c}" in table.cells]
+    first = min((table.cells[i] for i in ids), key=lambda cell: cell.start, default=None)
+    span = (first.start, first.end) if first else (table.start, table.start)
+    if _t3_identities_hold(known, t3_result_rows(version)):
+        for cid in ids:
+            if table.cells[cid].status == "ok":
+                table.cells[cid].status = "split"
+        table.issues.append(TableIssue("placed", "t3", None, *span, {"rows": placed}))
+        return
+    for cid in ids:
+        cell = table.cells[cid]
+        cell.value, cell.status = None, "scrambled"
+    table.issues.append(TableIssue("unaligned_order", "t3", None, *span, {"rows": placed}))
+
+
+_UNALIGNED_KINDS = frozenset({"count", "extra", "no_values", "missing_row", "stray", "merged"})
+
+
+def _scrambled_t3(table: Table, rows: dict[str, _Row], stray: list[_Tok], version: str | None) -> None:
+    """Every cell of the table is printed (as many values as the format has cells) but some
+    rows' values could not be lined up with their rows: those cells are printed but unread,
+    one ``unaligned_order`` issue instead of an incomplete table."""
+    bad = [i for i in table.issues if i.kind in _UNALIGNED_KINDS]
+    if not bad:
+        return
+    spec = t3_rows(version)
+    printed = sum(len(r.slots) for rid, r in rows.items() if rid in spec and _slot_count(r) >= 0)
+    printed += sum(1 for t in stray if table.start <= t.start < table.end)
+    if printed != 7 * len(spec):
+        return
+    table.issues = [i for i in table.issues if i.kind not in _UNALIGNED_KINDS]
+    for rid in spec:
+        for c in T3_COLS:
+            cid = f"t3.{rid}.{c}"
+            cell = table.cells.get(cid)
+            if cell is None:
+                table.cells[cid] = Cell(cid, "", table.start, table.start, None, "scrambled")
+            elif cell.status not in READ_STATUSES:
+                cell.value, cell.status = None, "scrambled"
+    first = min(bad, key=lambda i: i.start)
+    table.issues.append(TableIssue("unaligned_order", "t3", None, first.start, first.end, {"rows": [i.row for i in bad if i.row]}))
 
 
 # The national wording of table 三's row labels, for labels with a typo (2.其他法律行政止公开).
@@ -1213,11 +1368,14 @@ def _parse_t4(text: str, folded: str, anchor: int, floor: int, ignore) -> Table 
     unknown = 0
     last_end = start
     first_label: _Tok | None = None
+    runs: list[int] = []  # indices into ``values`` where a run of values starts after a header label
     for tok in _tokens_from(folded, line0, ignore, text):
         if tok.kind == LABEL:
             if _is_known_header("t4", tok):
                 if values and len(values) >= 15:
                     break
+                if values and (not runs or runs[-1] != len(values)):
+                    runs.append(len(values))
                 labels.append(tok.text)
                 first_label = first_label or tok
                 last_end = tok.end
@@ -1244,7 +1402,9 @@ def _parse_t4(text: str, folded: str, anchor: int, floor: int, ignore) -> Table 
     table.labels = "".join(labels)
     ids = cell_ids("t4")
     row = _Row("all", first_label or _Tok(LABEL, start, start, ""), values)
-    if values:
+    if len(values) == 15 and runs and _place_t4(table, values, runs):
+        pass
+    elif values:
         sub = Table("t4", None, start, table.end)
         _finalize_row(sub, "t4", row, tuple(ids), digits.t4_rule)
         for cid, cell in sub.cells.items():
@@ -1265,6 +1425,63 @@ def _parse_t4(text: str, folded: str, anchor: int, floor: int, ignore) -> Table 
         if col not in joined:
             table.issues.append(TableIssue("missing_column", "t4", None, table.start, table.start, {"label": col}))
     return table
+
+
+_MAX_RUNS = 7  # orderings of at most 7! runs are tried
+_T4_COLUMN_MAJOR = tuple(g * 5 + c for c in range(5) for g in range(3))  # reading position -> cell index
+
+
+def _t4_groups_hold(vals: list[int]) -> bool:
+    return all(vals[g + 4] == vals[g] + vals[g + 1] + vals[g + 2] + vals[g + 3] for g in (0, 5, 10))
+
+
+def _place_t4(table: Table, values: list[_Tok], breaks: list[int]) -> bool:
+    """Table 四's 15 values read in runs with header words between them (a PDF converted
+    in reading order prints a ruled table's cells block by block, not in row order).
+
+    The values are taken by position when that satisfies the three group totals.
+    Otherwise every order of the runs is tried, laid out row by row and column by
+    column; exactly one fitting placement is used (cells ``split``, a ``placed``
+    issue), several or none leave the cells printed but unread (``scrambled``)
+    with an ``unaligned_order`` issue: never an arithmetic error on a guess.
+    False: not this case (the caller maps the values as usual)."""
+    if any(t.kind != VALUE or not t.text.isdigit() for t in values):
+        return False
+    nums = [int(t.text) for t in values]
+    if _t4_groups_hold(nums):
+        return False  # the reading order is the row order
+    if set(breaks) <= {5, 10}:
+        return False  # each group's values after its own label: in row order, read as printed
+    cuts = sorted({0, *breaks, 15})
+    pieces = [list(range(a, b)) for a, b in zip(cuts, cuts[1:]) if b > a]
+    fitting: dict[tuple[int, ...], list[int]] = {}
+    if len(pieces) <= _MAX_RUNS:
+        for perm in itertools.permutations(pieces):
+            order = [i for piece in perm for i in piece]
+            for layout in (None, _T4_COLUMN_MAJOR):
+                cell_tok = order if layout is None else [0] * 15
+                if layout is not None:
+                    for pos, i in enumerate(order):
+                        cell_tok[layout[pos]] = i
+                vals = [nums[i] for i in cell_tok]
+                if _t4_groups_hold(vals):
+                    fitting.setdefault(tuple(vals), cell_tok)
+            if len(fitting) > 1:
+                break
+    ids = cell_ids("t4")
+    raw = " ".join(t.text for t in values)
+    span = (values[0].start, values[-1].end)
+    if len(fitting) == 1:
+        cell_tok = next(iter(fitting.values()))
+        for cid, i in zip(ids, cell_tok):
+            tok = values[i]
+            table.cells[cid] = Cell(cid, tok.text, tok.start, tok.end, nums[i], "split")
+        table.issues.append(TableIssue("placed", "t4", None, *span, {"raw": raw}))
+        return True
+    for cid in ids:
+        table.cells[cid] = Cell(cid, "", *span, None, "scrambled")
+    table.issues.append(TableIssue("unaligned_order", "t4", None, *span, {"raw": raw, "readings": len(fitting)}))
+    return True
 
 
 # ---------------------------------------------------------------- entry points
