@@ -36,7 +36,7 @@ from shenyue.tui.keys import B, bad_keys, collect_help, translate_bindings
 from shenyue.tui.messages import CopyFinished, FilesListed, Progress, ReviewsLoaded, ScanFinished, WorkspaceChanged
 from shenyue.tui.screens.help import HelpScreen
 from shenyue.tui.screens.list_screen import ListScreen
-from shenyue.tui.screens.review_screen import ReviewScreen
+from shenyue.tui.screens.review import ReviewScreen
 from shenyue.tui.state import Place, load_place, save_place
 from shenyue.tui.workspace import Workspace
 
@@ -696,7 +696,8 @@ def known_binding_ids() -> set[str]:
     from shenyue.tui.dialogs.export import ExportDialog as _X
     from shenyue.tui.dialogs.filters import FilterDialog
     from shenyue.tui.dialogs.finder import FinderDialog
-    from shenyue.tui.widgets.panels import FindingsPanel, SectionNav
+    from shenyue.tui.widgets.findings_panel import FindingsPanel
+    from shenyue.tui.widgets.section_nav import SectionNav
     from shenyue.tui.widgets.report_table import ReportTable
     from shenyue.tui.widgets.score_panel import ScorePanel
     from shenyue.tui.widgets.text_pane import TextPane
