@@ -221,7 +221,7 @@ class ShenyueApp(App):
     # ------------------------------------------------------------ start
     def on_mount(self) -> None:
         self._apply_keymap()
-        self.push_screen(ListScreen())
+        self.push_screen(ListScreen(self.workspace))
         for problem in (self.user_css_problem, self.keymap_problem, self._config_problem()):
             if problem:
                 self.notify(problem, severity="warning", timeout=10)
@@ -439,7 +439,7 @@ class ShenyueApp(App):
         the first report opens as fast as the next ones."""
         if self.is_screen_installed("review"):
             return
-        self.install_screen(ReviewScreen(), "review")
+        self.install_screen(ReviewScreen(self.workspace), "review")
         try:
             self._get_screen("review")  # registers the screen: composes and mounts its widgets
         except Exception:  # noqa: BLE001 — only an optimisation; the first open builds it otherwise
@@ -485,7 +485,7 @@ class ShenyueApp(App):
             self.screen.load(rel, section)
             return
         if not self.is_screen_installed("review"):
-            self.install_screen(ReviewScreen(rel, section), "review")
+            self.install_screen(ReviewScreen(self.workspace, rel, section), "review")
         else:
             screen = self.get_screen("review")
             if screen.is_mounted:
@@ -579,24 +579,9 @@ class ShenyueApp(App):
         screen = self.screen
         if isinstance(screen, HelpScreen) or screen.is_modal:
             return
-        nodes: list[tuple[str, Any]] = []
-        if isinstance(screen, ReviewScreen):
-            nodes.append((t("tui.help.group_review"), screen))
-            for selector, group in (
-                ("#left", "tui.help.group_text"),
-                ("#nav", "tui.help.group_nav"),
-                ("#findings", "tui.help.group_findings"),
-                ("#scores", "tui.help.group_scores"),
-            ):
-                nodes.append((t(group), screen.query_one(selector)))
-            notes = t("tui.help.review_notes")
-            title = t("tui.help.title_review")
-        else:
-            nodes.append((t("tui.help.group_list"), screen))
-            for table in screen.query("ReportTable"):
-                nodes.append((t("tui.help.group_table"), table))
-            notes = t("tui.help.list_notes")
-            title = t("tui.help.title_list")
+        nodes = help_nodes(screen)
+        notes = t(screen.HELP_NOTES) if getattr(screen, "HELP_NOTES", None) else ""
+        title = t(getattr(screen, "HELP_TITLE", "tui.help.title_list"))
         nodes.append((t("tui.help.group_app"), self))
         items = collect_help(self, nodes)
         self.push_screen(HelpScreen(title, items, notes))
@@ -646,12 +631,7 @@ class ShenyueApp(App):
         the screen's own extra commands."""
         out: list[tuple[str, str, Callable[[], Any]]] = []
         seen: set[str] = set()
-        nodes: list[Any] = [screen]
-        if isinstance(screen, ReviewScreen):
-            nodes += [screen.query_one(s) for s in ("#left", "#nav", "#findings", "#scores")]
-        elif isinstance(screen, ListScreen):
-            nodes += list(screen.query("ReportTable"))
-        nodes.append(self)
+        nodes: list[Any] = [node for _, node in help_nodes(screen)] + [self]
         from shenyue.tui.keys import effective_keys, key_display
 
         for node in nodes:
@@ -675,6 +655,14 @@ class ShenyueApp(App):
 _ASCII_KEYS = {"enter": "Enter", "backspace": "Backspace", "up": "Up", "down": "Down", "left": "Left", "right": "Right"}
 
 
+def help_nodes(screen: Screen) -> list[tuple[str, Any]]:
+    """The screen and the panes it lists for help and the palette (``HELP_GROUP``, ``HELP_PANES``), with group titles."""
+    nodes: list[tuple[str, Any]] = [(t(getattr(screen, "HELP_GROUP", "tui.help.group_list")), screen)]
+    for selector, group in getattr(screen, "HELP_PANES", ()):
+        nodes.extend((t(group), node) for node in screen.query(selector))
+    return nodes
+
+
 def _runner(node: Any, action: str) -> Callable[[], Any]:
     async def run() -> None:
         await node.run_action(action)
@@ -690,23 +678,8 @@ def _reason(error: BaseException | None) -> str:
 
 
 def known_binding_ids() -> set[str]:
-    """Every binding id the app declares (for checking a user's keymap)."""
-    from shenyue.tui.dialogs.basic import ConfirmDialog as _C, Dialog, ErrorDialog as _E
-    from shenyue.tui.dialogs.comment import CommentDialog
-    from shenyue.tui.dialogs.export import ExportDialog as _X
-    from shenyue.tui.dialogs.filters import FilterDialog
-    from shenyue.tui.dialogs.finder import FinderDialog
-    from shenyue.tui.widgets.findings_panel import FindingsPanel
-    from shenyue.tui.widgets.section_nav import SectionNav
-    from shenyue.tui.widgets.report_table import ReportTable
-    from shenyue.tui.widgets.score_panel import ScorePanel
-    from shenyue.tui.widgets.text_pane import TextPane
+    """Every binding id the app declares (for checking a user's keymap): this module imports every
+    screen, dialog and widget, and each binding declared with :func:`~shenyue.tui.keys.B` registers its id."""
+    from shenyue.tui.keys import BINDING_IDS
 
-    classes = [ShenyueApp, ListScreen, ReviewScreen, HelpScreen, ReportTable, TextPane, SectionNav, FindingsPanel,
-               ScorePanel, Dialog, _C, _E, CommentDialog, _X, FilterDialog, FinderDialog]  # fmt: skip
-    ids = set()
-    for cls in classes:
-        for b in cls.__dict__.get("BINDINGS", []):
-            if getattr(b, "id", None):
-                ids.add(b.id)
-    return ids
+    return set(BINDING_IDS)

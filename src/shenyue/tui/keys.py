@@ -24,8 +24,16 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
 
-def B(key: str, action: str, desc: str, id: str, *, show: bool = True, priority: bool = False, key_display: str | None = None) -> Binding:
-    """A binding whose description is the catalogue key ``desc``."""
+# Every binding id declared with :func:`B`, filled as the modules defining bindings are imported
+# (a user's keymap is checked against it).
+BINDING_IDS: set[str] = set()
+
+
+def B(
+    key: str, action: str, desc: str, id: str, *, show: bool = True, priority: bool = False, key_display: str | None = None
+) -> Binding:
+    """A binding whose description is the catalogue key ``desc``; its ``id`` joins :data:`BINDING_IDS`."""
+    BINDING_IDS.add(id)
     return Binding(key, action, desc, show=show, priority=priority, id=id, key_display=key_display)
 
 

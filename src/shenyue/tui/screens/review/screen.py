@@ -44,6 +44,7 @@ from shenyue.tui.widgets.text_pane import TextPane
 
 if TYPE_CHECKING:
     from shenyue.tui.app import ShenyueApp
+    from shenyue.tui.workspace import Workspace
 
 NARROW = 120  # below this many columns the panes stack
 VIEWS = ("both", "left", "right")
@@ -90,16 +91,26 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, Screen):
         B("ctrl+c", "app.quit", "tui.key.quit", "app.quit_ctrl_c", show=False),
     ]
 
+    # what the help screen and the command palette list: this screen's keys, then its panes' (selector, group)
+    HELP_TITLE = "tui.help.title_review"
+    HELP_GROUP = "tui.help.group_review"
     HELP_NOTES = "tui.help.review_notes"
+    HELP_PANES = (
+        ("#left", "tui.help.group_text"),
+        ("#nav", "tui.help.group_nav"),
+        ("#findings", "tui.help.group_findings"),
+        ("#scores", "tui.help.group_scores"),
+    )
 
     app: ShenyueApp
 
-    def __init__(self, rel: str = "", section: str | None = None) -> None:
+    def __init__(self, workspace: Workspace, rel: str = "", section: str | None = None) -> None:
         """The app keeps one review screen and shows each report in it with
         :meth:`load` (building the screen's widgets once keeps opening fast)."""
         super().__init__(id="review-screen")
         translate_bindings(self)
-        self.model = ReviewModel(None)
+        self.workspace = workspace
+        self.model = ReviewModel(workspace)
         self.model.rel = rel
         self.start_section = section
         self.session: Any = None
@@ -110,10 +121,6 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, Screen):
         self._place_timer: Timer | None = None
 
     # ------------------------------------------------------------ the model's state, as the app and tests read it
-    @property
-    def workspace(self) -> Any:
-        return self.app.workspace
-
     @property
     def rel(self) -> str:
         return self.model.rel
@@ -161,7 +168,6 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.model.workspace = self.workspace
         self.search_box.display = False
         self._layout(self.app.size.width)
         if self.rel:
