@@ -33,7 +33,18 @@ from shenyue.tui import glyphs
 from shenyue.tui.dialogs import ConfirmDialog, ErrorDialog, ExportDialog, ReviewerDialog
 from shenyue.paths import display_text
 from shenyue.tui.keys import B, bad_keys, collect_help, translate_bindings
-from shenyue.tui.messages import CopyFinished, FilesListed, Progress, ReviewsLoaded, ScanFinished, WorkspaceChanged
+from shenyue.tui.messages import (
+    BackToList,
+    CopyFinished,
+    FilesListed,
+    OpenReport,
+    Progress,
+    ReviewChanged,
+    ReviewsLoaded,
+    ScanFinished,
+    StepReport,
+    WorkspaceChanged,
+)
 from shenyue.tui.screens.help import HelpScreen
 from shenyue.tui.screens.list_screen import ListScreen
 from shenyue.tui.screens.review import ReviewScreen
@@ -470,6 +481,28 @@ class ShenyueApp(App):
         for screen in self.screen_stack:
             if isinstance(screen, (ListScreen, ReviewScreen)):
                 screen.post_message(WorkspaceChanged(message.what, message.rel))
+
+    # ------------------------------------------------------------ requests from the screens
+    @on(OpenReport)
+    def _open_report_requested(self, message: OpenReport) -> None:
+        self.open_report(message.rel, message.section)
+
+    @on(StepReport)
+    def _step_report_requested(self, message: StepReport) -> None:
+        rel = self.neighbour_report(message.rel, message.step)
+        if rel is None:
+            self.notify(t("tui.review.no_more_reports"), timeout=2)
+            return
+        self.open_report(rel)
+
+    @on(BackToList)
+    def _back_to_list_requested(self, message: BackToList) -> None:
+        self.back_to_list(message.rel)
+
+    @on(ReviewChanged)
+    def _review_changed(self, message: ReviewChanged) -> None:
+        self.workspace.refresh_row(message.rel)
+        self.broadcast(WorkspaceChanged("review", message.rel))
 
     def open_report(self, rel: str, section: str | None = None) -> None:
         row = self.workspace.by_rel.get(rel)

@@ -14,7 +14,7 @@ from shenyue.i18n import t
 from shenyue.tui.dialogs import FilterDialog
 from shenyue.tui.glyphs import glyphs
 from shenyue.tui.keys import B, translate_bindings
-from shenyue.tui.messages import WorkspaceChanged
+from shenyue.tui.messages import OpenReport, WorkspaceChanged
 from shenyue.tui.textutil import one_line
 from shenyue.tui.widgets.keybar import KeyBar
 from shenyue.tui.widgets.report_table import COLUMNS, ReportTable
@@ -201,7 +201,7 @@ class ListScreen(Screen):
 
     @on(ReportTable.Opened)
     def _open(self, event: ReportTable.Opened) -> None:
-        self.app.open_report(event.row.rel)
+        self.post_message(OpenReport(event.row.rel))
 
     def palette_commands(self) -> list[tuple[str, str, object]]:
         """Extra commands for the command palette: (title, help, callback)."""

@@ -14,7 +14,7 @@ from shenyue.analysis.findings import Finding
 from shenyue.i18n import t
 from shenyue.tui.dialogs import CommentDialog, ConfirmDialog, InputDialog
 from shenyue.tui.dialogs.comment import CommentTarget
-from shenyue.tui.messages import WorkspaceChanged
+from shenyue.tui.messages import ReviewChanged
 from shenyue.tui.screens.review.viewmodel import PSEUDO, nav_label
 from shenyue.tui.textutil import one_line
 from shenyue.tui.widgets.score_panel import ScorePanel
@@ -199,8 +199,7 @@ class ScoringPart:
         return ok
 
     def _after_change(self: ReviewScreen, refresh_findings: bool = False) -> None:
-        self.workspace.refresh_row(self.rel)
-        self.app.broadcast(WorkspaceChanged("review", self.rel))
+        self.post_message(ReviewChanged(self.rel))
         if refresh_findings:
             self._findings_panel()
             self._nav_items()

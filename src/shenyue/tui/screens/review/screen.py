@@ -21,7 +21,7 @@ from shenyue.i18n import t
 from shenyue.model.report import Report, Section
 from shenyue.tui.highlight import FLASH, SEARCH, report_intervals
 from shenyue.tui.keys import B, translate_bindings
-from shenyue.tui.messages import WorkspaceChanged
+from shenyue.tui.messages import BackToList, StepReport, WorkspaceChanged
 from shenyue.tui.screens.review.comparison import ComparisonPart
 from shenyue.tui.screens.review.header import HeaderPart
 from shenyue.tui.screens.review.scoring import SCORE_CHARS, ScoringPart
@@ -377,12 +377,8 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, Screen):
 
     # ------------------------------------------------------------ other reports, back, view
     def action_report(self, step: int) -> None:
-        rel = self.app.neighbour_report(self.rel, step)
-        if rel is None:
-            self.notify(t("tui.review.no_more_reports"), timeout=2)
-            return
         self._remember_place()
-        self.load(rel)
+        self.post_message(StepReport(self.rel, step))
 
     def action_back(self) -> None:
         box = self.search_box
@@ -393,7 +389,7 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, Screen):
             self.left.focus()
             return
         self._remember_place()
-        self.app.back_to_list(self.rel)
+        self.post_message(BackToList(self.rel))
 
     def action_focus_panel(self, which: str) -> None:
         target = {"findings": "#findings", "scores": "#scores", "left": "#left"}[which]
