@@ -466,9 +466,10 @@ async def test_ascii_borders_draw_only_ascii_outside_the_report_text(samples_cop
 
 async def test_missing_review_store_still_shows_reports(samples_copy, monkeypatch):
     from shenyue.review import store as store_module
+    from shenyue.review.errors import ReviewerNameError
 
     def broken(*args, **kwargs):
-        raise store_module.ReviewerNameError()
+        raise ReviewerNameError()
 
     monkeypatch.setattr(store_module, "sanitize_reviewer", broken)
     app = make_app(samples_copy)

@@ -34,12 +34,9 @@ from shenyue.i18n import catalogue, current_language, t
 from shenyue.paths import display_path, recover_text
 from shenyue.review.errors import ExportError, OutputExistsError, ReviewFileError
 from shenyue.review.rubric import Rubric, format_number
-from shenyue.review.store import (
-    STATUSES,
-    StoredReview,
-    load_all_reviews,
-    resolve_reviews_dir,
-)
+from shenyue.review.paths import resolve_reviews_dir
+from shenyue.review.schema import STATUSES
+from shenyue.review.team import StoredReview, load_all_reviews
 
 if TYPE_CHECKING:
     from shenyue.config import Config
