@@ -24,6 +24,7 @@ import io
 import math
 import statistics
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
@@ -42,8 +43,6 @@ if TYPE_CHECKING:
     from shenyue.config import Config
     from shenyue.model.report import Report
 
-FORMATS = ("csv", "xlsx", "md")
-EXTENSIONS = {"csv": ".csv", "xlsx": ".xlsx", "md": ".md"}
 DEFAULT_BASENAME = "shenyue-scores"
 
 
@@ -590,22 +589,27 @@ def render_markdown(sheet: ScoreSheet, views_: Sequence[View], lang: str | None 
 # ---------------------------------------------------------------- writing
 
 
-def default_output(fmt: str, cwd: Path | None = None) -> Path:
-    return (cwd or Path.cwd()) / f"{DEFAULT_BASENAME}{EXTENSIONS[fmt]}"
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One export format. ``render`` gives the bytes of every file ``outputs(path)`` names, in
+    order; ``stdout`` gives what ``-o -`` prints (None: the format cannot go to standard output).
+    The export dialog labels it with the catalogue key ``tui.export.format_<name>``."""
+
+    name: str
+    suffix: str
+    render: Callable[[ScoreSheet, list[View], str | None], list[bytes]]
+    outputs: Callable[[Path], list[Path]] = lambda path: [path]
+    stdout: Callable[[ScoreSheet, list[View], str | None], bytes] | None = None
+    aliases: tuple[str, ...] = ()  # other file suffixes read as this format
 
 
-def format_for(path: Path | None, fmt: str | None) -> str:
-    """The export format: ``fmt`` if given, else from the file extension, else csv."""
-    if fmt:
-        if fmt not in FORMATS:
-            raise ExportError("export.error.bad_format", value=fmt, allowed=", ".join(FORMATS))
-        return fmt
-    if path is not None:
-        ext = Path(path).suffix.lower()
-        for name, e in EXTENSIONS.items():
-            if ext == e or (name == "md" and ext == ".markdown"):
-                return name
-    return "csv"
+# Every export format by name, in the order the CLI and the dialog offer them (csv first: the default).
+EXPORT_FORMATS: dict[str, Format] = {}
+
+
+def register_format(fmt: Format) -> Format:
+    EXPORT_FORMATS[fmt.name] = fmt
+    return fmt
 
 
 def summary_path(path: Path) -> Path:
@@ -613,8 +617,49 @@ def summary_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}-summary{path.suffix or '.csv'}")
 
 
+register_format(
+    Format(
+        "csv",
+        ".csv",
+        render=lambda sheet, vs, lang: [render_csv(vs[0]), render_csv(vs[1])],
+        outputs=lambda path: [path, summary_path(path)],
+        stdout=lambda sheet, vs, lang: render_csv(vs[0]),
+    )
+)
+register_format(Format("xlsx", ".xlsx", render=lambda sheet, vs, lang: [render_xlsx(vs)]))
+register_format(
+    Format(
+        "md",
+        ".md",
+        render=lambda sheet, vs, lang: [render_markdown(sheet, vs, lang)],
+        stdout=lambda sheet, vs, lang: render_markdown(sheet, vs, lang),
+        aliases=(".markdown",),
+    )
+)
+FORMATS = tuple(EXPORT_FORMATS)  # the names, for argparse choices
+EXTENSIONS = {f.name: f.suffix for f in EXPORT_FORMATS.values()}
+
+
+def default_output(fmt: str, cwd: Path | None = None) -> Path:
+    return (cwd or Path.cwd()) / f"{DEFAULT_BASENAME}{EXPORT_FORMATS[fmt].suffix}"
+
+
+def format_for(path: Path | None, fmt: str | None) -> str:
+    """The export format: ``fmt`` if given, else from the file extension, else csv."""
+    if fmt:
+        if fmt not in EXPORT_FORMATS:
+            raise ExportError("export.error.bad_format", value=fmt, allowed=", ".join(EXPORT_FORMATS))
+        return fmt
+    if path is not None:
+        ext = Path(path).suffix.lower()
+        for f in EXPORT_FORMATS.values():
+            if ext == f.suffix or ext in f.aliases:
+                return f.name
+    return "csv"
+
+
 def planned_outputs(path: Path, fmt: str) -> list[Path]:
-    return [path, summary_path(path)] if fmt == "csv" else [path]
+    return EXPORT_FORMATS[fmt].outputs(path)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -672,13 +717,7 @@ def write_export(
     ``-summary`` file beside it). Never touches a review file."""
     fmt = format_for(path, fmt)
     outputs = check_output(path, fmt, force=force, folder=folder, reviews_root=reviews_root)
-    vs = views(sheet, lang)
-    if fmt == "csv":
-        payloads = [render_csv(vs[0]), render_csv(vs[1])]
-    elif fmt == "xlsx":
-        payloads = [render_xlsx(vs)]
-    else:
-        payloads = [render_markdown(sheet, vs, lang)]
+    payloads = EXPORT_FORMATS[fmt].render(sheet, views(sheet, lang), lang)
     for out, data in zip(outputs, payloads):
         try:
             atomic_write_bytes(out, data)
@@ -689,16 +728,16 @@ def write_export(
 
 def render_stdout(sheet: ScoreSheet, fmt: str, lang: str | None = None) -> bytes:
     """The export for ``-o -``: CSV rows view, or the whole Markdown document."""
-    vs = views(sheet, lang)
-    if fmt == "csv":
-        return render_csv(vs[0])
-    if fmt == "md":
-        return render_markdown(sheet, vs, lang)
-    raise ExportError("export.error.xlsx_stdout")
+    to_stdout = EXPORT_FORMATS[fmt].stdout
+    if to_stdout is None:
+        raise ExportError("export.error.xlsx_stdout")
+    return to_stdout(sheet, views(sheet, lang), lang)
 
 
 __all__ = [
+    "EXPORT_FORMATS",
     "FORMATS",
+    "Format",
     "Column",
     "ScoreSheet",
     "SheetRow",
@@ -716,6 +755,7 @@ __all__ = [
     "render_markdown",
     "render_markdown_table",
     "render_xlsx",
+    "register_format",
     "render_stdout",
     "summary_path",
     "views",
