@@ -71,28 +71,6 @@ class AsciiScrollBarRender(ScrollBarRender):
     HORIZONTAL_BARS = [" "] * 8
 
 
-_TOGGLE_GLYPHS: dict[str, str] = {}
-
-
-def _ascii_toggles(on: bool) -> None:
-    """Radio buttons and check boxes draw half blocks and a bullet (ambiguous width)."""
-    from textual.widgets import RadioButton
-    from textual.widgets._toggle_button import ToggleButton
-
-    if not _TOGGLE_GLYPHS:
-        _TOGGLE_GLYPHS.update(
-            left=ToggleButton.BUTTON_LEFT, inner=ToggleButton.BUTTON_INNER, right=ToggleButton.BUTTON_RIGHT, radio=RadioButton.BUTTON_INNER
-        )
-    if on:
-        ToggleButton.BUTTON_LEFT, ToggleButton.BUTTON_INNER, ToggleButton.BUTTON_RIGHT = "(", "*", ")"
-        RadioButton.BUTTON_INNER = "*"
-    else:
-        ToggleButton.BUTTON_LEFT = _TOGGLE_GLYPHS["left"]
-        ToggleButton.BUTTON_INNER = _TOGGLE_GLYPHS["inner"]
-        ToggleButton.BUTTON_RIGHT = _TOGGLE_GLYPHS["right"]
-        RadioButton.BUTTON_INNER = _TOGGLE_GLYPHS["radio"]
-
-
 class _Cancelled(Exception):
     """Raised inside a worker's progress callback when the worker was cancelled."""
 
@@ -151,7 +129,6 @@ class ShenyueApp(App):
         self.ascii = bool(self.config.ascii_borders if ascii_borders is None else ascii_borders)
         glyphs.use_ascii(self.ascii)
         ScrollBar.renderer = AsciiScrollBarRender if self.ascii else ScrollBarRender
-        _ascii_toggles(self.ascii)
         sheets = [styles_dir() / "app.tcss"]
         if self.ascii:
             sheets.append(styles_dir() / "ascii.tcss")

@@ -9,13 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, RadioSet, Static
 
 from shenyue.i18n import t
 from shenyue.review.errors import OutputExistsError, ReviewLayerError
 from shenyue.review.export import EXPORT_FORMATS, default_output
 from shenyue.tui.dialogs.basic import ConfirmDialog, Dialog
 from shenyue.tui.keys import B
+from shenyue.tui.widgets.radio import Radio
 
 # write(path, fmt, force) -> files written; raises the review layer's errors
 Writer = Callable[[Path, str, bool], list[Path]]
@@ -40,7 +41,7 @@ class ExportDialog(Dialog):
             yield Static(Content(t("tui.export.explain")), classes="dialog-body")
             with RadioSet(id="export-format"):
                 for fmt in EXPORT_FORMATS:
-                    yield RadioButton(Content(t(f"tui.export.format_{fmt}")), value=(fmt == self.fmt), name=fmt)
+                    yield Radio(Content(t(f"tui.export.format_{fmt}")), value=(fmt == self.fmt), name=fmt)
             yield Input(self._auto_path, id="export-path", select_on_focus=False)
             yield Static("", classes="dialog-error", id="export-error")
             with Horizontal(classes="dialog-buttons"):
