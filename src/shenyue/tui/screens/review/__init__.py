@@ -7,10 +7,25 @@
   session and scores, the header and pane titles.
 
 A new pane is a widget module in ``shenyue/tui/widgets/`` yielded in
-:meth:`ReviewScreen.compose` (and listed in :attr:`ReviewScreen.HELP_NODES` when it has
+:meth:`ReviewScreen.compose` (and listed in :attr:`ReviewScreen.HELP_PANES` when it has
 keys); its messages are routed in ``screen.py``.
+
+``ReviewScreen`` is imported on first use, so importing the view model never loads Textual.
 """
 
-from shenyue.tui.screens.review.screen import ReviewScreen
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shenyue.tui.screens.review.screen import ReviewScreen
 
 __all__ = ["ReviewScreen"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ReviewScreen":
+        from shenyue.tui.screens.review.screen import ReviewScreen
+
+        return ReviewScreen
+    raise AttributeError(name)
