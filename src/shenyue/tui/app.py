@@ -168,6 +168,11 @@ class ShenyueApp(App):
             return
         self.css_path = [*self.css_path, path]
 
+    def set_keymap(self, keymap: dict[str, str]) -> None:
+        """Textual's keymap, remembered here too: help and the palette show the keys it gives."""
+        self.user_keymap = dict(keymap)
+        super().set_keymap(keymap)
+
     def _apply_keymap(self) -> None:
         keymap = self.config.keymap
         if not keymap:
@@ -642,19 +647,18 @@ class ShenyueApp(App):
         out: list[tuple[str, str, Callable[[], Any]]] = []
         seen: set[str] = set()
         nodes: list[Any] = [node for _, node in help_nodes(screen)] + [self]
-        from shenyue.tui.keys import effective_keys, key_display
+        from shenyue.tui.keys import effective_keys, key_display, node_bindings
 
         for node in nodes:
-            for bindings in node._bindings.key_to_bindings.values():  # noqa: SLF001
-                for b in bindings:
-                    if not b.description or b.action in ("quit",) and node is not self:
-                        continue
-                    ident = b.id or b.action
-                    if ident in seen:
-                        continue
-                    seen.add(ident)
-                    keys = ", ".join(key_display(self, b, k) for k in effective_keys(self, b))
-                    out.append((f"{b.description}", keys, _runner(node, b.action)))
+            for b in node_bindings(node):
+                if not b.description or b.action in ("quit",) and node is not self:
+                    continue
+                ident = b.id or b.action
+                if ident in seen:
+                    continue
+                seen.add(ident)
+                keys = ", ".join(key_display(self, b, k) for k in effective_keys(self, b))
+                out.append((f"{b.description}", keys, _runner(node, b.action)))
         extra = getattr(screen, "palette_commands", None)
         if callable(extra):
             for title, help_text, callback in extra():

@@ -80,9 +80,17 @@ class KeyHelp:
     group: str  # where the binding lives (screen, panel, app)
 
 
-def effective_keys(app: "App", binding: Binding) -> list[str]:
-    """The keys that trigger ``binding`` after the user's keymap."""
-    keymap = getattr(app, "_keymap", {}) or {}
+def node_bindings(node: DOMNode) -> list[Binding]:
+    """Every binding of ``node`` (its class's and inherited ones, as :func:`translate_bindings` left
+    them), in declaration order. With :func:`translate_bindings`, the one place that reaches into
+    Textual's per-node bindings: Textual 8 has no public way to list a node's bindings beyond the
+    focused chain (``Screen.active_bindings``) or to give them descriptions chosen at run time."""
+    return [b for bindings in node._bindings.key_to_bindings.values() for b in bindings]  # noqa: SLF001
+
+
+def effective_keys(app: App, binding: Binding) -> list[str]:
+    """The keys that trigger ``binding`` after the user's keymap (as given to ``App.set_keymap``)."""
+    keymap = getattr(app, "user_keymap", {}) or {}
     if binding.id and binding.id in keymap:
         keys = [k.strip() for k in keymap[binding.id].split(",") if k.strip()]
     else:
@@ -102,23 +110,22 @@ def collect_help(app: "App", nodes: Iterable[tuple[str, "DOMNode"]]) -> list[Key
     seen: set[str] = set()  # a binding shared by several nodes is listed once, in the first group
     for group, node in nodes:
         by_id: dict[str, KeyHelp] = {}
-        for bindings in node._bindings.key_to_bindings.values():  # noqa: SLF001
-            for b in bindings:
-                if not b.description or b.system:
-                    continue
-                ident = b.id or f"{b.action}"
-                if ident in seen and ident not in by_id:
-                    continue
-                keys = [key_display(app, b, k) for k in effective_keys(app, b)]
-                if ident in by_id:
-                    for k in keys:
-                        if k not in by_id[ident].keys:
-                            by_id[ident].keys.append(k)
-                    continue
-                item = KeyHelp(keys, b.description, b.id, group)
-                by_id[ident] = item
-                seen.add(ident)
-                out.append(item)
+        for b in node_bindings(node):
+            if not b.description or b.system:
+                continue
+            ident = b.id or f"{b.action}"
+            if ident in seen and ident not in by_id:
+                continue
+            keys = [key_display(app, b, k) for k in effective_keys(app, b)]
+            if ident in by_id:
+                for k in keys:
+                    if k not in by_id[ident].keys:
+                        by_id[ident].keys.append(k)
+                continue
+            item = KeyHelp(keys, b.description, b.id, group)
+            by_id[ident] = item
+            seen.add(ident)
+            out.append(item)
     return out
 
 
