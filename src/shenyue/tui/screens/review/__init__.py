@@ -3,8 +3,9 @@
 - :mod:`.screen`: :class:`ReviewScreen` composes the panes and routes their messages.
 - :mod:`.viewmodel`: what is shown (sections, comparison choice, matched pairs, search,
   findings per section), without Textual, unit-tested.
-- :mod:`.comparison`, :mod:`.scoring`, :mod:`.header`: the comparison pane, the review
-  session and scores, the header and pane titles.
+- :mod:`.comparison`, :mod:`.scoring`, :mod:`.header`, :mod:`.search`, :mod:`.view`: the
+  comparison pane, the review session and scores, the header and pane titles, search, layout
+  and focus. Each is a part (a mixin) of :class:`ReviewScreen`.
 
 A new pane is a widget module in ``shenyue/tui/widgets/`` yielded in
 :meth:`ReviewScreen.compose` (and listed in :attr:`ReviewScreen.HELP_PANES` when it has

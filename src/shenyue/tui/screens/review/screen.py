@@ -19,12 +19,14 @@ from textual.widgets import Input
 
 from shenyue.i18n import t
 from shenyue.model.report import Report, Section
-from shenyue.tui.highlight import FLASH, SEARCH, report_intervals
+from shenyue.tui.highlight import FLASH, report_intervals
 from shenyue.tui.keys import B, translate_bindings
 from shenyue.tui.messages import BackToList, StepReport, WorkspaceChanged
 from shenyue.tui.screens.review.comparison import ComparisonPart
 from shenyue.tui.screens.review.header import HeaderPart
 from shenyue.tui.screens.review.scoring import SCORE_CHARS, ScoringPart
+from shenyue.tui.screens.review.search import SearchPart
+from shenyue.tui.screens.review.view import VIEWS, ViewPart
 from shenyue.tui.screens.review.viewmodel import (
     Comparison,
     ReviewModel,
@@ -47,10 +49,9 @@ if TYPE_CHECKING:
     from shenyue.tui.workspace import Workspace
 
 NARROW = 120  # below this many columns the panes stack
-VIEWS = ("both", "left", "right")
 
 
-class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, Screen):
+class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart, Screen):
     BINDINGS = [
         B("escape", "back", "tui.key.back", "review.back"),
         B("right_square_bracket", "section(1)", "tui.key.next_section", "review.next_section", key_display="]"),
@@ -342,38 +343,14 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, Screen):
             self._flash_timer.stop()
         self._flash_timer = self.set_timer(self.app.flash_seconds, lambda: self.left.set_overlay(FLASH, []))
 
-    # ------------------------------------------------------------ search
-    def action_search(self) -> None:
-        box = self.search_box
-        box.display = True
-        box.value = self.model.search_text
-        box.focus()
-
+    # ------------------------------------------------------------ search (the search box's messages; the rest in search.py)
     @on(Input.Changed, "#search")
     def _search_typed(self, event: Input.Changed) -> None:
-        self.model.search_text = event.value
-        self._apply_search()
+        self.search_typed(event.value)
 
     @on(Input.Submitted, "#search")
     def _search_done(self, event: Input.Submitted) -> None:
-        self.search_box.display = False
-        self.left.focus()
-        if self.model.search_hits:
-            self.model.search_index = -1
-            self.action_search_hit(1)
-        elif self.model.search_text:
-            self.notify(t("tui.review.search_none", text=self.model.search_text), timeout=2)
-
-    def _apply_search(self) -> None:
-        mine, theirs = self.model.search()
-        self.left.set_overlay(SEARCH, mine)
-        self.right.set_overlay(SEARCH, theirs)
-
-    def action_search_hit(self, step: int) -> None:
-        hit = self.model.step_hit(step)
-        if hit is not None:
-            self.left.scroll_to_offset(hit[0])
-            self._flash(*hit)
+        self.search_submitted()
 
     # ------------------------------------------------------------ other reports, back, view
     def action_report(self, step: int) -> None:
@@ -381,43 +358,10 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, Screen):
         self.post_message(StepReport(self.rel, step))
 
     def action_back(self) -> None:
-        box = self.search_box
-        if box.display:
-            box.display = False
-            self.model.search_text = ""
-            self._apply_search()
-            self.left.focus()
+        if self.close_search():
             return
         self._remember_place()
         self.post_message(BackToList(self.rel))
-
-    def action_focus_panel(self, which: str) -> None:
-        target = {"findings": "#findings", "scores": "#scores", "left": "#left"}[which]
-        self.query_one(target).focus()
-
-    def action_cycle_view(self) -> None:
-        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
-        self._layout(self.size.width)
-        if self.view == "right":
-            self.right.focus()
-        elif self.view == "left":
-            self.left.focus()
-
-    def action_unit(self) -> None:
-        """Correct which unit published this report (written to units.toml, used at once)."""
-        from shenyue.tui.dialogs import UnitDialog
-
-        report = self.report
-
-        def done(value: str | None) -> None:
-            if value is not None:
-                self.app.set_unit(report.rel, value)
-
-        self.app.push_screen(UnitDialog(report.rel, report.unit, report.extra.get("unit_read", report.unit)), done)
-
-    def action_legend(self) -> None:
-        legend = self.query_one(Legend)
-        legend.display = not legend.display
 
     # ------------------------------------------------------------ overview strip
     def _overview(self) -> None:
