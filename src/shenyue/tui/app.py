@@ -22,7 +22,6 @@ from typing import Any
 
 from textual import on, work
 from textual.app import App
-from textual.command import DiscoveryHit, Hit, Provider
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -30,9 +29,10 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from shenyue import paths
 from shenyue.i18n import t
 from shenyue.tui import glyphs
+from shenyue.tui.commands import ShenyueCommands, help_items, palette_commands
 from shenyue.tui.dialogs import ConfirmDialog, ErrorDialog, ExportDialog, ReviewerDialog
 from shenyue.paths import display_text
-from shenyue.tui.keys import B, bad_keys, collect_help, translate_bindings
+from shenyue.tui.keys import B, check_keymap, translate_bindings
 from shenyue.tui.messages import (
     BackToList,
     CopyFinished,
@@ -73,25 +73,6 @@ class AsciiScrollBarRender(ScrollBarRender):
 
 class _Cancelled(Exception):
     """Raised inside a worker's progress callback when the worker was cancelled."""
-
-
-class ShenyueCommands(Provider):
-    """Every action of the current screen in the command palette."""
-
-    async def search(self, query: str):
-        matcher = self.matcher(query)
-        app = self.app
-        assert isinstance(app, ShenyueApp)
-        for title, help_text, callback in app.palette_commands(self.screen):
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text or None)
-
-    async def discover(self):
-        app = self.app
-        assert isinstance(app, ShenyueApp)
-        for title, help_text, callback in app.palette_commands(self.screen):
-            yield DiscoveryHit(title, callback, help=help_text or None)
 
 
 def display_text_lines(text: Any) -> str:
@@ -175,24 +156,9 @@ class ShenyueApp(App):
 
     def _apply_keymap(self) -> None:
         keymap = self.config.keymap
-        if not keymap:
-            return
-        known = known_binding_ids()
-        unknown = sorted(k for k in keymap if k not in known)
-        # a value that is not a key (``notakey``, ``ctrl+ctrl+a``) is refused whole: the default keys stay
-        bad = {k: bad_keys(v) for k, v in keymap.items() if k in known}
-        bad = {k: v for k, v in bad.items() if v}
-        good = {k: v for k, v in keymap.items() if k in known and k not in bad}
-        problems = []
-        if unknown:
-            problems.append(t("tui.error.keymap_unknown", ids=", ".join(unknown)))
-        if bad:
-            problems.append(
-                t("tui.error.keymap_bad_keys", items="; ".join(f"{k} = {', '.join(v) or '∅'}" for k, v in sorted(bad.items())))
-            )
-        if problems:
-            self.keymap_problem = "\n".join(problems)
-        self.set_keymap(good)
+        if keymap:
+            good, self.keymap_problem = check_keymap(keymap)
+            self.set_keymap(good)
 
     def notify(
         self,
@@ -594,12 +560,7 @@ class ShenyueApp(App):
         screen = self.screen
         if isinstance(screen, HelpScreen) or screen.is_modal:
             return
-        nodes = help_nodes(screen)
-        notes = t(screen.HELP_NOTES) if getattr(screen, "HELP_NOTES", None) else ""
-        title = t(getattr(screen, "HELP_TITLE", "tui.help.title_list"))
-        nodes.append((t("tui.help.group_app"), self))
-        items = collect_help(self, nodes)
-        self.push_screen(HelpScreen(title, items, notes))
+        self.push_screen(HelpScreen(*help_items(self, screen)))
 
     def action_export(self) -> None:
         ws = self.workspace
@@ -642,46 +603,11 @@ class ShenyueApp(App):
 
     # ------------------------------------------------------------ command palette
     def palette_commands(self, screen: Screen) -> list[tuple[str, str, Callable[[], Any]]]:
-        """Every described binding of the screen, its panels and the app, plus
-        the screen's own extra commands."""
-        out: list[tuple[str, str, Callable[[], Any]]] = []
-        seen: set[str] = set()
-        nodes: list[Any] = [node for _, node in help_nodes(screen)] + [self]
-        from shenyue.tui.keys import effective_keys, key_display, node_bindings
-
-        for node in nodes:
-            for b in node_bindings(node):
-                if not b.description or b.action in ("quit",) and node is not self:
-                    continue
-                ident = b.id or b.action
-                if ident in seen:
-                    continue
-                seen.add(ident)
-                keys = ", ".join(key_display(self, b, k) for k in effective_keys(self, b))
-                out.append((f"{b.description}", keys, _runner(node, b.action)))
-        extra = getattr(screen, "palette_commands", None)
-        if callable(extra):
-            for title, help_text, callback in extra():
-                out.append((title, help_text, callback))
-        return out
+        """What the palette offers on ``screen`` (see :mod:`shenyue.tui.commands`)."""
+        return palette_commands(self, screen)
 
 
 _ASCII_KEYS = {"enter": "Enter", "backspace": "Backspace", "up": "Up", "down": "Down", "left": "Left", "right": "Right"}
-
-
-def help_nodes(screen: Screen) -> list[tuple[str, Any]]:
-    """The screen and the panes it lists for help and the palette (``HELP_GROUP``, ``HELP_PANES``), with group titles."""
-    nodes: list[tuple[str, Any]] = [(t(getattr(screen, "HELP_GROUP", "tui.help.group_list")), screen)]
-    for selector, group in getattr(screen, "HELP_PANES", ()):
-        nodes.extend((t(group), node) for node in screen.query(selector))
-    return nodes
-
-
-def _runner(node: Any, action: str) -> Callable[[], Any]:
-    async def run() -> None:
-        await node.run_action(action)
-
-    return run
 
 
 def _reason(error: BaseException | None) -> str:
@@ -689,11 +615,3 @@ def _reason(error: BaseException | None) -> str:
         return ""
     text = str(error).strip()
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
-
-
-def known_binding_ids() -> set[str]:
-    """Every binding id the app declares (for checking a user's keymap): this module imports every
-    screen, dialog and widget, and each binding declared with :func:`~shenyue.tui.keys.B` registers its id."""
-    from shenyue.tui.keys import BINDING_IDS
-
-    return set(BINDING_IDS)

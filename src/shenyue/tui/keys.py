@@ -174,3 +174,28 @@ def bad_keys(spec: str) -> list[str]:
         if not ok:
             bad.append(part)
     return bad
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id declared with :func:`B` so far: once the app module is imported, every
+    screen, dialog and widget is, so this is every id a user's keymap may name."""
+    return set(BINDING_IDS)
+
+
+def check_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], str | None]:
+    """The entries of a user's keymap to use, and what is wrong with the others (None: nothing).
+
+    An unknown binding id is named; a value that is not a key (``notakey``, ``ctrl+ctrl+a``) is
+    refused whole, so that binding keeps its default keys."""
+    known = known_binding_ids()
+    unknown = sorted(k for k in keymap if k not in known)
+    bad = {k: bad_keys(v) for k, v in keymap.items() if k in known}
+    bad = {k: v for k, v in bad.items() if v}
+    good = {k: v for k, v in keymap.items() if k in known and k not in bad}
+    problems = []
+    if unknown:
+        problems.append(t("tui.error.keymap_unknown", ids=", ".join(unknown)))
+    if bad:
+        items = "; ".join(f"{k} = {', '.join(v) or '∅'}" for k, v in sorted(bad.items()))
+        problems.append(t("tui.error.keymap_bad_keys", items=items))
+    return good, "\n".join(problems) if problems else None
