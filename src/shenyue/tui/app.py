@@ -109,6 +109,7 @@ class ShenyueApp(App):
         self.config = config if config is not None else load_config()
         self.ascii = bool(self.config.ascii_borders if ascii_borders is None else ascii_borders)
         glyphs.use_ascii(self.ascii)
+        # the documented way to draw scroll bars differently (textual.scrollbar.ScrollBar.renderer)
         ScrollBar.renderer = AsciiScrollBarRender if self.ascii else ScrollBarRender
         sheets = [styles_dir() / "app.tcss"]
         if self.ascii:
@@ -400,7 +401,9 @@ class ShenyueApp(App):
             return
         self.install_screen(ReviewScreen(self.workspace), "review")
         try:
-            self._get_screen("review")  # registers the screen: composes and mounts its widgets
+            # registers the screen (composes and mounts its widgets): the one private Textual call left,
+            # as Textual 8 has no public way to build a screen before it is first shown
+            self._get_screen("review")
         except Exception:  # noqa: BLE001 — only an optimisation; the first open builds it otherwise
             pass
 
