@@ -401,7 +401,7 @@ class ShenyueApp(App):
             return
         self.install_screen(ReviewScreen(self.workspace), "review")
         try:
-            # registers the screen (composes and mounts its widgets): the one private Textual call left,
+            # registers the screen (composes and mounts its widgets): a private Textual call (with keys.py),
             # as Textual 8 has no public way to build a screen before it is first shown
             self._get_screen("review")
         except Exception:  # noqa: BLE001 — only an optimisation; the first open builds it otherwise
