@@ -489,7 +489,7 @@ class ShenyueApp(App):
     def neighbour_report(self, rel: str, step: int) -> str | None:
         """The report before/after ``rel`` in the list as sorted and filtered."""
         list_screen = self.list_screen
-        rows = list_screen.table.rows if list_screen is not None else self.workspace.rows
+        rows = list_screen.shown_rows() if list_screen is not None else self.workspace.rows
         rels = [r.rel for r in rows if r.report is not None]
         if rel not in rels:
             rels = [r.rel for r in self.workspace.rows if r.report is not None]
@@ -498,7 +498,7 @@ class ShenyueApp(App):
         i = rels.index(rel) + step
         if 0 <= i < len(rels):
             if list_screen is not None:
-                list_screen.table.set_rows(list_screen.table.rows, keep=rels[i])
+                list_screen.follow(rels[i])
             return rels[i]
         return None
 

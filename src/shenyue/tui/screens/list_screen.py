@@ -19,7 +19,7 @@ from shenyue.tui.textutil import one_line
 from shenyue.tui.widgets.keybar import KeyBar
 from shenyue.tui.widgets.report_table import COLUMNS, ReportTable
 from shenyue.tui.widgets.status_line import ProgressLine, SummaryLine
-from shenyue.tui.workspace import SORT_KEYS, ListFilter, Workspace
+from shenyue.tui.workspace import SORT_KEYS, ListFilter, Row, Workspace
 
 if TYPE_CHECKING:
     from shenyue.tui.app import ShenyueApp
@@ -97,6 +97,14 @@ class ListScreen(Screen):
             self.query_one(SummaryLine).show(self.workspace, self.filter, len(self.table.rows))
             return
         self.refill()
+
+    def shown_rows(self) -> list[Row]:
+        """The rows as the reviewer sees them: filtered and sorted."""
+        return self.table.rows
+
+    def follow(self, rel: str) -> None:
+        """The cursor moves to ``rel`` when it is shown (the review screen stepped to it); filters stay."""
+        self.table.set_rows(self.table.rows, keep=rel)
 
     def select(self, rel: str) -> None:
         """Put the cursor on a report (clearing filters that hide it)."""
