@@ -3,12 +3,9 @@
 The App owns the :class:`~shenyue.tui.workspace.Workspace` and the thread
 workers that fill it (reading and checks, similarity, review files). Workers
 post messages back; one ``Worker.StateChanged`` handler turns any worker
-failure into an error dialog. Screens: the report list, the review screen,
-the help screen and dialogs.
-
-Styles come from the ``styles/`` folder (inside the installed package, or at
-the top of a source checkout); ``user.tcss`` in the config directory, when
-present and valid, is applied on top.
+failure into an error dialog. Screens ask for navigation with request messages
+(:mod:`shenyue.tui.messages`); help and the palette are built in
+:mod:`shenyue.tui.commands`; the stylesheets are found by :mod:`shenyue.tui.stylesheets`.
 """
 
 from __future__ import annotations
@@ -49,27 +46,8 @@ from shenyue.tui.screens.help import HelpScreen
 from shenyue.tui.screens.list_screen import ListScreen
 from shenyue.tui.screens.review import ReviewScreen
 from shenyue.tui.state import Place, load_place, save_place
+from shenyue.tui.stylesheets import USER_STYLESHEET, AsciiScrollBarRender, styles_dir
 from shenyue.tui.workspace import Workspace
-
-USER_STYLESHEET = "user.tcss"
-
-
-def styles_dir() -> Path:
-    """The app's stylesheets: ``shenyue/styles`` when installed from a wheel,
-    else ``styles/`` at the top of the source checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here.parent / "styles"
-    if (installed / "app.tcss").is_file():
-        return installed
-    return here.parents[2] / "styles"
-
-
-class AsciiScrollBarRender(ScrollBarRender):
-    """Scroll bars drawn with colour only (the default uses block characters)."""
-
-    VERTICAL_BARS = [" "] * 8
-    HORIZONTAL_BARS = [" "] * 8
-
 
 class _Cancelled(Exception):
     """Raised inside a worker's progress callback when the worker was cancelled."""
