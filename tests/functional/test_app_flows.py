@@ -6,8 +6,9 @@ from shenyue.tui.dialogs import CommentDialog, ConfirmDialog, ExportDialog, Inpu
 from shenyue.tui.highlight import DIFF, FINDING, FLASH, MATCH, PEER_BIT, SAME
 from shenyue.tui.screens.help import HelpScreen
 from shenyue.tui.screens.list_screen import ListScreen
-from shenyue.tui.screens.review_screen import ReviewScreen
-from shenyue.tui.widgets.panels import FindingsPanel, SectionNav
+from shenyue.tui.screens.review import ReviewScreen
+from shenyue.tui.widgets.findings_panel import FindingsPanel
+from shenyue.tui.widgets.section_nav import SectionNav
 from shenyue.tui.widgets.score_panel import ScorePanel
 
 from tui_helpers import (
@@ -465,9 +466,10 @@ async def test_ascii_borders_draw_only_ascii_outside_the_report_text(samples_cop
 
 async def test_missing_review_store_still_shows_reports(samples_copy, monkeypatch):
     from shenyue.review import store as store_module
+    from shenyue.review.errors import ReviewerNameError
 
     def broken(*args, **kwargs):
-        raise store_module.ReviewerNameError()
+        raise ReviewerNameError()
 
     monkeypatch.setattr(store_module, "sanitize_reviewer", broken)
     app = make_app(samples_copy)
@@ -645,7 +647,8 @@ async def test_search_in_a_section_highlights_hits_and_steps_through_them(sample
 
 
 async def test_view_keys_toggle_panes_and_legend_and_the_overview_jumps(copy_folder):
-    from shenyue.tui.widgets.panels import Legend, OverviewStrip
+    from shenyue.tui.widgets.legend import Legend
+    from shenyue.tui.widgets.overview_strip import OverviewStrip
 
     app = make_app(copy_folder)
     async with app.run_test(size=(180, 50)) as pilot:

@@ -361,3 +361,29 @@ def test_cli_export_with_a_separate_reviews_folder(samples_copy, tmp_path, capsy
     out = tmp_path / "s.md"
     assert main(["export", str(samples_copy), "--reviews", str(shared), "-o", str(out), "--lang", "zh"]) == 0
     assert "| zhongshan-xiqu-2024.txt | 西区街道 | 2024 | 张三 |" in out.read_text(encoding="utf-8")
+
+
+def test_a_registered_format_is_written_chosen_by_suffix_and_offered_by_the_cli(team, tmp_path, monkeypatch, capsys):
+    from shenyue.review.export import EXPORT_FORMATS, Format, format_for, register_format, render_stdout
+
+    folder, reports, rubric = team
+    monkeypatch.setitem(EXPORT_FORMATS, "tsv", None)  # taken out again after the test
+    register_format(
+        Format(
+            "tsv",
+            ".tsv",
+            render=lambda sheet, vs, lang: ["\n".join(r.reviewer for r in sheet.rows).encode("utf-8")],
+            stdout=lambda sheet, vs, lang: b"rows:" + str(len(sheet.rows)).encode(),
+        )
+    )
+    assert list(EXPORT_FORMATS)[-1] == "tsv"
+    assert format_for(tmp_path / "x.TSV", None) == "tsv" and format_for(tmp_path / "x.md", None) == "md"
+    sheet = collect_score_sheet(folder, reports, rubric)
+    (written,) = write_export(sheet, tmp_path / "s.tsv", None)
+    assert set(written.read_text("utf-8").split("\n")) == {"张三", "李四", "王五"}
+    assert render_stdout(sheet, "tsv") == b"rows:%d" % len(sheet.rows)
+    with pytest.raises(ExportError):
+        render_stdout(sheet, "xlsx")  # a format without a stdout form is refused
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    assert "tsv" in capsys.readouterr().out

@@ -16,7 +16,7 @@ from shenyue.cli.common import Progress, folder_argument, safe_text, show_path, 
 from shenyue.i18n import t
 from shenyue.review.errors import ExportError, RubricError
 from shenyue.review.export import (
-    FORMATS,
+    EXPORT_FORMATS,
     build_score_sheet,
     check_output,
     default_output,
@@ -31,7 +31,7 @@ from shenyue.review.store import load_all_reviews, resolve_reviews_dir
 def add_parser(sub, parent) -> None:
     p = sub.add_parser("export", parents=[parent], help=t("export.help"), description=t("export.help"))
     p.add_argument("folder", help=t("export.opt_folder"))
-    p.add_argument("--format", choices=FORMATS, help=t("export.opt_format"))
+    p.add_argument("--format", choices=tuple(EXPORT_FORMATS), help=t("export.opt_format"))
     p.add_argument("-o", "--output", metavar="FILE", help=t("export.opt_output"))
     p.add_argument("--force", action="store_true", help=t("export.opt_force"))
     p.add_argument("--reviews", metavar="DIR", help=t("export.opt_reviews"))
@@ -67,7 +67,7 @@ def run(args) -> int:
             output = default_output(fmt)
         root = resolve_reviews_dir(folder, args.reviews, config)
         if to_stdout:
-            if fmt == "xlsx":  # refused before the (slow) scan
+            if EXPORT_FORMATS[fmt].stdout is None:  # refused before the (slow) scan
                 raise ExportError("export.error.xlsx_stdout")
         else:
             check_output(output, fmt, force=args.force, folder=folder, reviews_root=root)

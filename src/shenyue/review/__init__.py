@@ -12,7 +12,8 @@ Typical use by an interface::
     print(total.text())
 
 See :mod:`shenyue.review.store` for the guarantees (atomic writes, conflicts,
-corrupt files) and :mod:`shenyue.review.export` for score sheets.
+corrupt files), :mod:`shenyue.review.sheet` for score sheets and
+:mod:`shenyue.review.export` for the export formats.
 """
 
 from shenyue.review.errors import (

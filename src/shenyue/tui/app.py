@@ -3,12 +3,9 @@
 The App owns the :class:`~shenyue.tui.workspace.Workspace` and the thread
 workers that fill it (reading and checks, similarity, review files). Workers
 post messages back; one ``Worker.StateChanged`` handler turns any worker
-failure into an error dialog. Screens: the report list, the review screen,
-the help screen and dialogs.
-
-Styles come from the ``styles/`` folder (inside the installed package, or at
-the top of a source checkout); ``user.tcss`` in the config directory, when
-present and valid, is applied on top.
+failure into an error dialog. Screens ask for navigation with request messages
+(:mod:`shenyue.tui.messages`); help and the palette are built in
+:mod:`shenyue.tui.commands`; the stylesheets are found by :mod:`shenyue.tui.stylesheets`.
 """
 
 from __future__ import annotations
@@ -22,7 +19,6 @@ from typing import Any
 
 from textual import on, work
 from textual.app import App
-from textual.command import DiscoveryHit, Hit, Provider
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -30,79 +26,31 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from shenyue import paths
 from shenyue.i18n import t
 from shenyue.tui import glyphs
+from shenyue.tui.commands import ShenyueCommands, help_items, palette_commands
 from shenyue.tui.dialogs import ConfirmDialog, ErrorDialog, ExportDialog, ReviewerDialog
 from shenyue.paths import display_text
-from shenyue.tui.keys import B, bad_keys, collect_help, translate_bindings
-from shenyue.tui.messages import CopyFinished, FilesListed, Progress, ReviewsLoaded, ScanFinished, WorkspaceChanged
+from shenyue.tui.keys import B, check_keymap, translate_bindings
+from shenyue.tui.messages import (
+    BackToList,
+    CopyFinished,
+    FilesListed,
+    OpenReport,
+    Progress,
+    ReviewChanged,
+    ReviewsLoaded,
+    ScanFinished,
+    StepReport,
+    WorkspaceChanged,
+)
 from shenyue.tui.screens.help import HelpScreen
 from shenyue.tui.screens.list_screen import ListScreen
-from shenyue.tui.screens.review_screen import ReviewScreen
+from shenyue.tui.screens.review import ReviewScreen
 from shenyue.tui.state import Place, load_place, save_place
+from shenyue.tui.stylesheets import USER_STYLESHEET, AsciiScrollBarRender, styles_dir
 from shenyue.tui.workspace import Workspace
-
-USER_STYLESHEET = "user.tcss"
-
-
-def styles_dir() -> Path:
-    """The app's stylesheets: ``shenyue/styles`` when installed from a wheel,
-    else ``styles/`` at the top of the source checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here.parent / "styles"
-    if (installed / "app.tcss").is_file():
-        return installed
-    return here.parents[2] / "styles"
-
-
-class AsciiScrollBarRender(ScrollBarRender):
-    """Scroll bars drawn with colour only (the default uses block characters)."""
-
-    VERTICAL_BARS = [" "] * 8
-    HORIZONTAL_BARS = [" "] * 8
-
-
-_TOGGLE_GLYPHS: dict[str, str] = {}
-
-
-def _ascii_toggles(on: bool) -> None:
-    """Radio buttons and check boxes draw half blocks and a bullet (ambiguous width)."""
-    from textual.widgets import RadioButton
-    from textual.widgets._toggle_button import ToggleButton
-
-    if not _TOGGLE_GLYPHS:
-        _TOGGLE_GLYPHS.update(
-            left=ToggleButton.BUTTON_LEFT, inner=ToggleButton.BUTTON_INNER, right=ToggleButton.BUTTON_RIGHT, radio=RadioButton.BUTTON_INNER
-        )
-    if on:
-        ToggleButton.BUTTON_LEFT, ToggleButton.BUTTON_INNER, ToggleButton.BUTTON_RIGHT = "(", "*", ")"
-        RadioButton.BUTTON_INNER = "*"
-    else:
-        ToggleButton.BUTTON_LEFT = _TOGGLE_GLYPHS["left"]
-        ToggleButton.BUTTON_INNER = _TOGGLE_GLYPHS["inner"]
-        ToggleButton.BUTTON_RIGHT = _TOGGLE_GLYPHS["right"]
-        RadioButton.BUTTON_INNER = _TOGGLE_GLYPHS["radio"]
-
 
 class _Cancelled(Exception):
     """Raised inside a worker's progress callback when the worker was cancelled."""
-
-
-class ShenyueCommands(Provider):
-    """Every action of the current screen in the command palette."""
-
-    async def search(self, query: str):
-        matcher = self.matcher(query)
-        app = self.app
-        assert isinstance(app, ShenyueApp)
-        for title, help_text, callback in app.palette_commands(self.screen):
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text or None)
-
-    async def discover(self):
-        app = self.app
-        assert isinstance(app, ShenyueApp)
-        for title, help_text, callback in app.palette_commands(self.screen):
-            yield DiscoveryHit(title, callback, help=help_text or None)
 
 
 def display_text_lines(text: Any) -> str:
@@ -139,8 +87,8 @@ class ShenyueApp(App):
         self.config = config if config is not None else load_config()
         self.ascii = bool(self.config.ascii_borders if ascii_borders is None else ascii_borders)
         glyphs.use_ascii(self.ascii)
+        # the documented way to draw scroll bars differently (textual.scrollbar.ScrollBar.renderer)
         ScrollBar.renderer = AsciiScrollBarRender if self.ascii else ScrollBarRender
-        _ascii_toggles(self.ascii)
         sheets = [styles_dir() / "app.tcss"]
         if self.ascii:
             sheets.append(styles_dir() / "ascii.tcss")
@@ -180,26 +128,16 @@ class ShenyueApp(App):
             return
         self.css_path = [*self.css_path, path]
 
+    def set_keymap(self, keymap: dict[str, str]) -> None:
+        """Textual's keymap, remembered here too: help and the palette show the keys it gives."""
+        self.user_keymap = dict(keymap)
+        super().set_keymap(keymap)
+
     def _apply_keymap(self) -> None:
         keymap = self.config.keymap
-        if not keymap:
-            return
-        known = known_binding_ids()
-        unknown = sorted(k for k in keymap if k not in known)
-        # a value that is not a key (``notakey``, ``ctrl+ctrl+a``) is refused whole: the default keys stay
-        bad = {k: bad_keys(v) for k, v in keymap.items() if k in known}
-        bad = {k: v for k, v in bad.items() if v}
-        good = {k: v for k, v in keymap.items() if k in known and k not in bad}
-        problems = []
-        if unknown:
-            problems.append(t("tui.error.keymap_unknown", ids=", ".join(unknown)))
-        if bad:
-            problems.append(
-                t("tui.error.keymap_bad_keys", items="; ".join(f"{k} = {', '.join(v) or '∅'}" for k, v in sorted(bad.items())))
-            )
-        if problems:
-            self.keymap_problem = "\n".join(problems)
-        self.set_keymap(good)
+        if keymap:
+            good, self.keymap_problem = check_keymap(keymap)
+            self.set_keymap(good)
 
     def notify(
         self,
@@ -221,7 +159,7 @@ class ShenyueApp(App):
     # ------------------------------------------------------------ start
     def on_mount(self) -> None:
         self._apply_keymap()
-        self.push_screen(ListScreen())
+        self.push_screen(ListScreen(self.workspace))
         for problem in (self.user_css_problem, self.keymap_problem, self._config_problem()):
             if problem:
                 self.notify(problem, severity="warning", timeout=10)
@@ -440,9 +378,11 @@ class ShenyueApp(App):
         the first report opens as fast as the next ones."""
         if self.is_screen_installed("review"):
             return
-        self.install_screen(ReviewScreen(), "review")
+        self.install_screen(ReviewScreen(self.workspace), "review")
         try:
-            self._get_screen("review")  # registers the screen: composes and mounts its widgets
+            # registers the screen (composes and mounts its widgets): a private Textual call (with keys.py),
+            # as Textual 8 has no public way to build a screen before it is first shown
+            self._get_screen("review")
         except Exception:  # noqa: BLE001 — only an optimisation; the first open builds it otherwise
             pass
 
@@ -472,6 +412,28 @@ class ShenyueApp(App):
             if isinstance(screen, (ListScreen, ReviewScreen)):
                 screen.post_message(WorkspaceChanged(message.what, message.rel))
 
+    # ------------------------------------------------------------ requests from the screens
+    @on(OpenReport)
+    def _open_report_requested(self, message: OpenReport) -> None:
+        self.open_report(message.rel, message.section)
+
+    @on(StepReport)
+    def _step_report_requested(self, message: StepReport) -> None:
+        rel = self.neighbour_report(message.rel, message.step)
+        if rel is None:
+            self.notify(t("tui.review.no_more_reports"), timeout=2)
+            return
+        self.open_report(rel)
+
+    @on(BackToList)
+    def _back_to_list_requested(self, message: BackToList) -> None:
+        self.back_to_list(message.rel)
+
+    @on(ReviewChanged)
+    def _review_changed(self, message: ReviewChanged) -> None:
+        self.workspace.refresh_row(message.rel)
+        self.broadcast(WorkspaceChanged("review", message.rel))
+
     def open_report(self, rel: str, section: str | None = None) -> None:
         row = self.workspace.by_rel.get(rel)
         if row is None:
@@ -486,7 +448,7 @@ class ShenyueApp(App):
             self.screen.load(rel, section)
             return
         if not self.is_screen_installed("review"):
-            self.install_screen(ReviewScreen(rel, section), "review")
+            self.install_screen(ReviewScreen(self.workspace, rel, section), "review")
         else:
             screen = self.get_screen("review")
             if screen.is_mounted:
@@ -506,7 +468,7 @@ class ShenyueApp(App):
     def neighbour_report(self, rel: str, step: int) -> str | None:
         """The report before/after ``rel`` in the list as sorted and filtered."""
         list_screen = self.list_screen
-        rows = list_screen.table.rows if list_screen is not None else self.workspace.rows
+        rows = list_screen.shown_rows() if list_screen is not None else self.workspace.rows
         rels = [r.rel for r in rows if r.report is not None]
         if rel not in rels:
             rels = [r.rel for r in self.workspace.rows if r.report is not None]
@@ -515,7 +477,7 @@ class ShenyueApp(App):
         i = rels.index(rel) + step
         if 0 <= i < len(rels):
             if list_screen is not None:
-                list_screen.table.set_rows(list_screen.table.rows, keep=rels[i])
+                list_screen.follow(rels[i])
             return rels[i]
         return None
 
@@ -580,27 +542,7 @@ class ShenyueApp(App):
         screen = self.screen
         if isinstance(screen, HelpScreen) or screen.is_modal:
             return
-        nodes: list[tuple[str, Any]] = []
-        if isinstance(screen, ReviewScreen):
-            nodes.append((t("tui.help.group_review"), screen))
-            for selector, group in (
-                ("#left", "tui.help.group_text"),
-                ("#nav", "tui.help.group_nav"),
-                ("#findings", "tui.help.group_findings"),
-                ("#scores", "tui.help.group_scores"),
-            ):
-                nodes.append((t(group), screen.query_one(selector)))
-            notes = t("tui.help.review_notes")
-            title = t("tui.help.title_review")
-        else:
-            nodes.append((t("tui.help.group_list"), screen))
-            for table in screen.query("ReportTable"):
-                nodes.append((t("tui.help.group_table"), table))
-            notes = t("tui.help.list_notes")
-            title = t("tui.help.title_list")
-        nodes.append((t("tui.help.group_app"), self))
-        items = collect_help(self, nodes)
-        self.push_screen(HelpScreen(title, items, notes))
+        self.push_screen(HelpScreen(*help_items(self, screen)))
 
     def action_export(self) -> None:
         ws = self.workspace
@@ -643,44 +585,11 @@ class ShenyueApp(App):
 
     # ------------------------------------------------------------ command palette
     def palette_commands(self, screen: Screen) -> list[tuple[str, str, Callable[[], Any]]]:
-        """Every described binding of the screen, its panels and the app, plus
-        the screen's own extra commands."""
-        out: list[tuple[str, str, Callable[[], Any]]] = []
-        seen: set[str] = set()
-        nodes: list[Any] = [screen]
-        if isinstance(screen, ReviewScreen):
-            nodes += [screen.query_one(s) for s in ("#left", "#nav", "#findings", "#scores")]
-        elif isinstance(screen, ListScreen):
-            nodes += list(screen.query("ReportTable"))
-        nodes.append(self)
-        from shenyue.tui.keys import effective_keys, key_display
-
-        for node in nodes:
-            for bindings in node._bindings.key_to_bindings.values():  # noqa: SLF001
-                for b in bindings:
-                    if not b.description or b.action in ("quit",) and node is not self:
-                        continue
-                    ident = b.id or b.action
-                    if ident in seen:
-                        continue
-                    seen.add(ident)
-                    keys = ", ".join(key_display(self, b, k) for k in effective_keys(self, b))
-                    out.append((f"{b.description}", keys, _runner(node, b.action)))
-        extra = getattr(screen, "palette_commands", None)
-        if callable(extra):
-            for title, help_text, callback in extra():
-                out.append((title, help_text, callback))
-        return out
+        """What the palette offers on ``screen`` (see :mod:`shenyue.tui.commands`)."""
+        return palette_commands(self, screen)
 
 
 _ASCII_KEYS = {"enter": "Enter", "backspace": "Backspace", "up": "Up", "down": "Down", "left": "Left", "right": "Right"}
-
-
-def _runner(node: Any, action: str) -> Callable[[], Any]:
-    async def run() -> None:
-        await node.run_action(action)
-
-    return run
 
 
 def _reason(error: BaseException | None) -> str:
@@ -688,25 +597,3 @@ def _reason(error: BaseException | None) -> str:
         return ""
     text = str(error).strip()
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
-
-
-def known_binding_ids() -> set[str]:
-    """Every binding id the app declares (for checking a user's keymap)."""
-    from shenyue.tui.dialogs.basic import ConfirmDialog as _C, Dialog, ErrorDialog as _E
-    from shenyue.tui.dialogs.comment import CommentDialog
-    from shenyue.tui.dialogs.export import ExportDialog as _X
-    from shenyue.tui.dialogs.filters import FilterDialog
-    from shenyue.tui.dialogs.finder import FinderDialog
-    from shenyue.tui.widgets.panels import FindingsPanel, SectionNav
-    from shenyue.tui.widgets.report_table import ReportTable
-    from shenyue.tui.widgets.score_panel import ScorePanel
-    from shenyue.tui.widgets.text_pane import TextPane
-
-    classes = [ShenyueApp, ListScreen, ReviewScreen, HelpScreen, ReportTable, TextPane, SectionNav, FindingsPanel,
-               ScorePanel, Dialog, _C, _E, CommentDialog, _X, FilterDialog, FinderDialog]  # fmt: skip
-    ids = set()
-    for cls in classes:
-        for b in cls.__dict__.get("BINDINGS", []):
-            if getattr(b, "id", None):
-                ids.add(b.id)
-    return ids

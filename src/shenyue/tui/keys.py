@@ -24,8 +24,16 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
 
-def B(key: str, action: str, desc: str, id: str, *, show: bool = True, priority: bool = False, key_display: str | None = None) -> Binding:
-    """A binding whose description is the catalogue key ``desc``."""
+# Every binding id declared with :func:`B`, filled as the modules defining bindings are imported
+# (a user's keymap is checked against it).
+BINDING_IDS: set[str] = set()
+
+
+def B(
+    key: str, action: str, desc: str, id: str, *, show: bool = True, priority: bool = False, key_display: str | None = None
+) -> Binding:
+    """A binding whose description is the catalogue key ``desc``; its ``id`` joins :data:`BINDING_IDS`."""
+    BINDING_IDS.add(id)
     return Binding(key, action, desc, show=show, priority=priority, id=id, key_display=key_display)
 
 
@@ -72,9 +80,17 @@ class KeyHelp:
     group: str  # where the binding lives (screen, panel, app)
 
 
-def effective_keys(app: "App", binding: Binding) -> list[str]:
-    """The keys that trigger ``binding`` after the user's keymap."""
-    keymap = getattr(app, "_keymap", {}) or {}
+def node_bindings(node: DOMNode) -> list[Binding]:
+    """Every binding of ``node`` (its class's and inherited ones, as :func:`translate_bindings` left
+    them), in declaration order. With :func:`translate_bindings`, the one place that reaches into
+    Textual's per-node bindings: Textual 8 has no public way to list a node's bindings beyond the
+    focused chain (``Screen.active_bindings``) or to give them descriptions chosen at run time."""
+    return [b for bindings in node._bindings.key_to_bindings.values() for b in bindings]  # noqa: SLF001
+
+
+def effective_keys(app: App, binding: Binding) -> list[str]:
+    """The keys that trigger ``binding`` after the user's keymap (as given to ``App.set_keymap``)."""
+    keymap = getattr(app, "user_keymap", {}) or {}
     if binding.id and binding.id in keymap:
         keys = [k.strip() for k in keymap[binding.id].split(",") if k.strip()]
     else:
@@ -94,23 +110,22 @@ def collect_help(app: "App", nodes: Iterable[tuple[str, "DOMNode"]]) -> list[Key
     seen: set[str] = set()  # a binding shared by several nodes is listed once, in the first group
     for group, node in nodes:
         by_id: dict[str, KeyHelp] = {}
-        for bindings in node._bindings.key_to_bindings.values():  # noqa: SLF001
-            for b in bindings:
-                if not b.description or b.system:
-                    continue
-                ident = b.id or f"{b.action}"
-                if ident in seen and ident not in by_id:
-                    continue
-                keys = [key_display(app, b, k) for k in effective_keys(app, b)]
-                if ident in by_id:
-                    for k in keys:
-                        if k not in by_id[ident].keys:
-                            by_id[ident].keys.append(k)
-                    continue
-                item = KeyHelp(keys, b.description, b.id, group)
-                by_id[ident] = item
-                seen.add(ident)
-                out.append(item)
+        for b in node_bindings(node):
+            if not b.description or b.system:
+                continue
+            ident = b.id or f"{b.action}"
+            if ident in seen and ident not in by_id:
+                continue
+            keys = [key_display(app, b, k) for k in effective_keys(app, b)]
+            if ident in by_id:
+                for k in keys:
+                    if k not in by_id[ident].keys:
+                        by_id[ident].keys.append(k)
+                continue
+            item = KeyHelp(keys, b.description, b.id, group)
+            by_id[ident] = item
+            seen.add(ident)
+            out.append(item)
     return out
 
 
@@ -159,3 +174,28 @@ def bad_keys(spec: str) -> list[str]:
         if not ok:
             bad.append(part)
     return bad
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id declared with :func:`B` so far: once the app module is imported, every
+    screen, dialog and widget is, so this is every id a user's keymap may name."""
+    return set(BINDING_IDS)
+
+
+def check_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], str | None]:
+    """The entries of a user's keymap to use, and what is wrong with the others (None: nothing).
+
+    An unknown binding id is named; a value that is not a key (``notakey``, ``ctrl+ctrl+a``) is
+    refused whole, so that binding keeps its default keys."""
+    known = known_binding_ids()
+    unknown = sorted(k for k in keymap if k not in known)
+    bad = {k: bad_keys(v) for k, v in keymap.items() if k in known}
+    bad = {k: v for k, v in bad.items() if v}
+    good = {k: v for k, v in keymap.items() if k in known and k not in bad}
+    problems = []
+    if unknown:
+        problems.append(t("tui.error.keymap_unknown", ids=", ".join(unknown)))
+    if bad:
+        items = "; ".join(f"{k} = {', '.join(v) or '∅'}" for k, v in sorted(bad.items()))
+        problems.append(t("tui.error.keymap_bad_keys", items=items))
+    return good, "\n".join(problems) if problems else None

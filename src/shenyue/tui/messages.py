@@ -61,3 +61,41 @@ class WorkspaceChanged(Message):
         super().__init__()
         self.what = what
         self.rel = rel
+
+
+# ---------------------------------------------------------------- requests screens send the app
+# A screen posts these (they bubble to the app, which handles them); screens never call the app's navigation.
+
+
+class OpenReport(Message):
+    """Show report ``rel`` (at ``section``) on the review screen."""
+
+    def __init__(self, rel: str, section: str | None = None) -> None:
+        super().__init__()
+        self.rel = rel
+        self.section = section
+
+
+class StepReport(Message):
+    """Show the report ``step`` places after ``rel`` in the list as sorted and filtered."""
+
+    def __init__(self, rel: str, step: int) -> None:
+        super().__init__()
+        self.rel = rel
+        self.step = step
+
+
+class BackToList(Message):
+    """Leave the review screen for the list, with ``rel`` selected."""
+
+    def __init__(self, rel: str | None = None) -> None:
+        super().__init__()
+        self.rel = rel
+
+
+class ReviewChanged(Message):
+    """A change to the review of ``rel`` was saved: its list row and every screen follow."""
+
+    def __init__(self, rel: str) -> None:
+        super().__init__()
+        self.rel = rel

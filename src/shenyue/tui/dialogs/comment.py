@@ -8,11 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Button, RadioSet, Static, TextArea
 
 from shenyue.i18n import t
 from shenyue.tui.dialogs.basic import ConfirmDialog, Dialog
 from shenyue.tui.keys import B
+from shenyue.tui.widgets.radio import Radio
 
 
 @dataclass(slots=True)
@@ -41,7 +42,7 @@ class CommentDialog(Dialog):
             yield Static(Content(t("tui.comment.title")), classes="dialog-title")
             with RadioSet(id="comment-target"):
                 for i, tg in enumerate(self.targets):
-                    yield RadioButton(Content(tg.label), value=(i == self.selected))
+                    yield Radio(Content(tg.label), value=(i == self.selected))
             yield TextArea(self.buffers[self.selected], id="comment-text", soft_wrap=True, tab_behavior="focus")
             yield Static(Content(t("tui.comment.hint")), classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
@@ -71,7 +72,7 @@ class CommentDialog(Dialog):
 
     def action_next_target(self) -> None:
         index = (self.selected + 1) % len(self.targets)
-        buttons = list(self.query(RadioButton))
+        buttons = list(self.query(Radio))
         buttons[index].value = True
         self._switch(index)
 

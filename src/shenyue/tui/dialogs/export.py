@@ -9,13 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, RadioSet, Static
 
 from shenyue.i18n import t
 from shenyue.review.errors import OutputExistsError, ReviewLayerError
-from shenyue.review.export import EXTENSIONS, FORMATS, default_output
+from shenyue.review.export import EXPORT_FORMATS, default_output
 from shenyue.tui.dialogs.basic import ConfirmDialog, Dialog
 from shenyue.tui.keys import B
+from shenyue.tui.widgets.radio import Radio
 
 # write(path, fmt, force) -> files written; raises the review layer's errors
 Writer = Callable[[Path, str, bool], list[Path]]
@@ -39,8 +40,8 @@ class ExportDialog(Dialog):
             yield Static(Content(t("tui.export.title")), classes="dialog-title")
             yield Static(Content(t("tui.export.explain")), classes="dialog-body")
             with RadioSet(id="export-format"):
-                for fmt in FORMATS:
-                    yield RadioButton(Content(t(f"tui.export.format_{fmt}")), value=(fmt == self.fmt), name=fmt)
+                for fmt in EXPORT_FORMATS:
+                    yield Radio(Content(t(f"tui.export.format_{fmt}")), value=(fmt == self.fmt), name=fmt)
             yield Input(self._auto_path, id="export-path", select_on_focus=False)
             yield Static("", classes="dialog-error", id="export-error")
             with Horizontal(classes="dialog-buttons"):
@@ -52,11 +53,11 @@ class ExportDialog(Dialog):
 
     @on(RadioSet.Changed)
     def _format(self, event: RadioSet.Changed) -> None:
-        self.fmt = FORMATS[event.index]
+        self.fmt = list(EXPORT_FORMATS)[event.index]
         box = self.query_one("#export-path", Input)
         if box.value.strip() == self._auto_path or not box.value.strip():
             path = Path(box.value.strip() or self._auto_path)
-            self._auto_path = str(path.with_suffix(EXTENSIONS[self.fmt]))
+            self._auto_path = str(path.with_suffix(EXPORT_FORMATS[self.fmt].suffix))
             box.value = self._auto_path
 
     @on(Input.Submitted, "#export-path")

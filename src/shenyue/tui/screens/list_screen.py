@@ -14,12 +14,12 @@ from shenyue.i18n import t
 from shenyue.tui.dialogs import FilterDialog
 from shenyue.tui.glyphs import glyphs
 from shenyue.tui.keys import B, translate_bindings
-from shenyue.tui.messages import WorkspaceChanged
+from shenyue.tui.messages import OpenReport, WorkspaceChanged
 from shenyue.tui.textutil import one_line
 from shenyue.tui.widgets.keybar import KeyBar
 from shenyue.tui.widgets.report_table import COLUMNS, ReportTable
 from shenyue.tui.widgets.status_line import ProgressLine, SummaryLine
-from shenyue.tui.workspace import SORT_KEYS, ListFilter
+from shenyue.tui.workspace import SORT_KEYS, ListFilter, Row, Workspace
 
 if TYPE_CHECKING:
     from shenyue.tui.app import ShenyueApp
@@ -39,18 +39,23 @@ class ListScreen(Screen):
         B("ctrl+c", "app.quit", "tui.key.quit", "app.quit_ctrl_c", show=False),
     ]
 
+    # what the help screen and the command palette list: this screen's keys, then its panes' (selector, group)
+    HELP_TITLE = "tui.help.title_list"
     HELP_GROUP = "tui.help.group_list"
+    HELP_NOTES = "tui.help.list_notes"
+    HELP_PANES = (("ReportTable", "tui.help.group_table"),)
 
     app: "ShenyueApp"
 
-    def __init__(self) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__(id="list-screen")
         translate_bindings(self)
+        self.workspace = workspace
         self.filter = ListFilter()
 
     def compose(self) -> ComposeResult:
         yield Static(id="list-title", classes="title-bar")
-        yield ReportTable(self.app.workspace, id="report-table")
+        yield ReportTable(self.workspace, id="report-table")
         yield Input(placeholder=t("tui.list.filter_placeholder"), id="list-filter", select_on_focus=False)
         yield SummaryLine(id="list-summary")
         yield ProgressLine(id="list-progress")
@@ -67,7 +72,7 @@ class ListScreen(Screen):
         return self.query_one(ReportTable)
 
     def _title(self) -> None:
-        ws = self.app.workspace
+        ws = self.workspace
         g = glyphs()
         parts = [t("tui.app_name"), one_line(ws.folder.name or str(ws.folder))]
         if ws.reviewer:
@@ -79,9 +84,9 @@ class ListScreen(Screen):
         table = self.table
         if keep is None and table.current is not None:
             keep = table.current.rel
-        rows = self.app.workspace.visible_rows(self.filter, table.sort_key, table.sort_reverse)
+        rows = self.workspace.visible_rows(self.filter, table.sort_key, table.sort_reverse)
         table.set_rows(rows, keep)
-        self.query_one(SummaryLine).show(self.app.workspace, self.filter, len(rows))
+        self.query_one(SummaryLine).show(self.workspace, self.filter, len(rows))
 
     @on(WorkspaceChanged)
     def _workspace_changed(self, event: WorkspaceChanged) -> None:
@@ -89,9 +94,17 @@ class ListScreen(Screen):
             self._title()
         if event.what == "review":
             self.table.refresh_rows()
-            self.query_one(SummaryLine).show(self.app.workspace, self.filter, len(self.table.rows))
+            self.query_one(SummaryLine).show(self.workspace, self.filter, len(self.table.rows))
             return
         self.refill()
+
+    def shown_rows(self) -> list[Row]:
+        """The rows as the reviewer sees them: filtered and sorted."""
+        return self.table.rows
+
+    def follow(self, rel: str) -> None:
+        """The cursor moves to ``rel`` when it is shown (the review screen stepped to it); filters stay."""
+        self.table.set_rows(self.table.rows, keep=rel)
 
     def select(self, rel: str) -> None:
         """Put the cursor on a report (clearing filters that hide it)."""
@@ -171,7 +184,7 @@ class ListScreen(Screen):
     # ------------------------------------------------------------ moving on
     def action_next_unreviewed(self) -> None:
         table = self.table
-        found = self.app.workspace.next_unreviewed(table.rows, table.cursor)
+        found = self.workspace.next_unreviewed(table.rows, table.cursor)
         if found is None:
             self.notify(t("tui.list.all_done"))
             return
@@ -183,7 +196,7 @@ class ListScreen(Screen):
         from shenyue.tui.dialogs import UnitDialog
 
         row = self.table.current
-        report = self.app.workspace.report(row.rel) if row is not None else None
+        report = self.workspace.report(row.rel) if row is not None else None
         if report is None:
             return
         read = report.extra.get("unit_read", report.unit)
@@ -196,7 +209,7 @@ class ListScreen(Screen):
 
     @on(ReportTable.Opened)
     def _open(self, event: ReportTable.Opened) -> None:
-        self.app.open_report(event.row.rel)
+        self.post_message(OpenReport(event.row.rel))
 
     def palette_commands(self) -> list[tuple[str, str, object]]:
         """Extra commands for the command palette: (title, help, callback)."""

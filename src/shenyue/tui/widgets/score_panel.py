@@ -89,12 +89,6 @@ class ScorePanel(Static, can_focus=True):
             self.buffer = ""
             self._draw()
 
-    def on_key(self, event) -> None:
-        if event.character and event.character in "0123456789.":
-            event.stop()
-            event.prevent_default()
-            self.type_char(event.character)
-
     def type_char(self, char: str) -> None:
         """A digit or "." typed for the current criterion."""
         c = self.criterion

@@ -1,0 +1,215 @@
+"""Scoring on the review screen: the review session of the report, the score
+panel, typed scores, status, flag, comments and dismissed findings. Every
+change goes through :meth:`ScoringPart._save` (saved at once through the
+review layer); without a review store each change says why once, in
+:meth:`ScoringPart._need_session`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from shenyue.analysis.findings import Finding
+from shenyue.i18n import t
+from shenyue.tui.dialogs import CommentDialog, ConfirmDialog, InputDialog
+from shenyue.tui.dialogs.comment import CommentTarget
+from shenyue.tui.messages import ReviewChanged
+from shenyue.tui.screens.review.viewmodel import PSEUDO, nav_label
+from shenyue.tui.textutil import one_line
+from shenyue.tui.widgets.score_panel import ScorePanel
+
+if TYPE_CHECKING:
+    from shenyue.tui.screens.review.screen import ReviewScreen
+
+SCORE_CHARS = "0123456789."  # typed anywhere on the screen (outside the search box), they score the criterion
+
+
+class ScoringPart:
+    """Review session and scoring of the review screen."""
+
+    session: Any
+    review_problem: str
+    saved_at: str | None
+
+    # ------------------------------------------------------------ the session
+    def _open_session(self: ReviewScreen) -> None:
+        self.session = None
+        self.review_problem = ""
+        self.saved_at = None
+        ws = self.workspace
+        if ws.store is None:
+            self.review_problem = ws.review_problem or t("tui.review.no_store")
+            return
+        from shenyue.review import CorruptReviewError, ReviewLayerError
+
+        try:
+            self.session = ws.session(self.rel)
+        except CorruptReviewError as exc:
+            # after this screen is shown, so the dialog lands on top of it
+            self.app.call_later(
+                self.app.show_error, t("tui.error.corrupt_title"), str(exc) + "\n\n" + t("tui.error.corrupt_next")
+            )
+            try:
+                self.session = ws.session(self.rel, acknowledge_corrupt=True)
+            except ReviewLayerError as exc2:
+                self.review_problem = str(exc2)
+        except ReviewLayerError as exc:
+            self.review_problem = str(exc)
+        session = self.session
+        if session is None:
+            return
+        if session.report_changed:
+            self.notify(t("tui.review.report_changed"), severity="warning", timeout=6)
+        if session.rubric_mismatch:
+            self.notify(t("tui.review.rubric_mismatch"), severity="warning", timeout=6)
+        invalid = session.invalid_scores()
+        if invalid:
+            items = ", ".join(f"{session.rubric.criterion(c).label()} = {v:g}" for c, v in invalid)
+            self.notify(t("tui.review.invalid_scores", items=items), severity="warning", timeout=8)
+
+    @property
+    def problem_text(self) -> str:
+        """Why this report's review cannot be kept."""
+        return self.review_problem or t("tui.review.no_store")
+
+    def _need_session(self: ReviewScreen) -> bool:
+        """True with a review session; else the reviewer is told why nothing can be saved."""
+        if self.session is None:
+            self.notify(self.problem_text, severity="warning")
+            return False
+        return True
+
+    def active_findings(self: ReviewScreen) -> list[Finding]:
+        """The report's findings the reviewer has not dismissed."""
+        if self.session is not None:
+            return self.session.active_findings(self.report.findings)
+        return list(self.report.findings)
+
+    def dismissal_reason(self: ReviewScreen, f: Finding) -> str | None:
+        """The reason a finding was dismissed ("" without one), or None when it stands."""
+        if self.session is None:
+            return None
+        for d in self.session.review.dismissed:
+            if d.matches(f):
+                return d.reason
+        return None
+
+    # ------------------------------------------------------------ scores
+    @property
+    def scores(self: ReviewScreen) -> ScorePanel:
+        return self.query_one(ScorePanel)
+
+    def _score_panel(self: ReviewScreen) -> None:
+        panel = self.scores
+        if self.session is None:
+            panel.set_review(None, {}, [], None, self.review_problem or self.workspace.review_problem or "")
+            return
+        total = self.session.total(self.report.findings)
+        panel.set_review(self.session.rubric, self.session.review.scores, self.active_findings(), total)
+
+    def action_criterion(self: ReviewScreen, step: int) -> None:
+        self.scores.action_move(step)
+
+    def action_score_step(self: ReviewScreen, step: int) -> None:
+        self.scores.action_step(step)
+
+    def action_score_clear(self: ReviewScreen) -> None:
+        self.scores.action_clear()
+
+    def action_done(self: ReviewScreen) -> None:
+        if not self._need_session():
+            return
+        status = "in-progress" if self.session.status == "done" else "done"
+        if self.session.report_changed:
+            # on a report changed since it was reviewed, "done" means: this version is reviewed
+            status = "done"
+            self._save(lambda s: s.accept_report_change())
+        self._save(lambda s: s.set_status(status))
+        if status == "done":
+            missing = self.session.missing_criteria()
+            if missing:
+                self.notify(t("tui.review.done_missing", n=len(missing)), severity="warning", timeout=4)
+            else:
+                self.notify(t("tui.review.marked_done"), timeout=2)
+
+    def action_flag(self: ReviewScreen) -> None:
+        self._save(lambda s: s.toggle_flag())
+
+    def action_comment(self: ReviewScreen) -> None:
+        if not self._need_session():
+            return
+        s = self.session
+        targets = []
+        crit = self.scores.criterion
+        if crit is not None:
+            targets.append(CommentTarget(crit.id, t("tui.comment.criterion", name=crit.label()), s.comment(crit.id)))
+        section = self.section
+        if section is not None and section.key not in PSEUDO:
+            name = nav_label(section)
+            targets.append(CommentTarget(section.key, t("tui.comment.section", name=name), s.comment(section.key)))
+        targets.append(CommentTarget("overall", t("tui.comment.overall"), s.comment("overall")))
+        selected = 0 if self.scores.has_focus or len(targets) < 3 else 1
+
+        def saved(changes: dict[str, str] | None) -> None:
+            if not changes:
+                return
+            for target, text in changes.items():
+                if not self._save(lambda ss, tg=target, tx=text: ss.set_comment(tg, tx)):
+                    break
+
+        self.app.push_screen(CommentDialog(targets, selected), saved)
+
+    # ------------------------------------------------------------ findings
+    def dismiss_or_restore(self: ReviewScreen, f: Finding) -> None:
+        """Dismiss a finding with a reason, or (when dismissed) ask to restore it."""
+        if not self._need_session():
+            return
+        if self.session.is_dismissed(f):
+
+            def restore(yes: bool | None) -> None:
+                if yes:
+                    self._save(lambda s: s.restore(f), refresh_findings=True)
+
+            self.app.push_screen(ConfirmDialog(t("tui.findings.restore_q")), restore)
+            return
+
+        def reason_given(reason: str | None) -> None:
+            if reason is None:
+                return
+            quote = self.report.text[f.start : f.end] if f.start is not None and f.end is not None else ""
+            self._save(lambda s: s.dismiss(f, reason.strip(), quote), refresh_findings=True)
+
+        dialog = InputDialog(
+            t("tui.findings.dismiss_title"),
+            placeholder=t("tui.findings.dismiss_placeholder"),
+            hint=one_line(f.message()),
+        )
+        self.app.push_screen(dialog, reason_given)
+
+    # ------------------------------------------------------------ saving
+    def _save(self: ReviewScreen, change: Callable[[Any], Any], *, refresh_findings: bool = False) -> bool:
+        """Apply one change through the review layer (saved at once); True when it worked."""
+        if not self._need_session():
+            return False
+        ok = self.app.apply_change(self.session, change)
+        if ok:
+            self.saved_at = self.app.clock().strftime("%H:%M:%S")
+        self._after_change(refresh_findings)
+        return ok
+
+    def _after_change(self: ReviewScreen, refresh_findings: bool = False) -> None:
+        self.post_message(ReviewChanged(self.rel))
+        if refresh_findings:
+            self._findings_panel()
+            self._nav_items()
+            if self.section is not None:
+                top = self.left.top
+                self.show_section(self.section.key)
+                self.left.scroll_to_line(top)
+        self._score_panel()
+        self._header()
+
+    def session_reloaded(self: ReviewScreen) -> None:
+        """After a conflict was resolved by taking the file on disk."""
+        self._after_change(refresh_findings=True)
