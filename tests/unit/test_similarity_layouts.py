@@ -93,7 +93,7 @@ def wrapped(bl: list[tuple[str, str]], width: int, page_lines: int = 30) -> str:
 def one_line(bl: list[tuple[str, str]]) -> str:
     """As a crawler stores a web page: the whole report on one line, table cells glued to their labels."""
     parts = []
-    for kind, text in bl:
+    for _kind, text in bl:
         parts.append(text.replace("\n", "") + (" " if text.endswith("。") else ""))
     return "".join(parts) + "\n"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from test_checks_tables import ARITHMETIC, build
 from test_tables_layouts import T3_ROW_LABELS
 
-from shenyue.model.tables import T3_COLS, cell_ids, parse_tables
+from shenyue.model.tables import T3_COLS, parse_tables
 
 # ---------------------------------------------------------------- fixtures
 

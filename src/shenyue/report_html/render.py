@@ -9,9 +9,8 @@ taken from the files.
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -625,7 +624,7 @@ def _reviews(ev: Evidence, r: "Report", lang: str, anchor: str) -> str:
     out += [f"<td>{esc(_status_label(row.status, lang))}{(' · ' + esc(', '.join(row.flags))) if row.flags else ''}</td>" for row in rows]
     out.append("</tr>")
     other_rows: list[list[str]] = []
-    for row, st in zip(rows, stored):
+    for _row, st in zip(rows, stored):
         notes = []
         if st is not None:
             for kind, key, text in st.review.comments_in_order(rubric):

@@ -132,7 +132,6 @@ def _shared(
     """Shared fingerprints in fingerprint order: their numbers, their holders' fingerprints and
     reports (``(1 + PEER_HOLDERS, m)``, -1 for none; row 0 the same unit's other report), and
     their group's count of reports and of distinct units."""
-    R = len(prints)
     F = int(bounds[-1])
     # one uint64 per fingerprint: high bits = hash, low P bits = fingerprint number (report order)
     P = max(1, (F - 1).bit_length())
