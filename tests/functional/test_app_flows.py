@@ -740,3 +740,37 @@ async def test_a_report_changed_since_review_is_marked_until_reviewed_again(samp
         await pilot.press("d")  # done: this version has been reviewed
         assert read_review(samples_copy, "张三", CHANGZHENG)["status"] == "done"
         assert not app2.workspace.by_rel[CHANGZHENG].review.changed
+
+
+async def test_export_dialog_offers_the_html_evidence_report_written_in_the_background(samples_copy, tmp_path):
+    """x → HTML evidence report: refused inside the reports folder, else written by a worker, with a notice."""
+    from textual.widgets import RadioSet
+
+    from shenyue.tui.widgets.radio import Radio
+
+    app = make_app(samples_copy)
+    out = tmp_path / "out" / "evidence.html"
+    told: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, *a, **kw: (told.append(str(message)), notify(message, *a, **kw))[1]
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app, pilot)
+        await pilot.press("x")
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog) and "html" in dialog.choices
+        html_radio = next(r for r in dialog.query(Radio) if r.name == "html")
+        html_radio.value = True
+        await pilot.pause()
+        assert dialog.fmt == "html" and dialog.query_one(RadioSet).pressed_button is html_radio
+        dialog.query_one("#export-path").value = str(samples_copy / "evidence.html")
+        await pilot.press("enter")
+        assert isinstance(app.screen, ExportDialog)  # refused: it would be read as a report next time
+        assert not (samples_copy / "evidence.html").exists()
+        dialog.query_one("#export-path").value = str(out)
+        await pilot.press("enter")
+        assert not isinstance(app.screen, ExportDialog)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        page = out.read_text(encoding="utf-8")
+        assert all(name in page for name in (CHANGZHENG, XIQU))
+        assert any(out.name in m for m in told)

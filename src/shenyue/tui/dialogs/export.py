@@ -1,4 +1,4 @@
-"""Export the score sheets (every reviewer's review files) from inside the app."""
+"""Export the score sheets (every reviewer's review files), or the HTML evidence report, from inside the app."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from shenyue.tui.widgets.radio import Radio
 
 # write(path, fmt, force) -> files written; raises the review layer's errors
 Writer = Callable[[Path, str, bool], list[Path]]
+# what the dialog offers: format name -> file suffix (labels: tui.export.format_<name>)
+Choices = dict[str, str]
 
 
 class ExportDialog(Dialog):
@@ -27,11 +29,14 @@ class ExportDialog(Dialog):
 
     BINDINGS = [B("ctrl+s", "export", "tui.key.export_now", "export.run", priority=True)]
 
-    def __init__(self, writer: Writer, *, folder: Path | None = None, default_dir: Path | None = None) -> None:
+    def __init__(
+        self, writer: Writer, *, folder: Path | None = None, default_dir: Path | None = None, choices: Choices | None = None
+    ) -> None:
         super().__init__()
         self.writer = writer
         self.folder = folder
         self.default_dir = default_dir or Path.cwd()
+        self.choices = choices or {name: fmt.suffix for name, fmt in EXPORT_FORMATS.items()}
         self.fmt = "csv"
         self._auto_path = str(default_output("csv", self.default_dir))
 
@@ -40,7 +45,7 @@ class ExportDialog(Dialog):
             yield Static(Content(t("tui.export.title")), classes="dialog-title")
             yield Static(Content(t("tui.export.explain")), classes="dialog-body")
             with RadioSet(id="export-format"):
-                for fmt in EXPORT_FORMATS:
+                for fmt in self.choices:
                     yield Radio(Content(t(f"tui.export.format_{fmt}")), value=(fmt == self.fmt), name=fmt)
             yield Input(self._auto_path, id="export-path", select_on_focus=False)
             yield Static("", classes="dialog-error", id="export-error")
@@ -53,11 +58,11 @@ class ExportDialog(Dialog):
 
     @on(RadioSet.Changed)
     def _format(self, event: RadioSet.Changed) -> None:
-        self.fmt = list(EXPORT_FORMATS)[event.index]
+        self.fmt = list(self.choices)[event.index]
         box = self.query_one("#export-path", Input)
         if box.value.strip() == self._auto_path or not box.value.strip():
             path = Path(box.value.strip() or self._auto_path)
-            self._auto_path = str(path.with_suffix(EXPORT_FORMATS[self.fmt].suffix))
+            self._auto_path = str(path.with_suffix(self.choices[self.fmt]))
             box.value = self._auto_path
 
     @on(Input.Submitted, "#export-path")
