@@ -214,4 +214,5 @@ def read_document(
         chrome=list(result.chrome),
         tables=list(result.tables),
         pages=result.pages,
+        ocr_pages=result.ocr_pages,
     )

@@ -1,0 +1,278 @@
+"""OCR for PDF pages with no usable text (a scan, or a text layer without a Unicode map).
+
+Optional: ``pip install "shenyue[ocr]"`` installs RapidOCR (``rapidocr-onnxruntime``:
+the PP-OCRv4 Chinese detection and recognition models as ONNX files inside the
+wheel, run by onnxruntime on the CPU, nothing downloaded at run time). Chosen by
+``benchmarks/ocr.py`` over Tesseract ``chi_sim`` on rendered Chinese report
+pages: more accurate (Tesseract splits and misreads characters and puts spaces
+between them) and no system package needed.
+
+The PDF reader (``reading/pdf.py``) calls :func:`page_strings` with the pages
+whose text it cannot use. Each page is rendered with PDFium and recognised; the
+recognised text boxes come back as positioned strings in the page's own
+coordinates, so the reader's layout (lines, table rows with their cells apart,
+paragraphs, page furniture) treats them as it treats a text layer.
+
+* Results are cached per page: file hash + page + engine version + render scale,
+  so a scan is recognised once (``<cache>/ocr/``).
+* At most ``max_ocr_pages`` pages (config file; default 50) are recognised per
+  file: a longer scan is refused with the reason, not read for an hour.
+* Without the extra, a file that is mostly scanned pages is listed as unreadable
+  with the command that installs it.
+* Progress: a callback ``(done, total)`` per page (:func:`set_progress`); by
+  default a one-line counter on a terminal's stderr (``shenyue scan``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata, util
+from typing import Any
+
+from shenyue.reading.base import ReadError
+
+ENGINE = "rapidocr-onnxruntime"
+MODULE = "rapidocr_onnxruntime"
+INSTALL = 'pip install "shenyue[ocr]"'
+VERSION = 1  # of this module's output: bump when the strings it returns change
+DEFAULT_MAX_OCR_PAGES = 50
+MAX_SIDE = 2000  # rendered pixels on the longer side (the engine scales larger images down)
+MIN_SCORE = 0.5  # recognised boxes less sure than this are dropped
+
+Progress = Callable[[int, int], None]
+_progress: Progress | None = None
+_engine_lock = threading.Lock()
+
+
+@dataclass(slots=True)
+class OcrPage:
+    box: tuple[float, float, float, float]  # the page's box the strings are placed in
+    strings: list[tuple[float, float, float, float, str]]  # x0, x1, baseline y, height, text
+    rotated: bool  # the page is shown turned (its vector rules do not match the strings)
+
+
+@lru_cache(maxsize=1)
+def available() -> bool:
+    """Whether the OCR extra is installed (the engine is importable)."""
+    return util.find_spec(MODULE) is not None
+
+
+def engine_version() -> str:
+    try:
+        return f"{ENGINE}-{metadata.version(ENGINE)}-v{VERSION}"
+    except metadata.PackageNotFoundError:
+        return f"{ENGINE}-unknown-v{VERSION}"
+
+
+def set_progress(callback: Progress | None) -> None:
+    """Report each recognised page as ``callback(done, total)``; None restores the default."""
+    global _progress
+    _progress = callback
+
+
+def max_ocr_pages() -> int:
+    """``max_ocr_pages`` from the config file, or the default (a bad value is ignored)."""
+    try:
+        from shenyue.config import load_config
+
+        value = load_config().data.get("max_ocr_pages", DEFAULT_MAX_OCR_PAGES)
+    except Exception:
+        return DEFAULT_MAX_OCR_PAGES
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
+        return DEFAULT_MAX_OCR_PAGES
+    return value
+
+
+@lru_cache(maxsize=1)
+def _engine() -> Any:
+    from rapidocr_onnxruntime import RapidOCR  # noqa: PLC0415 (optional extra)
+
+    return RapidOCR()
+
+
+def _recognise(image: Any) -> list[tuple[float, float, float, float, str]]:
+    """Text boxes of one page image as (left, top, right, bottom, text) in pixels."""
+    with _engine_lock:  # one engine, not thread-safe; onnxruntime uses the cores itself
+        result, _elapse = _engine()(image)
+    out = []
+    for box, text, score in result or []:
+        if not text or not text.strip() or float(score) < MIN_SCORE:
+            continue
+        xs = [float(p[0]) for p in box]
+        ys = [float(p[1]) for p in box]
+        out.append((min(xs), min(ys), max(xs), max(ys), str(text)))
+    return out
+
+
+def _cache_file(sha256: str, number: int, scale: float):
+    from shenyue.paths import cache_dir
+
+    return cache_dir() / "ocr" / f"{sha256}.p{number}.{engine_version()}.s{scale:.3f}.json"
+
+
+def _load(path: Any) -> dict | None:
+    try:
+        raw = json.loads(path.read_bytes())
+        box = [float(v) for v in raw["box"]]
+        strings = [(float(a), float(b), float(c), float(d), str(e)) for a, b, c, d, e in raw["strings"]]
+        return {"box": tuple(box), "strings": strings, "rotated": bool(raw["rotated"])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _store(path: Any, page: OcrPage) -> None:
+    from shenyue.fsutil import atomic_write_bytes
+
+    payload = {"box": list(page.box), "strings": [list(s) for s in page.strings], "rotated": page.rotated}
+    try:
+        atomic_write_bytes(path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass  # a cache that cannot be written only costs time later
+
+
+def _render_scale(width: float, height: float) -> float:
+    side = max(width, height, 1.0)
+    return max(1.0, min(4.0, MAX_SIDE / side))
+
+
+def _strings(boxes: list[tuple[float, float, float, float, str]], scale: float, box: tuple[float, float, float, float]):
+    """Pixel boxes as strings placed on the page: x from the left edge, baseline y upwards from the bottom."""
+    left, _bottom, _right, top = box
+    out = []
+    for x0, y0, x1, y1, text in boxes:
+        h = max(1.0, (y1 - y0) / scale * 0.95)  # the detector's box is about one font size high
+        centre = top - (y0 + y1) / 2 / scale
+        out.append((left + x0 / scale, left + x1 / scale, centre - 0.35 * h, h, text))
+    return out
+
+
+def page_strings(
+    data: bytes, *, empty: list[int], garbled: list[int], total: int, share: str = "100"
+) -> dict[int, OcrPage]:
+    """The recognised text of pages (0-based) of a PDF of ``total`` pages.
+
+    ``garbled`` pages have a text layer that is not text; ``empty`` pages have
+    hardly any text, and are recognised only when an image covers much of them
+    (a scan; a short last page of a text report is left alone). Without the
+    extra, raises ReadError saying how to install it when at least half the
+    pages need OCR (``share``: the garbled characters' share, for the reason),
+    else returns nothing (the readable pages are read). More
+    pages than ``max_ocr_pages`` raise ReadError.
+    """
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        scanned = [n for n in empty if _scanned(pdf, n)]
+        numbers = sorted(scanned + garbled)
+        if not numbers:
+            return {}
+        if not available():
+            if 2 * len(numbers) >= total:
+                if len(garbled) > len(scanned):
+                    raise ReadError("pdf_garbled_text", share=share)
+                raise ReadError("pdf_scanned_needs_ocr", command=INSTALL)
+            return {}
+        limit = max_ocr_pages()
+        if len(numbers) > limit:
+            raise ReadError("pdf_ocr_too_many_pages", pages=len(numbers), limit=limit)
+        return _read(pdf, hashlib.sha256(data).hexdigest(), numbers)
+    finally:
+        pdf.close()
+
+
+def _scanned(pdf: Any, number: int) -> bool:
+    """Whether images cover at least a quarter of the page (a scanned page, or a photo of one)."""
+    import pypdfium2.raw as raw
+
+    try:
+        page = pdf[number]
+    except Exception:
+        return False
+    try:
+        left, bottom, right, top = _box(page)
+        area = max(1.0, (right - left) * (top - bottom))
+        covered = 0.0
+        for k, obj in enumerate(page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=4)):
+            if k > 2000:
+                break
+            x0, y0, x1, y1 = obj.get_bounds()
+            covered += max(0.0, min(x1, right) - max(x0, left)) * max(0.0, min(y1, top) - max(y0, bottom))
+            if covered >= 0.25 * area:
+                return True
+        return False
+    except Exception:
+        return False
+    finally:
+        page.close()
+
+
+def _read(pdf: Any, sha: str, numbers: list[int]) -> dict[int, OcrPage]:
+    out: dict[int, OcrPage] = {}
+    report = _progress or _Stderr()
+    try:
+        for done, number in enumerate(numbers, 1):
+            page = pdf[number]
+            try:
+                left, bottom, right, top = _box(page)
+                rotated = bool(page.get_rotation() % 180)
+                width, height = (top - bottom, right - left) if rotated else (right - left, top - bottom)
+                box = (left, bottom, left + width, bottom + height)
+                scale = _render_scale(width, height)
+                path = _cache_file(sha, number, scale)
+                hit = _load(path)
+                if hit is not None:
+                    out[number] = OcrPage(hit["box"], hit["strings"], hit["rotated"])
+                else:
+                    image = page.render(scale=scale, grayscale=True).to_numpy()
+                    ocr_page = OcrPage(box, _strings(_recognise(image), scale, box), rotated)
+                    _store(path, ocr_page)
+                    out[number] = ocr_page
+            finally:
+                page.close()
+            report(done, len(numbers))
+    finally:
+        if isinstance(report, _Stderr):
+            report.close()
+    return out
+
+
+def _box(page: Any) -> tuple[float, float, float, float]:
+    try:
+        left, bottom, right, top = (float(v) for v in page.get_cropbox())
+        if right > left and top > bottom:
+            return left, bottom, right, top
+    except Exception:
+        pass
+    return 0.0, 0.0, 612.0, 792.0
+
+
+class _Stderr:
+    """The default progress: ``OCR page 3/12`` on a terminal's stderr, cleared at the end."""
+
+    def __init__(self) -> None:
+        self.enabled = bool(getattr(sys.stderr, "isatty", lambda: False)())
+        self.shown = False
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from shenyue.i18n import t
+
+        per_page = (time.monotonic() - self.started) / max(1, done)
+        sys.stderr.write("\r" + t("ocr.progress", done=done, total=total, seconds=f"{per_page:.1f}") + "\x1b[K")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
