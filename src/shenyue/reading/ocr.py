@@ -61,7 +61,12 @@ class OcrPage:
 @lru_cache(maxsize=1)
 def available() -> bool:
     """Whether the OCR extra is installed (the engine is importable)."""
-    return util.find_spec(MODULE) is not None
+    if MODULE in sys.modules:
+        return sys.modules[MODULE] is not None  # None: an import that is known to fail
+    try:
+        return util.find_spec(MODULE) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def engine_version() -> str:
