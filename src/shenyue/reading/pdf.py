@@ -70,7 +70,7 @@ def extract(data: bytes, path: Path, *, max_pages: int | None = None, use_cache:
 
     from shenyue.reading import ocr
 
-    kind = CACHE_KIND + ("-ocr" if ocr.available() else "")  # scanned pages are read only with the OCR extra
+    kind = CACHE_KIND + (".ocr" if ocr.available() else "")  # scanned pages are read only with the OCR extra
     return cached_extract(kind, VERSION, data, lambda: _extract(data, limit), check=check, use_cache=use_cache)
 
 
@@ -147,12 +147,17 @@ def _ocr(data: bytes, raw_pages: list) -> int:
         counts.update(quality)
     share = f"{100 * (counts['private'] + counts['latin1']) / max(1, sum(counts.values())):.0f}"
     done = ocr.page_strings(data, empty=empty, garbled=garbled, total=len(raw_pages), share=share)
+    read = 0
     for number, page in done.items():
         frags = [_Frag(x0, x1, y, h, _clean(text)) for x0, x1, y, h, text in page.strings]
         frags = [f for f in frags if f.text.strip()]
+        quality = _classify(ch for f in frags for ch in f.text)
+        if number in garbled and quality["cjk"] < 0.2 * sum(quality.values()):
+            continue  # the page shows the codes too (or OCR read no Chinese): still not text
         rules = raw_pages[number][3] if not page.rotated else []
-        raw_pages[number] = (page.box, frags, _classify(ch for f in frags for ch in f.text), rules)
-    return len(done)
+        raw_pages[number] = (page.box, frags, quality, rules)
+        read += 1
+    return read
 
 
 # ---------------------------------------------------------------- fragments
