@@ -53,10 +53,12 @@ def _plain(text: str) -> str:
 def rapidocr_engine():
     from rapidocr_onnxruntime import RapidOCR
 
+    from shenyue.reading.ocr import BOX_THRESH, MIN_SCORE
+
     engine = RapidOCR()
 
     def run(image) -> str:
-        result, _ = engine(image)
+        result, _ = engine(image, box_thresh=BOX_THRESH, text_score=MIN_SCORE)  # as reading/ocr.py runs it
         return "\n".join(r[1] for r in result or [])
 
     return run
