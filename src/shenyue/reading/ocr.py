@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata, util
 from typing import Any
@@ -41,7 +41,7 @@ from shenyue.reading.base import ReadError
 ENGINE = "rapidocr-onnxruntime"
 MODULE = "rapidocr_onnxruntime"
 INSTALL = 'pip install "shenyue[ocr]"'
-VERSION = 2  # of this module's output: bump when the strings it returns change
+VERSION = 4  # of this module's output: bump when the strings it returns change
 DEFAULT_MAX_OCR_PAGES = 50
 MAX_SIDE = 2000  # rendered pixels on the longer side (the engine scales larger images down)
 # Lower than the engine's defaults (0.5): a lone digit in a narrow table cell
@@ -60,6 +60,9 @@ class OcrPage:
     box: tuple[float, float, float, float]  # the page's box the strings are placed in
     strings: list[tuple[float, float, float, float, str]]  # x0, x1, baseline y, height, text
     rotated: bool  # the page is shown turned (its vector rules do not match the strings)
+    # Table rules seen in the image: (horizontal, position, start, end) in page points,
+    # as the PDF reader's vector rules, so a scanned ruled table is read cell by cell.
+    rules: list[tuple[bool, float, float, float]] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -131,7 +134,8 @@ def _load(path: Any) -> dict | None:
         raw = json.loads(path.read_bytes())
         box = [float(v) for v in raw["box"]]
         strings = [(float(a), float(b), float(c), float(d), str(e)) for a, b, c, d, e in raw["strings"]]
-        return {"box": tuple(box), "strings": strings, "rotated": bool(raw["rotated"])}
+        rules = [(bool(h), float(p), float(a), float(b)) for h, p, a, b in raw["rules"]]
+        return {"box": tuple(box), "strings": strings, "rotated": bool(raw["rotated"]), "rules": rules}
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -139,7 +143,12 @@ def _load(path: Any) -> dict | None:
 def _store(path: Any, page: OcrPage) -> None:
     from shenyue.fsutil import atomic_write_bytes
 
-    payload = {"box": list(page.box), "strings": [list(s) for s in page.strings], "rotated": page.rotated}
+    payload = {
+        "box": list(page.box),
+        "strings": [list(s) for s in page.strings],
+        "rotated": page.rotated,
+        "rules": [list(r) for r in page.rules],
+    }
     try:
         atomic_write_bytes(path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     except OSError:
@@ -151,11 +160,17 @@ def _render_scale(width: float, height: float) -> float:
     return max(1.0, min(4.0, MAX_SIDE / side))
 
 
+# A box of one letter that looks like a digit is a table cell's digit misread
+# ("0" read as "D"): alone on a Chinese report page, the letter means nothing.
+_LONE = {"D": "0", "O": "0", "o": "0", "Q": "0", "Z": "2", "z": "2", "l": "1", "I": "1", "|": "1"}
+
+
 def _strings(boxes: list[tuple[float, float, float, float, str]], scale: float, box: tuple[float, float, float, float]):
     """Pixel boxes as strings placed on the page: x from the left edge, baseline y upwards from the bottom."""
     left, _bottom, _right, top = box
     out = []
     for x0, y0, x1, y1, text in boxes:
+        text = _LONE.get(text.strip(), text)
         h = max(1.0, (y1 - y0) / scale * 0.95)  # the detector's box is about one font size high
         centre = top - (y0 + y1) / 2 / scale
         out.append((left + x0 / scale, left + x1 / scale, centre - 0.35 * h, h, text))
@@ -238,10 +253,11 @@ def _read(pdf: Any, sha: str, numbers: list[int]) -> dict[int, OcrPage]:
                 path = _cache_file(sha, number, scale)
                 hit = _load(path)
                 if hit is not None:
-                    out[number] = OcrPage(hit["box"], hit["strings"], hit["rotated"])
+                    out[number] = OcrPage(hit["box"], hit["strings"], hit["rotated"], hit["rules"])
                 else:
                     image = page.render(scale=scale, grayscale=True).to_numpy()
-                    ocr_page = OcrPage(box, _strings(_recognise(image), scale, box), rotated)
+                    strings = _strings(_recognise(image), scale, box)
+                    ocr_page = OcrPage(box, strings, rotated, _image_rules(image, scale, box))
                     _store(path, ocr_page)
                     out[number] = ocr_page
             finally:
@@ -250,6 +266,36 @@ def _read(pdf: Any, sha: str, numbers: list[int]) -> dict[int, OcrPage]:
     finally:
         if isinstance(report, _Stderr):
             report.close()
+    return out
+
+
+def _image_rules(image: Any, scale: float, box: tuple[float, float, float, float]) -> list[tuple[bool, float, float, float]]:
+    """Horizontal and vertical rules drawn in a page image (a scanned table's grid).
+
+    Dark pixels are kept where they run on in one direction for longer than a
+    character's stroke (an opening with a long thin kernel); each piece left
+    is a rule. OpenCV comes with the engine.
+    """
+    import cv2  # noqa: PLC0415 (a dependency of the OCR extra)
+    import numpy as np  # noqa: PLC0415
+
+    gray = np.ascontiguousarray(image if image.ndim == 2 else image[..., 0], dtype=np.uint8)
+    binary = cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
+    left, _bottom, _right, top = box
+    thick = 3.0 * scale  # a rule is thinner than 3 pt (a scan thickens and tilts it)
+    out: list[tuple[bool, float, float, float]] = []
+    for horizontal, length_pt in ((True, 30.0), (False, 18.0)):  # longer than a character's strokes
+        length = max(8, int(length_pt * scale))
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
+        lines = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+        count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(lines, connectivity=8)
+        if count > 4000:
+            return []  # a picture, not a table: bounded work
+        for x, y, w, h, _area in stats[1:].tolist():
+            if horizontal and h <= max(thick, 0.02 * w):
+                out.append((True, top - (y + h / 2) / scale, left + x / scale, left + (x + w) / scale))
+            elif not horizontal and w <= max(thick, 0.02 * h):
+                out.append((False, left + (x + w / 2) / scale, top - (y + h) / scale, top - y / scale))
     return out
 
 

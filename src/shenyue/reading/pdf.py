@@ -155,6 +155,7 @@ def _ocr(data: bytes, raw_pages: list) -> int:
         if number in garbled and quality["cjk"] < 0.2 * sum(quality.values()):
             continue  # the page shows the codes too (or OCR read no Chinese): still not text
         rules = raw_pages[number][3] if not page.rotated else []
+        rules = rules or [_Rule(*rule) for rule in page.rules]  # a scan's grid, seen in its image
         raw_pages[number] = (page.box, frags, quality, rules)
         read += 1
     return read
