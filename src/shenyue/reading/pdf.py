@@ -756,7 +756,7 @@ def _items(lines: list[_Line], left: float, right: float) -> list[_Item]:
             gap = prev.y - line.y
             h = max(line.h, prev.h)
             table_goes_on = nxt is not None and len(nxt.segs) >= 2
-            if gap < 1.6 * h:
+            if gap < 1.6 * h and not prev.grid:  # a ruled cell ends at its rule: the line below is not in it
                 if table_goes_on and seg.x1 < nxt.segs[0].x0 and line.y - nxt.y < 1.2 * line.h and _label_like(line):
                     items.append(_Item("row", [line], cells=[seg.text], table=last.table))  # a label's first line
                     continue
