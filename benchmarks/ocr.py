@@ -21,14 +21,11 @@ reading/ocr.py; Tesseract 5.3.0 with Debian's chi_sim via pytesseract 0.3.13),
 one A4 page of a report (title, six sections, a ruled table), rendered at
 2.38x (1415 x 2000 px):
 
-    engine       page    accuracy    min s    cpu s
-    rapidocr     clean     100.0%     1.85     3.96
-    rapidocr     noisy      99.8%     1.77     3.66
-    tesseract    clean      90.2%     4.00     4.03
-    tesseract    noisy      90.0%     4.74     4.12
-
-(an earlier, quieter run gave the same accuracies with medians of 1.85/1.77 s
-for RapidOCR and 4.00/4.99 s for Tesseract.)
+    quiet run (median s/page)      loaded run (min s, median s, cpu s)
+    rapidocr   clean 100.0%  1.85    5.70  5.82  3.96
+    rapidocr   noisy  99.8%  1.77    2.05  4.12  3.66
+    tesseract  clean  90.2%  4.00    4.88  8.24  4.03
+    tesseract  noisy  90.0%  4.99    4.74  5.27  4.12
 
 RapidOCR is chosen: it reads the page as written, tables included. Tesseract
 reads the prose well but wrecks the ruled table ("[itX作 jl B pm" for its
