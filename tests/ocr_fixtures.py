@@ -77,7 +77,9 @@ def font_path() -> tuple[str, int]:
     return path, 0
 
 
-def render_page(items: list[tuple[str, object]] = PAGE_1, *, dpi: int = 150, noise: bool = False):
+def render_page(
+    items: list[tuple[str, object]] = PAGE_1, *, dpi: int = 150, noise: bool = False, cell_pt: int = 100
+):
     """An A4 page image (PIL, grey) with the items drawn as a report page."""
     from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415
 
@@ -99,7 +101,7 @@ def render_page(items: list[tuple[str, object]] = PAGE_1, *, dpi: int = 150, noi
         elif kind == "row":
             cells = list(content)  # type: ignore[arg-type]
             x = margin
-            widths = [int(150 * px)] + [int(100 * px)] * (len(cells) - 1)
+            widths = [int(150 * px)] + [int(cell_pt * px)] * (len(cells) - 1)
             for cell, w in zip(cells, widths, strict=False):
                 draw.rectangle([x, y - int(4 * px), x + w, y + line_h - int(4 * px)], outline=0, width=max(1, int(px)))
                 draw.text((x + int(4 * px), y), cell, font=body, fill=0)

@@ -182,3 +182,46 @@ def test_arithmetic_findings_on_ocr_text_say_to_check_the_original(tmp_path, sam
             assert finding.message("zh").endswith("请与原件核对）")
         else:
             assert finding.message("en") == before[check].message("en")
+
+
+def test_lone_digits_in_narrow_ruled_cells_are_read(tmp_path):
+    """Table 三 of a scan: narrow cells holding one digit each, every one read, in its column."""
+    _engine_installed()
+    rows = [
+        ("heading", SECTION_TITLES[2]),
+        ("row", ["申请人情况", "自然", "商业", "科研", "公益", "法律", "其他", "总计"]),
+        ("row", ["本年新收", "1", "0", "7", "0", "1", "0", "9"]),
+        ("row", ["上年结转", "4", "1", "0", "0", "0", "2", "7"]),
+        ("para", "本年度未发出收费通知，未收取信息处理费。"),
+    ]
+    data = scanned_pdf([render_page(rows, cell_pt=30)])
+    text = pdf_reader.extract(data, tmp_path / "t3.pdf", use_cache=False).text
+    lines = text.splitlines()
+    assert "| 本年新收 | 1 | 0 | 7 | 0 | 1 | 0 | 9 |" in lines, text
+    assert "| 上年结转 | 4 | 1 | 0 | 0 | 0 | 2 | 7 |" in lines, text
+
+
+def test_a_ruled_cell_the_detector_missed_is_read_on_its_own():
+    """A cell with ink where no text box was found (a thin lone "1" of a scan) is recognised by itself."""
+    _engine_installed()
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.ocr_fixtures import font_path
+
+    scale = 2.0
+    img = Image.new("L", (1200, 1600), 255)  # a page
+    draw = ImageDraw.Draw(img)
+    for k in range(4):  # three ruled cells in a row
+        draw.line([(100 + 120 * k, 50), (100 + 120 * k, 120)], fill=0, width=2)
+    draw.line([(100, 50), (460, 50)], fill=0, width=2)
+    draw.line([(100, 120), (460, 120)], fill=0, width=2)
+    path, index = font_path()
+    draw.text((270, 62), "7", font=ImageFont.truetype(path, 40, index=index), fill=0)
+    image = np.asarray(img)
+    rules, grid = ocr._image_rules(image, scale, (0.0, 0.0, 600.0, 800.0))
+    assert sum(1 for r in rules if r[0]) == 2 and sum(1 for r in rules if not r[0]) == 4
+    found = ocr._empty_cells(image, grid, [], scale)  # as if the detector had found nothing
+    assert [text for *_box, text in found] == ["7"]
+    x0, y0, x1, y1, _ = found[0]
+    assert 220 < x0 < x1 < 340 and 50 < y0 < y1 < 120  # placed inside the middle cell
