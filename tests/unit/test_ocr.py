@@ -225,3 +225,17 @@ def test_a_ruled_cell_the_detector_missed_is_read_on_its_own():
     assert [text for *_box, text in found] == ["7"]
     x0, y0, x1, y1, _ = found[0]
     assert 220 < x0 < x1 < 340 and 50 < y0 < y1 < 120  # placed inside the middle cell
+
+
+def test_a_failing_engine_is_a_clear_reason_not_a_crash(tmp_path, page_image, monkeypatch):
+    _engine_installed()
+
+    def broken(image):
+        raise OSError("libGL.so.1: cannot open shared object file")
+
+    monkeypatch.setattr(ocr, "_recognise", broken)
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(scanned_pdf([page_image.rotate(180)]))  # bytes no other test has cached
+    result = read_document(path, tmp_path)
+    assert isinstance(result, Unreadable) and result.reason_key == "pdf_ocr_failed"
+    assert "libGL" in result.reason("en") and "OCR" in result.reason("zh")

@@ -214,7 +214,12 @@ def page_strings(
         limit = max_ocr_pages()
         if len(numbers) > limit:
             raise ReadError("pdf_ocr_too_many_pages", pages=len(numbers), limit=limit)
-        return _read(pdf, hashlib.sha256(data).hexdigest(), numbers)
+        try:
+            return _read(pdf, hashlib.sha256(data).hexdigest(), numbers)
+        except ReadError:
+            raise
+        except Exception as exc:  # a broken install (a missing system library), an engine error
+            raise ReadError("pdf_ocr_failed", error=f"{type(exc).__name__}: {exc}"[:300]) from None
     finally:
         pdf.close()
 
