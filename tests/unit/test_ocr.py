@@ -239,3 +239,23 @@ def test_a_failing_engine_is_a_clear_reason_not_a_crash(tmp_path, page_image, mo
     result = read_document(path, tmp_path)
     assert isinstance(result, Unreadable) and result.reason_key == "pdf_ocr_failed"
     assert "libGL" in result.reason("en") and "OCR" in result.reason("zh")
+
+
+def test_page_progress_shows_on_the_command_lines_terminal_only(monkeypatch):
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Tty()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(sys, "__stderr__", terminal)
+    shown = ocr._Stderr()
+    shown(1, 3)
+    shown.close()
+    assert "OCR" in terminal.getvalue() and "1/3" in terminal.getvalue()
+    captured = Tty()  # the app puts its own stderr in place: nothing may reach the screen from here
+    monkeypatch.setattr(sys, "stderr", captured)
+    hidden = ocr._Stderr()
+    hidden(1, 3)
+    hidden.close()
+    assert captured.getvalue() == "" and "2/3" not in terminal.getvalue()

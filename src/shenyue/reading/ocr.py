@@ -23,7 +23,8 @@ paragraphs, page furniture) treats them as it treats a text layer.
 * Without the extra, a file that is mostly scanned pages is listed as unreadable
   with the command that installs it.
 * Progress: a callback ``(done, total)`` per page (:func:`set_progress`); by
-  default a one-line counter on a terminal's stderr (``shenyue scan``).
+  default a one-line counter on a terminal's stderr (``shenyue scan`` of a
+  few files; not in the app, nor in the worker processes of a big folder).
 """
 
 from __future__ import annotations
@@ -385,7 +386,15 @@ class _Stderr:
     """The default progress: ``OCR page 3/12`` on a terminal's stderr, cleared at the end."""
 
     def __init__(self) -> None:
-        self.enabled = bool(getattr(sys.stderr, "isatty", lambda: False)())
+        import multiprocessing  # noqa: PLC0415
+
+        # Only the command line's own terminal: not inside the app (it replaces
+        # sys.stderr) nor in a scan's worker processes (their lines would cross).
+        self.enabled = (
+            sys.stderr is sys.__stderr__
+            and multiprocessing.parent_process() is None
+            and bool(getattr(sys.stderr, "isatty", lambda: False)())
+        )
         self.shown = False
         self.started = time.monotonic()
 
