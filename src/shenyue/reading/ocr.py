@@ -45,7 +45,7 @@ from shenyue.reading.base import ReadError
 ENGINE = "rapidocr-onnxruntime"
 MODULE = "rapidocr_onnxruntime"
 INSTALL = 'pip install "shenyue[ocr]"'
-VERSION = 7  # of this module's output: bump when the strings it returns change
+VERSION = 9  # of this module's output: bump when the strings it returns change
 DEFAULT_MAX_OCR_PAGES = 50
 # Rendered pixels on the longer side of a page: the engine's own limit. More
 # (2800) read a scanned table's digits better but broke the detection of long
@@ -173,13 +173,36 @@ def _render_scale(width: float, height: float) -> float:
 _LONE = {"D": "0", "O": "0", "o": "0", "Q": "0", "Z": "2", "z": "2", "l": "1", "I": "1", "|": "1"}
 
 
+def _size(x0: float, y0: float, x1: float, y1: float, text: str, scale: float) -> float:
+    """The font size of a recognised box, in points.
+
+    A line of Chinese is one em per character (half for digits and Latin
+    letters), which the box's width tells better than its height: a bold
+    lead-in (（一）主动公开情况。) makes a line's box taller, not wider.
+    """
+    height = max(1.0, (y1 - y0) / scale * 0.95)
+    chars = text.strip()
+    full = sum(1 for ch in chars if ord(ch) >= 0x2E80)
+    if len(chars) >= 4 and full >= 0.5 * len(chars):
+        em = (x1 - x0) / scale / (full + 0.5 * (len(chars) - full))
+        return min(max(em, 0.6 * height), 1.4 * height)
+    return height
+
+
 def _strings(boxes: list[tuple[float, float, float, float, str]], scale: float, box: tuple[float, float, float, float]):
     """Pixel boxes as strings placed on the page: x from the left edge, baseline y upwards from the bottom."""
     left, _bottom, _right, top = box
     out = []
-    for x0, y0, x1, y1, text in boxes:
+    # The detector's box is about one font size high, give or take a few pixels
+    # by what the text holds (digits, a bold run): heights near the page's usual
+    # one are that one, so the lines of one paragraph are one size for the layout.
+    sizes = [_size(x0, y0, x1, y1, text, scale) for x0, y0, x1, y1, text in boxes]
+    ordered = sorted(sizes)
+    usual = ordered[len(ordered) // 2] if ordered else 0.0
+    for (x0, y0, x1, y1, text), h in zip(boxes, sizes, strict=True):
         text = _LONE.get(text.strip(), text)
-        h = max(1.0, (y1 - y0) / scale * 0.95)  # the detector's box is about one font size high
+        if abs(h - usual) <= 0.25 * usual:
+            h = usual
         centre = top - (y0 + y1) / 2 / scale
         out.append((left + x0 / scale, left + x1 / scale, centre - 0.35 * h, h, text))
     return out
