@@ -28,9 +28,11 @@ class Finding:
     params: dict[str, Any] = field(default_factory=dict)
     message_key: str | None = None
     section: str | None = None
+    note: str | None = None  # catalogue key under ``finding_note.`` appended to the message (OCR'd text)
 
     def message(self, lang: str | None = None) -> str:
-        return t(f"finding.{self.message_key or self.check}", lang, **self.params)
+        text = t(f"finding.{self.message_key or self.check}", lang, **self.params)
+        return text if self.note is None else text + t(f"finding_note.{self.note}", lang)
 
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
         return {

@@ -261,4 +261,5 @@ def _read(path: Path, rel: str, limits: ReadLimits) -> Document | Unreadable:
         chrome=list(result.chrome),
         tables=list(result.tables),
         pages=result.pages,
+        ocr_pages=result.ocr_pages,
     )

@@ -39,6 +39,13 @@ class Document:
     # Table spans the reading layer knows (HTML tables rendered as pipe rows).
     tables: list[Span] = field(default_factory=list)
     pages: int = 0  # page count of a paged format (PDF); 0 otherwise
+    # Pages whose text was recognised by OCR (a scan, a garbled text layer): its
+    # digits may be misread, so arithmetic findings say to check the original.
+    ocr_pages: int = 0
+
+    @property
+    def ocr(self) -> bool:
+        return self.ocr_pages > 0
 
 
 @dataclass(slots=True)
@@ -61,6 +68,7 @@ class Extracted:
     chrome: list[Span] = field(default_factory=list)  # spans that are page furniture, not report text
     tables: list[Span] = field(default_factory=list)  # table regions, rows rendered one per line
     pages: int = 0  # page count for paged formats (pdf); 0 when the format has no pages
+    ocr_pages: int = 0  # pages read by OCR (reading/ocr.py)
 
 
 class ReadError(Exception):
@@ -187,7 +195,8 @@ def load_cached(sha256: str, kind: str, version: int) -> Extracted | None:
         if not isinstance(text, str) or raw.get("sha256") != sha256 or not isinstance(raw.get("encoding"), str):
             return None
         pages = raw.get("pages", 0)
-        if not isinstance(pages, int):
+        ocr_pages = raw.get("ocr_pages", 0)
+        if not isinstance(pages, int) or not isinstance(ocr_pages, int):
             return None
         return Extracted(
             text=text,
@@ -195,6 +204,7 @@ def load_cached(sha256: str, kind: str, version: int) -> Extracted | None:
             chrome=_spans(raw["chrome"], len(text)),
             tables=_spans(raw["tables"], len(text)),
             pages=pages,
+            ocr_pages=ocr_pages,
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -208,6 +218,7 @@ def store_cached(sha256: str, kind: str, version: int, result: Extracted) -> Non
         "sha256": sha256,
         "encoding": result.encoding,
         "pages": result.pages,
+        "ocr_pages": result.ocr_pages,
         "text": result.text,
         "chrome": [[s.start, s.end, s.kind] for s in result.chrome],
         "tables": [[s.start, s.end, s.kind] for s in result.tables],

@@ -77,7 +77,10 @@ def extract(data: bytes, path: Path, *, max_pages: int | None = None, use_cache:
         if hit.pages > limit:
             raise ReadError("too_many_pages", pages=hit.pages, limit=limit)
 
-    return cached_extract(CACHE_KIND, VERSION, data, lambda: _extract(data, limit), check=check, use_cache=use_cache)
+    from shenyue.reading import ocr
+
+    kind = CACHE_KIND + (".ocr" if ocr.available() else "")  # scanned pages are read only with the OCR extra
+    return cached_extract(kind, VERSION, data, lambda: _extract(data, limit), check=check, use_cache=use_cache)
 
 
 def _extract(data: bytes, limit: int) -> Extracted:
@@ -128,12 +131,46 @@ def _extract(data: bytes, limit: int) -> Extracted:
             frags = [_Frag(x0, x1, y, h, _clean(text)) for x0, x1, y, h, text in strings]
             frags = [f for f in frags if f.text.strip()]
             raw_pages[number] = (box, frags, _classify(ch for f in frags for ch in f.text), rules)
+    ocr_pages = _ocr(data, raw_pages)
     pages: list[_Page] = []
     for number, (box, frags, quality, rules) in enumerate(raw_pages, 1):
         frags, grid = _ruled_tables(frags, rules)
         pages.append(_Page(number, box, sorted(_lines(frags) + grid, key=lambda ln: -ln.y), quality=quality))
     _check_garbled(pages)
-    return _layout(pages)
+    result = _layout(pages)
+    result.ocr_pages = ocr_pages
+    return result
+
+
+def _ocr(data: bytes, raw_pages: list) -> int:
+    """Pages with no usable text (a scan, a garbled text layer) read by OCR (reading/ocr.py), in place.
+
+    The recognised strings replace the page's fragments; a garbled page keeps
+    its ruled tables. Returns how many pages were recognised.
+    """
+    empty = [n for n, (_b, _f, quality, _r) in enumerate(raw_pages) if sum(quality.values()) < MIN_TEXT_CHARS]
+    garbled = [n for n, (_b, _f, quality, _r) in enumerate(raw_pages) if n not in empty and _is_garbled(quality)]
+    if not empty and not garbled:
+        return 0
+    from shenyue.reading import ocr
+
+    counts: Counter = Counter()
+    for _b, _f, quality, _r in raw_pages:
+        counts.update(quality)
+    share = f"{100 * (counts['private'] + counts['latin1']) / max(1, sum(counts.values())):.0f}"
+    done = ocr.page_strings(data, empty=empty, garbled=garbled, total=len(raw_pages), share=share)
+    read = 0
+    for number, page in done.items():
+        frags = [_Frag(x0, x1, y, h, _clean(text)) for x0, x1, y, h, text in page.strings]
+        frags = [f for f in frags if f.text.strip()]
+        quality = _classify(ch for f in frags for ch in f.text)
+        if number in garbled and quality["cjk"] < 0.2 * sum(quality.values()):
+            continue  # the page shows the codes too (or OCR read no Chinese): still not text
+        rules = raw_pages[number][3] if not page.rotated else []
+        rules = rules or [_Rule(*rule) for rule in page.rules]  # a scan's grid, seen in its image
+        raw_pages[number] = (page.box, frags, quality, rules)
+        read += 1
+    return read
 
 
 # ---------------------------------------------------------------- fragments
@@ -310,10 +347,16 @@ def _check_garbled(pages: list["_Page"]) -> None:
     visible = sum(total.values())
     if visible < MIN_TEXT_CHARS:
         return  # the no-text-layer check decides
-    junk = total["private"] + total["latin1"]
-    plain = total["cjk"] + total["ascii"] + total["digit"]
-    if junk >= 0.3 * visible and total["cjk"] < 0.2 * visible and junk > plain * 0.5:
-        raise ReadError("pdf_garbled_text", share=f"{100 * junk / visible:.0f}")
+    if _is_garbled(total):
+        raise ReadError("pdf_garbled_text", share=f"{100 * (total['private'] + total['latin1']) / visible:.0f}")
+
+
+def _is_garbled(counts: Counter) -> bool:
+    """Character classes (``_classify``) of a text that is font codes, not text."""
+    visible = sum(counts.values())
+    junk = counts["private"] + counts["latin1"]
+    plain = counts["cjk"] + counts["ascii"] + counts["digit"]
+    return visible > 0 and junk >= 0.3 * visible and counts["cjk"] < 0.2 * visible and junk > plain * 0.5
 
 
 # ---------------------------------------------------------------- ruled tables
@@ -734,7 +777,7 @@ def _items(lines: list[_Line], left: float, right: float) -> list[_Item]:
             gap = prev.y - line.y
             h = max(line.h, prev.h)
             table_goes_on = nxt is not None and len(nxt.segs) >= 2
-            if gap < 1.6 * h:
+            if gap < 1.6 * h and not prev.grid:  # a ruled cell ends at its rule: the line below is not in it
                 if table_goes_on and seg.x1 < nxt.segs[0].x0 and line.y - nxt.y < 1.2 * line.h and _label_like(line):
                     items.append(_Item("row", [line], cells=[seg.text], table=last.table))  # a label's first line
                     continue

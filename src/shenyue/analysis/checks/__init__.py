@@ -26,7 +26,7 @@ from shenyue.analysis.checks import structure  # noqa: F401
 from shenyue.analysis.checks import tables  # noqa: F401
 from shenyue.analysis.checks import content  # noqa: F401
 from shenyue.analysis.checks import crossreport  # noqa: F401
-from shenyue.analysis.checks.base import CheckSpec, Context, ids_where, providers, spec, specs
+from shenyue.analysis.checks.base import CheckSpec, Context, ids_where, mark_ocr, providers, spec, specs
 from shenyue.analysis.findings import SEVERITY_RANK, Finding
 
 __all__ = ["CheckSpec", "UnknownCheck", "all_checks", "check_ids", "ids_where", "run_checks"]
@@ -82,5 +82,6 @@ def run_checks(report, *, only: str | Iterable[str] | None = None, config=None, 
         except Exception as exc:  # a bug must not stop a scan of many reports
             found = [Finding(ids[0], "info", params={"check": ids[0], "error": type(exc).__name__}, message_key="check_failed")]
         findings.extend(f for f in found if wanted is None or f.check in wanted)
+    mark_ocr(report, findings)
     findings.sort(key=lambda f: (f.start if f.start is not None else -1, SEVERITY_RANK.get(f.severity, 9)))
     return findings

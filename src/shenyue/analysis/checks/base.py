@@ -115,6 +115,16 @@ def check(
     return register
 
 
+def mark_ocr(report: Report, findings: list[Finding]) -> None:
+    """Table arithmetic on OCR'd text: a misread digit is not the unit's error; say to check the original."""
+    if not getattr(report.doc, "ocr", False):
+        return
+    for f in findings:
+        s = _SPECS.get(f.check)
+        if s is not None and s.arithmetic:
+            f.note = "ocr_check_original"
+
+
 def specs() -> list[CheckSpec]:
     return list(_SPECS.values())
 
