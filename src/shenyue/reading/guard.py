@@ -23,6 +23,7 @@ in their size, which ``max_file_mb`` bounds.
 
 from __future__ import annotations
 
+import codecs
 import os
 import pickle
 import resource
@@ -41,7 +42,9 @@ from shenyue.reading.base import Document, Unreadable
 GUARDED_EXTENSIONS = frozenset({".pdf", ".docx", ".htm", ".html", ".mhtml", ".mht"})
 
 _PRELOAD = {".pdf": ("pypdfium2", "pypdfium2.raw")}
+_CODECS = ("gb18030", "gbk", "gb2312", "big5", "big5hkscs", "utf-16", "utf-32", "hz", "iso2022_jp", "cp1252", "latin-1")
 _HEADER = struct.Struct("!Q")
+_PROGRESS = struct.Struct("!II")  # a progress message: b"P" + (done, total), e.g. OCR pages
 
 Reader = Callable[[Path, str, ReadLimits], "Document | Unreadable"]
 
@@ -124,8 +127,14 @@ def read_guarded(
     ``cancelled`` is asked a few times a second while the reader works: when
     it says True (the reviewer quits), the reader is killed at once."""
     global _process
-    # Import the reader before forking, so a new reader process has it already.
+    # Import the reader before forking, so a new reader process has it already (and the codecs
+    # a page may name, so the reader never needs to import one near its memory limit).
     import_module(module)
+    for codec in _CODECS:
+        try:
+            codecs.lookup(codec)
+        except LookupError:
+            pass
     for name in _PRELOAD.get(path.suffix.lower(), ()):
         try:
             import_module(name)
@@ -141,7 +150,7 @@ def read_guarded(
     try:
         try:
             _write_all(process.requests, _HEADER.pack(len(request)) + request)
-            data, timed_out = _collect(process.results, limits.timeout_s, cancelled)
+            data, timed_out = _collect(process.results, limits.timeout_s, cancelled, _ParentProgress())
         except OSError:  # the reader is gone (broken pipe)
             data, timed_out = None, False
         if data is not None:
@@ -183,7 +192,20 @@ def _serve(requests: int, results: int, read: Reader, memory_mb: int) -> None:
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
         os.close(devnull)
-        _set_limit(resource.RLIMIT_AS, memory_mb * 1024 * 1024)
+        # the limit is on top of what the process already maps (a parent that loaded a large
+        # native library must not leave the reader without room to import a codec)
+        _set_limit(resource.RLIMIT_AS, _mapped_bytes() + memory_mb * 1024 * 1024)
+        current: dict[str, float] = {"timeout_s": 60.0}
+
+        def progress(done: int, total: int) -> None:
+            # a long OCR run reports each page: the CPU limit and the parent's wait restart per page
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            _set_limit(resource.RLIMIT_CPU, int(used.ru_utime + used.ru_stime + current["timeout_s"]) + 5)
+            _write_all(results, _HEADER.pack(_PROGRESS.size + 1) + b"P" + _PROGRESS.pack(done, total))
+
+        from shenyue.reading import ocr
+
+        ocr.set_progress(progress)
         while True:
             head = _read_exact(requests, _HEADER.size)
             if head is None:
@@ -192,6 +214,7 @@ def _serve(requests: int, results: int, read: Reader, memory_mb: int) -> None:
             if payload is None:
                 break
             path, rel, limits = pickle.loads(payload)
+            current["timeout_s"] = limits.timeout_s
             used = resource.getrusage(resource.RUSAGE_SELF)
             _set_limit(resource.RLIMIT_CPU, int(used.ru_utime + used.ru_stime + limits.timeout_s) + 5)
             try:
@@ -210,6 +233,15 @@ def _serve(requests: int, results: int, read: Reader, memory_mb: int) -> None:
         code = 1
     finally:
         os._exit(code)
+
+
+def _mapped_bytes() -> int:
+    """Virtual memory this process maps now (0 when the system does not say)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _set_limit(kind: int, value: int) -> None:
@@ -239,9 +271,27 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view[: 1 << 20]) :]
 
 
-def _collect(fd: int, timeout_s: float, cancelled: Callable[[], bool] | None) -> tuple[bytes | None, bool]:
+class _ParentProgress:
+    """Pages the reader reports (OCR), passed on to whoever reports OCR progress in this process."""
+
+    def __init__(self) -> None:
+        self.report: Callable[[int, int], None] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.report is None:
+            from shenyue.reading import ocr
+
+            self.report = ocr.progress_reporter()
+        self.report(done, total)
+
+
+def _collect(
+    fd: int, timeout_s: float, cancelled: Callable[[], bool] | None, on_progress: Callable[[int, int], None] | None = None
+) -> tuple[bytes | None, bool]:
     """One length-prefixed result from the reader: ``(data, False)``; ``(None, True)``
-    after ``timeout_s`` or once ``cancelled()``; ``(None, False)`` when the reader died."""
+    after ``timeout_s`` without a result or a progress message, or once ``cancelled()``;
+    ``(None, False)`` when the reader died. Progress messages (``P`` + done, total) go to
+    ``on_progress`` and restart the wait: ``timeout_s`` bounds the time without progress."""
     buffer = bytearray()
     need = _HEADER.size
     deadline = time.monotonic() + timeout_s
@@ -250,7 +300,15 @@ def _collect(fd: int, timeout_s: float, cancelled: Callable[[], bool] | None) ->
             if need == _HEADER.size:
                 need += _HEADER.unpack(bytes(buffer[: _HEADER.size]))[0]
                 continue
-            return bytes(buffer[_HEADER.size : need]), False
+            message = bytes(buffer[_HEADER.size : need])
+            if message[:1] == b"P" and len(message) == _PROGRESS.size + 1:
+                del buffer[:need]
+                need = _HEADER.size
+                deadline = time.monotonic() + timeout_s
+                if on_progress is not None:
+                    on_progress(*_PROGRESS.unpack(message[1:]))
+                continue
+            return message, False
         left = deadline - time.monotonic()
         if left <= 0 or (cancelled is not None and cancelled()):
             return None, True

@@ -97,6 +97,12 @@ def set_progress(callback: Progress | None) -> None:
     _progress = callback
 
 
+def progress_reporter() -> Progress:
+    """What reports OCR progress now: the callback given to :func:`set_progress`, else the terminal line.
+    (The guarded reader process forwards its pages here, to the process that asked for the file.)"""
+    return _progress or _Stderr()
+
+
 def max_ocr_pages() -> int:
     """``max_ocr_pages`` from the config file, or the default (a bad value is ignored)."""
     try:
