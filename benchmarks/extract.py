@@ -47,7 +47,11 @@ def table3_rows() -> list[list[str]]:
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     start = next(i for i, ln in enumerate(lines) if ln.startswith("三、收到和处理"))
     end = next(i for i, ln in enumerate(lines) if i > start and ln.startswith("四、政府信息公开行政复议"))
-    labels = [ln for ln in lines[start:end] if re.match(r"^(一、本年|二、上年|\(|\d\.|四、结转)", ln) and not ln.startswith("(本列")]
+    labels = [
+        ln
+        for ln in lines[start:end]
+        if re.match(r"^(一、本年|二、上年|\(|\d\.|四、结转)", ln) and not ln.startswith("(本列")
+    ]
     return [[label, *(str((r * 7 + c) % 13) for c in range(7))] for r, label in enumerate(labels)]
 
 

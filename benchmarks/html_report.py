@@ -63,7 +63,9 @@ def main() -> None:
             runs = [timed([exe, "report", str(corpus), "-o", str(out), "--force", *args.extra], env) for _ in range(2)]
             wall = min(r[0] for r in runs)
             written = out if out.exists() else out.with_suffix("")
-            size = written.stat().st_size if written.is_file() else sum(p.stat().st_size for p in written.rglob("*.html"))
+            size = (
+                written.stat().st_size if written.is_file() else sum(p.stat().st_size for p in written.rglob("*.html"))
+            )
             text = written.read_text(encoding="utf-8") if written.is_file() else ""
             pairs = len(re.findall(r'<div class="pair"', text))
             print(

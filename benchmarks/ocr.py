@@ -47,7 +47,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
-
 from tests.ocr_fixtures import page_text, render_page, scanned_pdf  # noqa: E402
 
 

@@ -63,7 +63,11 @@ T3_LAYOUT = [
     ("三、本年度办理结果", "（五）不予处理", "4.无正当理由大量反复申请"),
     ("三、本年度办理结果", "（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"),
     ("三、本年度办理结果", "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-    ("三、本年度办理结果", "（六）其他处理", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    (
+        "三、本年度办理结果",
+        "（六）其他处理",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    ),
     ("三、本年度办理结果", "（六）其他处理", "3.其他"),
     ("三、本年度办理结果", "", "（七）总计"),
     ("", "", "四、结转下年度继续办理"),
@@ -107,7 +111,9 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
     return out + ([cur] if cur else [])
 
 
-def draw_format_tables(c, top: float, t3: list[list[int]], t4: list[int], *, left: float = 60.0, size: float = 8.0) -> float:
+def draw_format_tables(
+    c, top: float, t3: list[list[int]], t4: list[int], *, left: float = 60.0, size: float = 8.0
+) -> float:
     """Draw tables 三 and 四 of the 2021 format on canvas ``c`` from ``top`` down, ruled, the way
     word processors export them (wrapped labels, numbers centred beside them). Returns the y below."""
     from reportlab.pdfbase import pdfmetrics
@@ -131,13 +137,21 @@ def draw_format_tables(c, top: float, t3: list[list[int]], t4: list[int], *, lef
     y = top
     head_h = 3 * line_h + 6
     c.rect(left, y - 2 * head_h, right - left, 2 * head_h)
-    centred_lines(_wrap("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", wa + wb + wc - 6, size), left, xn, y, y - 2 * head_h)
+    centred_lines(
+        _wrap("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", wa + wb + wc - 6, size),
+        left,
+        xn,
+        y,
+        y - 2 * head_h,
+    )
     c.drawString(xn + 3, y - head_h / 2, "申请人情况")
     c.line(xn, y - head_h, right, y - head_h)
     c.drawString(xn + wn + 3, y - head_h - line_h, "法人或其他组织")
     for j, name in enumerate(T3_HEAD):
         x = xn + j * wn
-        c.line(x, y, x, y - 2 * head_h) if j == 0 else c.line(x, y - head_h - (0 if j in (1, 6) else line_h * 1.4), x, y - 2 * head_h)
+        c.line(x, y, x, y - 2 * head_h) if j == 0 else c.line(
+            x, y - head_h - (0 if j in (1, 6) else line_h * 1.4), x, y - 2 * head_h
+        )
         centred_lines(_wrap(name, wn - 6, size), x, x + wn, y - head_h - line_h * 1.4, y - 2 * head_h)
     y -= 2 * head_h
     # Body rows: the height of each row is set by its wrapped label.
@@ -352,7 +366,9 @@ def main() -> int:
                     text, chrome = text.text, text.chrome
                 rows = f"{rows_on_one_line(text, t3)}/25" if t3 is not None else "?"
                 c3, c4, sections = cells_read(text, chrome)
-                print(f"{path.name[:34]:34} {name:15} {seconds * 1000:6.1f}ms  {rows:>5} {c3:>3}/175 {c4:>2}/15 {sections:>6}/6")
+                print(
+                    f"{path.name[:34]:34} {name:15} {seconds * 1000:6.1f}ms  {rows:>5} {c3:>3}/175 {c4:>2}/15 {sections:>6}/6"
+                )
     return 0
 
 

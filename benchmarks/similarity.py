@@ -59,7 +59,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from common import BENCH, build_corpus, timed_cpu
 
 
@@ -161,11 +160,19 @@ def main() -> None:
             detected.write_bytes(cold[2])
             spans = json.loads(cold[2])
             same = json.loads(warm[2]) == spans
-            print(f"  load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine slows the wall times)")
-            print(f"  cold   wall {cold[0]:6.2f} s  cpu {cold[3]:6.2f} s  peak RSS {cold[1]:7.0f} MB  {len(spans)} spans"
-                  + (f"  (best of {len(colds)}: {', '.join(f'{r[0]:.2f}' for r in colds)})" if len(colds) > 1 else ""))
-            print(f"  warm   wall {warm[0]:6.2f} s  cpu {warm[3]:6.2f} s  peak RSS {warm[1]:7.0f} MB  same output: {same}")
-            print(f"  edited wall {edited[0]:6.2f} s  cpu {edited[3]:6.2f} s  peak RSS {edited[1]:7.0f} MB  (one report changed)")
+            print(
+                f"  load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine slows the wall times)"
+            )
+            print(
+                f"  cold   wall {cold[0]:6.2f} s  cpu {cold[3]:6.2f} s  peak RSS {cold[1]:7.0f} MB  {len(spans)} spans"
+                + (f"  (best of {len(colds)}: {', '.join(f'{r[0]:.2f}' for r in colds)})" if len(colds) > 1 else "")
+            )
+            print(
+                f"  warm   wall {warm[0]:6.2f} s  cpu {warm[3]:6.2f} s  peak RSS {warm[1]:7.0f} MB  same output: {same}"
+            )
+            print(
+                f"  edited wall {edited[0]:6.2f} s  cpu {edited[3]:6.2f} s  peak RSS {edited[1]:7.0f} MB  (one report changed)"
+            )
             kinds = {}
             for d in spans:
                 kinds[d["kind"]] = kinds.get(d["kind"], 0) + 1

@@ -53,7 +53,16 @@ def build_corpus(work: Path, n: int) -> Path:
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     subprocess.run(
-        [sys.executable, str(MAKE_CORPUS), "--seeds", str(ROOT / "sample_reports"), "--n", str(n), "--out", str(folder)],
+        [
+            sys.executable,
+            str(MAKE_CORPUS),
+            "--seeds",
+            str(ROOT / "sample_reports"),
+            "--n",
+            str(n),
+            "--out",
+            str(folder),
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -106,7 +115,9 @@ async def key_to_frame(app, frames: Frames, key: str, done) -> float:
         if key == "m":
             sc = app.screen
             extra = f" index={sc.pair_index} bound={'m' in sc.active_bindings} modal={app.screen_stack}"
-        raise TimeoutError(f"key {key!r}: the app did not get there (screen {app.screen!r}, focus {app.focused!r}){extra}") from None
+        raise TimeoutError(
+            f"key {key!r}: the app did not get there (screen {app.screen!r}, focus {app.focused!r}){extra}"
+        ) from None
     await wait_until(lambda: frames.after(t_state) is not None, timeout=10)
     return (frames.after(t_state) - t0) * 1000
 
@@ -156,7 +167,16 @@ async def run(folder: Path, size: tuple[int, int], repeats: int) -> dict[str, li
             table().cursor = rels.index(rel)
             await pilot.pause()
             figures["open review"].append(
-                await key_to_frame(app, frames, "enter", lambda: isinstance(app.screen, ReviewScreen) and app.screen.rel == rel and app.screen.section is not None)
+                await key_to_frame(
+                    app,
+                    frames,
+                    "enter",
+                    lambda: (
+                        isinstance(app.screen, ReviewScreen)
+                        and app.screen.rel == rel
+                        and app.screen.section is not None
+                    ),
+                )
             )
             await pilot.pause()
             screen = app.screen
@@ -166,7 +186,9 @@ async def run(folder: Path, size: tuple[int, int], repeats: int) -> dict[str, li
                 if screen.section.key == keys[-1]:
                     break
                 target = keys[keys.index(screen.section.key) + 1]
-                figures["next section"].append(await key_to_frame(app, frames, "right_square_bracket", lambda: screen.section.key == target))
+                figures["next section"].append(
+                    await key_to_frame(app, frames, "right_square_bracket", lambda: screen.section.key == target)
+                )
                 await pilot.pause()
             for key in [s.key for s in screen.sections]:
                 screen.show_section(key)
@@ -176,7 +198,9 @@ async def run(folder: Path, size: tuple[int, int], repeats: int) -> dict[str, li
             for n in range(min(3, len(screen.comparison.pairs or []))):
                 pair = screen.comparison.pairs[n]
                 figures["next match"].append(
-                    await key_to_frame(app, frames, "m", lambda p=pair: screen.left.overlay(MATCH) == [(p.start, p.end)])
+                    await key_to_frame(
+                        app, frames, "m", lambda p=pair: screen.left.overlay(MATCH) == [(p.start, p.end)]
+                    )
                 )
                 await pilot.pause()
             review_path = ws.store.path_for(rel)

@@ -34,7 +34,9 @@ def build(folder: Path) -> None:
     (folder / "zhongshan-xiqu-2023.txt").write_text(prev, encoding="utf-8")
     changzheng = (folder / "xinzhou-changzhengjie-2024.txt").read_text(encoding="utf-8")
     cell = parse_tables(changzheng).cell("t4.rv.up")
-    (folder / "xinzhou-changzhengjie-2024.txt").write_text(changzheng[: cell.start] + "1" + changzheng[cell.end :], encoding="utf-8")
+    (folder / "xinzhou-changzhengjie-2024.txt").write_text(
+        changzheng[: cell.start] + "1" + changzheng[cell.end :], encoding="utf-8"
+    )
     paras = [p for p in changzheng.split("\n") if len(p) > 120][:2]
     paras[0] = paras[0].replace("三审制", "两审制")  # the peer changed a few characters
     peer = [
@@ -52,8 +54,16 @@ def review(folder: Path) -> None:
 
     reports = {r.rel: r for r in scan_folder(folder).reports}
     plan = {
-        "张三": {"zhongshan-xiqu-2024.txt": (8, 9, 4, 12), "xinzhou-changzhengjie-2024.txt": (10, 9, 9, 6), "dongqu-2024.txt": (6, 5, 2, 4)},
-        "李四": {"zhongshan-xiqu-2024.txt": (9, 7, 3, 10), "xinzhou-changzhengjie-2024.txt": (10, 10, 8, 9), "dongqu-2024.txt": (4, 6, 0, 2)},
+        "张三": {
+            "zhongshan-xiqu-2024.txt": (8, 9, 4, 12),
+            "xinzhou-changzhengjie-2024.txt": (10, 9, 9, 6),
+            "dongqu-2024.txt": (6, 5, 2, 4),
+        },
+        "李四": {
+            "zhongshan-xiqu-2024.txt": (9, 7, 3, 10),
+            "xinzhou-changzhengjie-2024.txt": (10, 10, 8, 9),
+            "dongqu-2024.txt": (4, 6, 0, 2),
+        },
     }
     for reviewer, reports_scores in plan.items():
         store = ReviewStore(folder, reviewer=reviewer)
@@ -69,7 +79,9 @@ def review(folder: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", default="zh", choices=["zh", "en"])
-    parser.add_argument("--chromium", default=shutil.which("chromium") or shutil.which("chromium-browser") or "chromium")
+    parser.add_argument(
+        "--chromium", default=shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -80,7 +92,9 @@ def main() -> int:
         build(folder)
         review(folder)
         out = tmp_path / "html"
-        subprocess.run([sys.executable, "-m", "shenyue", "report", str(folder), "-o", str(out), "--lang", args.lang], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "shenyue", "report", str(folder), "-o", str(out), "--lang", args.lang], check=True
+        )
         pages = sorted((out / "reports").glob("*.html"))
         page = next(p for p in pages if "xinzhou-changzhengjie-2024.txt</dd>" in p.read_text(encoding="utf-8"))
         # the picture shows the passages and tables: the long findings table is left out of the copy photographed
@@ -88,8 +102,13 @@ def main() -> int:
         markup = page.read_text(encoding="utf-8")
         start = markup.index('<table class="findings">')
         trimmed = page.with_name("shot.html")
-        trimmed.write_text(markup[:start] + markup[markup.index("</table>", start) + len("</table>"):], encoding="utf-8")
-        shots = ((out / "index.html").as_uri(), "report-overview.png", 1500), (trimmed.as_uri(), "report-page.png", 2620)
+        trimmed.write_text(
+            markup[:start] + markup[markup.index("</table>", start) + len("</table>") :], encoding="utf-8"
+        )
+        shots = (
+            ((out / "index.html").as_uri(), "report-overview.png", 1500),
+            (trimmed.as_uri(), "report-page.png", 2620),
+        )
         for uri, name, height in shots:
             subprocess.run([args.chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                             f"--screenshot={ROOT / 'docs' / name}", f"--window-size=1280,{height}", uri],

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from tests.helpers import SAMPLE, SAMPLES  # noqa: F401  (re-exported for tests)
 
 

@@ -25,9 +25,15 @@ SECTION_TITLES = (
 # (kind, content): "title", "para", "heading", "row" (cells)
 PAGE_1 = [
     ("title", "某某区人民政府2024年政府信息公开工作年度报告"),
-    ("para", "本报告根据《中华人民共和国政府信息公开条例》要求编制，报告中所列数据统计期限自2024年1月1日至2024年12月31日。"),
+    (
+        "para",
+        "本报告根据《中华人民共和国政府信息公开条例》要求编制，报告中所列数据统计期限自2024年1月1日至2024年12月31日。",
+    ),
     ("heading", SECTION_TITLES[0]),
-    ("para", "2024年，我区认真贯彻落实政府信息公开工作要求，围绕主动公开、依申请公开、政府信息管理、平台建设和监督保障等方面扎实推进。"),
+    (
+        "para",
+        "2024年，我区认真贯彻落实政府信息公开工作要求，围绕主动公开、依申请公开、政府信息管理、平台建设和监督保障等方面扎实推进。",
+    ),
     ("para", "全年主动公开政府信息1286条，其中政策文件96件，政策解读43篇。"),
     ("heading", SECTION_TITLES[1]),
     ("row", ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]),
@@ -77,9 +83,7 @@ def font_path() -> tuple[str, int]:
     return path, 0
 
 
-def render_page(
-    items: list[tuple[str, object]] = PAGE_1, *, dpi: int = 150, noise: bool = False, cell_pt: int = 100
-):
+def render_page(items: list[tuple[str, object]] = PAGE_1, *, dpi: int = 150, noise: bool = False, cell_pt: int = 100):
     """An A4 page image (PIL, grey) with the items drawn as a report page."""
     from PIL import Image, ImageDraw, ImageFont  # noqa: PLC0415
 

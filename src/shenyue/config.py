@@ -70,7 +70,14 @@ class NumberError(ValueError):
         low, high, integer = LIMITS[name]
         kind = t("config.expect_integer") if integer else t("config.expect_number")
         super().__init__(
-            t("config.bad_number", name=label or name, value=_show_value(value), low=_fmt(low), high=_fmt(high), kind=kind)
+            t(
+                "config.bad_number",
+                name=label or name,
+                value=_show_value(value),
+                low=_fmt(low),
+                high=_fmt(high),
+                kind=kind,
+            )
         )
         self.name = name
         self.value = value

@@ -186,6 +186,7 @@ def read_regular_bytes(path: Path, max_bytes: int = MAX_APP_FILE_BYTES) -> bytes
 
 # ---------------------------------------------------------------- TOML
 
+
 class TomlNestingError(tomllib.TOMLDecodeError):
     """Nesting deeper than MAX_TOML_DEPTH; ``lineno`` is where it got too deep (best effort)."""
 

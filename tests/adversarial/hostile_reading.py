@@ -50,7 +50,12 @@ def fanout_pdf(levels: int = 12, fanout: int = 10, cjk_font: bool = False) -> by
             res = b"/Resources << /Font << /F1 4 0 R >> >>"
         forms.append(_stream(draws, b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] " + res))
         del name
-    page_content = b" ".join([b"q /X1 Do Q"] * fanout) + b" BT /F1 12 Tf 72 720 Td " + (b"<4E00>" if cjk_font else b"(B)") + b" Tj ET"
+    page_content = (
+        b" ".join([b"q /X1 Do Q"] * fanout)
+        + b" BT /F1 12 Tf 72 720 Td "
+        + (b"<4E00>" if cjk_font else b"(B)")
+        + b" Tj ET"
+    )
     if cjk_font:
         font = (
             b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
@@ -78,7 +83,11 @@ def docx(document_xml: str, numbering_xml: str | None = None) -> bytes:
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
         '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-        + ('<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>' if numbering_xml else "")
+        + (
+            '<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>'
+            if numbering_xml
+            else ""
+        )
         + "</Types>"
     )
     rels = (
@@ -88,7 +97,11 @@ def docx(document_xml: str, numbering_xml: str | None = None) -> bytes:
     )
     doc_rels = (
         '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        + ('<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>' if numbering_xml else "")
+        + (
+            '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>'
+            if numbering_xml
+            else ""
+        )
         + "</Relationships>"
     )
     buf = io.BytesIO()
@@ -115,7 +128,9 @@ def _para(text: str, ppr: str = "") -> str:
 
 def docx_grid_before(value: int = 30_000_000) -> bytes:
     """A table row that claims ``value`` empty grid cells before its first cell."""
-    row = f"<w:tr><w:trPr><w:gridBefore w:val=\"{value}\"/></w:trPr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr>"
+    row = (
+        f'<w:tr><w:trPr><w:gridBefore w:val="{value}"/></w:trPr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr>'
+    )
     return docx(_body(_para("一、总体情况") + "<w:tbl>" + row * 3 + "</w:tbl>" + _para(BODY)))
 
 
@@ -163,8 +178,11 @@ def mhtml_bogus_charset(charset: str = "x-no-such-charset") -> bytes:
     page = f"<html><body><p>{BODY * 3}</p></body></html>".encode("gbk")
     return (
         b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="B"\r\n\r\n'
-        b"--B\r\nContent-Type: text/html; charset=" + charset.encode() + b"\r\nContent-Transfer-Encoding: binary\r\n\r\n"
-        + page + b"\r\n--B--\r\n"
+        b"--B\r\nContent-Type: text/html; charset="
+        + charset.encode()
+        + b"\r\nContent-Transfer-Encoding: binary\r\n\r\n"
+        + page
+        + b"\r\n--B--\r\n"
     )
 
 

@@ -92,7 +92,9 @@ async def test_a_review_file_with_an_infinite_score_is_reported_not_a_crash(samp
 async def test_a_score_outside_the_rubric_is_reported_when_the_report_is_opened(samples_copy):
     path = review_file(samples_copy, "张三", CHANGZHENG)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'report = "{CHANGZHENG}"\nreviewer = "张三"\n[scores]\ntimeliness = 1e308\nstructure = -5\n', encoding="utf-8")
+    path.write_text(
+        f'report = "{CHANGZHENG}"\nreviewer = "张三"\n[scores]\ntimeliness = 1e308\nstructure = -5\n', encoding="utf-8"
+    )
     app = make_app(samples_copy)
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_ready(app, pilot)

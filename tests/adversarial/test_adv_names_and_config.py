@@ -100,7 +100,9 @@ def test_a_deep_gate_condition_is_refused(tmp_path):
     with deadline(10), pytest.raises(RubricError) as info:
         parse_rubric(text)
     assert len(str(info.value)) < 500  # the expression is not echoed whole
-    text = default_rubric_text().replace('when = "placeholders hits >= 3"', 'when = "' + "not " * 5000 + 'placeholders"')
+    text = default_rubric_text().replace(
+        'when = "placeholders hits >= 3"', 'when = "' + "not " * 5000 + 'placeholders"'
+    )
     with pytest.raises(RubricError):
         parse_rubric(text)
 

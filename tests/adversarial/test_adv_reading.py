@@ -26,8 +26,7 @@ from tests.adversarial import hostile_reading as H
 from tests.adversarial.hostile import REPORT, deadline, reports_folder
 
 from shenyue.config import ReadLimits, load_config
-from shenyue.reading import read_document
-from shenyue.reading import pdf_pypdf
+from shenyue.reading import pdf_pypdf, read_document
 from shenyue.reading.base import ReadError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +59,11 @@ def _scan_isolated(folder: Path, limits: dict, timeout: float = 60) -> tuple[dic
     started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-c", script, str(folder), json.dumps(limits)],
-        capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
     )
     took = time.monotonic() - started
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
@@ -79,7 +82,9 @@ def _folder_with(tmp_path: Path, files: dict[str, bytes]) -> Path:
 
 def test_pdf_of_nested_forms_drawn_ten_times_each_is_abandoned_and_the_folder_still_read(tmp_path):
     # 12 levels of forms, each drawing the next 10 times: a 6 KB file, 10**12 draws.
-    folder = _folder_with(tmp_path, {"fan.pdf": H.fanout_pdf(levels=12), "fan-cjk.pdf": H.fanout_pdf(levels=12, cjk_font=True)})
+    folder = _folder_with(
+        tmp_path, {"fan.pdf": H.fanout_pdf(levels=12), "fan-cjk.pdf": H.fanout_pdf(levels=12, cjk_font=True)}
+    )
     assert (folder / "fan.pdf").stat().st_size < 10_000
     out, took = _scan_isolated(folder, {"timeout_s": 8, "memory_mb": 512})
     assert took < 30
@@ -266,8 +271,13 @@ def test_ctrl_c_during_a_hostile_read_ends_the_scan_and_its_reader(tmp_path):
         "scan_folder(sys.argv[1], checks=False, limits=ReadLimits(timeout_s=600, memory_mb=400))\n"
     )
     proc = subprocess.Popen(
-        [sys.executable, "-c", script, str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")), start_new_session=True,
+        [sys.executable, "-c", script, str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+        start_new_session=True,
     )
     try:
         assert proc.stdout.readline().strip() == "started"
@@ -293,7 +303,10 @@ def test_quitting_during_a_hostile_read_stops_the_scan_at_once(tmp_path):
     started = time.monotonic()
     quit_at = started + 0.5  # before the reader reaches its memory limit
     result = scan_folder(
-        folder, checks=False, limits=ReadLimits(timeout_s=600, memory_mb=1500), cancelled=lambda: time.monotonic() > quit_at
+        folder,
+        checks=False,
+        limits=ReadLimits(timeout_s=600, memory_mb=1500),
+        cancelled=lambda: time.monotonic() > quit_at,
     )
     assert time.monotonic() - started < 5  # not the 600 s of the time limit
     assert result.reports == []
@@ -351,7 +364,6 @@ def test_a_guarded_read_gives_the_same_document_as_an_in_process_read(tmp_path):
 
 def test_a_reader_that_dies_is_listed_with_a_plain_reason(tmp_path, monkeypatch):
     from shenyue.reading import docx
-
     from shenyue.reading.guard import stop_reader
 
     stop_reader()  # the next reader is forked with the patched extractor

@@ -31,7 +31,12 @@ def test_links_leaving_the_folder_are_skipped_with_the_reason(tmp_path):
     assert [r.rel for r in result.reports] == [REPORT]
     assert all(SECRET not in r.doc.text for r in result.reports)
     reasons = _reasons(result)
-    assert reasons == {"dir-out": "link_outside", "up": "link_outside", "passwd.txt": "link_outside", "zero.txt": "link_outside"}
+    assert reasons == {
+        "dir-out": "link_outside",
+        "up": "link_outside",
+        "passwd.txt": "link_outside",
+        "zero.txt": "link_outside",
+    }
     assert "outside" in result.unreadable[0].reason("en")
 
 

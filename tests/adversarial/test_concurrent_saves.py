@@ -9,8 +9,6 @@ import multiprocessing as mp
 import time
 from pathlib import Path
 
-import pytest
-
 from shenyue.review.errors import ConflictError
 from shenyue.review.store import ReviewStore
 

@@ -2,15 +2,6 @@
 
 from __future__ import annotations
 
-from shenyue.tui.dialogs import CommentDialog, ConfirmDialog, ExportDialog, InputDialog, ReviewerDialog
-from shenyue.tui.highlight import DIFF, FINDING, FLASH, MATCH, PEER_BIT, SAME
-from shenyue.tui.screens.help import HelpScreen
-from shenyue.tui.screens.list_screen import ListScreen
-from shenyue.tui.screens.review import ReviewScreen
-from shenyue.tui.widgets.findings_panel import FindingsPanel
-from shenyue.tui.widgets.section_nav import SectionNav
-from shenyue.tui.widgets.score_panel import ScorePanel
-
 from tui_helpers import (
     CHANGZHENG,
     PEER,
@@ -25,6 +16,15 @@ from tui_helpers import (
     wait_ready,
     write_config,
 )
+
+from shenyue.tui.dialogs import CommentDialog, ConfirmDialog, ExportDialog, InputDialog, ReviewerDialog
+from shenyue.tui.highlight import DIFF, FINDING, FLASH, MATCH, PEER_BIT, SAME
+from shenyue.tui.screens.help import HelpScreen
+from shenyue.tui.screens.list_screen import ListScreen
+from shenyue.tui.screens.review import ReviewScreen
+from shenyue.tui.widgets.findings_panel import FindingsPanel
+from shenyue.tui.widgets.score_panel import ScorePanel
+from shenyue.tui.widgets.section_nav import SectionNav
 
 
 def masks(pane) -> int:
@@ -429,13 +429,14 @@ async def test_report_text_is_drawn_as_plain_text_with_controls_replaced(samples
         await wait_ready(app, pilot)
         await open_report(app, pilot, "evil.txt")
         pane = app.screen.left
-        shown = "".join(
-            seg.text for y in range(pane.line_count) for seg in pane.render_line(y) if not seg.control
-        )
+        shown = "".join(seg.text for y in range(pane.line_count) for seg in pane.render_line(y) if not seg.control)
         assert "[bold red]不是标记[/]" in shown
         assert "\x1b" not in shown and "\x07" not in shown
         assert "?[31m红色?" in shown
-        assert len(pane.text) == len(app.screen.section and app.workspace.report("evil.txt").text[app.screen.section.start : app.screen.section.end])
+        assert len(pane.text) == len(
+            app.screen.section
+            and app.workspace.report("evil.txt").text[app.screen.section.start : app.screen.section.end]
+        )
 
 
 async def test_ascii_borders_draw_only_ascii_outside_the_report_text(samples_copy):
@@ -544,7 +545,10 @@ def test_open_command_missing_folder_is_one_line_and_exit_2(tmp_path, capsys):
     assert main(["open", str(tmp_path / "nope"), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if line]
-    assert lines == [f"shenyue: 文件夹不存在：{tmp_path / 'nope'}", f"shenyue: folder does not exist: {tmp_path / 'nope'}"]
+    assert lines == [
+        f"shenyue: 文件夹不存在：{tmp_path / 'nope'}",
+        f"shenyue: folder does not exist: {tmp_path / 'nope'}",
+    ]
 
 
 def test_open_command_needs_a_terminal(samples_copy, capsys):

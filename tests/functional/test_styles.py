@@ -35,7 +35,12 @@ async def test_the_app_stylesheet_is_applied(samples_copy):
 
 def test_a_built_wheel_carries_the_styles_and_the_installed_app_loads_them(tmp_path):
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(dist)], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(dist)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     wheel = next(dist.glob("shenyue-*.whl"))
     site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as zf:
@@ -71,7 +76,12 @@ def test_a_built_wheel_carries_the_styles_and_the_installed_app_loads_them(tmp_p
     reports.mkdir()
     env = dict(os.environ, PYTHONPATH=str(site))
     out = subprocess.run(
-        [sys.executable, "-c", probe, str(site), str(reports)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", probe, str(site), str(reports)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert out.returncode == 0, out.stderr[-3000:]
     assert "styles ok" in out.stdout

@@ -5,11 +5,11 @@ from __future__ import annotations
 import tomllib
 
 from textual.widgets import Input
-
-from shenyue.analysis.similarity import PEER as PEER_KIND, SAME_UNIT
-from shenyue.tui.dialogs import UnitDialog
-
 from tui_helpers import CHANGZHENG, PEER, make_app, wait_ready
+
+from shenyue.analysis.similarity import PEER as PEER_KIND
+from shenyue.analysis.similarity import SAME_UNIT
+from shenyue.tui.dialogs import UnitDialog
 
 
 async def test_unit_dialog_writes_units_toml_and_recomputes_the_copy_kind(copy_folder):
@@ -71,8 +71,9 @@ async def test_a_damaged_units_toml_is_reported_not_overwritten(copy_folder):
 
 
 async def test_a_match_lists_every_holder_and_who_published_first(copy_folder):
-    from shenyue.i18n import t
     from tui_helpers import XIQU, XIQU_PREV, open_report
+
+    from shenyue.i18n import t
 
     app = make_app(copy_folder)
     async with app.run_test(size=(180, 50)) as pilot:
@@ -102,5 +103,7 @@ async def test_unit_key_in_the_review_screen(copy_folder):
         app.screen.query_one("#unit-value", Input).value = "东区街道办事处"
         await pilot.press("enter")
         await wait_ready(app, pilot)
-        assert tomllib.loads((copy_folder / "units.toml").read_text(encoding="utf-8")) == {"files": {PEER: "东区街道办事处"}}
+        assert tomllib.loads((copy_folder / "units.toml").read_text(encoding="utf-8")) == {
+            "files": {PEER: "东区街道办事处"}
+        }
         assert app.screen.rel == PEER and app.workspace.report(PEER).unit == "东区街道办事处"

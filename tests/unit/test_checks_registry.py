@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.helpers import SAMPLES
 
 import shenyue.analysis.checks.base as base
 from shenyue.analysis.checks import UnknownCheck, all_checks, check_ids, ids_where, run_checks
@@ -21,21 +22,59 @@ from shenyue.i18n import catalogue
 from shenyue.model.report import KINDS, Document
 from shenyue.reading import read_document
 
-from tests.helpers import SAMPLES
 CHECKS_SRC = Path(base.__file__).parent
 
 # Every check the issue names (annual-report-rules.md §8).
 ISSUE_IDS = {
-    "t3_column_balance", "t3_result_sum", "t3_row_total", "t4_group_total", "cell_nonneg_integer", "t2_valid_floor",
-    "t2_valid_lt_made", "t2_rules_by_ineligible_unit", "t2_fee_unit", "fee_table_conflict", "t4_after_review_gt_review",
-    "t4_activity_without_requests", "corrected_cases_not_explained", "table_missing", "table_rows_incomplete",
-    "table_blank_cells", "format_version_legacy", "format_version_premodern", "placeholders", "pinyin_artifacts",
-    "traditional_chars", "web_chrome", "spam_injection", "duplicated_chars", "report_year_unresolved", "year_mismatch",
-    "era_anachronism", "publish_date_missing", "publish_late", "fee_statement_missing", "text_table_mismatch",
-    "overview_subtopics_missing", "problems_section_weak", "problems_no_measures", "doc_not_annual_report",
-    "unit_name_missing", "title_missing", "signature_missing", "template_source_marker", "overview_no_figures",
-    "gov_accountability_missing", "problems_no_prior_followup", "section_missing", "section_extra", "section_order",
-    "section_empty", "section_title_nonstandard", "section_title_typo", "template_unfilled",
+    "t3_column_balance",
+    "t3_result_sum",
+    "t3_row_total",
+    "t4_group_total",
+    "cell_nonneg_integer",
+    "t2_valid_floor",
+    "t2_valid_lt_made",
+    "t2_rules_by_ineligible_unit",
+    "t2_fee_unit",
+    "fee_table_conflict",
+    "t4_after_review_gt_review",
+    "t4_activity_without_requests",
+    "corrected_cases_not_explained",
+    "table_missing",
+    "table_rows_incomplete",
+    "table_blank_cells",
+    "format_version_legacy",
+    "format_version_premodern",
+    "placeholders",
+    "pinyin_artifacts",
+    "traditional_chars",
+    "web_chrome",
+    "spam_injection",
+    "duplicated_chars",
+    "report_year_unresolved",
+    "year_mismatch",
+    "era_anachronism",
+    "publish_date_missing",
+    "publish_late",
+    "fee_statement_missing",
+    "text_table_mismatch",
+    "overview_subtopics_missing",
+    "problems_section_weak",
+    "problems_no_measures",
+    "doc_not_annual_report",
+    "unit_name_missing",
+    "title_missing",
+    "signature_missing",
+    "template_source_marker",
+    "overview_no_figures",
+    "gov_accountability_missing",
+    "problems_no_prior_followup",
+    "section_missing",
+    "section_extra",
+    "section_order",
+    "section_empty",
+    "section_title_nonstandard",
+    "section_title_typo",
+    "template_unfilled",
 }
 
 
@@ -47,11 +86,11 @@ def test_every_issue_check_is_registered_once_with_descriptions():
     ids = check_ids()
     assert len(ids) == len(set(ids))
     assert ISSUE_IDS <= set(ids)
-    for spec in all_checks():
-        assert spec.severity in spec.severities
-        assert spec.doc and "\n" not in spec.doc
-        zh, en = spec.description("zh"), spec.description("en")
-        assert zh != spec.description_key and en != spec.description_key, spec.id
+    for one in all_checks():
+        assert one.severity in one.severities
+        assert one.doc and "\n" not in one.doc
+        zh, en = one.description("zh"), one.description("en")
+        assert zh != one.description_key and en != one.description_key, one.id
         assert re.search(r"[\u4e00-\u9fff]", zh) and zh != en
 
 
@@ -60,9 +99,17 @@ def test_every_message_key_used_by_the_checks_is_in_the_catalogue():
     keys = set(re.findall(r'key="([a-z0-9_]+)"', source))
     keys |= {f"{k}_{suffix}" for k in ("year_mismatch",) for suffix in ("title_period", "title_lead", "period_lead")}
     keys |= {rule for rule in re.findall(r'\("(text_[a-z_]+)", re\.compile', source) if not rule.endswith("_none")}
-    always_keyed = {"year_mismatch", "era_anachronism", "template_source_marker", "section_order", "table_cells_merged",
-                    "fee_table_conflict", "problems_section_weak", "text_table_mismatch"}
-    keys |= {spec.id for spec in all_checks() if spec.id not in always_keyed}
+    always_keyed = {
+        "year_mismatch",
+        "era_anachronism",
+        "template_source_marker",
+        "section_order",
+        "table_cells_merged",
+        "fee_table_conflict",
+        "problems_section_weak",
+        "text_table_mismatch",
+    }
+    keys |= {one.id for one in all_checks() if one.id not in always_keyed}
     cat = catalogue()
     missing = sorted(k for k in keys if f"finding.{k}" not in cat)
     assert missing == []
@@ -107,8 +154,8 @@ def test_a_failing_check_is_reported_not_raised(monkeypatch):
 def test_checks_command_lists_every_check_in_both_languages(capsys):
     assert main(["checks", "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    for spec in all_checks():
-        assert spec.id in out and spec.description("en") in out
+    for one in all_checks():
+        assert one.id in out and one.description("en") in out
     assert "error/warning" in out
     assert main(["checks", "--lang", "zh"]) == 0
     out = capsys.readouterr().out
@@ -123,7 +170,10 @@ def test_checks_command_json(capsys):
     assert row["severity"] == "error" and row["severities"] == ["error", "warning"]
     # what each registration declares
     rows = {d["id"]: d for d in data}
-    assert rows["t3_row_total"]["arithmetic"] is True and rows["t3_row_total"]["kinds"] == ["annual-2021", "annual-2019"]
+    assert rows["t3_row_total"]["arithmetic"] is True and rows["t3_row_total"]["kinds"] == [
+        "annual-2021",
+        "annual-2019",
+    ]
     assert rows["similar_to_peer"]["stage"] == "folder" and rows["placeholders"]["stage"] == "report"
     assert rows["template_unfilled"]["kinds"] == ["template"] and rows["template_unfilled"]["template"] is True
     assert rows["section_missing"]["arithmetic"] is False
@@ -142,7 +192,13 @@ def test_every_check_declares_the_kinds_it_judges():
         assert s.kinds and set(s.kinds) <= set(KINDS), s.id
         assert s.stage in ("report", "folder")
     # the national format's section and table checks judge only reports of that format
-    for cid in ("section_missing", "table_missing", "table_rows_incomplete", "t3_column_balance", "overview_subtopics_missing"):
+    for cid in (
+        "section_missing",
+        "table_missing",
+        "table_rows_incomplete",
+        "t3_column_balance",
+        "overview_subtopics_missing",
+    ):
         assert set(spec(cid).kinds) == {"annual-2021", "annual-2019"}, cid
     # a blank template gets its one finding, a non-report its one finding
     assert [s.id for s in all_checks() if s.applies_to("template")] == ["template_unfilled"]
@@ -153,7 +209,12 @@ def test_every_check_declares_the_kinds_it_judges():
 def test_arithmetic_template_and_folder_stage_are_queries_on_the_registry():
     assert ids_where(arithmetic=True) == ARITHMETIC
     assert ids_where(template=True) == {"placeholders", "template_source_marker", "template_unfilled"}
-    assert ids_where(stage="folder") == {"similar_to_prior_year", "similar_to_peer", "problems_same_as_prior_year", "carryover_mismatch"}
+    assert ids_where(stage="folder") == {
+        "similar_to_prior_year",
+        "similar_to_peer",
+        "problems_same_as_prior_year",
+        "carryover_mismatch",
+    }
     assert ids_where(arithmetic=True, stage="folder") == {"carryover_mismatch"}
 
 
@@ -224,10 +285,37 @@ def test_the_app_list_filters_follow_the_registrations(scratch_registry, tmp_pat
 
 
 FRAGMENTS = [
-    "一、总体情况\n", "二、主动公开政府信息情况\n", "三、收到和处理政府信息公开申请情况\n", "五、存在的主要问题及改进情况\n",
-    "六、其他需要报告的事项\n", "第二十条第(一)项\n", "规章\n", "0\n", " 12 ", "0000000", "一、本年新收政府信息公开申请数量",
-    "(七)总计", "结果维持", "|", "/", "2024年", "20xx年", "x月x日", "務(wù)", "信息处理费", "收费通知", "未收到申请",
-    "行政复议3件", "2025年1月5日\n", "街道", "人民政府", "现场现场", "党史学习教育", "当前位置:首页 > 公开\n", "【】", "\u00a0",
+    "一、总体情况\n",
+    "二、主动公开政府信息情况\n",
+    "三、收到和处理政府信息公开申请情况\n",
+    "五、存在的主要问题及改进情况\n",
+    "六、其他需要报告的事项\n",
+    "第二十条第(一)项\n",
+    "规章\n",
+    "0\n",
+    " 12 ",
+    "0000000",
+    "一、本年新收政府信息公开申请数量",
+    "(七)总计",
+    "结果维持",
+    "|",
+    "/",
+    "2024年",
+    "20xx年",
+    "x月x日",
+    "務(wù)",
+    "信息处理费",
+    "收费通知",
+    "未收到申请",
+    "行政复议3件",
+    "2025年1月5日\n",
+    "街道",
+    "人民政府",
+    "现场现场",
+    "党史学习教育",
+    "当前位置:首页 > 公开\n",
+    "【】",
+    "\u00a0",
 ]
 
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
+from tests.helpers import SAMPLES
 
 from shenyue.analysis.checks import run_checks
 from shenyue.analysis.scan import build_report
 from shenyue.reading import read_document
 
-from tests.helpers import SAMPLES
 FILES = {
     "xiqu": "zhongshan-xiqu-2024.txt",
     "changzheng": "xinzhou-changzhengjie-2024.txt",
@@ -21,7 +20,14 @@ FILES = {
     "template": "district-summary-template.txt",
     "zhongshan": "zhongshan-city-2021.txt",
 }
-ARITHMETIC = {"t3_column_balance", "t3_result_sum", "t3_row_total", "t4_group_total", "cell_nonneg_integer", "t2_valid_floor"}
+ARITHMETIC = {
+    "t3_column_balance",
+    "t3_result_sum",
+    "t3_row_total",
+    "t4_group_total",
+    "cell_nonneg_integer",
+    "t2_valid_floor",
+}
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +85,17 @@ def test_seed_000_non_hits(seeds):
     report, findings = seeds["xiqu"]
     # 5G视频办, N个网格, 1+9+N, E政务 are not placeholders
     assert hits(findings, "placeholders") == []
-    for check in ("fee_statement_missing", "era_anachronism", "year_mismatch", "report_year_unresolved",
-                  "doc_not_annual_report", "pinyin_artifacts", "traditional_chars", "web_chrome", "publish_late"):
+    for check in (
+        "fee_statement_missing",
+        "era_anachronism",
+        "year_mismatch",
+        "report_year_unresolved",
+        "doc_not_annual_report",
+        "pinyin_artifacts",
+        "traditional_chars",
+        "web_chrome",
+        "publish_late",
+    ):
         assert hits(findings, check) == [], check
 
 
@@ -106,8 +121,16 @@ def test_seed_001_tables_pass_every_identity(seeds):
     report, findings = seeds["changzheng"]
     checks = {f.check for f in findings}
     assert not checks & ARITHMETIC
-    for check in ("table_missing", "table_rows_incomplete", "table_blank_cells", "table_cells_merged",
-                  "table_not_assessable", "text_table_mismatch", "format_version_legacy", "fee_table_conflict"):
+    for check in (
+        "table_missing",
+        "table_rows_incomplete",
+        "table_blank_cells",
+        "table_cells_merged",
+        "table_not_assessable",
+        "text_table_mismatch",
+        "format_version_legacy",
+        "fee_table_conflict",
+    ):
         assert check not in checks, check
     assert report.tables is not None and report.tables.t3.n_cells == 175
 
@@ -122,10 +145,24 @@ def test_seed_001_fee_statement_missing_table_label_does_not_count(seeds):
 
 def test_seed_001_non_hits(seeds):
     report, findings = seeds["changzheng"]
-    for check in ("placeholders", "duplicated_chars", "publish_late", "publish_date_missing", "year_mismatch",
-                  "report_year_unresolved", "problems_section_weak", "problems_no_measures", "overview_subtopics_missing",
-                  "overview_no_figures", "gov_accountability_missing", "signature_missing", "title_missing",
-                  "unit_name_missing", "doc_not_annual_report", "era_anachronism"):
+    for check in (
+        "placeholders",
+        "duplicated_chars",
+        "publish_late",
+        "publish_date_missing",
+        "year_mismatch",
+        "report_year_unresolved",
+        "problems_section_weak",
+        "problems_no_measures",
+        "overview_subtopics_missing",
+        "overview_no_figures",
+        "gov_accountability_missing",
+        "signature_missing",
+        "title_missing",
+        "unit_name_missing",
+        "doc_not_annual_report",
+        "era_anachronism",
+    ):
         assert hits(findings, check) == [], check
     assert len(hits(findings, "problems_no_prior_followup")) == 1
 
@@ -212,8 +249,17 @@ def test_seed_004_findings(seeds):
 def test_seed_004_non_hits(seeds):
     report, findings = seeds["zhongshan"]
     # IPv6 is not a placeholder; 十九届历次全会, 建党100周年 and 十四五 fit 2021; 2022 = Y+1 plan
-    for check in ("placeholders", "era_anachronism", "year_mismatch", "fee_statement_missing", "problems_no_measures",
-                  "doc_not_annual_report", "duplicated_chars", "pinyin_artifacts", "traditional_chars"):
+    for check in (
+        "placeholders",
+        "era_anachronism",
+        "year_mismatch",
+        "fee_statement_missing",
+        "problems_no_measures",
+        "doc_not_annual_report",
+        "duplicated_chars",
+        "pinyin_artifacts",
+        "traditional_chars",
+    ):
         assert hits(findings, check) == [], check
 
 

@@ -14,13 +14,32 @@ from shenyue.analysis.scan import build_report
 from shenyue.model.tables import parse_tables
 from shenyue.reading import read_document
 
-ARITHMETIC = {"t3_column_balance", "t3_result_sum", "t3_row_total", "t4_group_total", "cell_nonneg_integer",
-              "t2_valid_floor", "t2_valid_lt_made"}
-TABLE_CHECKS = ARITHMETIC | {"table_missing", "table_rows_incomplete", "table_blank_cells", "table_cells_merged",
-                             "table_digits_split", "table_label_typo",
-                             "table_not_assessable", "text_table_mismatch", "fee_table_conflict",
-                             "t2_rules_by_ineligible_unit", "t4_after_review_gt_review", "t4_activity_without_requests",
-                             "corrected_cases_not_explained", "format_version_legacy", "t2_2019_published_le_total"}
+ARITHMETIC = {
+    "t3_column_balance",
+    "t3_result_sum",
+    "t3_row_total",
+    "t4_group_total",
+    "cell_nonneg_integer",
+    "t2_valid_floor",
+    "t2_valid_lt_made",
+}
+TABLE_CHECKS = ARITHMETIC | {
+    "table_missing",
+    "table_rows_incomplete",
+    "table_blank_cells",
+    "table_cells_merged",
+    "table_digits_split",
+    "table_label_typo",
+    "table_not_assessable",
+    "text_table_mismatch",
+    "fee_table_conflict",
+    "t2_rules_by_ineligible_unit",
+    "t4_after_review_gt_review",
+    "t4_activity_without_requests",
+    "corrected_cases_not_explained",
+    "format_version_legacy",
+    "t2_2019_published_le_total",
+}
 
 
 def build(tmp_path: Path, text: str, name: str = "report.txt", encoding: str = "utf-8"):
@@ -143,9 +162,7 @@ def test_blank_cell_makes_rules_not_assessable_never_zero(tmp_path):
 
 
 def test_run_together_digits_are_reported_and_not_assessed(tmp_path):
-    text = report_with_tables(zero_values(), "spaces").replace(
-        "(七)总计 0 0 0 0 0 0 0", "(七)总计 10 0 0 0 0 10"
-    )
+    text = report_with_tables(zero_values(), "spaces").replace("(七)总计 0 0 0 0 0 0 0", "(七)总计 10 0 0 0 0 10")
     report, findings = build(tmp_path, text)
     # six numbers that add up as printed: a lost cell, reported, and its rules not assessed
     merged = [f for f in findings if f.check == "table_cells_merged"]
@@ -205,7 +222,9 @@ def test_table_iv_information_rules(tmp_path):
     values.update({"t4.sr.cor": "1", "t4.sr.tot": "1"})
     text = report_with_tables(values, "pipe").replace("个别依申请公开答复被行政复议纠错,", "")
     _, findings = build(tmp_path, text)
-    checks = sorted(f.check for f in findings if f.check.startswith("t4_") or f.check == "corrected_cases_not_explained")
+    checks = sorted(
+        f.check for f in findings if f.check.startswith("t4_") or f.check == "corrected_cases_not_explained"
+    )
     assert checks == ["corrected_cases_not_explained", "t4_activity_without_requests", "t4_after_review_gt_review"]
     assert {f.severity for f in findings if f.check in checks} == {"info"}
 
@@ -290,9 +309,15 @@ def test_2019_format_in_a_2020_report_is_information(tmp_path):
 
 
 def test_2019_published_above_total(tmp_path):
-    text = _report_2019(2020).replace("某某区", "东城区").replace("| 规范性文件 | 3 | 3 | 20 |", "| 规范性文件 | 3 | 30 | 20 |")
+    text = (
+        _report_2019(2020)
+        .replace("某某区", "东城区")
+        .replace("| 规范性文件 | 3 | 3 | 20 |", "| 规范性文件 | 3 | 30 | 20 |")
+    )
     _, findings = build(tmp_path, text)
-    assert [f.params["cell"] for f in findings if f.check == "t2_2019_published_le_total"] == ["二·行政规范性文件(对外公开总数量)"]
+    assert [f.params["cell"] for f in findings if f.check == "t2_2019_published_le_total"] == [
+        "二·行政规范性文件(对外公开总数量)"
+    ]
 
 
 @pytest.mark.parametrize(("amount", "key"), [("150000", "t2_fee_unit"), ("3500元", "t2_fee_unit_yuan")])

@@ -46,14 +46,37 @@ def test_the_base_report_is_clean(tmp_path):
 # ---------------------------------------------------------------- placeholders
 
 PLACEHOLDERS = [
-    ("20xx年", "20xx"), ("二〇xx年", "二〇xx"), ("x月x日", "x月x日"), ("xx月份", "xx月份"), ("xx条", "xx"),
-    ("XX区", "XX"), ("××街道", "××"), ("某某社区", "某某"), ("【】", "【】"), ("【填写单位名称】", "【填写单位名称】"),
-    ("[ ]", "[ ]"), ("ＸＸ镇", "ＸＸ"), ("xx.x万次", "xx.x"),
+    ("20xx年", "20xx"),
+    ("二〇xx年", "二〇xx"),
+    ("x月x日", "x月x日"),
+    ("xx月份", "xx月份"),
+    ("xx条", "xx"),
+    ("XX区", "XX"),
+    ("××街道", "××"),
+    ("某某社区", "某某"),
+    ("【】", "【】"),
+    ("【填写单位名称】", "【填写单位名称】"),
+    ("[ ]", "[ ]"),
+    ("ＸＸ镇", "ＸＸ"),
+    ("xx.x万次", "xx.x"),
 ]
 NOT_PLACEHOLDERS = [
-    "完成IPv6改造", "5G视频办", "E政务窗口", "打造“1+9+N”平台", "N个网格", "7×24小时服务", "X光机", "X射线检查",
-    "Excel表格", "x86服务器", "网址www.xxzx.gov.cn", "详见https://x.gov.cn/xxgk", "邮箱xx@xm.gov.cn", "二○○八年",
-    "某单位", "Windows XP系统",
+    "完成IPv6改造",
+    "5G视频办",
+    "E政务窗口",
+    "打造“1+9+N”平台",
+    "N个网格",
+    "7×24小时服务",
+    "X光机",
+    "X射线检查",
+    "Excel表格",
+    "x86服务器",
+    "网址www.xxzx.gov.cn",
+    "详见https://x.gov.cn/xxgk",
+    "邮箱xx@xm.gov.cn",
+    "二○○八年",
+    "某单位",
+    "Windows XP系统",
 ]
 
 
@@ -86,7 +109,7 @@ def test_placeholder_in_report_has_span_and_context(tmp_path):
 @given(st.text(alphabet=st.sampled_from(list("xX×某【】[]○□△*20二〇年月日份.条区 aIPv6@w\n")), max_size=300))
 def test_fuzz_placeholder_rule(text):
     norm = match_text(text)
-    for s, e, kind, severity in placeholder_spans(norm):
+    for s, e, _kind, severity in placeholder_spans(norm):
         assert 0 <= s < e <= len(text)
         assert severity in ("error", "info")
         assert any(ch in text[s:e] for ch in "xX×某【[○□△*")
@@ -142,24 +165,42 @@ def test_spam_injection(tmp_path):
 
 @pytest.mark.parametrize(
     "phrase",
-    ["层层把关", "紧紧围绕", "一一对应", "扎扎实实推进", "认认真真", "长征街街道", "严谨的工作作风", "专业业务能力", "人人参与", "二〇二二年"],
+    [
+        "层层把关",
+        "紧紧围绕",
+        "一一对应",
+        "扎扎实实推进",
+        "认认真真",
+        "长征街街道",
+        "严谨的工作作风",
+        "专业业务能力",
+        "人人参与",
+        "二〇二二年",
+    ],
 )
 def test_legitimate_reduplications_do_not_fire(tmp_path, phrase):
-    _, findings = build(tmp_path, base_report().replace("完善政府网站", phrase + ",完善政府网站"), only=["duplicated_chars"])
+    _, findings = build(
+        tmp_path, base_report().replace("完善政府网站", phrase + ",完善政府网站"), only=["duplicated_chars"]
+    )
     assert findings == []
 
 
 def test_doubled_character_and_repeated_word(tmp_path):
     text = base_report().replace("强化监督考核", "强化监督考核核").replace("开展培训8次", "开展培训培训8次")
     report, findings = build(tmp_path, text, only=["duplicated_chars"])
-    assert sorted((report.text[f.start : f.end], f.severity) for f in findings) == [("培训培训", "warning"), ("核核", "info")]
+    assert sorted((report.text[f.start : f.end], f.severity) for f in findings) == [
+        ("培训培训", "warning"),
+        ("核核", "info"),
+    ]
 
 
 # ---------------------------------------------------------------- title, unit, signature, type
 
 
 def test_bare_level_title_and_missing_signature(tmp_path):
-    text = base_report().replace("长征街街道办事处2024年", "街道2024年").replace("长征街街道办事处\n2025年1月20日\n", "")
+    text = (
+        base_report().replace("长征街街道办事处2024年", "街道2024年").replace("长征街街道办事处\n2025年1月20日\n", "")
+    )
     _, findings = build(tmp_path, text)
     assert len(ids(findings, "unit_name_missing")) == 1
     assert len(ids(findings, "signature_missing")) == 1
@@ -173,7 +214,9 @@ def test_no_title(tmp_path):
 
 
 def test_work_summary_is_not_an_annual_report(tmp_path):
-    text = "长征街街道2024年政务公开工作总结\n一、工作成效\n开展工作。\n二、存在问题\n问题。\n三、下一步工作思路\n计划。\n"
+    text = (
+        "长征街街道2024年政务公开工作总结\n一、工作成效\n开展工作。\n二、存在问题\n问题。\n三、下一步工作思路\n计划。\n"
+    )
     _, findings = build(tmp_path, text, only=["doc_not_annual_report", "template_source_marker"])
     assert [f.check for f in findings] == ["doc_not_annual_report"]
 
@@ -203,7 +246,9 @@ def test_publication_and_plan_years(tmp_path):
     text = base_report().replace("2025年1月20日", "2024年12月20日").replace("2025年,我街道将", "2026年,我街道将")
     _, findings = build(tmp_path, text, only=["year_mismatch"])
     assert sorted((f.severity, f.message_key) for f in findings) == [
-        ("error", "year_mismatch_published"), ("warning", "year_mismatch_plan")]
+        ("error", "year_mismatch_published"),
+        ("warning", "year_mismatch_plan"),
+    ]
 
 
 def test_era_anachronism(tmp_path):
@@ -213,7 +258,9 @@ def test_era_anachronism(tmp_path):
     stale = base_report(2024).replace("主动公开政府信息294条", "巩固党史学习教育成果,主动公开政府信息294条")
     _, findings = build(tmp_path, stale, only=["era_anachronism"])
     assert [(f.severity, f.params["word"]) for f in findings] == [("info", "党史学习教育")]
-    old_theme = base_report(2019).replace("主动公开政府信息294条", "开展“不忘初心、牢记使命”主题教育,主动公开政府信息294条")
+    old_theme = base_report(2019).replace(
+        "主动公开政府信息294条", "开展“不忘初心、牢记使命”主题教育,主动公开政府信息294条"
+    )
     _, findings = build(tmp_path, old_theme, only=["era_anachronism"])
     assert findings == []
 
@@ -241,8 +288,12 @@ def test_publish_deadline_is_configurable(tmp_path):
 
 
 def test_government_report_has_until_31_march(tmp_path):
-    text = (base_report().replace("长征街街道办事处", "东城区人民政府").replace("我街道", "我区")
-            .replace("2025年1月20日", "2025年3月20日"))
+    text = (
+        base_report()
+        .replace("长征街街道办事处", "东城区人民政府")
+        .replace("我街道", "我区")
+        .replace("2025年1月20日", "2025年3月20日")
+    )
     _, findings = build(tmp_path, text, only=["publish_late"])
     assert findings == []
     _, findings = build(tmp_path, text.replace("2025年3月20日", "2025年4月2日"), only=["publish_late"])
@@ -256,7 +307,9 @@ def test_fee_statement(tmp_path):
     no_fee = base_report().replace("本年度未发出收费通知,未收取信息处理费。", "无其他需要报告的事项。")
     _, findings = build(tmp_path, no_fee, only=["fee_statement_missing"])
     assert len(findings) == 1
-    _, findings = build(tmp_path, no_fee.replace("2024", "2020").replace("2025", "2021"), only=["fee_statement_missing"])
+    _, findings = build(
+        tmp_path, no_fee.replace("2024", "2020").replace("2025", "2021"), only=["fee_statement_missing"]
+    )
     assert findings == []  # the fee measures apply from 2021
     other = base_report().replace("本年度未发出收费通知,未收取信息处理费。", "本年度未收取任何费用。")
     _, findings = build(tmp_path, other, only=["fee_statement_missing"])
@@ -264,10 +317,19 @@ def test_fee_statement(tmp_path):
 
 
 def test_overview_checks(tmp_path):
-    text = base_report().replace("主动公开政府信息294条,开展培训8次", "主动公开政府信息").replace("强化监督考核和社会评议,落实责任追究", "强化工作")
-    _, findings = build(tmp_path, text, only=["overview_no_figures", "gov_accountability_missing", "overview_subtopics_missing"])
+    text = (
+        base_report()
+        .replace("主动公开政府信息294条,开展培训8次", "主动公开政府信息")
+        .replace("强化监督考核和社会评议,落实责任追究", "强化工作")
+    )
+    _, findings = build(
+        tmp_path, text, only=["overview_no_figures", "gov_accountability_missing", "overview_subtopics_missing"]
+    )
     assert sorted((f.check, f.severity) for f in findings) == [
-        ("gov_accountability_missing", "info"), ("overview_no_figures", "warning"), ("overview_subtopics_missing", "warning")]
+        ("gov_accountability_missing", "info"),
+        ("overview_no_figures", "warning"),
+        ("overview_subtopics_missing", "warning"),
+    ]
     assert [f.params["topic"] for f in findings if f.check == "overview_subtopics_missing"] == ["监督保障"]
 
 
@@ -282,15 +344,19 @@ def test_problems_checks(tmp_path):
     weak = text[:start] + generic * 3 + "\n" + text[end:]
     _, findings = build(tmp_path, weak, only=["problems_section_weak", "problems_no_measures"])
     assert sorted((f.check, f.message_key or "") for f in findings) == [
-        ("problems_no_measures", ""), ("problems_section_weak", "problems_section_generic")]
+        ("problems_no_measures", ""),
+        ("problems_section_weak", "problems_section_generic"),
+    ]
     followed = text.replace("一是政务公开人员", "针对上年度发现的问题已全部整改落实。一是政务公开人员")
     _, findings = build(tmp_path, followed, only=["problems_no_prior_followup"])
     assert findings == []
 
 
 def test_premodern_layout(tmp_path):
-    text = ("东城区2020年政府信息公开工作年度报告\n一、概述\n本年度工作。\n二、主动公开政府信息情况\n公开。\n"
-            "三、依申请公开政府信息情况\n申请。\n四、政府信息公开的收费及减免情况\n无。\n")
+    text = (
+        "东城区2020年政府信息公开工作年度报告\n一、概述\n本年度工作。\n二、主动公开政府信息情况\n公开。\n"
+        "三、依申请公开政府信息情况\n申请。\n四、政府信息公开的收费及减免情况\n无。\n"
+    )
     _, findings = build(tmp_path, text, only=["format_version_premodern"])
     assert [f.severity for f in findings] == ["error"]
 
@@ -309,7 +375,9 @@ def _with_lead(lead: str, year: int = 2024) -> str:
 
 def test_a_report_that_names_itself_with_another_year_is_an_error(tmp_path):
     """A 2024 report that says it compiles the 2025 report (a typo or last year's text) is reported where it says so."""
-    text = _with_lead("根据《中华人民共和国政府信息公开条例》要求，结合我局实际，编制完成2025年度政府信息公开工作年度报告。")
+    text = _with_lead(
+        "根据《中华人民共和国政府信息公开条例》要求，结合我局实际，编制完成2025年度政府信息公开工作年度报告。"
+    )
     report, findings = build(tmp_path, text, only=["year_mismatch"])
     hits = [f for f in findings if f.message_key == "year_mismatch_self"]
     assert [(f.severity, f.params) for f in hits] == [("error", {"named": 2025, "year": 2024})]
@@ -318,7 +386,9 @@ def test_a_report_that_names_itself_with_another_year_is_an_error(tmp_path):
 
 def test_a_report_naming_its_own_year_or_citing_a_document_title_is_not_reported(tmp_path):
     """The right year, and a year inside a cited document's title, are no finding."""
-    text = _with_lead("根据《关于编制公布2024年政府信息公开工作年度报告的通知》要求，现编制完成2024年度政府信息公开工作年度报告。")
+    text = _with_lead(
+        "根据《关于编制公布2024年政府信息公开工作年度报告的通知》要求，现编制完成2024年度政府信息公开工作年度报告。"
+    )
     _, findings = build(tmp_path, text, only=["year_mismatch"])
     assert [f.message_key for f in findings] == []
 

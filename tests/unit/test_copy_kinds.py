@@ -61,7 +61,10 @@ def test_paragraph_in_a_same_year_peer_and_the_units_later_year_is_a_peer_copy()
     (s,) = spans_with(result, a23, PARA)
     assert s.kind == SAME_UNIT and s.other_report == "jia-2022.txt"
     # every holder of the passage, with year and kind, the source first
-    assert [(h.report, h.year, h.kind) for h in s.holders] == [("jia-2022.txt", 2022, SAME_UNIT), ("yi-2022.txt", 2022, PEER)]
+    assert [(h.report, h.year, h.kind) for h in s.holders] == [
+        ("jia-2022.txt", 2022, SAME_UNIT),
+        ("yi-2022.txt", 2022, PEER),
+    ]
 
 
 def test_same_unit_earlier_year_is_same_unit_and_the_earlier_report_copies_nothing():
@@ -82,7 +85,10 @@ def test_same_unit_earlier_year_is_same_unit_and_the_earlier_report_copies_nothi
 
 
 def test_sentence_held_by_many_units_is_common_wording_not_copying():
-    reports = [make_report(f"u{i}.txt", body(OWN[i], COMMON_SENTENCE, OWN[i + 5]), unit=f"第{'一二三四五'[i]}局", year=2023) for i in range(5)]
+    reports = [
+        make_report(f"u{i}.txt", body(OWN[i], COMMON_SENTENCE, OWN[i + 5]), unit=f"第{'一二三四五'[i]}局", year=2023)
+        for i in range(5)
+    ]
     # one of them also copies a paragraph from another
     reports[1] = make_report("u1.txt", body(OWN[1], COMMON_SENTENCE, OWN[6], PARA), unit="第二局", year=2023)
     reports[2] = make_report("u2.txt", body(OWN[2], COMMON_SENTENCE, OWN[7], PARA), unit="第三局", year=2023)
@@ -128,11 +134,14 @@ def test_two_spellings_of_one_unit_are_one_unit():
 
 
 def test_one_shares_function_behind_the_list_the_pane_and_the_export(tmp_path):
+    from shenyue.model.report import Section
     from shenyue.review.export import copy_shares
     from shenyue.tui.copies_backend import copy_data_from
-    from shenyue.model.report import Section
 
-    reports = [make_report(f"u{i}.txt", body(OWN[i], COMMON_SENTENCE, OWN[i + 5]), unit=f"第{i}局", year=2023) for i in range(4)]
+    reports = [
+        make_report(f"u{i}.txt", body(OWN[i], COMMON_SENTENCE, OWN[i + 5]), unit=f"第{i}局", year=2023)
+        for i in range(4)
+    ]
     reports.append(make_report("copier.txt", body(OWN[9], COMMON_SENTENCE, PARA), unit="第九局", year=2023))
     reports.append(make_report("source.txt", body(OWN[10], PARA), unit="第八局", year=2023))
     for r in reports:

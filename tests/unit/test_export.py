@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 
 from shenyue.analysis.findings import Finding
-from shenyue.cli import main
 from shenyue.analysis.similarity.result import CopySummary, Shares, SourceShare
+from shenyue.cli import main
 from shenyue.model.report import Document, Report
 from shenyue.review import ExportError, OutputExistsError, ReviewStore, load_all_reviews, load_rubric
 from shenyue.review.export import (
@@ -54,10 +54,23 @@ def team(tmp_path):
     folder.mkdir()
     placeholders = [Finding("placeholders", "error", i, i + 2) for i in (0, 10, 20)]
     reports = [
-        make_report(folder, "a/甲区.txt", "甲区2024年政府信息公开工作年度报告", unit="甲区人民政府", year=2024,
-                    findings=placeholders + [Finding("title_missing", "info")], copy=COPY),  # fmt: skip
-        make_report(folder, "乙街道.txt", "乙街道2024年报告", unit="乙街道办事处", year=2024,
-                    findings=[Finding("section_empty", "error", 0, 4), Finding("section_order", "warning", 5, 8)]),  # fmt: skip
+        make_report(
+            folder,
+            "a/甲区.txt",
+            "甲区2024年政府信息公开工作年度报告",
+            unit="甲区人民政府",
+            year=2024,
+            findings=placeholders + [Finding("title_missing", "info")],
+            copy=COPY,
+        ),  # fmt: skip
+        make_report(
+            folder,
+            "乙街道.txt",
+            "乙街道2024年报告",
+            unit="乙街道办事处",
+            year=2024,
+            findings=[Finding("section_empty", "error", 0, 4), Finding("section_order", "warning", 5, 8)],
+        ),  # fmt: skip
         make_report(folder, "丙镇.txt", "丙镇报告，无人评审", unit="丙镇", year=2023),
     ]
     rubric = load_rubric(folder)
@@ -183,9 +196,9 @@ def test_csv_cells_that_look_like_formulas_stay_text():
     rubric = load_rubric()
     sheet = build_score_sheet(rubric, [], [])
     view = views(sheet)[0]
-    view.rows = [["=HYPERLINK(\"x\")", "+1", "-2", "@a", "普通", 5] + [None] * (len(view.columns) - 6)]
+    view.rows = [['=HYPERLINK("x")', "+1", "-2", "@a", "普通", 5] + [None] * (len(view.columns) - 6)]
     rows = list(csv.reader(io.StringIO(render_csv(view).decode("utf-8-sig"))))
-    assert rows[1][:6] == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@a", "普通", "5"]
+    assert rows[1][:6] == ['\'=HYPERLINK("x")', "'+1", "'-2", "'@a", "普通", "5"]
 
 
 def test_xlsx_has_a_sheet_per_view_frozen_headers_numbers_and_cjk_widths(team, tmp_path):
@@ -207,7 +220,9 @@ def test_xlsx_has_a_sheet_per_view_frozen_headers_numbers_and_cjk_widths(team, t
     # A column of Chinese unit names is wider than the report-year column.
     unit_col = openpyxl.utils.get_column_letter(header.index("单位") + 1)
     year_col = openpyxl.utils.get_column_letter(header.index("年度") + 1)
-    assert ws.column_dimensions[unit_col].width >= display_width("乙街道办事处") > ws.column_dimensions[year_col].width - 2
+    assert (
+        ws.column_dimensions[unit_col].width >= display_width("乙街道办事处") > ws.column_dimensions[year_col].width - 2
+    )
     summary = book["汇总"]
     assert summary.freeze_panes == "B2"
     s_header = [c.value for c in summary[1]]
@@ -217,7 +232,11 @@ def test_xlsx_has_a_sheet_per_view_frozen_headers_numbers_and_cjk_widths(team, t
 
 def test_copy_shares_accepts_the_shapes_the_similarity_layer_and_app_produce():
     assert copy_shares(COPY) == {"peer_share": 0.25, "same_unit_share": 0.0, "common_share": 0.125}
-    assert copy_shares({"share": 0.4, "shares": {"peer": 0.3, "same_unit": 0.1}}) == {"share": 0.4, "peer": 0.3, "same_unit": 0.1}
+    assert copy_shares({"share": 0.4, "shares": {"peer": 0.3, "same_unit": 0.1}}) == {
+        "share": 0.4,
+        "peer": 0.3,
+        "same_unit": 0.1,
+    }
     assert copy_shares(0.2) == {"share": 0.2}
     assert copy_shares(None) == {} and copy_shares("x") == {} and copy_shares({"n_spans": 3}) == {}
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from tests.helpers import SAMPLES
 
 from shenyue.analysis.scan import scan_folder
-from tests.helpers import SAMPLES
 
 ANNUAL_KEYS = ["overview", "proactive", "requests", "appeals", "problems", "other"]
 
@@ -81,7 +81,9 @@ def test_changzhengjie_web_copy_sections_ignore_table_row_labels(scanned):
     assert ("page", date(2025, 1, 22)) in [(src, d) for d, src, _ in r.date_candidates]
     # the preamble holds the banner and title, and belongs to no section
     assert r.preamble is not None and r.preamble.end <= r.sections[0].start
-    assert r.findings == [] or all(f.check not in ("section_missing", "section_extra", "section_empty") for f in r.findings)
+    assert r.findings == [] or all(
+        f.check not in ("section_missing", "section_extra", "section_empty") for f in r.findings
+    )
 
 
 def test_traditional_mirror_copy_is_a_summary_with_its_own_four_parts(scanned):

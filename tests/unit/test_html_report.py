@@ -25,8 +25,10 @@ XIQU_PREV = "zhongshan-xiqu-2023.txt"
 CHANGZHENG = "xinzhou-changzhengjie-2024.txt"
 PEER = "dongqu-2024.txt"
 HOSTILE = '"><img src=x onerror=alert(3)>.txt'  # file names are untrusted too
-COMMON_TEXT = ("坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实党中央、国务院关于全面推进政务公开工作的决策部署，"
-               "严格执行《中华人民共和国政府信息公开条例》，围绕中心、服务大局，不断加大政府信息公开力度，提升政务服务水平。")
+COMMON_TEXT = (
+    "坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实党中央、国务院关于全面推进政务公开工作的决策部署，"
+    "严格执行《中华人民共和国政府信息公开条例》，围绕中心、服务大局，不断加大政府信息公开力度，提升政务服务水平。"
+)
 ATTACKS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(2)>', "</style><b>bold</b>",
            "<a href=\"http://evil.example/\">x</a>", "\x07\x1b[31m\u202e")  # fmt: skip
 
@@ -148,11 +150,14 @@ def test_every_shared_passage_is_beside_its_source_highlighted_in_both_panes(evi
         # common wording is no one's copy: its passage, highlighted, with the reports holding it
         commons = section.xpath('.//h:div[@class="common"]', namespaces=NS)
         spans = sorted((s for s in report.copy.spans if s.kind == "common"), key=lambda s: s.start)
-        assert [(int(c.get("data-start")), int(c.get("data-end"))) for c in commons] == [(s.start, s.end) for s in spans]
+        assert [(int(c.get("data-start")), int(c.get("data-end"))) for c in commons] == [
+            (s.start, s.end) for s in spans
+        ]
         for span, box in zip(spans, commons):
             assert text_of(box.xpath(".//h:mark", namespaces=NS)[0]) == report.text[span.start : span.end]
             assert {h.report for h in span.holders} <= set(box.xpath(".//h:a/text()", namespaces=NS)) | {
-                t.rsplit(" (", 1)[0] for t in box.xpath(".//h:a/text()", namespaces=NS)}
+                t.rsplit(" (", 1)[0] for t in box.xpath(".//h:a/text()", namespaces=NS)
+            }
     assert {"peer", "same_unit"} <= kinds and n >= 3
     assert doc.xpath('//h:div[@class="common"]', namespaces=NS)
 
@@ -163,8 +168,16 @@ def test_changed_characters_are_marked_on_both_sides(evidence):
     section = section_of(doc, evidence, XIQU)
     pairs = [p for p in section.xpath('.//h:div[@class="pair"]', namespaces=NS) if p.get("data-kind") == "same_unit"]
     assert pairs
-    this = " ".join(text_of(d) for p in pairs for d in p.xpath('./h:div[contains(@class,"this")]//h:span[@class="diff"]', namespaces=NS))
-    theirs = " ".join(text_of(d) for p in pairs for d in p.xpath('./h:div[contains(@class,"source")]//h:span[@class="diff"]', namespaces=NS))
+    this = " ".join(
+        text_of(d)
+        for p in pairs
+        for d in p.xpath('./h:div[contains(@class,"this")]//h:span[@class="diff"]', namespaces=NS)
+    )
+    theirs = " ".join(
+        text_of(d)
+        for p in pairs
+        for d in p.xpath('./h:div[contains(@class,"source")]//h:span[@class="diff"]', namespaces=NS)
+    )
     assert "4" in this and "1" in theirs  # 2024 vs 2023
     assert re.search("48|20", this) and re.search("12|18", theirs)
 
@@ -192,9 +205,13 @@ def test_reviewers_scores_and_comments_per_criterion(evidence):
     assert [text_of(b) for b in row.xpath(".//h:b", namespaces=NS)] == ["8", "6"]
     # a finding a reviewer dismissed says so, with the reason (escaped)
     dismissed = section.xpath('.//h:tr[@data-check="section_empty"]//h:div[@class="dismissed"]', namespaces=NS)
-    assert len(dismissed) == 1 and "李四" in text_of(dismissed[0]) and "<i>表格以图片形式提供</i>" in text_of(dismissed[0])
+    assert (
+        len(dismissed) == 1 and "李四" in text_of(dismissed[0]) and "<i>表格以图片形式提供</i>" in text_of(dismissed[0])
+    )
     # the list shows each reviewer's total and the mean
-    list_row = doc.xpath('//h:table[@id="report-list"]//h:tr[.//h:a[@href="#r%d"]]' % evidence.index[XIQU], namespaces=NS)[0]
+    list_row = doc.xpath(
+        '//h:table[@id="report-list"]//h:tr[.//h:a[@href="#r%d"]]' % evidence.index[XIQU], namespaces=NS
+    )[0]
     assert "8" in text_of(list_row) and "7" in text_of(list_row)
 
 
@@ -294,5 +311,9 @@ def test_every_label_comes_from_the_catalogue(evidence, lang):
 
     doc = parse(render_single(evidence, lang))
     shown = " ".join(doc.xpath("//text()"))
-    keys = {m for m in re.findall(r"(?<![\w/.])(?:html|checks|kind|review)\.[a-z_.0-9-]+[a-z]", shown) if m in catalogue() or m.startswith("html.")}
+    keys = {
+        m
+        for m in re.findall(r"(?<![\w/.])(?:html|checks|kind|review)\.[a-z_.0-9-]+[a-z]", shown)
+        if m in catalogue() or m.startswith("html.")
+    }
     assert not keys

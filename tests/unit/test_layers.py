@@ -51,10 +51,14 @@ def imports_textual(modules: list[str]) -> list[str]:
 
 def test_reading_model_analysis_and_review_never_import_textual():
     modules = lower_layer_modules()
-    assert {"shenyue.reading.pdf", "shenyue.model.report", "shenyue.analysis.scan", "shenyue.review.session"} <= set(modules)
+    assert {"shenyue.reading.pdf", "shenyue.model.report", "shenyue.analysis.scan", "shenyue.review.session"} <= set(
+        modules
+    )
     assert imports_textual(modules) == []
 
 
 def test_the_apps_plain_python_parts_never_import_textual():
     assert imports_textual(TEXTUAL_FREE_TUI) == []
-    assert imports_textual(["shenyue.tui.screens.review.screen"]) == ["shenyue.tui.screens.review.screen"]  # the probe sees it
+    assert imports_textual(["shenyue.tui.screens.review.screen"]) == [
+        "shenyue.tui.screens.review.screen"
+    ]  # the probe sees it

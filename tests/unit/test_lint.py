@@ -24,3 +24,14 @@ def test_ruff_check_passes_on_src_and_tests():
         timeout=120,
     )
     assert got.returncode == 0, got.stdout + got.stderr
+
+
+def test_ruff_format_leaves_src_and_tests_as_they_are():
+    got = subprocess.run(
+        [*ruff(), "format", "--check", "--no-cache", "src", "tests"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert got.returncode == 0, got.stdout + got.stderr

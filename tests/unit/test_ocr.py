@@ -13,8 +13,8 @@ import sys
 
 import pytest
 from rapidfuzz.distance import Levenshtein
-
 from tests.ocr_fixtures import SECTION_TITLES, page_text, render_page, scanned_pdf
+
 from shenyue.analysis.checks import run_checks
 from shenyue.analysis.checks.base import ids_where
 from shenyue.analysis.scan import build_report
@@ -178,7 +178,11 @@ def test_arithmetic_findings_on_ocr_text_say_to_check_the_original(tmp_path, sam
     assert "t4_group_total" in arithmetic and "t4_group_total" in after
     for check, finding in after.items():
         if check in arithmetic:
-            assert finding.message("en") == before[check].message("en") + " (text read by OCR: a digit may be misread, check against the original)"
+            assert (
+                finding.message("en")
+                == before[check].message("en")
+                + " (text read by OCR: a digit may be misread, check against the original)"
+            )
             assert finding.message("zh").endswith("请与原件核对）")
         else:
             assert finding.message("en") == before[check].message("en")
@@ -206,7 +210,6 @@ def test_a_ruled_cell_the_detector_missed_is_read_on_its_own():
     _engine_installed()
     import numpy as np
     from PIL import Image, ImageDraw, ImageFont
-
     from tests.ocr_fixtures import font_path
 
     scale = 2.0

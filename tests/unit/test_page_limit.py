@@ -80,5 +80,8 @@ def test_shenyue_scan_reports_a_pdf_over_the_configured_limit(tmp_path, sample_t
     assert main(["scan", str(folder), "--json", "--lang", "en"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["unreadable"] == [
-        {"path": "long.pdf", "reason": "the PDF has too many pages (3, limit 2; the limit can be changed in the config)"}
+        {
+            "path": "long.pdf",
+            "reason": "the PDF has too many pages (3, limit 2; the limit can be changed in the config)",
+        }
     ]

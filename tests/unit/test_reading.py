@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.helpers import SAMPLE
 
 from shenyue.analysis.scan import scan_folder
 from shenyue.model.report import Document, Unreadable
 from shenyue.reading import read_document
-from tests.helpers import SAMPLE
 
 TRADITIONAL_ANNUAL = (
     "某某市政府信息公開工作年度報告\n"

@@ -92,7 +92,9 @@ def flattened_table3(text: str) -> tuple[list[str], list[tuple[str, list[str]]],
     return header, rows, start, end
 
 
-def table3_docx(text: str, path: Path, values: list[list[str]] | None = None) -> tuple[Path, list[tuple[str, list[str]]]]:
+def table3_docx(
+    text: str, path: Path, values: list[list[str]] | None = None
+) -> tuple[Path, list[tuple[str, list[str]]]]:
     """The text as a .docx where table 三 is a Word table laid out like the national format.
 
     Grid: two label columns and seven value columns. 申请人情况 spans two
@@ -232,7 +234,7 @@ def test_vertically_merged_cell_shows_once_and_rows_keep_their_columns(tmp_path)
     # Word shows only the first cell of a vertical merge, even when a continuation
     # cell still holds stale text in the file.
     continuation = table.rows[1]._tr.tc_lst[0]
-    continuation.append(parse_xml(f'<w:p {nsdecls("w")}><w:r><w:t>旧文字</w:t></w:r></w:p>'))
+    continuation.append(parse_xml(f"<w:p {nsdecls('w')}><w:r><w:t>旧文字</w:t></w:r></w:p>"))
     for r in range(3):
         table.cell(r, 1).text = f"结果{r}"
         table.cell(r, 2).text = str(r)
@@ -259,13 +261,15 @@ def test_cell_text_split_over_lines_is_joined_and_pipes_cannot_break_rows(tmp_pa
 def test_deleted_revisions_hidden_text_and_field_codes_stay_out(tmp_path):
     document = docx.Document()
     p = document.add_paragraph("本年度")
-    p._p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="x"><w:r><w:delText>删除的字</w:delText></w:r></w:del>'))
+    p._p.append(
+        parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="x"><w:r><w:delText>删除的字</w:delText></w:r></w:del>')
+    )
     p._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="x"><w:r><w:t>新增的字</w:t></w:r></w:ins>'))
-    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r>'))
+    p._p.append(parse_xml(f"<w:r {nsdecls('w')}><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r>"))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
-    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:instrText>PAGE</w:instrText></w:r>'))
+    p._p.append(parse_xml(f"<w:r {nsdecls('w')}><w:instrText>PAGE</w:instrText></w:r>"))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
-    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t>3</w:t></w:r>'))
+    p._p.append(parse_xml(f"<w:r {nsdecls('w')}><w:t>3</w:t></w:r>"))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
     path = tmp_path / "rev.docx"
     document.save(path)

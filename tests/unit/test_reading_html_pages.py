@@ -35,8 +35,19 @@ NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 TOP_LINKS = ["无障碍浏览", "长者模式", "English", "手机版", "政务微博", "登录注册"]
 MENU = ["网站首页", "走进忻州", "政务要闻", "互动交流", "办事大厅", "数据开放", "专题专栏"]
 SUBMENU = ["领导之窗", "机构设置", "今日忻州", "图片新闻", "县区动态", "部门动态", "领导信箱", "在线访谈", "意见征集"]
-SIDEBAR = ["政府信息公开指南目录", "政府信息公开制度汇编", "法定主动公开内容", "机构职能简介", "公开年报列表", "依申请公开平台入口"]
-RELATED = ["长征街街道办事处2023年政府信息公开工作年度报告", "新建路街道办事处2024年政府信息公开工作年度报告", "关于做好2024年度政务公开考核工作的通知"]
+SIDEBAR = [
+    "政府信息公开指南目录",
+    "政府信息公开制度汇编",
+    "法定主动公开内容",
+    "机构职能简介",
+    "公开年报列表",
+    "依申请公开平台入口",
+]
+RELATED = [
+    "长征街街道办事处2023年政府信息公开工作年度报告",
+    "新建路街道办事处2024年政府信息公开工作年度报告",
+    "关于做好2024年度政务公开考核工作的通知",
+]
 FOOTER = [
     "网站地图",
     "联系我们",
@@ -46,7 +57,14 @@ FOOTER = [
     "晋公网安备14090202000102号",
     "网站标识码：1409020001",
 ]
-CHROME_WORDS = TOP_LINKS + MENU + SUBMENU + SIDEBAR + RELATED + ["相关文章", "版权所有", "ICP备", "网站标识码", "公网安备", "七一北路"]
+CHROME_WORDS = (
+    TOP_LINKS
+    + MENU
+    + SUBMENU
+    + SIDEBAR
+    + RELATED
+    + ["相关文章", "版权所有", "ICP备", "网站标识码", "公网安备", "七一北路"]
+)
 
 
 # ---------------------------------------------------------------- report text -> article markup
@@ -83,7 +101,9 @@ def cells_html(cells: list[tuple[str, int, int]], header: bool = False) -> str:
     for value, colspan, rowspan in cells:
         span = (f' colspan="{colspan}"' if colspan > 1 else "") + (f' rowspan="{rowspan}"' if rowspan > 1 else "")
         # Word-exported cells: a paragraph with a styled span inside
-        out.append(f'<{tag}{span} valign="center"><p align="center"><span style="font-size:12pt">{esc(value)}</span></p></{tag}>')
+        out.append(
+            f'<{tag}{span} valign="center"><p align="center"><span style="font-size:12pt">{esc(value)}</span></p></{tag}>'
+        )
     return "<tr>" + "".join(out) + "</tr>"
 
 
@@ -168,6 +188,7 @@ def paragraphs(lines: list[str], indent: str = "&nbsp;&nbsp;&nbsp;&nbsp;") -> st
 
 def article_body(lines: list[str]) -> str:
     """The report lines as article markup, the three statistics tables as <table>."""
+
     def at(prefix: str) -> int:
         return next(i for i, ln in enumerate(lines) if ln.startswith(prefix))
 
@@ -198,7 +219,8 @@ def links(words: list[str]) -> str:
 def modern_page(title: str, date_line: str, body: str, charset: str = "utf-8") -> str:
     """A div-layout government site page (the TRS / 集约化 template family)."""
     menu = "".join(
-        f'<li class="nav-item"><a href="/c{k}/">{esc(m)}</a><ul class="sub">{links(SUBMENU)}</ul></li>' for k, m in enumerate(MENU)
+        f'<li class="nav-item"><a href="/c{k}/">{esc(m)}</a><ul class="sub">{links(SUBMENU)}</ul></li>'
+        for k, m in enumerate(MENU)
     )
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head>
@@ -257,7 +279,9 @@ def modern_page(title: str, date_line: str, body: str, charset: str = "utf-8") -
 
 def table_layout_page(title: str, date_line: str, body: str) -> str:
     """An older site laid out with nested tables, GB2312, upper-case tags and unclosed cells."""
-    sidebar = "".join(f'<TR><TD height=28><A href="/list{k}.htm">{esc(w)}</A></TD></TR>' for k, w in enumerate(SIDEBAR + SUBMENU))
+    sidebar = "".join(
+        f'<TR><TD height=28><A href="/list{k}.htm">{esc(w)}</A></TD></TR>' for k, w in enumerate(SIDEBAR + SUBMENU)
+    )
     menu = " | ".join(f'<A href="/m{k}.htm">{esc(m)}</A>' for k, m in enumerate(MENU + TOP_LINKS))
     related = "".join(f'<TR><TD>◆<A href="/r{k}.htm">{esc(w)}</A><TD>2024-01-2{k}</TR>' for k, w in enumerate(RELATED))
     return f"""<HTML><HEAD>
@@ -351,7 +375,14 @@ def test_modern_page_reads_only_the_article_with_the_sections_of_the_txt(tmp_pat
     report = report_of_file(path)
     from_txt = txt_report(tmp_path, source)
     assert report.doc.encoding == "utf-8"
-    assert [k for k, _, _ in sections_of(report)] == ["overview", "proactive", "requests", "appeals", "problems", "other"]
+    assert [k for k, _, _ in sections_of(report)] == [
+        "overview",
+        "proactive",
+        "requests",
+        "appeals",
+        "problems",
+        "other",
+    ]
     assert sections_of(report) == sections_of(from_txt)
     assert_no_site_furniture(report.text, source)
     assert "document.write" not in report.text and "line-height" not in report.text
@@ -398,7 +429,9 @@ def test_modern_page_date_line_is_chrome_and_a_publication_date(changzheng_page)
 def test_a_page_without_a_signature_takes_its_date_from_the_date_line(tmp_path, sample_text):
     lines = report_lines(sample_text("zhongshan"))
     path = tmp_path / "p.html"
-    path.write_text(modern_page("中山市2021年政府信息公开工作年度报告", "发布日期：2022-01-28", paragraphs(lines)), encoding="utf-8")
+    path.write_text(
+        modern_page("中山市2021年政府信息公开工作年度报告", "发布日期：2022-01-28", paragraphs(lines)), encoding="utf-8"
+    )
     report = report_of_file(path)
     assert report.published == date(2022, 1, 28)
     assert report.text.splitlines()[0] == "中山市2021年政府信息公开工作年度报告"
@@ -522,7 +555,11 @@ def test_a_layout_table_is_read_as_blocks_not_as_one_pipe_row(tmp_path, sample_t
 
 def test_meta_http_equiv_gb2312_and_meta_charset_gbk_are_honoured(tmp_path):
     for n, meta in enumerate(
-        ('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">', "<META charset=GBK>", "<meta charset='gb_2312-80'>")
+        (
+            '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">',
+            "<META charset=GBK>",
+            "<meta charset='gb_2312-80'>",
+        )
     ):
         page = f"<html><head>{meta}<title>报告</title></head><body><p>一、总体情况</p><p>本年度共受理申请十二件。</p></body></html>"
         path = tmp_path / f"p{n}.htm"
@@ -543,7 +580,9 @@ def test_bom_and_xml_declaration_win_over_the_meta(tmp_path):
     assert "街道办事处依法公开政府信息。" in read_document(utf16, tmp_path).text
     xml = tmp_path / "xml.html"
     xml.write_bytes(
-        f'<?xml version="1.0" encoding="gb2312"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head><meta charset="big5"></head>{body}'.encode("gb2312")
+        f'<?xml version="1.0" encoding="gb2312"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head><meta charset="big5"></head>{body}'.encode(
+            "gb2312"
+        )
     )
     doc = read_document(xml, tmp_path)
     assert doc.encoding == "gb18030" and "街道办事处依法公开政府信息。" in doc.text
@@ -583,16 +622,28 @@ def test_malformed_markup_is_read_like_a_browser_would(tmp_path):
 def test_deeply_nested_and_huge_pages_are_read(tmp_path):
     depth = 20000  # far beyond Python's recursion limit: every walk over the tree is iterative
     deep = tmp_path / "deep.html"
-    deep.write_text("<html><body>" + "<div>" * depth + "<p>一、总体情况</p><p>正文在最深处。</p>" + "</div>" * depth + "</body></html>", encoding="utf-8")
+    deep.write_text(
+        "<html><body>"
+        + "<div>" * depth
+        + "<p>一、总体情况</p><p>正文在最深处。</p>"
+        + "</div>" * depth
+        + "</body></html>",
+        encoding="utf-8",
+    )
     doc = read_document(deep, tmp_path)
     assert doc.text.split() == ["一、总体情况", "正文在最深处。"]
     inline = tmp_path / "inline.html"
-    inline.write_text("<body><div>" + "<b>" * depth + "一、总体情况" + "</div>" * depth + "<p>尾段</p></body>", encoding="utf-8")
+    inline.write_text(
+        "<body><div>" + "<b>" * depth + "一、总体情况" + "</div>" * depth + "<p>尾段</p></body>", encoding="utf-8"
+    )
     assert read_document(inline, tmp_path).text.split() == ["一、总体情况", "尾段"]
     huge = tmp_path / "huge.html"
     rows = "".join(f"<tr><td>第{k}行</td><td>{k}</td></tr>" for k in range(10000))
     paras = "".join(f"<p>第{k}段，依法公开政府信息。</p>" for k in range(10000))
-    huge.write_text(f"<html><body><div class='nav'>{links(MENU)}</div><div class='content'>{paras}<table>{rows}</table></div></body></html>", encoding="utf-8")
+    huge.write_text(
+        f"<html><body><div class='nav'>{links(MENU)}</div><div class='content'>{paras}<table>{rows}</table></div></body></html>",
+        encoding="utf-8",
+    )
     doc = read_document(huge, tmp_path)
     assert doc.text.count("\n") == 20000 and "| 第9999行 | 9999 |" in doc.text
     assert "网站首页" not in doc.text
@@ -652,7 +703,12 @@ def mhtml_bytes(page: str, charset: str | None, transfer: str) -> bytes:
 
 @pytest.mark.parametrize(
     ("charset", "transfer", "suffix"),
-    [("utf-8", "quoted-printable", ".mhtml"), ("gb2312", "base64", ".mht"), ("gb2312", "quoted-printable", ".mht"), (None, "quoted-printable", ".mhtml")],
+    [
+        ("utf-8", "quoted-printable", ".mhtml"),
+        ("gb2312", "base64", ".mht"),
+        ("gb2312", "quoted-printable", ".mht"),
+        (None, "quoted-printable", ".mhtml"),
+    ],
 )
 def test_mhtml_archive_reads_its_page_like_a_saved_page(tmp_path, changzheng_page, charset, transfer, suffix):
     source, html_path = changzheng_page
@@ -676,9 +732,11 @@ def test_mhtml_in_a_folder_scan_and_broken_archives(tmp_path, changzheng_page):
     folder.mkdir()
     (folder / "good.mhtml").write_bytes(mhtml_bytes(html_path.read_text(encoding="utf-8"), "utf-8", "quoted-printable"))
     (folder / "empty-archive.mht").write_bytes(
-        b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: image/png\r\n\r\nxx\r\n--b--\r\n"
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n--b\r\nContent-Type: image/png\r\n\r\nxx\r\n--b--\r\n'
     )
-    (folder / "plain-page.mht").write_bytes("<html><body><p>一、总体情况</p><p>正文。</p></body></html>".encode("utf-8"))
+    (folder / "plain-page.mht").write_bytes(
+        "<html><body><p>一、总体情况</p><p>正文。</p></body></html>".encode("utf-8")
+    )
     result = scan_folder(folder)
     assert [r.rel for r in result.reports] == ["good.mhtml", "plain-page.mht"]
     assert [(u.rel, u.reason_key) for u in result.unreadable] == [("empty-archive.mht", "corrupt_container")]
@@ -696,7 +754,14 @@ def test_a_caption_is_a_line_above_the_rows_and_spacer_cells_do_not_make_a_data_
     path.write_text(page, encoding="utf-8")
     doc = read_document(path, tmp_path)
     assert [ln for ln in doc.text.splitlines() if ln.strip()] == [
-        "二、主动公开政府信息情况", "第二十条第(一)项", "| 信息内容 | 本年制发件数 |", "| 规章 | 3 |", "第0段正文。", "第1段正文。", "第2段正文。", "第3段正文。",
+        "二、主动公开政府信息情况",
+        "第二十条第(一)项",
+        "| 信息内容 | 本年制发件数 |",
+        "| 规章 | 3 |",
+        "第0段正文。",
+        "第1段正文。",
+        "第2段正文。",
+        "第3段正文。",
     ]
     (table,) = doc.tables
     assert doc.text[table.start : table.end] == "| 信息内容 | 本年制发件数 |\n| 规章 | 3 |\n"
@@ -707,7 +772,7 @@ def test_big_pages_are_cached_by_hash_and_small_ones_are_not(tmp_path, changzhen
 
     _, small_path = changzheng_page
     page = small_path.read_text(encoding="utf-8")
-    big = page.replace("<div class=\"left-side\">", "<div class=\"left-side\"><!--" + "填充" * 45000 + "-->", 1)
+    big = page.replace('<div class="left-side">', '<div class="left-side"><!--' + "填充" * 45000 + "-->", 1)
     assert len(big.encode("utf-8")) > html_reader.CACHE_FROM_BYTES > small_path.stat().st_size
     big_path = tmp_path / "big.html"
     big_path.write_text(big, encoding="utf-8")

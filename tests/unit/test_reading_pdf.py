@@ -74,14 +74,20 @@ class Pages:
             self.c.drawString(LEFT, self.y, line)
             self.y -= LEAD
 
-    def table(self, rows: list[list[str]], widths: list[float], size: float = 9.0, label_chars: int | None = None) -> None:
+    def table(
+        self, rows: list[list[str]], widths: list[float], size: float = 9.0, label_chars: int | None = None
+    ) -> None:
         """Ruled table; first column left-aligned (wrapped at label_chars), numbers right-aligned."""
         self.c.setFont(FONT, size)
         xs = [LEFT]
         for w in widths:
             xs.append(xs[-1] + w)
         for row in rows:
-            label_lines = [row[0]] if label_chars is None else [row[0][i : i + label_chars] for i in range(0, len(row[0]), label_chars)]
+            label_lines = (
+                [row[0]]
+                if label_chars is None
+                else [row[0][i : i + label_chars] for i in range(0, len(row[0]), label_chars)]
+            )
             height = 8 + 12 * len(label_lines)
             if self.y - height < BOTTOM:
                 self.new_page()
@@ -173,7 +179,9 @@ def test_pdf_gives_the_same_sections_and_findings_as_the_txt(tmp_path, sample_te
     txt.write_text(text, encoding="utf-8")
     from_txt = build_report(doc_of(txt))
     from_pdf = build_report(doc_of(report_pdf(text, tmp_path / "r.pdf")))
-    assert [(s.key, s.title, s.empty) for s in from_pdf.sections] == [(s.key, s.title, s.empty) for s in from_txt.sections]
+    assert [(s.key, s.title, s.empty) for s in from_pdf.sections] == [
+        (s.key, s.title, s.empty) for s in from_txt.sections
+    ]
     assert len(from_pdf.sections) == 6
     for a, b in zip(from_pdf.sections, from_txt.sections):
         assert nonblank_lines(body_text_of(from_pdf, a)) == nonblank_lines(from_txt.text[b.start : b.end])
@@ -219,8 +227,14 @@ def test_two_column_page_is_read_column_by_column(tmp_path, sample_text):
 def test_table_rows_stay_on_one_line(tmp_path, sample_text):
     text = sample_text("changzheng")
     labels = [
-        "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "(一)予以公开", "(二)部分公开",
-        "1.属于国家秘密", "2.其他法律行政法规禁止公开", "(七)总计", "四、结转下年度继续办理",
+        "一、本年新收政府信息公开申请数量",
+        "二、上年结转政府信息公开申请数量",
+        "(一)予以公开",
+        "(二)部分公开",
+        "1.属于国家秘密",
+        "2.其他法律行政法规禁止公开",
+        "(七)总计",
+        "四、结转下年度继续办理",
     ]
     rows = [[label, *(str(r * 10 + c) for c in range(7))] for r, label in enumerate(labels)]
     header = ["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
@@ -363,9 +377,15 @@ def test_table3_cells_from_pdf_match_the_txt(tmp_path, sample_text):
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     start = next(i for i, ln in enumerate(lines) if ln.startswith("三、收到和处理"))
     end = next(i for i, ln in enumerate(lines) if i > start and ln.startswith("四、政府信息公开行政复议"))
-    labels = [ln for ln in lines[start + 1 : end] if re.match(r"^(一、本年|二、上年|三、本年度|\(|\d\.|四、结转)", ln) and not ln.startswith("(本列")]
+    labels = [
+        ln
+        for ln in lines[start + 1 : end]
+        if re.match(r"^(一、本年|二、上年|三、本年度|\(|\d\.|四、结转)", ln) and not ln.startswith("(本列")
+    ]
     values = {row: [str((r * 7 + c) % 11) for c in range(7)] for r, row in enumerate(t3_rows("2021"))}
-    data_labels = [lb for lb in labels if not lb.startswith(("三、本年度", "(三)不予", "(四)无法", "(五)不予", "(六)其他"))]
+    data_labels = [
+        lb for lb in labels if not lb.startswith(("三、本年度", "(三)不予", "(四)无法", "(五)不予", "(六)其他"))
+    ]
     assert len(data_labels) == 25
     rows = []
     for label in labels:
@@ -384,5 +404,9 @@ def test_table3_cells_from_pdf_match_the_txt(tmp_path, sample_text):
     tables = parse_tables(result.text, ignore=result.chrome)
     assert tables.t3 is not None
     got = {cid: cell.value for cid, cell in tables.t3.cells.items()}
-    expected = {f"t3.{row}.{col}": int(v) for row, vals in values.items() for col, v in zip(("np", "biz", "res", "ngo", "law", "oth", "tot"), vals)}
+    expected = {
+        f"t3.{row}.{col}": int(v)
+        for row, vals in values.items()
+        for col, v in zip(("np", "biz", "res", "ngo", "law", "oth", "tot"), vals)
+    }
     assert got == expected

@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from benchmarks.pdf_libs import T3_LAYOUT, build_pdf
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from benchmarks.pdf_libs import T3_LAYOUT, build_pdf
 from shenyue.analysis.scan import build_report
 from shenyue.model.chrome import crawl_header
 from shenyue.model.report import Unreadable
@@ -118,7 +118,12 @@ def test_ruled_format_tables_come_out_one_row_per_line_with_every_cell(tmp_path)
     assert report.tables.t3.n_cells == 175
     assert report.tables.t4.n_cells == 15
     assert {s.key for s in report.sections if s.canonical} == {
-        "overview", "proactive", "requests", "appeals", "problems", "other"
+        "overview",
+        "proactive",
+        "requests",
+        "appeals",
+        "problems",
+        "other",
     }
 
 
@@ -257,7 +262,9 @@ def test_a_page_turned_for_a_wide_table_reads_line_by_line(tmp_path, turn):
 
 
 def test_a_title_without_unit_takes_the_unit_from_the_header_publisher(tmp_path):
-    text = crawled("2023年政府信息公开工作年度报告", "2024-01-20 10:00", BODY).replace("发布机构: \n", "发布机构: 某某县财政局\n")
+    text = crawled("2023年政府信息公开工作年度报告", "2024-01-20 10:00", BODY).replace(
+        "发布机构: \n", "发布机构: 某某县财政局\n"
+    )
     report = report_of(tmp_path, "publisher.txt", text)
     assert report.unit == "某某县财政局"
     assert report.year == 2023

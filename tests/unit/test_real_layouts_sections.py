@@ -35,14 +35,35 @@ HEADER = (
 )
 
 T3_LABELS = [
-    "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果", "(一)予以公开",
-    "(二)部分公开(区分处理的，只计这一情形，不计其他情形)", "(三)不予公开", "1.属于国家秘密", "2.其他法律行政法规禁止公开",
-    "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷",
-    "8.属于行政查询事项", "(四)无法提供", "1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确",
-    "(五)不予处理", "1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
-    "5.要求行政机关确认或重新出具已获取信息", "(六)其他处理",
+    "一、本年新收政府信息公开申请数量",
+    "二、上年结转政府信息公开申请数量",
+    "三、本年度办理结果",
+    "(一)予以公开",
+    "(二)部分公开(区分处理的，只计这一情形，不计其他情形)",
+    "(三)不予公开",
+    "1.属于国家秘密",
+    "2.其他法律行政法规禁止公开",
+    "3.危及“三安全一稳定”",
+    "4.保护第三方合法权益",
+    "5.属于三类内部事务信息",
+    "6.属于四类过程性信息",
+    "7.属于行政执法案卷",
+    "8.属于行政查询事项",
+    "(四)无法提供",
+    "1.本机关不掌握相关政府信息",
+    "2.没有现成信息需要另行制作",
+    "3.补正后申请内容仍不明确",
+    "(五)不予处理",
+    "1.信访举报投诉类申请",
+    "2.重复申请",
+    "3.要求提供公开出版物",
+    "4.无正当理由大量反复申请",
+    "5.要求行政机关确认或重新出具已获取信息",
+    "(六)其他处理",
     "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他", "(七)总计",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "3.其他",
+    "(七)总计",
     "四、结转下年度继续办理",
 ]
 GROUPS = {"三、本年度办理结果", "(三)不予公开", "(四)无法提供", "(五)不予处理", "(六)其他处理"}
@@ -50,7 +71,9 @@ GROUPS = {"三、本年度办理结果", "(三)不予公开", "(四)无法提供
 
 def table3_glued(new: str = "2000002") -> str:
     """Table 三 as a crawled page prints it: labels and digits run together."""
-    out = ["(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"]
+    out = [
+        "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+    ]
     for label in T3_LABELS:
         if label in GROUPS:
             out.append(label)
@@ -138,22 +161,38 @@ def test_one_line_annual_report_is_annual_2021_with_its_six_sections(tmp_path):
         assert a.end == b.start
     # 统一、规范 and 举一反三、 inside the overview are no headings
     assert report.section("overview").end == report.section("proactive").start
-    assert not {"section_missing", "section_order", "section_extra", "section_empty"} & {f.check for f in report.findings}
+    assert not {"section_missing", "section_order", "section_extra", "section_empty"} & {
+        f.check for f in report.findings
+    }
 
 
 def test_a_table_row_label_never_swallows_the_section_heading_after_it(tmp_path):
     """PDF text and Word tables: the last row of table 三 and heading 四 on adjacent lines."""
-    rows = "\n".join(f"| {label} |" + ("" if label in GROUPS else " 0 | 0 | 0 | 0 | 0 | 0 | 0 |") for label in T3_LABELS)
+    rows = "\n".join(
+        f"| {label} |" + ("" if label in GROUPS else " 0 | 0 | 0 | 0 | 0 | 0 | 0 |") for label in T3_LABELS
+    )
     text = (
-        "青山区水利局2023年度政府信息公开工作年度报告\n一、总体情况\n" + OVERVIEW + "\n二、主动公开政府信息情况\n" + TABLE2
-        + "\n三、收到和处理政府信息公开申请情况\n" + rows + "\n四、政府信息公开行政复议、行政诉讼情况\n" + TABLE4
-        + "\n五、存在的主要问题及改进情况\n" + PROBLEMS + "\n六、其他需要报告的事项\n" + OTHER + "\n"
+        "青山区水利局2023年度政府信息公开工作年度报告\n一、总体情况\n"
+        + OVERVIEW
+        + "\n二、主动公开政府信息情况\n"
+        + TABLE2
+        + "\n三、收到和处理政府信息公开申请情况\n"
+        + rows
+        + "\n四、政府信息公开行政复议、行政诉讼情况\n"
+        + TABLE4
+        + "\n五、存在的主要问题及改进情况\n"
+        + PROBLEMS
+        + "\n六、其他需要报告的事项\n"
+        + OTHER
+        + "\n"
     )
     report = report_of(tmp_path, "pdf.txt", text)
     assert keys(report) == ANNUAL_KEYS
     assert report.section("appeals").title == "四、政府信息公开行政复议、行政诉讼情况"
     # space-separated digits after the row label, the heading on the same line (PDF text run together)
-    flat = text.replace("| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n", "四、结转下年度继续办理 0 0 0 0 0 0 0 ")
+    flat = text.replace(
+        "| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n", "四、结转下年度继续办理 0 0 0 0 0 0 0 "
+    )
     assert "0 0 0 四、政府信息公开" in flat
     assert keys(report_of(tmp_path, "flat.txt", flat)) == ANNUAL_KEYS
 
@@ -169,7 +208,11 @@ def test_a_table_region_that_runs_over_a_heading_is_cut_there():
 
 
 def test_a_row_label_alone_is_never_a_heading():
-    for label in ("四、结转下年度继续办理0000000", "一、本年新收政府信息公开申请数量3000003", "三、本年度办理结果（一）予以公开"):
+    for label in (
+        "四、结转下年度继续办理0000000",
+        "一、本年新收政府信息公开申请数量3000003",
+        "三、本年度办理结果（一）予以公开",
+    ):
         assert match_title(label[2:]).key is None
 
 
@@ -178,7 +221,9 @@ def test_a_row_label_alone_is_never_a_heading():
 
 def test_heading_variants_and_typos_keep_their_sections_and_a_typo_is_a_warning(tmp_path):
     text = one_line_report(
-        appeals="四、政府信息公开行政法复议、行政诉讼情况", problems="五、存在的主要问题及改进措施", other="六、需要说明的其他事项与附表"
+        appeals="四、政府信息公开行政法复议、行政诉讼情况",
+        problems="五、存在的主要问题及改进措施",
+        other="六、需要说明的其他事项与附表",
     )
     report = report_of(tmp_path, "variants.txt", text)
     assert keys(report) == ANNUAL_KEYS
@@ -192,7 +237,9 @@ def test_heading_variants_and_typos_keep_their_sections_and_a_typo_is_a_warning(
     assert typo.params["standard"] == "四、政府信息公开行政复议、行政诉讼情况"
     assert text[typo.start : typo.end] == "四、政府信息公开行政法复议、行政诉讼情况"
     variants = {f.section for f in by_check["section_title_nonstandard"]}
-    assert variants == {"problems", "other"} and all(f.severity == "info" for f in by_check["section_title_nonstandard"])
+    assert variants == {"problems", "other"} and all(
+        f.severity == "info" for f in by_check["section_title_nonstandard"]
+    )
     assert not {"section_missing", "section_extra"} & set(by_check)
 
 
@@ -204,7 +251,13 @@ def test_appeals_title_with_yu_is_a_variant_not_a_typo(tmp_path):
 
 @pytest.mark.parametrize(
     "numeral, line",
-    [("二", "主要做法"), ("一", "加强组织领导"), ("五", "存在问题及下一步打算"), ("二", "主动公开工作情况"), ("二", "主动公开政府信息的数量")],
+    [
+        ("二", "主要做法"),
+        ("一", "加强组织领导"),
+        ("五", "存在问题及下一步打算"),
+        ("二", "主动公开工作情况"),
+        ("二", "主动公开政府信息的数量"),
+    ],
 )
 def test_numbered_paragraphs_that_are_no_section_titles_are_not_matched(numeral, line):
     assert match_title(line + "，我局2023年").key is None
@@ -228,11 +281,17 @@ SUMMARY_BODY = (
 
 
 def test_a_one_line_work_summary_is_a_summary_with_its_parts_and_no_format_errors(tmp_path):
-    header = HEADER.format(year=2018, pub="2018-12-28").replace("2018年度政府信息公开工作年度报告", "2018年政务公开工作要点落实情况")
+    header = HEADER.format(year=2018, pub="2018-12-28").replace(
+        "2018年度政府信息公开工作年度报告", "2018年政务公开工作要点落实情况"
+    )
     report = report_of(tmp_path, "summary.txt", header.replace("水利局", "公安局") + SUMMARY_BODY + "\n")
     assert report.kind == "summary"
     assert [s.key for s in report.sections] == ["part-1", "part-2", "part-3", "part-4"]
-    assert [s.title for s in report.sections][:3] == ["一、加强公开解读回应工作", "二、着力提升政务服务实效", "三、着力推进政务公开平台建设"]
+    assert [s.title for s in report.sections][:3] == [
+        "一、加强公开解读回应工作",
+        "二、着力提升政务服务实效",
+        "三、着力推进政务公开平台建设",
+    ]
     checks = {f.check for f in report.findings}
     assert not checks & FORMAT_ERRORS
     assert not checks & {"overview_subtopics_missing", "problems_section_weak", "fee_statement_missing"}
@@ -257,7 +316,11 @@ def test_a_pre_2019_report_is_annual_legacy_without_2021_format_errors(tmp_path)
     header = HEADER.format(year=2018, pub="2019-01-18").replace("水利局", "经济发展局")
     report = report_of(tmp_path, "old.txt", header + LEGACY_BODY + "\n")
     assert report.kind == "annual-legacy"
-    assert [s.title for s in report.sections][:3] == ["一、概述", "二、主动公开政府信息的情况", "三、政府信息依申请公开办理情况"]
+    assert [s.title for s in report.sections][:3] == [
+        "一、概述",
+        "二、主动公开政府信息的情况",
+        "三、政府信息依申请公开办理情况",
+    ]
     assert len(report.sections) == 6
     assert errors(report) == []
     (note,) = [f for f in report.findings if f.check == "format_version_premodern"]
@@ -285,11 +348,31 @@ def blank_template_docx(path: Path) -> Path:
         if label == "信息内容":
             for c, h in zip(cells[1:], ("本年制发件数", "本年废止件数", "现行有效件数")):
                 c.text = h
-    for label in ("第二十条第（五）项", "行政许可", "第二十条第（六）项", "行政处罚", "行政强制", "第二十条第（八）项", "行政事业性收费"):
+    for label in (
+        "第二十条第（五）项",
+        "行政许可",
+        "第二十条第（六）项",
+        "行政处罚",
+        "行政强制",
+        "第二十条第（八）项",
+        "行政事业性收费",
+    ):
         t2.add_row().cells[0].text = label
     d.add_paragraph("三、收到和处理政府信息公开申请情况")
     t3 = d.add_table(rows=1, cols=8)
-    for c, h in zip(t3.rows[0].cells, ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")):
+    for c, h in zip(
+        t3.rows[0].cells,
+        (
+            "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+            "自然人",
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+            "总计",
+        ),
+    ):
         c.text = h
     for label in T3_LABELS:
         t3.add_row().cells[0].text = label
@@ -351,16 +434,24 @@ def document_with_header_chrome(tmp_path: Path, name: str, text: str):
         chrome.append(Span(pos, nl, "chrome"))
         pos = nl + 1
     data = text.encode("utf-8")
-    return Document(tmp_path / name, name, text, "utf-8", hashlib.sha256(data).hexdigest(), len(data), "txt", chrome=chrome)
+    return Document(
+        tmp_path / name, name, text, "utf-8", hashlib.sha256(data).hexdigest(), len(data), "txt", chrome=chrome
+    )
 
 
 @pytest.mark.parametrize("with_chrome", [False, True])
 def test_crawled_pages_keep_their_kind_and_sections_whether_or_not_the_header_is_chrome(tmp_path, with_chrome):
-    summary_header = HEADER.format(year=2018, pub="2018-12-28").replace("2018年度政府信息公开工作年度报告", "2018年政务公开工作要点落实情况")
+    summary_header = HEADER.format(year=2018, pub="2018-12-28").replace(
+        "2018年度政府信息公开工作年度报告", "2018年政务公开工作要点落实情况"
+    )
     pages = {
         "annual.txt": (one_line_report(), "annual-2021", ANNUAL_KEYS),
         "summary.txt": (summary_header + SUMMARY_BODY + "\n", "summary", ["part-1", "part-2", "part-3", "part-4"]),
-        "old.txt": (HEADER.format(year=2018, pub="2019-01-18") + LEGACY_BODY + "\n", "annual-legacy", [f"part-{i}" for i in range(1, 7)]),
+        "old.txt": (
+            HEADER.format(year=2018, pub="2019-01-18") + LEGACY_BODY + "\n",
+            "annual-legacy",
+            [f"part-{i}" for i in range(1, 7)],
+        ),
     }
     for name, (text, kind, expected) in pages.items():
         if with_chrome:
@@ -369,14 +460,26 @@ def test_crawled_pages_keep_their_kind_and_sections_whether_or_not_the_header_is
             report = report_of(tmp_path, name, text)
         assert (report.kind, keys(report)) == (kind, expected), name
         # (reading the glued tables is the table parser's part; here: no section is missing or empty)
-        assert not {f.check for f in report.findings} & ({"section_missing", "section_empty"} if kind == "annual-2021" else FORMAT_ERRORS), name
+        assert not {f.check for f in report.findings} & (
+            {"section_missing", "section_empty"} if kind == "annual-2021" else FORMAT_ERRORS
+        ), name
 
 
 def test_a_heading_wrapped_over_two_lines_or_split_from_its_numbering_keeps_its_section(tmp_path):
     text = (
-        "青山区水利局2023年度政府信息公开工作年度报告\n一、\n总体情况\n" + OVERVIEW + "\n二、主动公开政府信息情况\n" + TABLE2
-        + "\n三、收到和处理政府信息公开申请情况\n" + table3_glued() + "\n四、政府信息公开行政复议、行政\n诉讼情况\n" + TABLE4
-        + "\n五、存在的主要问题及改进情况\n" + PROBLEMS + "\n六、其他需要报告的事项\n" + OTHER + "\n"
+        "青山区水利局2023年度政府信息公开工作年度报告\n一、\n总体情况\n"
+        + OVERVIEW
+        + "\n二、主动公开政府信息情况\n"
+        + TABLE2
+        + "\n三、收到和处理政府信息公开申请情况\n"
+        + table3_glued()
+        + "\n四、政府信息公开行政复议、行政\n诉讼情况\n"
+        + TABLE4
+        + "\n五、存在的主要问题及改进情况\n"
+        + PROBLEMS
+        + "\n六、其他需要报告的事项\n"
+        + OTHER
+        + "\n"
     )
     report = report_of(tmp_path, "wrapped.txt", text)
     assert keys(report) == ANNUAL_KEYS
@@ -390,15 +493,23 @@ def test_a_heading_wrapped_over_two_lines_or_split_from_its_numbering_keeps_its_
 def test_a_misspelt_heading_inside_a_table_region_that_runs_over_it_is_still_found():
     from shenyue.model.sections import find_midline_headings
 
-    text = "（七）总计3000003四、结转下年度继续办理0000000四、政府信息公开行政法复议、行政诉讼情况行政复议行政诉讼结果维持" + "0" * 15
+    text = (
+        "（七）总计3000003四、结转下年度继续办理0000000四、政府信息公开行政法复议、行政诉讼情况行政复议行政诉讼结果维持"
+        + "0" * 15
+    )
     region = [Span(0, len(text), "table")]
     (heading,) = find_midline_headings(text, region, set())
-    assert heading.key == "appeals" and heading.title == "四、政府信息公开行政法复议、行政诉讼情况" and heading.score < 100
+    assert (
+        heading.key == "appeals" and heading.title == "四、政府信息公开行政法复议、行政诉讼情况" and heading.score < 100
+    )
     # the region is cut at the heading: the statistics before it and the table after it stay tables
     pieces = [text[s.start : s.end] for s in clip_table_regions(text, region, [heading])]
     assert pieces == [text[: heading.start], text[heading.end :]]
     # a table cell that merely resembles a title with another numeral is no heading
-    assert find_midline_headings("规章0行政许可0二、政府信息公开行政法复议、行政诉讼情况", [Span(0, 40, "table")], set()) == []
+    assert (
+        find_midline_headings("规章0行政许可0二、政府信息公开行政法复议、行政诉讼情况", [Span(0, 40, "table")], set())
+        == []
+    )
 
 
 def test_a_notice_about_the_annual_reports_is_no_report(tmp_path):
@@ -415,7 +526,11 @@ def test_a_notice_about_the_annual_reports_is_no_report(tmp_path):
 def test_headings_numbered_with_a_full_width_point_are_found_in_one_line_pages(tmp_path):
     text = one_line_report()
     for numeral in "一二三五六":
-        text = text.replace(f"{numeral}、", f"{numeral}．", 1) if numeral != "三" else text.replace("三、收到和处理", "三．收到和处理")
+        text = (
+            text.replace(f"{numeral}、", f"{numeral}．", 1)
+            if numeral != "三"
+            else text.replace("三、收到和处理", "三．收到和处理")
+        )
     report = report_of(tmp_path, "points.txt", text)
     assert keys(report) == ANNUAL_KEYS
     assert report.section("requests").title == "三．收到和处理政府信息公开申请情况"
@@ -433,7 +548,9 @@ def test_a_2008_era_report_on_many_lines_is_annual_legacy(tmp_path):
     )
     report = report_of(tmp_path, "2017.txt", text)
     assert report.kind == "annual-legacy"
-    assert [s.title for s in report.sections] == [line for line in text.splitlines() if line[:2] in {f"{n}、" for n in "一二三四五六七"}]
+    assert [s.title for s in report.sections] == [
+        line for line in text.splitlines() if line[:2] in {f"{n}、" for n in "一二三四五六七"}
+    ]
     assert errors(report) == []
 
 
@@ -479,7 +596,11 @@ def test_a_one_line_summary_in_parts_numbered_in_brackets_keeps_its_parts(tmp_pa
     report = report_of(tmp_path, "brackets.txt", body + "\n")
     assert report.kind == "summary"
     # the title ends where its text starts (一是…); 第二十条第（一）项 is no part
-    assert [s.title for s in report.sections] == ["（一）加强公开解读回应力度", "（二）提升政务服务工作效率", "（三）推进政务公开平台建设"]
+    assert [s.title for s in report.sections] == [
+        "（一）加强公开解读回应力度",
+        "（二）提升政务服务工作效率",
+        "（三）推进政务公开平台建设",
+    ]
 
 
 def test_every_kind_has_its_labels_in_both_languages():
@@ -509,9 +630,17 @@ def test_a_report_whose_sections_are_all_empty_is_not_taken_for_a_template(tmp_p
 
 def test_sections_numbered_in_brackets_are_the_six_sections(tmp_path):
     text = (
-        "青山区水利局2023年度政府信息公开工作年度报告\n（一）总体情况\n" + OVERVIEW + "\n（二）主动公开政府信息情况\n" + TABLE2
-        + "\n（三）收到和处理政府信息公开申请情况\n" + table3_glued() + "\n（四）政府信息公开行政复议、行政诉讼情况\n" + TABLE4
-        + "\n（五）存在的主要问题及改进情况\n1.政策解读形式较为单一。\n2.信息发布的及时性有待提高。\n（六）其他需要报告的事项\n" + OTHER + "\n"
+        "青山区水利局2023年度政府信息公开工作年度报告\n（一）总体情况\n"
+        + OVERVIEW
+        + "\n（二）主动公开政府信息情况\n"
+        + TABLE2
+        + "\n（三）收到和处理政府信息公开申请情况\n"
+        + table3_glued()
+        + "\n（四）政府信息公开行政复议、行政诉讼情况\n"
+        + TABLE4
+        + "\n（五）存在的主要问题及改进情况\n1.政策解读形式较为单一。\n2.信息发布的及时性有待提高。\n（六）其他需要报告的事项\n"
+        + OTHER
+        + "\n"
     )
     report = report_of(tmp_path, "paren.txt", text)
     assert keys(report) == ANNUAL_KEYS
@@ -521,7 +650,13 @@ def test_sections_numbered_in_brackets_are_the_six_sections(tmp_path):
 
 @pytest.mark.parametrize(
     "text",
-    ["。一、总体情况" * 60000, "一、总体情况\n" * 60000, "（一）总体情况\n" * 60000, "统一、" * 100000, "总体情况\n" * 60000],
+    [
+        "。一、总体情况" * 60000,
+        "一、总体情况\n" * 60000,
+        "（一）总体情况\n" * 60000,
+        "统一、" * 100000,
+        "总体情况\n" * 60000,
+    ],
     ids=["inline-titles", "numbered-lines", "bracket-lines", "numerals", "bare-titles"],
 )
 def test_hostile_repetition_stays_bounded(tmp_path, monkeypatch, text):

@@ -34,7 +34,9 @@ from shenyue.review import (
 )
 
 REPORT = "zhongshan-city-2021.txt"
-TRICKY = '第一行：总体情况"偏简"\n第二行 \\ 反斜杠 C:\\报告\\ 与 """三引号""" 及 \'\'\'单引号\'\'\'\n\t缩进行，结尾反斜杠\\'
+TRICKY = (
+    '第一行：总体情况"偏简"\n第二行 \\ 反斜杠 C:\\报告\\ 与 """三引号""" 及 \'\'\'单引号\'\'\'\n\t缩进行，结尾反斜杠\\'
+)
 
 
 @pytest.fixture
@@ -69,7 +71,13 @@ def test_scores_and_tricky_multiline_chinese_comments_survive_write_and_read(sto
     assert again.comment("overall") == "总评：\n基本合格"
     assert again.has_flag("需复核")
     [d] = again.review.dismissed
-    assert (d.check, d.start, d.end, d.reason, d.quote) == ("section_empty", 10, 20, "表格为图片，\n原件有数据", "二、主动公开")
+    assert (d.check, d.start, d.end, d.reason, d.quote) == (
+        "section_empty",
+        10,
+        20,
+        "表格为图片，\n原件有数据",
+        "二、主动公开",
+    )
 
     raw = tomllib.loads(s.path.read_text(encoding="utf-8"))
     assert raw["schema"] == 1 and raw["reviewer"] == "张三" and raw["report"] == REPORT
@@ -91,7 +99,7 @@ def test_review_file_sits_under_the_reviewer_folder_and_report_path(samples_copy
 def test_opening_writes_nothing_and_a_change_that_changes_nothing_writes_nothing(store):
     s = store.open(REPORT)
     assert not s.path.exists() and not s.exists
-    assert s.set_comment("overall", "") .written is False  # nothing to record
+    assert s.set_comment("overall", "").written is False  # nothing to record
     assert not s.path.exists()
     first = s.set_score("timeliness", 8)
     assert first.written and first.created and first.value == 8
@@ -330,7 +338,9 @@ def test_keep_ours_writes_ours_and_keeps_theirs_beside_it(samples_copy):
 def test_take_theirs_reloads_and_our_version_stays_in_the_conflict_file(samples_copy):
     ours = ReviewStore(samples_copy, "张三").open(REPORT)
     ours.set_score("timeliness", 5)
-    ours.path.write_text(ours.path.read_text(encoding="utf-8").replace("timeliness = 5", "timeliness = 3"), encoding="utf-8")
+    ours.path.write_text(
+        ours.path.read_text(encoding="utf-8").replace("timeliness = 5", "timeliness = 3"), encoding="utf-8"
+    )
     with pytest.raises(ConflictError) as info:
         ours.set_score("timeliness", 9)
     review = ours.take_theirs()
@@ -417,7 +427,9 @@ def test_a_file_from_a_newer_version_is_left_alone(store):
 def test_unknown_top_level_keys_are_kept_when_saving(store):
     s = store.open(REPORT)
     s.set_score("timeliness", 5)
-    s.path.write_text(s.path.read_text(encoding="utf-8").replace("schema = 1\n", 'schema = 1\nteam_note = "保留"\n'), encoding="utf-8")
+    s.path.write_text(
+        s.path.read_text(encoding="utf-8").replace("schema = 1\n", 'schema = 1\nteam_note = "保留"\n'), encoding="utf-8"
+    )
     s = store.open(REPORT)
     s.set_score("timeliness", 6)
     assert tomllib.loads(s.path.read_text(encoding="utf-8"))["team_note"] == "保留"

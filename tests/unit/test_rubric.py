@@ -200,7 +200,10 @@ def test_a_file_without_a_rubric_table_is_refused(tmp_path):
 
 
 def test_gate_errors_are_refused_at_the_gate_line(tmp_path):
-    text = SMALL + '\n[rubric.gates]\nok = { cap_total = 10 }\nbroken = { cap_total = 10, when = "placeholders hits >=" }\n'
+    text = (
+        SMALL
+        + '\n[rubric.gates]\nok = { cap_total = 10 }\nbroken = { cap_total = 10, when = "placeholders hits >=" }\n'
+    )
     err = refuse(tmp_path, text)
     assert err.problem_key == "rubric.error.gate_bad_when" and err.line == line_of(text, "broken =")
     text = SMALL + "\n[rubric.gates]\ntoo_high = { cap_total = 30 }\n"
@@ -357,7 +360,6 @@ def test_rubric_init_without_folder_writes_the_user_rubric_and_a_folder_copy_sta
     user.write_text(SMALL, encoding="utf-8")
     assert main(["rubric", "--init", str(tmp_path)]) == 0
     assert (tmp_path / "rubric.toml").read_text(encoding="utf-8") == SMALL
-
 
 
 def test_one_or_two_pinyin_glosses_do_not_make_a_report_not_assessable():

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from shenyue.cli import main
 from tests.helpers import SAMPLES
+
+from shenyue.cli import main
 
 
 def test_scan_json_has_the_documented_structure(capsys):
@@ -16,8 +17,19 @@ def test_scan_json_has_the_documented_structure(capsys):
     by_path = {r["path"]: r for r in data["reports"]}
     r = by_path["xinzhou-changzhengjie-2024.txt"]
     assert {"path", "encoding", "kind", "unit", "year", "published", "chars", "sections", "findings"} <= set(r)
-    assert (r["kind"], r["unit"], r["year"], r["published"]) == ("annual-2021", "忻府区长征街街道办事处", 2024, "2025-01-22")
-    assert r["sections"][0] == {"key": "overview", "title": "一、总体情况", "start": r["sections"][0]["start"], "end": r["sections"][0]["end"], "empty": False}
+    assert (r["kind"], r["unit"], r["year"], r["published"]) == (
+        "annual-2021",
+        "忻府区长征街街道办事处",
+        2024,
+        "2025-01-22",
+    )
+    assert r["sections"][0] == {
+        "key": "overview",
+        "title": "一、总体情况",
+        "start": r["sections"][0]["start"],
+        "end": r["sections"][0]["end"],
+        "empty": False,
+    }
     xiqu = by_path["zhongshan-xiqu-2024.txt"]
     empty = [f for f in xiqu["findings"] if f["check"] == "section_empty"]
     assert len(empty) == 3 and all(f["severity"] == "error" and f["message"] for f in empty)
@@ -61,7 +73,9 @@ def test_unknown_option_exits_2_without_traceback(capsys):
 
 def test_scan_reports_unreadable_files_in_json(tmp_path, capsys):
     (tmp_path / "empty.txt").write_bytes(b"")
-    (tmp_path / "ok.txt").write_text("一、总体情况\n2024年，本街道认真做好政府信息公开工作，主动公开信息。\n", encoding="utf-8")
+    (tmp_path / "ok.txt").write_text(
+        "一、总体情况\n2024年，本街道认真做好政府信息公开工作，主动公开信息。\n", encoding="utf-8"
+    )
     assert main(["scan", str(tmp_path), "--json", "--lang", "en"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["unreadable"] == [{"path": "empty.txt", "reason": "the file is empty"}]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from tests.helpers import SAMPLE
+
 from shenyue.analysis.scan import build_report
 from shenyue.reading import read_document
-from tests.helpers import SAMPLE
 
 ANNUAL_KEYS = ["overview", "proactive", "requests", "appeals", "problems", "other"]
 
@@ -49,12 +50,24 @@ def test_pdf_text_with_hard_breaks_and_spaced_digits_keeps_sections_and_year(tmp
             lines.extend(line[i : i + 30] for i in range(0, len(line), 30))
     pdfish = re.sub(r"(\d{4})年", r"\1 年", "\n".join(lines))
     report = report_of(tmp_path, "pdf.txt", pdfish)
-    assert [s.key for s in report.sections] == ["overview", "proactive", "requests", "appeals", "problems", "extra-1", "other"]
+    assert [s.key for s in report.sections] == [
+        "overview",
+        "proactive",
+        "requests",
+        "appeals",
+        "problems",
+        "extra-1",
+        "other",
+    ]
     assert report.year == 2024
 
 
 def test_a_heading_with_a_typo_maps_to_its_section_and_is_flagged(tmp_path, sample_text):
-    text = sample_text("zhongshan").replace("一、总体情况", "一、总休情况").replace("六、其他需要报告的事项", "六、其它需报告事项")
+    text = (
+        sample_text("zhongshan")
+        .replace("一、总体情况", "一、总休情况")
+        .replace("六、其他需要报告的事项", "六、其它需报告事项")
+    )
     report = report_of(tmp_path, "typo.txt", text)
     assert [s.key for s in report.sections] == ANNUAL_KEYS
     # 总休 is a typo (a warning); 其它需报告事项 is a shortened wording of the title (info)
@@ -65,7 +78,9 @@ def test_a_heading_with_a_typo_maps_to_its_section_and_is_flagged(tmp_path, samp
 
 
 def test_lengthened_titles_map_to_their_sections(tmp_path, sample_text):
-    text = sample_text("zhongshan").replace("五、存在的主要问题及改进情况", "五、政府信息公开工作存在的主要问题及改进情况")
+    text = sample_text("zhongshan").replace(
+        "五、存在的主要问题及改进情况", "五、政府信息公开工作存在的主要问题及改进情况"
+    )
     report = report_of(tmp_path, "long.txt", text)
     problems = report.section("problems")
     assert problems.title == "五、政府信息公开工作存在的主要问题及改进情况"
@@ -84,7 +99,9 @@ def test_html_copy_with_a_table_keeps_sections_and_renders_rows_as_cells(tmp_pat
     html = (
         "<html><head><meta charset='gb2312'><title>中山市2021年政府信息公开工作年度报告</title>"
         "<style>p{color:red}</style><script>var a='一、总体情况';</script></head><body>"
-        "<div class='breadcrumb'>当前位置：首页 &gt; 政务公开</div>" + "".join(body) + "<footer>版权所有 中山市人民政府</footer></body></html>"
+        "<div class='breadcrumb'>当前位置：首页 &gt; 政务公开</div>"
+        + "".join(body)
+        + "<footer>版权所有 中山市人民政府</footer></body></html>"
     )
     report = report_of(tmp_path, "page.html", html, "gb18030")
     assert report.doc.encoding == "gb18030"
@@ -115,7 +132,9 @@ def test_text_before_the_first_heading_is_the_preamble_not_a_section(sample_text
 
 
 def test_a_bare_page_date_line_is_chrome_and_a_publication_date(tmp_path, sample_text):
-    text = "中山市2021年政府信息公开工作年度报告\n2022-01-20 10:30  来源：中山市人民政府办公室\n" + sample_text("zhongshan")
+    text = "中山市2021年政府信息公开工作年度报告\n2022-01-20 10:30  来源：中山市人民政府办公室\n" + sample_text(
+        "zhongshan"
+    )
     report = report_of(tmp_path, "page.txt", text)
     assert report.published is not None and report.published.isoformat() == "2022-01-20"
     assert any(report.text[c.start : c.end].startswith("2022-01-20 10:30") for c in report.chrome)

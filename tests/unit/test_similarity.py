@@ -40,7 +40,9 @@ OWN = [
 ]
 
 
-def make_report(rel: str, text: str, *, unit: str | None = None, year: int | None = None, folder: Path = Path("/reports")) -> Report:
+def make_report(
+    rel: str, text: str, *, unit: str | None = None, year: int | None = None, folder: Path = Path("/reports")
+) -> Report:
     data = text.encode("utf-8")
     doc = Document(
         path=folder / rel,
@@ -199,7 +201,9 @@ def test_shares_sources_and_sections_are_attached(trio):
     start = b.text.index(PARA_COPY)
     b.sections = [
         Section("overview", "一、总体情况", 0, start + len(PARA_COPY) + 1, len(HEAD)),
-        Section("proactive", "二、主动公开政府信息情况", start + len(PARA_COPY) + 1, len(b.text), start + len(PARA_COPY) + 1),
+        Section(
+            "proactive", "二、主动公开政府信息情况", start + len(PARA_COPY) + 1, len(b.text), start + len(PARA_COPY) + 1
+        ),
     ]
     a_start = a.text.index(PARA)
     a.sections = [Section("overview", "一、总体情况", 0, len(a.text), len(HEAD))]
@@ -212,11 +216,22 @@ def test_shares_sources_and_sections_are_attached(trio):
     overview = copy["sections"]["overview"]
     assert overview["peer_share"] == round(len(PARA_COPY) / (start + len(PARA_COPY) + 1), 4)
     assert overview["sources"] == [{"path": "a.txt", "chars": len(PARA_COPY), "kind": PEER, "section": "overview"}]
-    assert copy["sections"]["proactive"] == {"peer_share": 0.0, "same_unit_share": 0.0, "common_share": 0.0, "sources": []}
+    assert copy["sections"]["proactive"] == {
+        "peer_share": 0.0,
+        "same_unit_share": 0.0,
+        "common_share": 0.0,
+        "sources": [],
+    }
     assert c.copy.peer_share == 0.0 and c.copy.sources == []
     pairs = result.section_pairs("b.txt", b.sections, {"a.txt": a.sections})
     assert pairs == [
-        {"section": "overview", "other_report": "a.txt", "other_section": "overview", "chars": len(PARA_COPY), "kind": PEER}
+        {
+            "section": "overview",
+            "other_report": "a.txt",
+            "other_section": "overview",
+            "chars": len(PARA_COPY),
+            "kind": PEER,
+        }
     ]
     assert a_start >= 0
 
@@ -239,7 +254,9 @@ def test_alignment_shows_exactly_which_characters_differ(trio):
 def test_web_page_chrome_is_not_compared():
     from shenyue.model.report import Span
 
-    footer = "主办单位：中山市人民政府办公室，承办单位：中山市政务服务数据管理局，网站标识码4420000017，粤ICP备05020185号\n"
+    footer = (
+        "主办单位：中山市人民政府办公室，承办单位：中山市政务服务数据管理局，网站标识码4420000017，粤ICP备05020185号\n"
+    )
     a = make_report("a.txt", body(OWN[0]) + footer)
     b = make_report("b.txt", body(OWN[1]) + footer)
     shared = find_copies([a, b], cache=False)

@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from test_similarity import OWN, PARA, PARA_COPY, body, make_report  # noqa: E402  (same folder)
 
 from shenyue.analysis.similarity import engine, find_copies
 from shenyue.analysis.similarity.cache import cache_root
 from shenyue.analysis.similarity.fingerprint import fingerprint_texts as real_fingerprint_texts
 from shenyue.cli import main
-
-from test_similarity import OWN, PARA, PARA_COPY, body, make_report  # noqa: E402  (same folder)
 
 
 @pytest.fixture
@@ -147,7 +146,20 @@ def test_cli_json_spans(samples_copy, capsys):
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     assert out and all(
-        set(d) == {"report", "start", "end", "other_report", "other_start", "other_end", "kind", "n_reports", "n_units", "similarity", "holders"}
+        set(d)
+        == {
+            "report",
+            "start",
+            "end",
+            "other_report",
+            "other_start",
+            "other_end",
+            "kind",
+            "n_reports",
+            "n_units",
+            "similarity",
+            "holders",
+        }
         for d in out
     )
     texts = {p.name: p.read_text(encoding="utf-8") for p in samples_copy.iterdir()}

@@ -56,7 +56,10 @@ def blocks(paras: list[str], title: str = TITLE) -> list[tuple[str, str]]:
     """The report as (kind, text) blocks: title, headings, paragraphs, table rows."""
     out = [("title", title), ("heading", "一、总体情况")]
     out += [("para", p) for p in paras[: len(paras) // 2]]
-    out += [("heading", "三、收到和处理政府信息公开申请情况"), ("para", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")]
+    out += [
+        ("heading", "三、收到和处理政府信息公开申请情况"),
+        ("para", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"),
+    ]
     out += [("row", f"{label}\n{cells}") for label, cells in TABLE3]
     out += [("heading", "五、存在的主要问题及改进情况")]
     out += [("para", p) for p in paras[len(paras) // 2 :]]

@@ -19,7 +19,10 @@ from shenyue.model.tables import T3_COLS, cell_ids, parse_tables
 from shenyue.model.tables.digits import cuts, t3_rule, t4_rule
 
 T3_HEADER = "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
-T4_HEADER = "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉" + "结果维持结果纠正其他结果尚未审结总计" * 2
+T4_HEADER = (
+    "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+    + "结果维持结果纠正其他结果尚未审结总计" * 2
+)
 
 
 def glued_tables(values: dict[str, str], rows: dict[str, str] | None = None, labels: dict[str, str] | None = None):
@@ -165,7 +168,9 @@ def test_several_readings_left_unread_and_no_arithmetic_error(tmp_path):
     # 1|10|…|11 or 11|0|…|11: the first two cells are unsure, the rest read the same either way
     assert [t3.cells[f"t3.new.{c}"].status for c in T3_COLS] == ["ambiguous"] * 2 + ["split"] * 5
     assert row_values(report.tables, "new") == [None, None, 0, 0, 0, 0, 11]
-    assert not [f for f in findings if f.check in ARITHMETIC or f.check in ("table_rows_incomplete", "table_cells_merged")]
+    assert not [
+        f for f in findings if f.check in ARITHMETIC or f.check in ("table_rows_incomplete", "table_cells_merged")
+    ]
     note = next(f for f in findings if f.check == "table_digits_split" and f.params["table"] == "三")
     assert note.severity == "info" and note.message_key == "table_digits_ambiguous"
     assert "110000011" in note.message("zh") and note.params["count"] == 3
@@ -204,7 +209,9 @@ def test_total_in_the_wrong_row_is_reported_with_the_digits_as_printed(tmp_path)
     # new requests printed 6100000 (6 + 1, total 0), carried over 0000007: the total sits in the wrong row
     values = t3_values({"r1": [6, 0, 0, 0, 0, 0], "r2": [0, 1, 0, 0, 0, 0], "r7": [6, 1, 0, 0, 0, 0]})
     report, findings = build(tmp_path, crawled_page(values, rows={"new": "6100000", "carried_in": "0000007"}))
-    errors = sorted((f for f in findings if f.severity == "error" and f.check in TABLE_CHECKS), key=lambda f: f.start or 0)
+    errors = sorted(
+        (f for f in findings if f.severity == "error" and f.check in TABLE_CHECKS), key=lambda f: f.start or 0
+    )
     assert [f.check for f in errors] == ["t3_row_total", "t3_row_total"]
     assert "6100000" in errors[0].message("zh") and "0000007" in errors[1].message("en")
 
@@ -228,7 +235,21 @@ def test_table_four_multi_digit_run_cut_by_the_group_totals():
     tables = parse_tables(crawled_page(rows={"t4": "726417837351134812612116" + "20"}))
     t4 = tables.t4
     assert [t4.cells[cid].value for cid in cell_ids("t4")] == [
-        72, 64, 178, 37, 351, 13, 4, 8, 1, 26, None, None, None, None, 20
+        72,
+        64,
+        178,
+        37,
+        351,
+        13,
+        4,
+        8,
+        1,
+        26,
+        None,
+        None,
+        None,
+        None,
+        20,
     ]
     assert t4.digits == "ambiguous" and t4.n_cells == 15
     assert tables.value("t4.sd.tot") + tables.value("t4.sr.tot") == 46  # litigation as the text would quote it
@@ -242,7 +263,8 @@ def test_row_label_typo_is_read_and_reported(tmp_path):
     assert report.tables.t3.n_cells == 175
     typos = [f for f in findings if f.check == "table_label_typo"]
     assert [(f.severity, f.params["expected"]) for f in typos] == [
-        ("warning", "其他法律行政法规禁止公开"), ("warning", "本机关不掌握相关政府信息")
+        ("warning", "其他法律行政法规禁止公开"),
+        ("warning", "本机关不掌握相关政府信息"),
     ]
     assert "其他法律行政止公开" in typos[0].message("zh")
     assert text[typos[0].start : typos[0].end] == "2.其他法律行政止公开"
@@ -387,14 +409,18 @@ def test_column_header_typo_is_reported_and_the_table_still_read(tmp_path):
     assert (report.tables.t2.n_cells, report.tables.t3.n_cells) == (10, 175)
     typos = sorted((f for f in findings if f.check == "table_label_typo"), key=lambda f: f.start)
     assert [(f.params["printed"], f.params["expected"]) for f in typos] == [
-        ("先行有效件数", "现行有效件数"), ("社会公义组织", "社会公益组织")
+        ("先行有效件数", "现行有效件数"),
+        ("社会公义组织", "社会公益组织"),
     ]
     assert [text[f.start : f.end] for f in typos] == ["先行有效件数", "社会公义组织"]
 
 
 def test_national_wording_gives_no_typo_warning():
-    for text in (crawled_page(), "一、总体情况\n全年受理申请3119件。\n" + PDF_T3,
-                 crawled_page().replace("法人或其他组织", "法人或者其他组织")):  # a variant, not a typo
+    for text in (
+        crawled_page(),
+        "一、总体情况\n全年受理申请3119件。\n" + PDF_T3,
+        crawled_page().replace("法人或其他组织", "法人或者其他组织"),
+    ):  # a variant, not a typo
         tables = parse_tables(text)
         assert not [i for t in tables.all() for i in t.issues if i.kind == "label_typo"]
 
@@ -443,7 +469,9 @@ def test_long_one_line_text_is_parsed_in_bounded_time(text):
 
 
 def test_digits_glued_to_a_year_opening_the_next_sentence():
-    text = crawled_page(rows={"t4": "100010000000101"}).replace("五、存在的主要问题及改进情况", "2023年，本局无其他情况。五、存在的主要问题及改进情况")
+    text = crawled_page(rows={"t4": "100010000000101"}).replace(
+        "五、存在的主要问题及改进情况", "2023年，本局无其他情况。五、存在的主要问题及改进情况"
+    )
     tables = parse_tables(text)
     assert [tables.value(f"t4.{g}.tot") for g in ("rv", "sd", "sr")] == [1, 0, 1]
     assert text[tables.t4.end :].startswith("2023年")

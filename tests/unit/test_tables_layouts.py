@@ -16,8 +16,14 @@ T2_BLOCKS = [
     ("第二十条第(六)项", ["本年处理决定数量"], [("行政处罚", "penalty"), ("行政强制", "coercion")]),
     ("第二十条第(八)项", ["本年收费金额(单位:万元)"], [("行政事业性收费", "adminfee")]),
 ]
-T2_COLS = {"reg": ["made", "repealed", "valid"], "nd": ["made", "repealed", "valid"], "permit": ["decisions"],
-           "penalty": ["decisions"], "coercion": ["decisions"], "adminfee": ["amount_wan"]}
+T2_COLS = {
+    "reg": ["made", "repealed", "valid"],
+    "nd": ["made", "repealed", "valid"],
+    "permit": ["decisions"],
+    "penalty": ["decisions"],
+    "coercion": ["decisions"],
+    "adminfee": ["amount_wan"],
+}
 T3_NOTE = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
 T3_ROW_LABELS = [
     ("new", "一、本年新收政府信息公开申请数量"),
@@ -51,8 +57,11 @@ T3_ROW_LABELS = [
     ("r7", "(七)总计"),
     ("carried_out", "四、结转下年度继续办理"),
 ]
-T4_HEADER = [["行政复议", "行政诉讼"], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"],
-             ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2]
+T4_HEADER = [
+    ["行政复议", "行政诉讼"],
+    ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"],
+    ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
+]
 
 
 def zero_values() -> dict[str, str]:
@@ -64,9 +73,13 @@ def consistent_values() -> dict[str, str]:
     """A non-trivial table set where every identity holds."""
     v = zero_values()
     t3 = {  # np, biz, res, ngo, law, oth
-        "new": [5, 2, 0, 1, 0, 1], "carried_in": [1, 0, 0, 0, 0, 0],
-        "r1": [2, 1, 0, 0, 0, 0], "r2": [1, 0, 0, 1, 0, 0], "r4_1": [1, 0, 0, 0, 0, 1],
-        "r5_2": [1, 0, 0, 0, 0, 0], "carried_out": [1, 1, 0, 0, 0, 0],
+        "new": [5, 2, 0, 1, 0, 1],
+        "carried_in": [1, 0, 0, 0, 0, 0],
+        "r1": [2, 1, 0, 0, 0, 0],
+        "r2": [1, 0, 0, 1, 0, 0],
+        "r4_1": [1, 0, 0, 0, 0, 1],
+        "r5_2": [1, 0, 0, 0, 0, 0],
+        "carried_out": [1, 1, 0, 0, 0, 0],
     }
     r7 = [0] * 6
     for row, vals in t3.items():
@@ -78,9 +91,22 @@ def consistent_values() -> dict[str, str]:
     for c, x in zip(T3_COLS, r7):
         v[f"t3.r7.{c}"] = str(x)
     v["t3.r7.tot"] = str(sum(r7))
-    v.update({"t2.reg.made": "0", "t2.nd.made": "3", "t2.nd.repealed": "1", "t2.nd.valid": "12",
-              "t2.permit.decisions": "120", "t2.penalty.decisions": "15", "t2.adminfee.amount_wan": "2.5",
-              "t4.rv.up": "1", "t4.rv.cor": "1", "t4.rv.tot": "2", "t4.sd.pend": "1", "t4.sd.tot": "1"})
+    v.update(
+        {
+            "t2.reg.made": "0",
+            "t2.nd.made": "3",
+            "t2.nd.repealed": "1",
+            "t2.nd.valid": "12",
+            "t2.permit.decisions": "120",
+            "t2.penalty.decisions": "15",
+            "t2.adminfee.amount_wan": "2.5",
+            "t4.rv.up": "1",
+            "t4.rv.cor": "1",
+            "t4.rv.tot": "2",
+            "t4.sd.pend": "1",
+            "t4.sd.tot": "1",
+        }
+    )
     return v
 
 
@@ -92,8 +118,11 @@ def _rows(values: dict[str, str]):
         t2.append(("h", ["信息内容", *cols]))
         for label, rid in rows:
             t2.append(("d", [label, *(values[f"t2.{rid}.{c}"] for c in T2_COLS[rid])]))
-    t3 = [("h", [T3_NOTE, "申请人情况"]), ("h", ["自然人", "法人或其他组织", "总计"]),
-          ("h", ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"])]
+    t3 = [
+        ("h", [T3_NOTE, "申请人情况"]),
+        ("h", ["自然人", "法人或其他组织", "总计"]),
+        ("h", ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]),
+    ]
     for rid, label in T3_ROW_LABELS:
         if rid is None:
             t3.append(("h", [label]))
@@ -131,10 +160,13 @@ def report_with_tables(values: dict[str, str], layout: str = "lines", *, year: i
         "一、总体情况\n"
         f"{year}年,我街道认真落实政府信息公开条例,主动公开政府信息294条,开展培训8次,建立信息发布审核机制,"
         "完善政府网站专栏建设,强化监督考核和社会评议,落实责任追究。依申请公开工作规范有序,按时答复率100%。\n"
-        "二、主动公开政府信息情况\n" + t2 +
-        "三、收到和处理政府信息公开申请情况\n" + t3 +
-        "四、政府信息公开行政复议、行政诉讼情况\n" + t4 +
-        "五、存在的主要问题及改进情况\n"
+        "二、主动公开政府信息情况\n"
+        + t2
+        + "三、收到和处理政府信息公开申请情况\n"
+        + t3
+        + "四、政府信息公开行政复议、行政诉讼情况\n"
+        + t4
+        + "五、存在的主要问题及改进情况\n"
         "一是政务公开人员业务能力不足,部分工作人员对政府信息公开条例理解不深,答复文书格式和法律依据引用不够规范,"
         "个别答复未告知救济途径;"
         "二是公开内容更新不及时,部分栏目信息滞后,重点领域信息公开深度不够,征地拆迁、财政预决算等信息只公开结果,"
@@ -173,8 +205,16 @@ def test_one_line_per_table_pdf_dump():
     """A PDF text layer that ran a whole table into one line still yields every cell."""
     values = consistent_values()
     t2, t3, t4 = render_tables(values, "spaces")
-    text = "二、主动公开政府信息情况\n" + t2.replace("\n", " ") + "\n三、收到和处理政府信息公开申请情况\n" + t3.replace("\n", " ") + (
-        "\n四、政府信息公开行政复议、行政诉讼情况\n" + t4.replace("\n", "  ") + "\n五、存在的主要问题及改进情况\n问题。\n"
+    text = (
+        "二、主动公开政府信息情况\n"
+        + t2.replace("\n", " ")
+        + "\n三、收到和处理政府信息公开申请情况\n"
+        + t3.replace("\n", " ")
+        + (
+            "\n四、政府信息公开行政复议、行政诉讼情况\n"
+            + t4.replace("\n", "  ")
+            + "\n五、存在的主要问题及改进情况\n问题。\n"
+        )
     )
     tables = parse_tables(text)
     for table in ("t2", "t3", "t4"):
@@ -185,10 +225,12 @@ def test_one_line_per_table_pdf_dump():
 
 def test_markdown_table_with_separator_rows_and_group_cells():
     values = consistent_values()
-    lines = ["| (本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | 申请人情况 | | | | | | |",
-             "|---|---|---|---|---|---|---|---|",
-             "| | 自然人 | 法人或其他组织 | | | | | 总计 |",
-             "| | | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | |"]
+    lines = [
+        "| (本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | 申请人情况 | | | | | | |",
+        "|---|---|---|---|---|---|---|---|",
+        "| | 自然人 | 法人或其他组织 | | | | | 总计 |",
+        "| | | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | |",
+    ]
     group = None
     for rid, label in T3_ROW_LABELS:
         if rid is None:
@@ -289,17 +331,30 @@ def test_missing_row_is_reported():
 
 def _render_2019(values: dict[str, str]) -> str:
     t2 = [
-        ["第二十条第(一)项"], ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
-        ["规章", "0", "0", "2"], ["规范性文件", "3", "3", "20"],
-        ["第二十条第(五)项"], ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
-        ["行政许可", "12", "-2", "300"], ["其他对外管理服务事项", "4", "+1", "8"],
-        ["第二十条第(六)项"], ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
-        ["行政处罚", "6", "0", "40"], ["行政强制", "1", "0", "0"],
-        ["第二十条第(八)项"], ["信息内容", "上一年项目数量", "本年增/减"], ["行政事业性收费", "2", "0"],
-        ["第二十条第(九)项"], ["信息内容", "采购项目数量", "采购总金额"], ["政府集中采购", "3", "251000"],
+        ["第二十条第(一)项"],
+        ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
+        ["规章", "0", "0", "2"],
+        ["规范性文件", "3", "3", "20"],
+        ["第二十条第(五)项"],
+        ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+        ["行政许可", "12", "-2", "300"],
+        ["其他对外管理服务事项", "4", "+1", "8"],
+        ["第二十条第(六)项"],
+        ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+        ["行政处罚", "6", "0", "40"],
+        ["行政强制", "1", "0", "0"],
+        ["第二十条第(八)项"],
+        ["信息内容", "上一年项目数量", "本年增/减"],
+        ["行政事业性收费", "2", "0"],
+        ["第二十条第(九)项"],
+        ["信息内容", "采购项目数量", "采购总金额"],
+        ["政府集中采购", "3", "251000"],
     ]
-    t3 = [[T3_NOTE, "申请人情况"], ["自然人", "法人或其他组织", "总计"],
-          ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]]
+    t3 = [
+        [T3_NOTE, "申请人情况"],
+        ["自然人", "法人或其他组织", "总计"],
+        ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+    ]
     for rid, label in T3_ROW_LABELS:
         if rid in ("r6_1", "r6_2", "r6_3"):
             continue
@@ -339,28 +394,48 @@ def test_regions_cover_row_labels_but_not_section_headings():
         i = text.index(s)
         return any(a <= i < b for a, b in regions)
 
-    for label in ("一、本年新收", "三、本年度办理结果", "四、结转下年度继续办理", "第二十条第(一)项", "结果维持", "行政复议\u00a0"):
+    for label in (
+        "一、本年新收",
+        "三、本年度办理结果",
+        "四、结转下年度继续办理",
+        "第二十条第(一)项",
+        "结果维持",
+        "行政复议\u00a0",
+    ):
         assert inside(label), label
-    for heading in ("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况",
-                    "五、存在的主要问题及改进情况", "一、总体情况"):
+    for heading in (
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "一、总体情况",
+    ):
         assert not inside(heading), heading
 
 
 def test_prose_mentioning_table_words_is_not_a_table():
-    text = ("一、总体情况\n本年新收政府信息公开申请数量较上年有所增加,行政复议结果维持率较高。\n"
-            "依照第二十条第(一)项规定公开规章和行政规范性文件。\n")
+    text = (
+        "一、总体情况\n本年新收政府信息公开申请数量较上年有所增加,行政复议结果维持率较高。\n"
+        "依照第二十条第(一)项规定公开规章和行政规范性文件。\n"
+    )
     tables = parse_tables(text)
     assert tables.all() == [] and tables.regions == []
 
 
 def _html_page(values: dict[str, str]) -> str:
     """A government page with tables 三 and 四 as HTML, merged cells included."""
-    rows = ['<tr><td colspan="3" rowspan="3">' + T3_NOTE + '</td><td colspan="7">申请人情况</td></tr>',
-            '<tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td><td rowspan="2">总计</td></tr>',
-            "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>"]
-    group_rows = {"r1": '<td rowspan="22">三、本年度办理结果</td>', "r3_1": '<td rowspan="8">(三)不予公开</td>',
-                  "r4_1": '<td rowspan="3">(四)无法提供</td>', "r5_1": '<td rowspan="5">(五)不予处理</td>',
-                  "r6_1": '<td rowspan="3">(六)其他处理</td>'}
+    rows = [
+        '<tr><td colspan="3" rowspan="3">' + T3_NOTE + '</td><td colspan="7">申请人情况</td></tr>',
+        '<tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td><td rowspan="2">总计</td></tr>',
+        "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>",
+    ]
+    group_rows = {
+        "r1": '<td rowspan="22">三、本年度办理结果</td>',
+        "r3_1": '<td rowspan="8">(三)不予公开</td>',
+        "r4_1": '<td rowspan="3">(四)无法提供</td>',
+        "r5_1": '<td rowspan="5">(五)不予处理</td>',
+        "r6_1": '<td rowspan="3">(六)其他处理</td>',
+    }
     for rid, label in T3_ROW_LABELS:
         if rid is None:
             continue
@@ -368,11 +443,15 @@ def _html_page(values: dict[str, str]) -> str:
         lead = group_rows.get(rid, "")
         span = ' colspan="3"' if rid in ("new", "carried_in", "r7", "carried_out") else ""
         rows.append(f"<tr>{lead}<td{span}>{label}</td>{cells}</tr>")
-    t4 = ['<tr><td colspan="5">行政复议</td><td colspan="10">行政诉讼</td></tr>',
-          '<tr><td rowspan="2">结果维持</td><td rowspan="2">结果纠正</td><td rowspan="2">其他结果</td><td rowspan="2">尚未审结</td>'
-          '<td rowspan="2">总计</td><td colspan="5">未经复议直接起诉</td><td colspan="5">复议后起诉</td></tr>',
-          "<tr>" + "".join(f"<td>{h}</td>" for h in ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2) + "</tr>",
-          "<tr>" + "".join(f"<td>{values[cid]}</td>" for cid in cell_ids("t4")) + "</tr>"]
+    t4 = [
+        '<tr><td colspan="5">行政复议</td><td colspan="10">行政诉讼</td></tr>',
+        '<tr><td rowspan="2">结果维持</td><td rowspan="2">结果纠正</td><td rowspan="2">其他结果</td><td rowspan="2">尚未审结</td>'
+        '<td rowspan="2">总计</td><td colspan="5">未经复议直接起诉</td><td colspan="5">复议后起诉</td></tr>',
+        "<tr>"
+        + "".join(f"<td>{h}</td>" for h in ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2)
+        + "</tr>",
+        "<tr>" + "".join(f"<td>{values[cid]}</td>" for cid in cell_ids("t4")) + "</tr>",
+    ]
     return (
         '<html><head><meta charset="utf-8"><title>年报</title></head><body><div class="nav">首页 | 政务公开</div>'
         '<div class="content"><h1>长征街街道2024年政府信息公开工作年度报告</h1>'

@@ -107,7 +107,12 @@ T4_TRUE = {"rv": [72, 64, 178, 37, 351], "sd": [13, 4, 8, 1, 26], "sr": [12, 1, 
 def t4_blocks(blocks: list[list[int]]) -> list[str]:
     """Table 四's values in blocks, header words between them (pdftotext's reading order of a ruled table)."""
     out = list(T4_HEAD)
-    fillers = [["结 果", "结果", "其他", "复议后起诉", "尚未", "维持", "纠正"], ["总计"], ["维持", "纠正", "结果", "审结"], ["总计"]]
+    fillers = [
+        ["结 果", "结果", "其他", "复议后起诉", "尚未", "维持", "纠正"],
+        ["总计"],
+        ["维持", "纠正", "结果", "审结"],
+        ["总计"],
+    ]
     for i, block in enumerate(blocks):
         if i:
             out += fillers[(i - 1) % len(fillers)] + [""]
@@ -275,7 +280,9 @@ def test_t3_rows_read_column_by_column_are_lined_up_by_their_totals(tmp_path):
 
 def test_t4_groups_each_after_its_own_label_are_read_as_printed(tmp_path):
     """Values in row order, a group label before each group: not a guess, so a wrong total is an error."""
-    t4 = ["行政复议", "", "结果维持", "", "结果纠正", "", "其他结果", "", "尚未审结", "", "总计", ""] + cells([72, 64, 178, 37, 350])
+    t4 = ["行政复议", "", "结果维持", "", "结果纠正", "", "其他结果", "", "尚未审结", "", "总计", ""] + cells(
+        [72, 64, 178, 37, 350]
+    )
     t4 += ["未经复议直接起诉", ""] + cells(T4_TRUE["sd"]) + ["复议后起诉", ""] + cells(T4_TRUE["sr"])
     rep, findings = build(tmp_path, report(t3_late_labels(t3_rows(), set()), t4))
     assert rep.tables.t4.cells["t4.rv.tot"].value == 350

@@ -62,8 +62,20 @@ def kinds_of(folder):
 
 
 def test_units_toml_makes_two_names_one_unit(tmp_path):
-    write(tmp_path, "a-2023.txt", "甲县交通局", 2023, "今年汛期来得早，防汛物资提前两个月备齐，河道巡查由每周一次改为每天一次。")
-    write(tmp_path, "b-2024.txt", "甲县交通运输局", 2024, "社区食堂开到第六家，老年人凭卡就餐可享八折，菜单由居民代表每月投票更换。")
+    write(
+        tmp_path,
+        "a-2023.txt",
+        "甲县交通局",
+        2023,
+        "今年汛期来得早，防汛物资提前两个月备齐，河道巡查由每周一次改为每天一次。",
+    )
+    write(
+        tmp_path,
+        "b-2024.txt",
+        "甲县交通运输局",
+        2024,
+        "社区食堂开到第六家，老年人凭卡就餐可享八折，菜单由居民代表每月投票更换。",
+    )
     reports = kinds_of(tmp_path)
     b = reports["b-2024.txt"]
     assert b.copy.main_source.kind == PEER  # no rule can know the body was renamed
@@ -75,8 +87,12 @@ def test_units_toml_makes_two_names_one_unit(tmp_path):
 
 
 def test_units_toml_by_file_name_and_the_writer_keeps_other_entries(tmp_path):
-    write(tmp_path, "a-2023.txt", "甲局", 2023, "今年汛期来得早，防汛物资提前两个月备齐，河道巡查由每周一次改为每天一次。")
-    write(tmp_path, "b-2024.txt", "乙局", 2024, "社区食堂开到第六家，老年人凭卡就餐可享八折，菜单由居民代表每月投票更换。")
+    write(
+        tmp_path, "a-2023.txt", "甲局", 2023, "今年汛期来得早，防汛物资提前两个月备齐，河道巡查由每周一次改为每天一次。"
+    )
+    write(
+        tmp_path, "b-2024.txt", "乙局", 2024, "社区食堂开到第六家，老年人凭卡就餐可享八折，菜单由居民代表每月投票更换。"
+    )
     (tmp_path / UNITS_FILE).write_text('[names]\n"丙局" = "丁局"\n', encoding="utf-8")
     units = set_file_unit(tmp_path, "b-2024.txt", "甲局")
     assert units.files == {"b-2024.txt": "甲局"} and units.names == {"丙局": "丁局"}
@@ -92,10 +108,10 @@ def test_units_toml_by_file_name_and_the_writer_keeps_other_entries(tmp_path):
     "content, words",
     [
         (b'[files]\n"a.txt" = \n', "not valid TOML"),
-        (b"[files]\n\"a.txt\" = 3\n", "quoted name"),
+        (b'[files]\n"a.txt" = 3\n', "quoted name"),
         (b"files = 1\n", "must be a table"),
-        (b"[units]\nx = \"y\"\n", "unknown table"),
-        (b"[files]\n\"a.txt\" = \"\xff\xfe\"\n", "not UTF-8"),
+        (b'[units]\nx = "y"\n', "unknown table"),
+        (b'[files]\n"a.txt" = "\xff\xfe"\n', "not UTF-8"),
         (b"# " + b"x" * (1 << 20) + b"\n", "larger than"),
     ],
 )
@@ -109,10 +125,14 @@ def test_a_bad_units_toml_is_a_plain_message(tmp_path, content, words):
 
 
 def test_scan_warns_about_a_bad_units_toml_and_goes_on(tmp_path, capsys):
-    write(tmp_path, "a-2023.txt", "甲局", 2023, "今年汛期来得早，防汛物资提前两个月备齐，河道巡查由每周一次改为每天一次。")
+    write(
+        tmp_path, "a-2023.txt", "甲局", 2023, "今年汛期来得早，防汛物资提前两个月备齐，河道巡查由每周一次改为每天一次。"
+    )
     (tmp_path / UNITS_FILE).write_text("[files\n", encoding="utf-8")
     assert main(["scan", str(tmp_path), "--json", "--lang", "en"]) == 0
     captured = capsys.readouterr()
     assert "units.toml not used: not valid TOML" in captured.err and "Traceback" not in captured.err
     data = json.loads(captured.out)
-    assert [r["path"] for r in data["reports"]] == ["a-2023.txt"] and data["unreadable"] == []  # units.toml is no report
+    assert [r["path"] for r in data["reports"]] == ["a-2023.txt"] and data[
+        "unreadable"
+    ] == []  # units.toml is no report

@@ -13,14 +13,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shenyue.analysis.checks import check_ids, run_checks
 from shenyue.config import ReadLimits
 from shenyue.model.chrome import find_chrome
 from shenyue.model.metadata import find_signature_date, find_title, find_unit, report_year
 from shenyue.model.report import Document, Report, Span, Unreadable
-from shenyue.analysis.checks import check_ids, run_checks
-from shenyue.model.tables import parse_tables
-from shenyue.model.units import apply_units, load_units, unit_key
-from shenyue.model.text import fold
 from shenyue.model.sections import (
     build_sections,
     clip_table_regions,
@@ -29,6 +26,9 @@ from shenyue.model.sections import (
     find_inline_parts,
     find_midline_headings,
 )
+from shenyue.model.tables import parse_tables
+from shenyue.model.text import fold
+from shenyue.model.units import apply_units, load_units, unit_key
 from shenyue.reading import iter_report_files, read_document
 
 # progress(done, total, path) — called from the scanning thread.
@@ -77,7 +77,9 @@ def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
     # the parsed tables' own regions too: the checks mask them out of the narrative
     parsed_spans = [Span(a, b, "table") for a, b in parsed.regions]
     parsed.regions = [(s.start, s.end) for s in clip_table_regions(text, parsed_spans, headings)]
-    first_heading = min((h.start for h in headings if h.level in ("numbered", "markdown", "plain", "paren")), default=len(text))
+    first_heading = min(
+        (h.start for h in headings if h.level in ("numbered", "markdown", "plain", "paren")), default=len(text)
+    )
     title = find_title(text, first_heading, chrome)
     sections, preamble = build_sections(text, headings, summary=False, table_regions=tables, chrome=chrome)
     signature = find_signature_date(text, chrome)
@@ -86,7 +88,9 @@ def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
     parts = find_inline_parts(text, folded, chrome=chrome) if line_numbered < 2 else []  # a one-line summary's parts
     kind = document_kind(text, title, sections, headings, parts, year, parsed, tables, chrome)
     if kind in ("summary", "annual-legacy", "unknown"):
-        sections, preamble = build_sections(text, headings, summary=True, table_regions=tables, chrome=chrome, parts=parts)
+        sections, preamble = build_sections(
+            text, headings, summary=True, table_regions=tables, chrome=chrome, parts=parts
+        )
     if signature:
         dates.append((signature[0], "signature", signature[1]))
     report = Report(
@@ -117,7 +121,9 @@ def _publication_date(dates):
     return None
 
 
-def analyse_copies(reports: list[Report], *, folder: Path | None = None, progress: Progress | None = None, cache: bool = True):
+def analyse_copies(
+    reports: list[Report], *, folder: Path | None = None, progress: Progress | None = None, cache: bool = True
+):
     """The folder stage after scanning: apply the folder's units.toml, find text
     shared between the reports, attach each report's copy summary
     (``report.copy``) and add the cross-report findings (copied from last year

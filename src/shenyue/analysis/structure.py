@@ -6,10 +6,10 @@ apply to is declared where the checks are registered
 
 from __future__ import annotations
 
-from shenyue.analysis.findings import Finding
-from shenyue.model.report import SECTION_KEYS, Report
 import re
 
+from shenyue.analysis.findings import Finding
+from shenyue.model.report import SECTION_KEYS, Report
 from shenyue.model.sections import EXPECTED_NUMERAL, STANDARD_TITLES
 
 SECTION_NUMBER = dict(zip(SECTION_KEYS, "一二三四五六"))
@@ -37,7 +37,15 @@ def structure_findings(report: Report) -> list[Finding]:
         expected = EXPECTED_NUMERAL[s.key]
         if idx < last:
             findings.append(
-                Finding("section_order", "warning", s.start, s.start + len(s.title), {"title": s.title}, "section_order_sequence", s.key)
+                Finding(
+                    "section_order",
+                    "warning",
+                    s.start,
+                    s.start + len(s.title),
+                    {"title": s.title},
+                    "section_order_sequence",
+                    s.key,
+                )
             )
         elif s.numeral and s.numeral != expected:
             findings.append(

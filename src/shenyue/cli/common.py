@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import sys
 import time
@@ -51,7 +50,9 @@ def warn_config(args) -> None:
             + "\n"
         )
     for problem in getattr(config, "problems", []) if config is not None else []:
-        sys.stderr.write("shenyue: " + safe_text(t("cli.config_value", path=display_path(config.path), problem=problem)) + "\n")
+        sys.stderr.write(
+            "shenyue: " + safe_text(t("cli.config_value", path=display_path(config.path), problem=problem)) + "\n"
+        )
 
 
 class Progress:

@@ -119,8 +119,13 @@ def run(args) -> int:
     reports = len({row.report for row in sheet.rows})
     sys.stdout.write(
         safe_text(
-            t("export.done", rows=len(sheet.rows), reports=reports, reviewers=reviewers,
-              paths=", ".join(show_path(p) for p in written))  # fmt: skip
+            t(
+                "export.done",
+                rows=len(sheet.rows),
+                reports=reports,
+                reviewers=reviewers,
+                paths=", ".join(show_path(p) for p in written),
+            )  # fmt: skip
         )
         + "\n"
     )

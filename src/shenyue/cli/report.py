@@ -55,7 +55,9 @@ def run(args) -> int:
     except RubricError as exc:
         return _fail(str(exc))
     output = Path(args.output).expanduser() if args.output else Path.cwd() / DEFAULT_NAME
-    folder_mode = output.is_dir() or (args.output is not None and (args.output.endswith(("/", "\\")) or output.suffix.lower() not in HTML_SUFFIXES))
+    folder_mode = output.is_dir() or (
+        args.output is not None and (args.output.endswith(("/", "\\")) or output.suffix.lower() not in HTML_SUFFIXES)
+    )
     root = resolve_reviews_dir(folder, args.reviews, config)
     # an HTML file in the reports folder would be read as a report next time; never write into reviews
     from shenyue.report_html import collect_evidence, output_problem, write_html_report
@@ -102,8 +104,15 @@ def run(args) -> int:
         sys.stderr.write(safe_text(t("html.split", limit=50, path=show_path(written.path))) + "\n")
     shown = written.path / "index.html" if written.folder_mode else written.path
     sys.stdout.write(
-        safe_text(t("html.done", path=show_path(shown), reports=len(result.reports), pages=written.pages,
-                    size=f"{written.size / 1048576:.1f}"))  # fmt: skip
+        safe_text(
+            t(
+                "html.done",
+                path=show_path(shown),
+                reports=len(result.reports),
+                pages=written.pages,
+                size=f"{written.size / 1048576:.1f}",
+            )
+        )  # fmt: skip
         + "\n"
     )
     return 0

@@ -114,7 +114,9 @@ def copy_cell(report: Report) -> str:
 
 
 def scan_table(result: ScanResult) -> str:
-    headers = [t(f"scan.col_{c}") for c in ("file", "unit", "year", "kind", "sections", "findings", "copied", "top_finding")]
+    headers = [
+        t(f"scan.col_{c}") for c in ("file", "unit", "year", "kind", "sections", "findings", "copied", "top_finding")
+    ]
     rows = []
     for r in result.reports:
         counts = count_by_severity(r.findings)

@@ -52,7 +52,9 @@ def _load_one(job: tuple[str, str, int | None]):
     return doc.text, report.unit, report.year, doc.sha256, not_prose(report)
 
 
-def _loader(folder: Path, paths: dict[str, Path], max_bytes: int | None, progress: Progress, max_pages: int | None = None):
+def _loader(
+    folder: Path, paths: dict[str, Path], max_bytes: int | None, progress: Progress, max_pages: int | None = None
+):
     def load(entries):
         jobs = [(str(paths[e.rel]), str(folder), max_bytes, max_pages) for e in entries]
         total = len(jobs)
@@ -61,7 +63,11 @@ def _loader(folder: Path, paths: dict[str, Path], max_bytes: int | None, progres
             from concurrent.futures import ProcessPoolExecutor
 
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                outcomes = list(_progress_iter(pool.map(_load_one, jobs, chunksize=max(8, total // (workers * 8))), total, entries, progress))
+                outcomes = list(
+                    _progress_iter(
+                        pool.map(_load_one, jobs, chunksize=max(8, total // (workers * 8))), total, entries, progress
+                    )
+                )
         else:
             outcomes = list(_progress_iter(map(_load_one, jobs), total, entries, progress))
         loaded = []
@@ -93,9 +99,8 @@ def run(args) -> int:
         return 2
     from shenyue.analysis.similarity import Entry, load_statutory
     from shenyue.analysis.similarity.engine import run as run_engine
-    from shenyue.reading import DEFAULT_MAX_BYTES, iter_report_files, relative
-
     from shenyue.model.units import load_units
+    from shenyue.reading import DEFAULT_MAX_BYTES, iter_report_files, relative
 
     limit = max_bytes or DEFAULT_MAX_BYTES
     units = load_units(folder)
@@ -103,7 +108,9 @@ def run(args) -> int:
         sys.stderr.write("shenyue: " + t("units.file_unusable", reason=safe_text(units.problem)) + "\n")
     statutory = load_statutory(folder)
     for path, reason in statutory.problems:
-        sys.stderr.write("shenyue: " + t("similar.statutory_unreadable", path=safe_text(path), reason=safe_text(reason)) + "\n")
+        sys.stderr.write(
+            "shenyue: " + t("similar.statutory_unreadable", path=safe_text(path), reason=safe_text(reason)) + "\n"
+        )
 
     entries, paths, skipped = [], {}, 0
     for path, supported in iter_report_files(folder):

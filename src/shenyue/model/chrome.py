@@ -37,7 +37,9 @@ _CHROME_LINE = [
     re.compile(r"(网站地图|联系我们|版权所有|ICP备|网站标识码|公网安备|技术支持)"),
 ]
 # A line that is only a page date, as gov.cn prints it ("2025-01-22 10:00  来源：…").
-_BARE_DATE_LINE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+来源\s*[:：].*)?\s*$")
+_BARE_DATE_LINE = re.compile(
+    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+来源\s*[:：].*)?\s*$"
+)
 _ANY_CHROME = re.compile("|".join(f"(?:{p.pattern})" for p in _CHROME_LINE))
 _BANNER_TOKEN = re.compile(r"^[\u4e00-\u9fff]{1,12}(政府网|政府)$")
 PAGE_DATE = re.compile(r"(?:时间|发布时间|发布日期|日期)\s*[:：]\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
@@ -184,7 +186,9 @@ def crawl_header(text: str, folded: str | None = None) -> CrawlHeader | None:
 # Site chrome glued into a one-line body: the breadcrumb and share bar before
 # the report, the attachment and page tools after it.
 _LEAD_CHROME = re.compile(r"^\s*当前位置\s*[:：]")
-_LEAD_CHROME_END = re.compile(r"(?:相关链接\s*[:：]|文件下载|文字版|全真版|QQ空间|微博|微信|分享到\s*[:：]?|【\s*关闭\s*】|【\s*打印\s*】|-->)")
+_LEAD_CHROME_END = re.compile(
+    r"(?:相关链接\s*[:：]|文件下载|文字版|全真版|QQ空间|微博|微信|分享到\s*[:：]?|【\s*关闭\s*】|【\s*打印\s*】|-->)"
+)
 _TAIL_CHROME = re.compile(
     r"(?:\s|^)(?:附件下载|相关附件|附件\s*[:：]?|【\s*打印本页\s*】|【\s*关闭窗口\s*】|打印本页|关闭窗口|分享到\s*[:：]?|扫一扫在手机打开当前页)"
     r"(?:\s*(?:附件下载|打印本页|关闭窗口|【[^】]{1,6}】))*\s*$"

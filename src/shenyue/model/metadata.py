@@ -28,7 +28,9 @@ _LEAD_VERBS = (
     "认真|坚持|深入|全面|持续|紧紧|以|在|按照|严格|围绕|结合|进一步|扎实|不断|始终|积极|着力|全力|聚焦|立足|"
     "深化|高度|切实|牢牢|紧扣|贯彻|落实|把|将|从|通过|共|政府信息公开|政务公开|累计|主动|严格|依法|对|根据|继续"
 )
-LEAD_UNIT = re.compile(rf"^\s*(?:(?:19|20)\d{{2}}\s*年度?\s*[,，]?\s*)?([\u4e00-\u9fff]{{2,20}}?{UNIT_SUFFIX})(?={_LEAD_VERBS})")
+LEAD_UNIT = re.compile(
+    rf"^\s*(?:(?:19|20)\d{{2}}\s*年度?\s*[,，]?\s*)?([\u4e00-\u9fff]{{2,20}}?{UNIT_SUFFIX})(?={_LEAD_VERBS})"
+)
 SELF_REFERENCE = re.compile(r"(?:我|全|本)(市|区|县|镇|乡|州|街道)")
 
 
@@ -69,9 +71,12 @@ def find_title(text: str, before: int, chrome: list[Span]) -> Span | None:
 
 def _unit_name(raw: str) -> str | None:
     """``raw`` (a line or a prefix) as a unit name, or None when it is not one."""
-    name = re.sub(r"\s+", "", fold(raw)).strip("《》\"“”")
-    if 2 <= len(name) <= 30 and not BARE_LEVEL.match(name) and re.search(UNIT_SUFFIX + "$", name) and re.fullmatch(
-        r"[\u4e00-\u9fff()（）]+", name
+    name = re.sub(r"\s+", "", fold(raw)).strip('《》"“”')
+    if (
+        2 <= len(name) <= 30
+        and not BARE_LEVEL.match(name)
+        and re.search(UNIT_SUFFIX + "$", name)
+        and re.fullmatch(r"[\u4e00-\u9fff()（）]+", name)
     ):
         return name
     return None
@@ -236,11 +241,10 @@ def _named_unit_of_level(text: str, level: str) -> str | None:
         for size in (2, 3):
             if len(stem) >= size:
                 name = stem[-size:] + level
-                if not _NOT_IN_NAMES.search(name[:-len(level)]):
+                if not _NOT_IN_NAMES.search(name[: -len(level)]):
                     counts[name] += text.count(name)
     if not counts:
         return None
     # Prefer the shorter name when it occurs at least as often (中山市 over 推中山市).
     best = sorted(counts.items(), key=lambda kv: (-kv[1], len(kv[0])))[0][0]
     return best
-

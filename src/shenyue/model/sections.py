@@ -80,7 +80,9 @@ FUZZY_TITLES = (
 # title) and 三、依申请公开政府信息情况 (70-76; a pre-2019 title). 70 sits between.
 FUZZY_ACCEPT = 70
 # The standard titles as compared with a bare title line, in SECTION_KEYS order.
-_PLAIN_TITLES = [re.sub(r"[\s、,，.。·:：;；\"“”()（）]|政府信息公开工作", "", STANDARD_TITLES[k]) for k in SECTION_KEYS]
+_PLAIN_TITLES = [
+    re.sub(r"[\s、,，.。·:：;；\"“”()（）]|政府信息公开工作", "", STANDARD_TITLES[k]) for k in SECTION_KEYS
+]
 # Row labels of table 三 that begin like headings (一、本年新收… 四、结转下年度…).
 TABLE_ROW_LABEL = re.compile(r"^(本年新收|上年结转|本年度办理结果|结转下年度|本年度?新收|本年度?办理)")
 # Table-4 header text mentions 行政复议/行政诉讼 but is not the section heading.
@@ -293,7 +295,9 @@ def find_headings(
                 t1 = strip_span(text, s, t1)[1]
                 covered = t1
                 standard = match.score == 100 and _is_standard(_compact_folded(folded[t0:t1]), match.key)
-                headings.append(Heading(s, t1, text[s:t1].strip(), numeral, "numbered", match.key, match.score, standard, line_end))
+                headings.append(
+                    Heading(s, t1, text[s:t1].strip(), numeral, "numbered", match.key, match.score, standard, line_end)
+                )
                 continue
             if in_table:
                 continue
@@ -301,7 +305,9 @@ def find_headings(
             if e - s > _MAX_HEADING_LINE or folded[s:e].rstrip().endswith("。"):
                 continue  # a numbered paragraph, not a heading
             title = text[s:t1].strip()
-            headings.append(Heading(s, t1, title, numeral, "numbered", None, match.score, False, e, is_legacy_title(text[t0:t1])))
+            headings.append(
+                Heading(s, t1, title, numeral, "numbered", None, match.score, False, e, is_legacy_title(text[t0:t1]))
+            )
             continue
         m = _PAREN.match(line)
         if m:
@@ -321,7 +327,12 @@ def find_headings(
                 key, score, standard = None, 0.0, False  # a long Markdown heading that merely starts like a title
             headings.append(Heading(s, e, text[s:e].strip(), None, "markdown", key, score, standard, e))
             continue
-        if 4 <= e - s <= _PLAIN_HEADING_LINE and "\u4e00" <= folded[s] <= "\u9fff" and not folded[e - 1] in "。." and plain_budget > 0:
+        if (
+            4 <= e - s <= _PLAIN_HEADING_LINE
+            and "\u4e00" <= folded[s] <= "\u9fff"
+            and folded[e - 1] not in "。."
+            and plain_budget > 0
+        ):
             plain_budget -= 1
             # An un-numbered line that reads as a standard title ("总体情况").
             c = _STRIP_FOR_COMPARE.sub("", _compact_folded(folded[s:e]))
@@ -385,7 +396,18 @@ def find_midline_headings(
         if t1 > line_end:  # the title ends on the next line
             line_end = window_end
         result.append(
-            Heading(pos, t1, text[pos:t1].strip(), numeral, "numbered", match.key, match.score, match.standard, line_end, inline=True)
+            Heading(
+                pos,
+                t1,
+                text[pos:t1].strip(),
+                numeral,
+                "numbered",
+                match.key,
+                match.score,
+                match.standard,
+                line_end,
+                inline=True,
+            )
         )
     if len(result) > _MAX_INLINE_TITLES:  # a text quoting titles over and over: the first of each
         seen: set[str] = set()
@@ -425,10 +447,14 @@ def find_inline_parts(
     glued to the title before it (``…工作要点落实情况一、加强公开解读…``).
     """
     folded = fold(text) if folded is None else folded
-    return _parts(text, folded, start, chrome, _INLINE, "numbered") or _parts(text, folded, start, chrome, _INLINE_PAREN, "paren")
+    return _parts(text, folded, start, chrome, _INLINE, "numbered") or _parts(
+        text, folded, start, chrome, _INLINE_PAREN, "paren"
+    )
 
 
-def _parts(text: str, folded: str, start: int, chrome: list[Span] | None, marker: re.Pattern, level: str) -> list[Heading]:
+def _parts(
+    text: str, folded: str, start: int, chrome: list[Span] | None, marker: re.Pattern, level: str
+) -> list[Heading]:
     cands: list[tuple[int, int, str, bool]] = []  # (pos, title start, numeral, after a sentence end)
     for m in marker.finditer(folded, start):
         pos = m.start()
@@ -591,7 +617,19 @@ def _paren_sections(text: str, headings: list[Heading]) -> list[Heading]:
         if match.key is not None:
             t1 = t0 + match.length if h.end - h.start > _MAX_HEADING_LINE else h.end
             standard = match.score == 100 and _is_standard(_compact_folded(fold(text[t0:t1])), match.key)
-            out.append(Heading(h.start, t1, text[h.start : t1].strip(), h.numeral, "paren", match.key, match.score, standard, h.line_end))
+            out.append(
+                Heading(
+                    h.start,
+                    t1,
+                    text[h.start : t1].strip(),
+                    h.numeral,
+                    "paren",
+                    match.key,
+                    match.score,
+                    standard,
+                    h.line_end,
+                )
+            )
     return out
 
 

@@ -105,7 +105,7 @@ class UnitMap:
 def _table(data: dict, name: str) -> dict[str, str]:
     table = data.get(name, {})
     if not isinstance(table, dict):
-        raise UnitsFileError(f"[{name}] must be a table of \"name\" = \"unit\" lines")
+        raise UnitsFileError(f'[{name}] must be a table of "name" = "unit" lines')
     out: dict[str, str] = {}
     for k, v in table.items():
         if not isinstance(v, str):

@@ -14,8 +14,8 @@ import errno
 import hashlib
 import os
 import stat
-from dataclasses import replace
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from importlib import import_module
 from pathlib import Path
 

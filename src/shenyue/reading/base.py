@@ -111,7 +111,7 @@ SNIFF_NAMES = {"pdf": "PDF", "zip": "ZIP", "ole": "Word 97-2003 (.doc)", "rtf": 
 
 def ole_is_encrypted_ooxml(data: bytes) -> bool:
     """An OLE file holding an encrypted .docx/.xlsx (Office password protection)."""
-    return data.startswith(_OLE) and "EncryptedPackage".encode("utf-16-le") in data[:1 << 20]
+    return data.startswith(_OLE) and "EncryptedPackage".encode("utf-16-le") in data[: 1 << 20]
 
 
 # ---------------------------------------------------------------- clean-up shared by extractors
@@ -180,7 +180,9 @@ def _spans(raw: Any, length: int) -> list[Span]:
     spans = []
     for item in raw:
         start, end, kind = item
-        if not (isinstance(start, int) and isinstance(end, int) and isinstance(kind, str) and 0 <= start <= end <= length):
+        if not (
+            isinstance(start, int) and isinstance(end, int) and isinstance(kind, str) and 0 <= start <= end <= length
+        ):
             raise ValueError("bad span")
         spans.append(Span(start, end, kind))
     return spans

@@ -31,10 +31,10 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from shenyue.reading.base import (
-    Span,
     SNIFF_NAMES,
     Extracted,
     ReadError,
+    Span,
     cached_extract,
     check_text,
     ole_is_encrypted_ooxml,
@@ -381,7 +381,21 @@ _CN_DIGITS = "零一二三四五六七八九"
 _CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 _DIZHI = "子丑寅卯辰巳午未申酉戌亥"
-_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+_ROMAN = [
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+]
 
 
 def _chinese(n: int, digits: str = _CN_DIGITS, ten: str = "十", hundred: str = "百", thousand: str = "千") -> str:
@@ -407,7 +421,14 @@ def _chinese(n: int, digits: str = _CN_DIGITS, ten: str = "十", hundred: str = 
 
 def format_number(n: int, fmt: str) -> str:
     """A list counter as Word renders it for ``w:numFmt``."""
-    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "taiwaneseCountingThousand", "japaneseCounting", "japaneseDigitalTenThousand"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "taiwaneseCounting",
+        "taiwaneseCountingThousand",
+        "japaneseCounting",
+        "japaneseDigitalTenThousand",
+    ):
         return _chinese(n)
     if fmt == "chineseLegalSimplified":
         return _chinese(n, _CN_LEGAL, "拾", "佰", "仟")
@@ -447,15 +468,76 @@ def format_number(n: int, fmt: str) -> str:
 # ---------------------------------------------------------------- body walk
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
-_SKIP_RUN = frozenset({"delText", "instrText", "delInstrText", "fldChar", "footnoteReference", "endnoteReference",
-                       "commentReference", "annotationRef", "rPr", "lastRenderedPageBreak", "softHyphen",
-                       "separator", "continuationSeparator", "footnoteRef", "endnoteRef"})
-_SKIP_INLINE = frozenset({"del", "moveFrom", "pPr", "proofErr", "bookmarkStart", "bookmarkEnd", "commentRangeStart",
-                          "commentRangeEnd", "permStart", "permEnd", "rPr", "sdtPr", "sdtEndPr"})
-_CONTAINERS = frozenset({"sdt", "sdtContent", "customXml", "smartTag", "ins", "moveTo", "hyperlink", "fldSimple",
-                         "dir", "bdo", "r", "Choice", "drawing", "pict", "object", "inline", "anchor", "graphic",
-                         "graphicData", "wsp", "txbx", "textbox", "shape", "rect", "roundrect", "group", "wgp",
-                         "grpSp", "sp", "txBody"})
+_SKIP_RUN = frozenset(
+    {
+        "delText",
+        "instrText",
+        "delInstrText",
+        "fldChar",
+        "footnoteReference",
+        "endnoteReference",
+        "commentReference",
+        "annotationRef",
+        "rPr",
+        "lastRenderedPageBreak",
+        "softHyphen",
+        "separator",
+        "continuationSeparator",
+        "footnoteRef",
+        "endnoteRef",
+    }
+)
+_SKIP_INLINE = frozenset(
+    {
+        "del",
+        "moveFrom",
+        "pPr",
+        "proofErr",
+        "bookmarkStart",
+        "bookmarkEnd",
+        "commentRangeStart",
+        "commentRangeEnd",
+        "permStart",
+        "permEnd",
+        "rPr",
+        "sdtPr",
+        "sdtEndPr",
+    }
+)
+_CONTAINERS = frozenset(
+    {
+        "sdt",
+        "sdtContent",
+        "customXml",
+        "smartTag",
+        "ins",
+        "moveTo",
+        "hyperlink",
+        "fldSimple",
+        "dir",
+        "bdo",
+        "r",
+        "Choice",
+        "drawing",
+        "pict",
+        "object",
+        "inline",
+        "anchor",
+        "graphic",
+        "graphicData",
+        "wsp",
+        "txbx",
+        "textbox",
+        "shape",
+        "rect",
+        "roundrect",
+        "group",
+        "wgp",
+        "grpSp",
+        "sp",
+        "txBody",
+    }
+)
 
 
 def _alternative(el: ET.Element) -> ET.Element | None:

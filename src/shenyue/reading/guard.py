@@ -171,7 +171,12 @@ def read_guarded(
         return Unreadable(path, rel, "read_cancelled")
     if timed_out:
         return Unreadable(path, rel, "read_timeout", {"seconds": f"{limits.timeout_s:g}"})
-    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGKILL):
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (
+        signal.SIGSEGV,
+        signal.SIGABRT,
+        signal.SIGBUS,
+        signal.SIGKILL,
+    ):
         # the usual ends of a native allocation refused by RLIMIT_AS
         return Unreadable(path, rel, "read_memory", {"limit_mb": limits.memory_mb})
     detail = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit status {os.WEXITSTATUS(status)}"
@@ -286,7 +291,10 @@ class _ParentProgress:
 
 
 def _collect(
-    fd: int, timeout_s: float, cancelled: Callable[[], bool] | None, on_progress: Callable[[int, int], None] | None = None
+    fd: int,
+    timeout_s: float,
+    cancelled: Callable[[], bool] | None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[bytes | None, bool]:
     """One length-prefixed result from the reader: ``(data, False)``; ``(None, True)``
     after ``timeout_s`` without a result or a progress message, or once ``cancelled()``;

@@ -59,7 +59,9 @@ _BLOCK = frozenset(
     "blockquote pre hr title address dl dt dd form figure figcaption center main "
     "table tr td th caption tbody thead tfoot fieldset legend details summary".split()
 )
-_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "object", "iframe", "select", "textarea", "button", "math"})
+_SKIP = frozenset(
+    {"script", "style", "noscript", "template", "svg", "object", "iframe", "select", "textarea", "button", "math"}
+)
 _CHROME_TAGS = frozenset({"nav", "header", "footer", "aside"})
 _NEVER_CHROME = frozenset({"html", "body", "main", "article"})  # <body class="has-navbar"> is still the page
 _CHROME_ATTR = re.compile(
@@ -67,7 +69,25 @@ _CHROME_ATTR = re.compile(
 )
 # Furniture that ends the walk over the article's neighbours however small it is.
 _HARD_ATTR = re.compile(r"nav|menu|footer|sidebar|side-bar|banner|copyright", re.I)
-_VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr", "param", "track", "keygen"})
+_VOID = frozenset(
+    {
+        "br",
+        "hr",
+        "img",
+        "meta",
+        "link",
+        "input",
+        "area",
+        "base",
+        "col",
+        "embed",
+        "source",
+        "wbr",
+        "param",
+        "track",
+        "keygen",
+    }
+)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Elements that close an open <p> when they start (HTML's "p in button scope", simplified).
 _CLOSES_P = frozenset(
@@ -82,10 +102,48 @@ _TABLE_PARTS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th"})
 _POSITIVE_PART = ("content", "article", "editor", "zoom", "detail", "artibody", "zhengwen", "neirong", "wenzhang")
 _POSITIVE_TOKEN = frozenset({"con", "cont", "main", "text", "txt", "body", "zw", "nr", "view", "pages_content"})
 _NEGATIVE_PART = (
-    "related", "relate", "comment", "recommend", "footer", "foot", "bottom", "copyright", "sidebar", "share",
-    "pager", "pagination", "fenye", "friend", "yqlj", "sitemap", "search", "login", "qrcode", "erweima", "advert",
+    "related",
+    "relate",
+    "comment",
+    "recommend",
+    "footer",
+    "foot",
+    "bottom",
+    "copyright",
+    "sidebar",
+    "share",
+    "pager",
+    "pagination",
+    "fenye",
+    "friend",
+    "yqlj",
+    "sitemap",
+    "search",
+    "login",
+    "qrcode",
+    "erweima",
+    "advert",
 )
-_NEGATIVE_TOKEN = frozenset({"xgwz", "xgxx", "xglj", "xgwj", "xgxw", "xgzc", "hot", "ad", "ads", "links", "tags", "ewm", "dibu", "bq", "bqxx", "list"})
+_NEGATIVE_TOKEN = frozenset(
+    {
+        "xgwz",
+        "xgxx",
+        "xglj",
+        "xgwj",
+        "xgxw",
+        "xgzc",
+        "hot",
+        "ad",
+        "ads",
+        "links",
+        "tags",
+        "ewm",
+        "dibu",
+        "bq",
+        "bqxx",
+        "list",
+    }
+)
 _HINT_UP = 1.3
 _HINT_DOWN = 0.4
 
@@ -94,7 +152,9 @@ _WS = re.compile(r"[ \t\r\n\f]+")
 _DATE = re.compile(r"(?:19|20)\d{2}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}")
 _FOOTER_WORDS = re.compile(r"版权所有|ICP备|ICP证|网站标识码|公网安备|主办单位|承办单位|Copyright|©", re.I)
 # Headings of the lists that follow an article: related articles, previous/next.
-_LIST_WORDS = re.compile(r"相关(?:文章|链接|新闻|阅读|信息|稿件|文件|推荐)|推荐阅读|热点(?:新闻|推荐)|上一篇|下一篇|上一条|下一条")
+_LIST_WORDS = re.compile(
+    r"相关(?:文章|链接|新闻|阅读|信息|稿件|文件|推荐)|推荐阅读|热点(?:新闻|推荐)|上一篇|下一篇|上一条|下一条"
+)
 _CRUMB_WORDS = re.compile(r"(?:当前|现在|所在|您的)的?位置\s*[:：]|首页\s*(?:>|＞|›|»|&gt;|→)")
 _REPORT_TITLE = re.compile(r"年度报告|年报|工作总结|工作报告")
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|—|-\s|\s-)\s*")
@@ -122,7 +182,20 @@ _MIN_SHARE = 0.5  # the article must hold at least this share of the page's plai
 
 class _Node:
     __slots__ = (
-        "tag", "attr", "parent", "children", "flags", "chars", "link", "anchors", "cjk", "ccjk", "tables", "owner", "max_cell", "multi"
+        "tag",
+        "attr",
+        "parent",
+        "children",
+        "flags",
+        "chars",
+        "link",
+        "anchors",
+        "cjk",
+        "ccjk",
+        "tables",
+        "owner",
+        "max_cell",
+        "multi",
     )
 
     def __init__(self, tag: str, attr: str, parent: _Node | None, flags: int = 0):
@@ -246,7 +319,11 @@ class _TreeBuilder(HTMLParser):
             elif _DISPLAY_STYLE.search(style):
                 flags |= LAYOUT_BLOCK
         chrome_tag = tag in _CHROME_TAGS
-        if chrome_tag and tag in ("header", "footer") and (self.open_count.get("article") or self.open_count.get("main")):
+        if (
+            chrome_tag
+            and tag in ("header", "footer")
+            and (self.open_count.get("article") or self.open_count.get("main"))
+        ):
             # HTML5: an <article>'s own <header> holds its title and date; its <footer> is small print.
             chrome_tag = tag == "footer"
             hard = False

@@ -20,7 +20,7 @@ def extract(data: bytes, path: Path, *, max_pages: int | None = None, use_cache:
             raise ReadError("docx_encrypted")
         raise ReadError("unsupported_doc")
     if kind == "zip":
-        if b"word/" in data[:1 << 16] or b"word/" in data[-(1 << 16) :]:
+        if b"word/" in data[: 1 << 16] or b"word/" in data[-(1 << 16) :]:
             raise ReadError("wrong_extension", ext=ext, actual="Word (.docx)")
         raise ReadError("wrong_extension", ext=ext, actual=SNIFF_NAMES["zip"])
     if kind is not None:

@@ -313,7 +313,9 @@ def _read(pdf: Any, sha: str, numbers: list[int]) -> dict[int, OcrPage]:
     return out
 
 
-def _image_rules(image: Any, scale: float, box: tuple[float, float, float, float]) -> tuple[list[tuple[bool, float, float, float]], Any]:
+def _image_rules(
+    image: Any, scale: float, box: tuple[float, float, float, float]
+) -> tuple[list[tuple[bool, float, float, float]], Any]:
     """Horizontal and vertical rules drawn in a page image (a scanned table's grid).
 
     Dark pixels are kept where they run on in one direction for longer than a
@@ -390,7 +392,12 @@ def _empty_cells(image: Any, grid: Any, boxes: list, scale: float) -> list[tuple
         if reads > MAX_CELL_READS:
             break
         ys, xs = np.nonzero(ink)
-        x0, x1, y0, y1 = x + m + int(xs.min()), x + m + int(xs.max()) + 1, y + m + int(ys.min()), y + m + int(ys.max()) + 1
+        x0, x1, y0, y1 = (
+            x + m + int(xs.min()),
+            x + m + int(xs.max()) + 1,
+            y + m + int(ys.min()),
+            y + m + int(ys.max()) + 1,
+        )
         pad = max(4, int(2 * scale))
         crop = image[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
         with _engine_lock:

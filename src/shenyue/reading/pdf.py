@@ -208,7 +208,9 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _clean(text: str) -> str:
-    if _SURROGATE.search(text):  # PDFium gives a character beyond U+FFFF as its UTF-16 pair: join it, a lone half is U+FFFD
+    if _SURROGATE.search(
+        text
+    ):  # PDFium gives a character beyond U+FFFF as its UTF-16 pair: join it, a lone half is U+FFFD
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return strip_controls(text).translate(_COMPAT).replace("\u00ad", "")
 
@@ -265,7 +267,12 @@ def _fragments(page: Any, raw: Any, shown: list[int] | None = None) -> tuple[lis
     for ch, x0, x1, y, h, rot in chars:
         if rot != keep_rotated:
             continue
-        if last is not None and abs(y - last.y) < 0.2 * h and -0.3 * h < x0 - last.x1 < 0.15 * h and abs(h - last.h) < 0.3 * h:
+        if (
+            last is not None
+            and abs(y - last.y) < 0.2 * h
+            and -0.3 * h < x0 - last.x1 < 0.15 * h
+            and abs(h - last.h) < 0.3 * h
+        ):
             last.text += ch
             last.x1 = max(last.x1, x1)
             continue
@@ -284,7 +291,7 @@ def _left_out_strings(page: Any, raw: Any) -> bool:
     object whose glyphs it cannot measure (zero width), as happens to a string of
     one CJK character in a font that is not embedded when no CJK system font is
     installed. Such a page is read with pypdf instead (pdf_pypdf.py)."""
-    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()  # noqa: E741 - PDFium's left, bottom, right, top
     try:
         handle = page.raw
         count = raw.FPDFPage_CountObjects(handle)
@@ -402,7 +409,12 @@ def _rules(page: Any, raw: Any) -> list[_Rule]:
             except Exception:
                 continue
             if stroke.value and raw.FPDFPath_CountSegments(obj.raw) <= 6:  # a stroked box: its four edges
-                rules += [_Rule(True, y0, x0, x1), _Rule(True, y1, x0, x1), _Rule(False, x0, y0, y1), _Rule(False, x1, y0, y1)]
+                rules += [
+                    _Rule(True, y0, x0, x1),
+                    _Rule(True, y1, x0, x1),
+                    _Rule(False, x0, y0, y1),
+                    _Rule(False, x1, y0, y1),
+                ]
     return rules
 
 
@@ -422,7 +434,12 @@ def _ruled_tables(frags: list[_Frag], rules: list[_Rule]) -> tuple[list[_Frag], 
         merged = [x0, y0, x1, y1]
         keep = []
         for b in boxes:
-            if b[0] - tol <= merged[2] and merged[0] <= b[2] + tol and b[1] - tol <= merged[3] and merged[1] <= b[3] + tol:
+            if (
+                b[0] - tol <= merged[2]
+                and merged[0] <= b[2] + tol
+                and b[1] - tol <= merged[3]
+                and merged[1] <= b[3] + tol
+            ):
                 merged = [min(b[0], merged[0]), min(b[1], merged[1]), max(b[2], merged[2]), max(b[3], merged[3])]
             else:
                 keep.append(b)
@@ -471,7 +488,7 @@ def _cells(frags: list[_Frag], hs: list[_Rule], vs: list[_Rule], tol: float) -> 
         return None
     # Rows: cells grouped by their top; a merged cell opens the first row it spans.
     by_top: dict[float, list[tuple[float, float, str, float]]] = {}
-    for (top, bottom, left, right), members in cells.items():
+    for (top, _bottom, left, right), members in cells.items():
         by_top.setdefault(top, []).append((left, right, _cell_text(members), max(f.h for f in members)))
     tops = sorted(by_top, reverse=True)
     # Tops closer than a rule's thickness are one row.
@@ -530,7 +547,6 @@ class _Line:
     @property
     def text(self) -> str:
         return " ".join(s.text for s in self.segs)
-
 
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’]")
@@ -686,7 +702,9 @@ def _gutter(lines: list[_Line], left: float, right: float) -> tuple[float, float
     h = sorted(line.h for line in lines)[len(lines) // 2]
     if g1 - g0 < 0.8 * h:
         return None
-    both = [line for line in lines if line.x0 < g0 and line.x1 > g1 and not any(s.x0 < g1 and s.x1 > g0 for s in line.segs)]
+    both = [
+        line for line in lines if line.x0 < g0 and line.x1 > g1 and not any(s.x0 < g1 and s.x1 > g0 for s in line.segs)
+    ]
     if len(both) < 4:
         return None
     left_w = sorted(sum(s.x1 - s.x0 for s in line.segs if s.x1 <= g0) for line in both)[len(both) // 2]
@@ -763,7 +781,14 @@ def _items(lines: list[_Line], left: float, right: float) -> list[_Item]:
                 items.pop()
                 if not (items and items[-1].kind == "row"):
                     table_id += 1
-                items.append(_Item("row", [*label.lines, line], cells=[label.cells[0] if label.kind == "row" else label.text, *(s.text for s in line.segs)], table=table_id))
+                items.append(
+                    _Item(
+                        "row",
+                        [*label.lines, line],
+                        cells=[label.cells[0] if label.kind == "row" else label.text, *(s.text for s in line.segs)],
+                        table=table_id,
+                    )
+                )
                 continue
             if not in_table:
                 table_id += 1
@@ -883,8 +908,16 @@ def _layout(pages: list[_Page]) -> Extracted:
     page_items: list[tuple[list[tuple[str, str]], list[_Item], list[tuple[str, str]], float, float]] = []
     for page in pages:
         body = [line for i, line in enumerate(page.lines) if i not in page.chrome]
-        head = [(page.lines[i].text, k) for i, k in sorted(page.chrome.items()) if page.lines[i].y > (page.box[1] + page.box[3]) / 2]
-        foot = [(page.lines[i].text, k) for i, k in sorted(page.chrome.items()) if page.lines[i].y <= (page.box[1] + page.box[3]) / 2]
+        head = [
+            (page.lines[i].text, k)
+            for i, k in sorted(page.chrome.items())
+            if page.lines[i].y > (page.box[1] + page.box[3]) / 2
+        ]
+        foot = [
+            (page.lines[i].text, k)
+            for i, k in sorted(page.chrome.items())
+            if page.lines[i].y <= (page.box[1] + page.box[3]) / 2
+        ]
         left, right = _margins(body)
         gutter = _gutter(body, left, right)
         if gutter is not None:
@@ -892,11 +925,16 @@ def _layout(pages: list[_Page]) -> Extracted:
             # Each column has its own right margin for paragraph joining.
             items = []
             for part in _column_runs(body, gutter):
-                l, r = _margins(part)
-                more = _items(part, l, r)
+                lm, rm = _margins(part)
+                more = _items(part, lm, rm)
                 if (
-                    items and more and items[-1].kind == "para" and more[0].kind == "para"
-                    and _continues(items[-1].lines[-1], more[0].lines[0], l, r, same_page=False, prev_right=items[-1].right)
+                    items
+                    and more
+                    and items[-1].kind == "para"
+                    and more[0].kind == "para"
+                    and _continues(
+                        items[-1].lines[-1], more[0].lines[0], lm, rm, same_page=False, prev_right=items[-1].right
+                    )
                 ):
                     # The paragraph runs on from the foot of one column to the top of the next.
                     items[-1].text = _glue(items[-1].text, more[0].text, 0.0, more[0].lines[0].h)
@@ -912,7 +950,9 @@ def _layout(pages: list[_Page]) -> Extracted:
     for p, (head, items, foot, left, right) in enumerate(page_items):
         first = items[0] if items else None
         if (
-            open_para and first is not None and first.kind == "para"
+            open_para
+            and first is not None
+            and first.kind == "para"
             and _continues(
                 open_para[-1].lines[-1], first.lines[0], left, right, same_page=False, prev_right=open_para[-1].right
             )

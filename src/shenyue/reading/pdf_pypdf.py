@@ -111,7 +111,9 @@ def _flattened_ops(
     spent = 0  # operations of this page, forms inlined
     parsed: dict[int, list[Any]] = {}
 
-    def walk(contents: Any, resources: Any, prefix: str, depth: int, seen: set[int]) -> Iterator[tuple[list[Any], bytes]]:
+    def walk(
+        contents: Any, resources: Any, prefix: str, depth: int, seen: set[int]
+    ) -> Iterator[tuple[list[Any], bytes]]:
         nonlocal spent
         ops = parsed.get(id(contents))
         if ops is None:  # a form drawn many times is parsed once
@@ -149,8 +151,8 @@ def _flattened_ops(
                     _mark_unicode_cmaps(font_res, fonts, inner_prefix, unicode_cmap)
                 elif isinstance(resources, DictionaryObject):  # inherits the fonts of its caller
                     for name in list(fonts):
-                        if name.startswith(prefix) and ":" not in name[len(prefix):]:
-                            fonts[inner_prefix + name[len(prefix):]] = fonts[name]
+                        if name.startswith(prefix) and ":" not in name[len(prefix) :]:
+                            fonts[inner_prefix + name[len(prefix) :]] = fonts[name]
                 matrix = xobj.get("/Matrix")
                 yield [], b"q"
                 if matrix is not None:
@@ -193,9 +195,7 @@ def _nums(operands: list[Any], count: int) -> list[float] | None:
 _IDENTITY = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
 
 
-def _shown_strings(
-    ops: Iterator[tuple[list[Any], bytes]], fonts: dict[str, Any], unicode_cmap: set[int]
-) -> list[Any]:
+def _shown_strings(ops: Iterator[tuple[list[Any], bytes]], fonts: dict[str, Any], unicode_cmap: set[int]) -> list[Any]:
     """Run the text operators of a content stream; every shown string with its placement.
 
     pypdf decodes each string and measures its advance (its layout-mode
@@ -327,5 +327,3 @@ def _strings(page: Any, budget: _Budget | None = None) -> list[tuple[float, floa
         h = abs(tj.font_height) or abs(tj.font_size) or 10.0
         frags.append((x0, x1, tj.ty * flip, h, text))
     return frags
-
-

@@ -44,7 +44,15 @@ from shenyue.review.store import load_all_reviews, resolve_reviews_dir
 if TYPE_CHECKING:
     from shenyue.model.report import Report, Unreadable
 
-__all__ = ["DEFAULT_LIMIT", "Evidence", "HtmlResult", "collect_evidence", "output_problem", "render_single", "write_html_report"]
+__all__ = [
+    "DEFAULT_LIMIT",
+    "Evidence",
+    "HtmlResult",
+    "collect_evidence",
+    "output_problem",
+    "render_single",
+    "write_html_report",
+]
 
 DEFAULT_LIMIT = 50 * 1024 * 1024
 PAGES_DIR = "reports"

@@ -147,10 +147,14 @@ def ranges(items: Sequence[tuple[str, float, float, float, int]], maximum: float
         body.append("<g>")
         body.append(f"<title>{esc(tip)}</title>")
         if high > low:
-            body.append(f'<line x1="{_n(x)}" y1="{_n(y(low))}" x2="{_n(x)}" y2="{_n(y(high))}" stroke="#e67700" stroke-width="{_n(max(1.5, r * 0.8))}"/>')
+            body.append(
+                f'<line x1="{_n(x)}" y1="{_n(y(low))}" x2="{_n(x)}" y2="{_n(y(high))}" stroke="#e67700" stroke-width="{_n(max(1.5, r * 0.8))}"/>'
+            )
             if step >= 6:  # ticks at the lowest and the highest total
                 for v in (low, high):
-                    body.append(f'<line x1="{_n(x - r * 1.6)}" y1="{_n(y(v))}" x2="{_n(x + r * 1.6)}" y2="{_n(y(v))}" stroke="#e67700" stroke-width="1.5"/>')
+                    body.append(
+                        f'<line x1="{_n(x - r * 1.6)}" y1="{_n(y(v))}" x2="{_n(x + r * 1.6)}" y2="{_n(y(v))}" stroke="#e67700" stroke-width="1.5"/>'
+                    )
         body.append(f'<circle cx="{_n(x)}" cy="{_n(y(mean))}" r="{_n(r)}" fill="{COLOURS["score"]}"/>')
         body.append("</g>")
     body.append(_text(left + (width - left - right) / 2, top + ph + 18, x_label, "middle", ' font-size="10"'))

@@ -178,7 +178,7 @@ def banner(ev: Evidence, lang: str, nav: list[tuple[str, str]]) -> str:
     links = "".join(f'<a href="{esc(href)}">{esc(label)}</a>' for href, label in nav)
     return (
         f'<header class="top"><h1>{esc(t("html.title", lang, folder=ev.folder.name or str(ev.folder)))}</h1>'
-        f'<p>{esc(t("html.generated", lang, when=when, version=__version__))}</p></header>'
+        f"<p>{esc(t('html.generated', lang, when=when, version=__version__))}</p></header>"
         f'<nav class="top">{links}</nav><main>\n'
     )
 
@@ -204,10 +204,12 @@ def overview(ev: Evidence, lang: str) -> str:
     out.append(_figure(t("html.chart.shares", lang), _share_chart(ev, lang), t("html.chart.shares_note", lang)))
     out.append(_figure(t("html.chart.findings", lang), _findings_chart(ev, lang), t("html.chart.findings_note", lang)))
     out.append(_figure(t("html.chart.scores", lang), _scores_chart(ev, lang), t("html.chart.scores_note", lang)))
-    out.append(_figure(t("html.chart.timeliness", lang), _timeliness_chart(ev, lang), t("html.chart.timeliness_note", lang)))
+    out.append(
+        _figure(t("html.chart.timeliness", lang), _timeliness_chart(ev, lang), t("html.chart.timeliness_note", lang))
+    )
     out.append("</div>")
     if ev.unreadable:
-        out.append(f'<h3>{esc(t("html.unreadable", lang))}</h3><ul>')
+        out.append(f"<h3>{esc(t('html.unreadable', lang))}</h3><ul>")
         out += [f"<li>{esc(u.rel)}: {esc(u.reason(lang))}</li>" for u in ev.unreadable]
         out.append("</ul>")
     out.append("</section>\n")
@@ -216,7 +218,7 @@ def overview(ev: Evidence, lang: str) -> str:
 
 def _figure(title: str, svg: str | None, note: str) -> str:
     body = svg if svg else f'<p class="muted">{esc(t("html.chart.empty"))}</p>'
-    return f"<figure><figcaption>{esc(title)}</figcaption>{body}<p class=\"note\">{esc(note)}</p></figure>"
+    return f'<figure><figcaption>{esc(title)}</figcaption>{body}<p class="note">{esc(note)}</p></figure>'
 
 
 def _share_chart(ev: Evidence, lang: str) -> str | None:
@@ -357,7 +359,7 @@ def _status_summary(rows: list[SheetRow], lang: str) -> str:
 def report_section(ev: Evidence, i: int, lang: str, link: Link, back: str) -> str:
     r = ev.reports[i]
     out = [f'<section class="report" id="r{i}">']
-    out.append(f'<h2>{esc(r.unit or r.rel)}{" " + str(r.year) if r.year else ""}</h2>')
+    out.append(f"<h2>{esc(r.unit or r.rel)}{' ' + str(r.year) if r.year else ''}</h2>")
     out.append(f'<a class="back" href="{back}">{esc(t("html.back", lang))}</a>')
     out.append(_meta(ev, r, lang))
     out.append(_findings(r, lang, f"r{i}", _dismissals(ev, r)))
@@ -404,7 +406,9 @@ def _findings(r: "Report", lang: str, anchor: str, dismissals: Sequence[tuple[st
     out.append(f'<table class="findings"><thead><tr><th>{esc(t("html.col.severity", lang))}</th>'
                f'<th>{esc(t("html.col.finding", lang))}</th><th>{esc(t("html.col.context", lang))}</th></tr></thead><tbody>')  # fmt: skip
     text = r.text
-    for f in sorted(r.findings, key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.start if f.start is not None else -1)):
+    for f in sorted(
+        r.findings, key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.start if f.start is not None else -1)
+    ):
         context = ""
         if f.start is not None and f.end is not None and 0 <= f.start <= f.end <= len(text):
             end = min(f.end, f.start + MAX_MARK)
@@ -459,8 +463,8 @@ def _common(ev: Evidence, r: "Report", s, lang: str, link: Link) -> str:
     text = painted(r.text, s.start - PASSAGE_CONTEXT, s.end + PASSAGE_CONTEXT, s.start, s.end, "k-common")
     return (
         f'<div class="passage-head"><span class="kind-common">{esc(_copy_kind_label("common", lang))}</span> · '
-        f'{esc(t("html.copies.chars", lang, n=s.end - s.start))} · {esc(t("html.copies.units", lang, n=s.n_units))}'
-        f'{" · " + esc(where) if where else ""}</div>'
+        f"{esc(t('html.copies.chars', lang, n=s.end - s.start))} · {esc(t('html.copies.units', lang, n=s.n_units))}"
+        f"{' · ' + esc(where) if where else ''}</div>"
         f'<div class="common" data-kind="common" data-start="{s.start}" data-end="{s.end}">'
         f'<div class="ctx">{text}</div><p class="muted">{esc(t("html.copies.holders", lang))}: {", ".join(holders)}</p></div>'
     )
@@ -499,23 +503,27 @@ def _pair(ev: Evidence, r: "Report", s, lang: str, link: Link) -> str:
     units = t("html.copies.units", lang, n=s.n_units)
     out = [
         f'<div class="passage-head"><span class="kind-{s.kind}">{esc(_copy_kind_label(s.kind, lang))}</span> · '
-        f'{esc(t("html.copies.chars", lang, n=s.end - s.start))} · {esc(t("html.copies.similarity", lang, pct=score))} · {esc(units)}</div>',
+        f"{esc(t('html.copies.chars', lang, n=s.end - s.start))} · {esc(t('html.copies.similarity', lang, pct=score))} · {esc(units)}</div>",
         f'<div class="pair" data-kind="{s.kind}" data-start="{s.start}" data-end="{s.end}" '
         f'data-source-start="{b_start}" data-source-end="{b_end}">',
         f'<div class="pane this"><h4>{esc(t("html.copies.this", lang))}{" · " + esc(where) if where else ""}</h4>'
         f'<div class="ctx">{left}</div></div>',
     ]
     if other is None:
-        out.append(f'<div class="pane source"><h4>{esc(s.other_report)}</h4><p class="muted">{esc(t("html.copies.source_missing", lang))}</p></div>')
+        out.append(
+            f'<div class="pane source"><h4>{esc(s.other_report)}</h4><p class="muted">{esc(t("html.copies.source_missing", lang))}</p></div>'
+        )
     else:
-        right = painted(other.text, b_start - PASSAGE_CONTEXT, b_end + PASSAGE_CONTEXT, b_start, b_end, cls, theirs_diffs)
+        right = painted(
+            other.text, b_start - PASSAGE_CONTEXT, b_end + PASSAGE_CONTEXT, b_start, b_end, cls, theirs_diffs
+        )
         about = " · ".join(
             x for x in (other.unit or "", str(other.year) if other.year else "",
                         t("html.copies.published", lang, date=other.published.isoformat()) if other.published else "") if x
         )  # fmt: skip
         out.append(
             f'<div class="pane source"><h4>{esc(t("html.copies.source", lang))}: <a href="{link(j)}">{esc(other.rel)}</a>'
-            f"{' · ' + esc(about) if about else ''}</h4><div class=\"ctx\">{right}</div></div>"
+            f'{" · " + esc(about) if about else ""}</h4><div class="ctx">{right}</div></div>'
         )
     out.append("</div>")
     return "".join(out)
@@ -581,13 +589,21 @@ def _grid(table, fails, numbers, lang: str) -> str:
                 out.append(_cell_td(table.cells.get(f"t2.{row}.{col}"), fails, numbers, lang))
             out.append("</tr>")
     elif table.key == "t3":
-        out.append("<thead><tr><th></th>" + "".join(f"<th>{esc(t(f'checks.table.t3.col.{c}', lang))}</th>" for c in T3_COLS) + "</tr></thead><tbody>")
+        out.append(
+            "<thead><tr><th></th>"
+            + "".join(f"<th>{esc(t(f'checks.table.t3.col.{c}', lang))}</th>" for c in T3_COLS)
+            + "</tr></thead><tbody>"
+        )
         for row in t3_rows(table.version):
             out.append(f'<tr><td class="lbl">{esc(t(f"checks.table.t3.row.{row}", lang))}</td>')
             out += [_cell_td(table.cells.get(f"t3.{row}.{c}"), fails, numbers, lang) for c in T3_COLS]
             out.append("</tr>")
     else:
-        out.append("<thead><tr><th></th>" + "".join(f"<th>{esc(t(f'checks.table.t4.col.{c}', lang))}</th>" for c in T4_COLS) + "</tr></thead><tbody>")
+        out.append(
+            "<thead><tr><th></th>"
+            + "".join(f"<th>{esc(t(f'checks.table.t4.col.{c}', lang))}</th>" for c in T4_COLS)
+            + "</tr></thead><tbody>"
+        )
         for g in T4_GROUPS:
             out.append(f'<tr><td class="lbl">{esc(t(f"checks.table.t4.group.{g}", lang))}</td>')
             out += [_cell_td(table.cells.get(f"t4.{g}.{c}"), fails, numbers, lang) for c in T4_COLS]
@@ -609,7 +625,9 @@ def _reviews(ev: Evidence, r: "Report", lang: str, anchor: str) -> str:
     out += [f"<th>{esc(row.reviewer)}</th>" for row in rows]
     out.append("</tr></thead><tbody>")
     for c in rubric.criteria:
-        out.append(f"<tr><th scope=\"row\">{esc(c.label(lang))} <span class=\"muted\">/ {esc(format_number(c.max))}</span></th>")
+        out.append(
+            f'<tr><th scope="row">{esc(c.label(lang))} <span class="muted">/ {esc(format_number(c.max))}</span></th>'
+        )
         for row, st in zip(rows, stored):
             score = row.scores.get(c.id)
             comment = st.review.criterion_comments.get(c.id, "") if st is not None else ""
@@ -621,7 +639,10 @@ def _reviews(ev: Evidence, r: "Report", lang: str, anchor: str) -> str:
         gates = f'<div class="muted">{esc(row.gates)}</div>' if row.gates else ""
         out.append(f"<td><b>{esc(_total_text(row))}</b>{gates}</td>")
     out.append(f'</tr><tr><th scope="row">{esc(t("html.col.status", lang))}</th>')
-    out += [f"<td>{esc(_status_label(row.status, lang))}{(' · ' + esc(', '.join(row.flags))) if row.flags else ''}</td>" for row in rows]
+    out += [
+        f"<td>{esc(_status_label(row.status, lang))}{(' · ' + esc(', '.join(row.flags))) if row.flags else ''}</td>"
+        for row in rows
+    ]
     out.append("</tr>")
     other_rows: list[list[str]] = []
     for _row, st in zip(rows, stored):
@@ -629,7 +650,9 @@ def _reviews(ev: Evidence, r: "Report", lang: str, anchor: str) -> str:
         if st is not None:
             for kind, key, text in st.review.comments_in_order(rubric):
                 if kind != "criterion":
-                    notes.append(f"<p><b>{esc(comment_label(kind, key, rubric, lang))}</b></p><div class=\"ctx\">{esc(text)}</div>")
+                    notes.append(
+                        f'<p><b>{esc(comment_label(kind, key, rubric, lang))}</b></p><div class="ctx">{esc(text)}</div>'
+                    )
         other_rows.append(notes)
     if any(other_rows):
         out.append(f'<tr><th scope="row">{esc(t("html.review.other_comments", lang))}</th>')

@@ -312,8 +312,10 @@ class Total:
         return self.capped_by is not None
 
     def gates_text(self, lang: str | None = None) -> str:
-        return "；".join(hit.describe(lang) for hit in self.gates) if (lang or current_language()) == "zh" else "; ".join(
-            hit.describe(lang) for hit in self.gates
+        return (
+            "；".join(hit.describe(lang) for hit in self.gates)
+            if (lang or current_language()) == "zh"
+            else "; ".join(hit.describe(lang) for hit in self.gates)
         )
 
     def text(self, lang: str | None = None) -> str:
@@ -406,7 +408,11 @@ class Rubric:
         steps = number / criterion.step
         if abs(steps - round(steps)) > 1e-6 and abs(number - criterion.max) > _EPS:
             raise ScoreError(
-                "review.error.score_step", criterion_id, format_number(number), labels, step=format_number(criterion.step)
+                "review.error.score_step",
+                criterion_id,
+                format_number(number),
+                labels,
+                step=format_number(criterion.step),
             )
         if abs(number - criterion.max) <= _EPS:
             return _clean_number(criterion.max)
@@ -662,7 +668,18 @@ def _build(raw: dict[str, Any], loc: _Locator, path: Path | None, source: Rubric
             texts[key] = value.strip()
         label_zh = texts["label_zh"] or texts["label"] or texts["label_en"] or cid
         label_en = texts["label_en"] or texts["label"] or texts["label_zh"] or cid
-        known = {"id", "max", "step", "checks", "label_zh", "label_en", "label", "full_marks_zh", "full_marks_en", "full_marks"}
+        known = {
+            "id",
+            "max",
+            "step",
+            "checks",
+            "label_zh",
+            "label_en",
+            "label",
+            "full_marks_zh",
+            "full_marks_en",
+            "full_marks",
+        }
         criteria.append(
             Criterion(
                 id=cid,

@@ -25,10 +25,10 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from shenyue import paths
 from shenyue.i18n import t
+from shenyue.paths import display_text
 from shenyue.tui import glyphs
 from shenyue.tui.commands import ShenyueCommands, help_items, palette_commands
 from shenyue.tui.dialogs import ConfirmDialog, ErrorDialog, ExportDialog, ReviewerDialog
-from shenyue.paths import display_text
 from shenyue.tui.keys import B, check_keymap, translate_bindings
 from shenyue.tui.messages import (
     BackToList,
@@ -49,8 +49,10 @@ from shenyue.tui.state import Place, load_place, save_place
 from shenyue.tui.stylesheets import USER_STYLESHEET, AsciiScrollBarRender, styles_dir
 from shenyue.tui.workspace import Workspace
 
+
 class _Cancelled(Exception):
     """Raised inside a worker's progress callback when the worker was cancelled."""
+
 
 HTML_REPORT = "html"  # the export dialog's choice for the evidence report (shenyue report), beside the score sheets
 
@@ -106,7 +108,9 @@ class ShenyueApp(App):
         from shenyue.review.store import resolve_reviewer
 
         name = resolve_reviewer(reviewer, self.config)  # undecodable bytes in --reviewer are decoded or replaced
-        self.workspace = Workspace(Path(folder), reviewer=name, reviews_dir=reviews_dir, config=self.config, clock=self.clock)
+        self.workspace = Workspace(
+            Path(folder), reviewer=name, reviews_dir=reviews_dir, config=self.config, clock=self.clock
+        )
         self.keymap_problem: str | None = None
         self._resumed = False
         self.timings: dict[str, float] = {}
@@ -126,7 +130,9 @@ class ShenyueApp(App):
             sheet.read(path)
             sheet.parse()
         except Exception as exc:  # noqa: BLE001 — any problem in the user's file: say so, use the built-in styles
-            self.user_css_problem = t("tui.error.user_css", path=str(path), reason=str(exc).splitlines()[0] if str(exc) else "")
+            self.user_css_problem = t(
+                "tui.error.user_css", path=str(path), reason=str(exc).splitlines()[0] if str(exc) else ""
+            )
             return
         self.css_path = [*self.css_path, path]
 
@@ -302,7 +308,9 @@ class ShenyueApp(App):
             self.broadcast(WorkspaceChanged("copy"))
         if stage == "scan":
             self.query_one_progress_finish("scan")
-        self.show_error(t("tui.error.worker_title"), t("tui.error.worker", task=t(f"tui.progress.{stage}"), reason=_reason(error)))
+        self.show_error(
+            t("tui.error.worker_title"), t("tui.error.worker", task=t(f"tui.progress.{stage}"), reason=_reason(error))
+        )
 
     def query_one_progress_finish(self, stage: str) -> None:
         from shenyue.tui.widgets.status_line import ProgressLine
@@ -364,7 +372,9 @@ class ShenyueApp(App):
         ws = self.workspace
         self.broadcast(WorkspaceChanged("reviews"))
         if ws.review_files_unreadable:
-            self.notify(t("tui.error.review_files_unreadable", n=len(ws.review_files_unreadable)), severity="warning", timeout=8)
+            self.notify(
+                t("tui.error.review_files_unreadable", n=len(ws.review_files_unreadable)), severity="warning", timeout=8
+            )
         self._resume()
 
     @staticmethod
@@ -442,7 +452,9 @@ class ShenyueApp(App):
             return
         if row.report is None:
             if row.unreadable is not None:
-                self.show_error(t("tui.error.unreadable_title"), t("tui.error.unreadable", path=rel, reason=row.unreadable.reason()))
+                self.show_error(
+                    t("tui.error.unreadable_title"), t("tui.error.unreadable", path=rel, reason=row.unreadable.reason())
+                )
             else:
                 self.notify(t("tui.list.not_read_yet"), timeout=2)
             return
@@ -589,7 +601,9 @@ class ShenyueApp(App):
         if path.exists() and not force:
             raise OutputExistsError(path)
         if path.exists() and not path.is_file():
-            raise ReviewLayerError("tui.export.html_refused", reason=t("html.error.not_a_file", path=display_text(path)))
+            raise ReviewLayerError(
+                "tui.export.html_refused", reason=t("html.error.not_a_file", path=display_text(path))
+            )
         self.notify(t("tui.export.html_started", path=display_text(path)), timeout=4)
         self.write_html_report(path, rubric, root)
         return []

@@ -13,7 +13,9 @@ from shenyue.model.report import Report
 from shenyue.tui.copies import CopyData
 
 
-def compute_copies(reports: Sequence[Report], *, progress: Callable[..., None] | None = None, cache: bool = True) -> CopyData:
+def compute_copies(
+    reports: Sequence[Report], *, progress: Callable[..., None] | None = None, cache: bool = True
+) -> CopyData:
     """Find shared text between ``reports`` (raises ImportError when the
     similarity layer is not installed)."""
     from shenyue.analysis.scan import analyse_copies

@@ -30,7 +30,14 @@ BINDING_IDS: set[str] = set()
 
 
 def B(
-    key: str, action: str, desc: str, id: str, *, show: bool = True, priority: bool = False, key_display: str | None = None
+    key: str,
+    action: str,
+    desc: str,
+    id: str,
+    *,
+    show: bool = True,
+    priority: bool = False,
+    key_display: str | None = None,
 ) -> Binding:
     """A binding whose description is the catalogue key ``desc``; its ``id`` joins :data:`BINDING_IDS`."""
     BINDING_IDS.add(id)

@@ -221,7 +221,9 @@ class Workspace:
         session = self.sessions.get(rel)
         if row is None or session is None:
             return
-        self._fill_row_review(row, session.review if (session.exists or session.dirty or session.review.scores) else None)
+        self._fill_row_review(
+            row, session.review if (session.exists or session.dirty or session.review.scores) else None
+        )
         if session.report_changed is False:
             row.review.changed = False
 

@@ -19,13 +19,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# Importing the modules registers their checks; the order here is the order `shenyue checks` lists them.
-from shenyue.analysis.checks import hygiene  # noqa: F401,I001
+# Importing the modules registers their checks; the order here is the order `shenyue checks` lists them
+# and the order findings at the same place are shown (an import sorter must not change it: hence isort off).
+# isort: off
+from shenyue.analysis.checks import hygiene  # noqa: F401
 from shenyue.analysis.checks import timing  # noqa: F401
 from shenyue.analysis.checks import structure  # noqa: F401
 from shenyue.analysis.checks import tables  # noqa: F401
 from shenyue.analysis.checks import content  # noqa: F401
 from shenyue.analysis.checks import crossreport  # noqa: F401
+
+# isort: on
 from shenyue.analysis.checks.base import CheckSpec, Context, ids_where, mark_ocr, providers, spec, specs
 from shenyue.analysis.findings import SEVERITY_RANK, Finding
 
@@ -80,7 +84,11 @@ def run_checks(report, *, only: str | Iterable[str] | None = None, config=None, 
         try:
             found = list(func(ctx))
         except Exception as exc:  # a bug must not stop a scan of many reports
-            found = [Finding(ids[0], "info", params={"check": ids[0], "error": type(exc).__name__}, message_key="check_failed")]
+            found = [
+                Finding(
+                    ids[0], "info", params={"check": ids[0], "error": type(exc).__name__}, message_key="check_failed"
+                )
+            ]
         findings.extend(f for f in found if wanted is None or f.check in wanted)
     mark_ocr(report, findings)
     findings.sort(key=lambda f: (f.start if f.start is not None else -1, SEVERITY_RANK.get(f.severity, 9)))

@@ -137,7 +137,9 @@ def providers() -> list[tuple[CheckFunc, tuple[str, ...]]]:
     return list(_PROVIDERS)
 
 
-def ids_where(*, arithmetic: bool | None = None, template: bool | None = None, stage: str | None = None) -> frozenset[str]:
+def ids_where(
+    *, arithmetic: bool | None = None, template: bool | None = None, stage: str | None = None
+) -> frozenset[str]:
     """The check ids whose metadata match every given value (e.g. ``ids_where(arithmetic=True)``)."""
     return frozenset(
         s.id
@@ -333,7 +335,15 @@ def han_count(text: str) -> int:
     return len(_HAN.findall(text))
 
 
-def finding(check_id: str, severity: str, start: int | None = None, end: int | None = None, *,
-            key: str | None = None, section: str | None = None, **params: Any) -> Finding:
+def finding(
+    check_id: str,
+    severity: str,
+    start: int | None = None,
+    end: int | None = None,
+    *,
+    key: str | None = None,
+    section: str | None = None,
+    **params: Any,
+) -> Finding:
     """A finding; ``key`` names the message ``finding.<key>`` (default: the check id)."""
     return Finding(check_id, severity, start, end, params=params, message_key=key, section=section)

@@ -115,7 +115,9 @@ _MEASURE = re.compile(
     r"|(?:继续|持续)(?:加强|加大|推进|完善|深化|做好|抓好|提升|强化|抓牢)"
     r"|(?<![有待仍还亟要])进一步(?:加强|加大|推进|完善|深化|做好|抓好|提升|强化|规范|细化|拓展|提高|健全)"
 )
-_ITEM_SPLIT = re.compile(r"[一二三四五六七八九十]是|(?:^|(?<=[\n。;:]))\s*\d{1,2}\s*[.、]|\([一二三四五六七八九十]{1,2}\)")
+_ITEM_SPLIT = re.compile(
+    r"[一二三四五六七八九十]是|(?:^|(?<=[\n。;:]))\s*\d{1,2}\s*[.、]|\([一二三四五六七八九十]{1,2}\)"
+)
 _GENERIC = re.compile(
     r"(?:有待|仍需|还需|亟待|需要)(?:进一步)?(?:提高|加强|提升|完善|理顺|拓展|加大)|(?:存在|仍有)(?:一定)?(?:差距|不足|短板)|不够"
 )
@@ -162,7 +164,11 @@ def problems_no_measures(ctx: Context):
     if section is None or _MEASURE.search(ctx.body_text("problems")):
         return
     elsewhere = next(
-        (s for s in ctx.report.sections if s.key.startswith("extra-") and _MEASURE.search(ctx.narrative, s.body_start, s.end)),
+        (
+            s
+            for s in ctx.report.sections
+            if s.key.startswith("extra-") and _MEASURE.search(ctx.narrative, s.body_start, s.end)
+        ),
         None,
     )
     if elsewhere is not None:

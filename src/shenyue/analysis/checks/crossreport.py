@@ -21,7 +21,15 @@ from shenyue.model.units import unit_key
 
 # Narrative sections compared for copying (tables and titles are statutory).
 NARRATIVE = ("overview", "problems", "other")
-COLUMN_ZH = {"np": "自然人", "biz": "商业企业", "res": "科研机构", "ngo": "社会公益组织", "law": "法律服务机构", "oth": "其他", "tot": "总计"}
+COLUMN_ZH = {
+    "np": "自然人",
+    "biz": "商业企业",
+    "res": "科研机构",
+    "ngo": "社会公益组织",
+    "law": "法律服务机构",
+    "oth": "其他",
+    "tot": "总计",
+}
 
 
 def _narrative(report: Report) -> list[tuple[str, int]]:
@@ -61,7 +69,9 @@ def similar_to_prior_year(ctx: Context):
     share = copied / total
     if share >= 0.8:
         severity = "error" if share >= 0.9 else "warning"
-        yield finding("similar_to_prior_year", severity, share=round(100 * share), other=prior["path"], year=prior["year"])
+        yield finding(
+            "similar_to_prior_year", severity, share=round(100 * share), other=prior["path"], year=prior["year"]
+        )
 
 
 @check("similar_to_peer", "warning", also=("error",), kinds=REPORT_KINDS, stage="folder")

@@ -185,7 +185,11 @@ def placeholder_spans(norm: str) -> list[tuple[int, int, str, str]]:
     for s, e in x_runs:
         if s < done:
             continue
-        if e - s >= 2 and s >= 2 and (norm[s - 2 : s] in ("19", "20") or (norm[s - 2] == "二" and norm[s - 1] in "〇零○")):
+        if (
+            e - s >= 2
+            and s >= 2
+            and (norm[s - 2 : s] in ("19", "20") or (norm[s - 2] == "二" and norm[s - 1] in "〇零○"))
+        ):
             hits.append((s - 2, s + 2, "year", "error"))
             done = s + 2
             continue
@@ -440,4 +444,6 @@ def template_source_marker(ctx: Context):
         return
     ph = next(((s, e) for s, e, kind, _sev in _placeholders(ctx) if kind == "year" and not ctx.masked(s)), None)
     if ph:
-        yield finding("template_source_marker", "warning", ph[0], ph[1], key="template_year", hit=ctx.text[ph[0] : ph[1]])
+        yield finding(
+            "template_source_marker", "warning", ph[0], ph[1], key="template_year", hit=ctx.text[ph[0] : ph[1]]
+        )

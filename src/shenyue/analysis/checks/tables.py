@@ -42,7 +42,13 @@ def cell_label(cell_id: str, lang: str) -> str:
     table, row, col = cell_id.split(".")
     name = t(f"checks.table.{table}.name", lang)
     if table == "t4":
-        return t("checks.table.cell_t4", lang, table=name, group=t(f"checks.table.t4.group.{row}", lang), col=t(f"checks.table.t4.col.{col}", lang))
+        return t(
+            "checks.table.cell_t4",
+            lang,
+            table=name,
+            group=t(f"checks.table.t4.group.{row}", lang),
+            col=t(f"checks.table.t4.col.{col}", lang),
+        )
     row_name = t(f"checks.table.{table}.row.{row}", lang)
     col_name = t(f"checks.table.{table}.col.{col}", lang)
     if lang == "zh":
@@ -147,12 +153,17 @@ def table_digits_split(ctx: Context):
     for table in ctx.tables.all():
         if not table.digits:
             continue
-        names = {"table": t(f"checks.table.{table.key}.name", "zh"), "table_en": t(f"checks.table.{table.key}.name", "en")}
+        names = {
+            "table": t(f"checks.table.{table.key}.name", "zh"),
+            "table_en": t(f"checks.table.{table.key}.name", "en"),
+        }
         issues = [i for i in table.issues if i.kind in ("split", "ambiguous", "nosplit", "nosplit_table")]
         if table.digits == "ambiguous":
             unsure = [i for i in issues if i.kind == "ambiguous"]
             rows_zh = "、".join(_issue_row_names(table, i)["row"] + f"“{i.params.get('raw', '')}”" for i in unsure[:4])
-            rows_en = "; ".join(_issue_row_names(table, i)["row_en"] + f" “{i.params.get('raw', '')}”" for i in unsure[:4])
+            rows_en = "; ".join(
+                _issue_row_names(table, i)["row_en"] + f" “{i.params.get('raw', '')}”" for i in unsure[:4]
+            )
             yield finding("table_digits_split", "info", unsure[0].start, unsure[0].end, key="table_digits_ambiguous",
                           rows=rows_zh, rows_en=rows_en, count=len(unsure), **names)  # fmt: skip
         else:
@@ -165,10 +176,15 @@ def table_digits_split(ctx: Context):
 def table_layout_unaligned(ctx: Context):
     """A table's values come out of row order (PDF text in reading order): lined up by its totals where only one placement fits, otherwise left unread."""
     for table in ctx.tables.all():
-        names = {"table": t(f"checks.table.{table.key}.name", "zh"), "table_en": t(f"checks.table.{table.key}.name", "en")}
+        names = {
+            "table": t(f"checks.table.{table.key}.name", "zh"),
+            "table_en": t(f"checks.table.{table.key}.name", "en"),
+        }
         for issue in table.issues:
             if issue.kind == "placed":
-                yield finding("table_layout_unaligned", "info", issue.start, issue.end, key="table_layout_placed", **names)
+                yield finding(
+                    "table_layout_unaligned", "info", issue.start, issue.end, key="table_layout_placed", **names
+                )
             elif issue.kind == "unaligned_order":
                 count = sum(1 for c in table.cells.values() if c.status == "scrambled")
                 raw = issue.params.get("raw", "")
@@ -283,7 +299,9 @@ def _t3_failures(tables: Tables) -> tuple[list[Finding], dict[str, list[str]]]:
             column_failed = True
             cell = tables.cell(f"t3.{at}.{c}")
             if rule == "t3_result_sum":
-                out.append(finding(rule, "error", cell.start, cell.end, value=_fmt(lhs), sum=_fmt(rhs), **_names(cell.id)))
+                out.append(
+                    finding(rule, "error", cell.start, cell.end, value=_fmt(lhs), sum=_fmt(rhs), **_names(cell.id))
+                )
             else:
                 out.append(finding(rule, "error", cell.start, cell.end, lhs=_fmt(lhs), rhs=_fmt(rhs),
                                    col=col_label("t3", c, "zh"), col_en=col_label("t3", c, "en")))  # fmt: skip
@@ -403,7 +421,9 @@ def t2_rules_by_ineligible_unit(ctx: Context):
     if not name and kind == "department":
         return  # the unit's level is unknown
     cell = tables.cell("t2.reg.made")
-    yield finding("t2_rules_by_ineligible_unit", "warning", cell.start, cell.end, unit=name or "—", count=_fmt(sum(vals)))
+    yield finding(
+        "t2_rules_by_ineligible_unit", "warning", cell.start, cell.end, unit=name or "—", count=_fmt(sum(vals))
+    )
 
 
 @check("t2_2019_published_le_total", "error", kinds=FORMAT_KINDS, arithmetic=True)
@@ -468,14 +488,45 @@ _APPROX = re.compile(r"逾|超过|超|近|约|余|多|以上|左右|累计")
 _NUMBER_AFTER = {n: re.compile(rf"[^,。;\d]{{0,{n}}}\d") for n in (4, 6, 10)}
 TEXT_RULES = (
     ("text_no_requests", re.compile(r"未(?:收到|受理)[^。;]{0,15}申请"), "申请", 20, 0, "未", None),
-    ("text_requests_n", re.compile(
-        r"(?:收到|受理|新收|办理|处理|答复)[^,。;]{0,15}(?:政府信息公开|依申请公开|公开)申请([^,。;\d]{0,6})(\d+)\s*(?:件|条)"),
-     "申请", 30, 20, None, _NUMBER_AFTER[6]),
+    (
+        "text_requests_n",
+        re.compile(
+            r"(?:收到|受理|新收|办理|处理|答复)[^,。;]{0,15}(?:政府信息公开|依申请公开|公开)申请([^,。;\d]{0,6})(\d+)\s*(?:件|条)"
+        ),
+        "申请",
+        30,
+        20,
+        None,
+        _NUMBER_AFTER[6],
+    ),
     ("text_review_none", re.compile(r"未(?:发生|收到|出现)[^。]{0,15}行政复议"), "行政复议", 20, 0, "未", None),
-    ("text_review_n", re.compile(r"行政复议([^,。;\d]{0,10})(\d+)\s*(?:件|起)"), "行政复议", 0, 20, None, _NUMBER_AFTER[10]),
-    ("text_suit_n", re.compile(r"行政诉讼([^,。;\d]{0,10})(\d+)\s*(?:件|起)"), "行政诉讼", 0, 20, None, _NUMBER_AFTER[10]),
-    ("text_nd_made_n", re.compile(r"(?:制发|出台|印发)[^,。;\d]{0,10}(?:行政)?规范性文件([^,。;\d]{0,4})(\d+)\s*(?:件|份)"),
-     "规范性文件", 15, 15, None, _NUMBER_AFTER[4]),
+    (
+        "text_review_n",
+        re.compile(r"行政复议([^,。;\d]{0,10})(\d+)\s*(?:件|起)"),
+        "行政复议",
+        0,
+        20,
+        None,
+        _NUMBER_AFTER[10],
+    ),
+    (
+        "text_suit_n",
+        re.compile(r"行政诉讼([^,。;\d]{0,10})(\d+)\s*(?:件|起)"),
+        "行政诉讼",
+        0,
+        20,
+        None,
+        _NUMBER_AFTER[10],
+    ),
+    (
+        "text_nd_made_n",
+        re.compile(r"(?:制发|出台|印发)[^,。;\d]{0,10}(?:行政)?规范性文件([^,。;\d]{0,4})(\d+)\s*(?:件|份)"),
+        "规范性文件",
+        15,
+        15,
+        None,
+        _NUMBER_AFTER[4],
+    ),
 )
 
 

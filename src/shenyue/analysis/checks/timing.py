@@ -18,7 +18,9 @@ _SELF = re.compile(
     r"((?:19|20)\d{2})\s*年度?(?:政府信息公开|政务公开|信息公开)工作年度报告"
 )
 # A cited notice on some year's reports: 关于编制公布2021年政府信息公开工作年度报告有关事项的通知.
-_NOTICE = re.compile(r"关于[^《》。\n]{0,16}?((?:19|20)\d{2})\s*年度?(?:政府信息公开|政务公开|信息公开)工作年度报告[^《》。\n]{0,12}?通知")
+_NOTICE = re.compile(
+    r"关于[^《》。\n]{0,16}?((?:19|20)\d{2})\s*年度?(?:政府信息公开|政务公开|信息公开)工作年度报告[^《》。\n]{0,12}?通知"
+)
 _PLAN = re.compile(r"((?:19|20)\d{2})\s*年\s*,?\s*(?:我|本)?[^。;\n]{0,12}?(?:将|计划|继续)")
 _SENTENCE_END = re.compile(r"[。!?;\n]")
 
@@ -208,7 +210,9 @@ def era_anachronism(ctx: Context):
         seen.add(word)
         first, last, soft = _ERA[word]
         if first > year:
-            yield finding("era_anachronism", "warning", m.start(), m.end(), key="era_future", word=word, since=first, year=year)
+            yield finding(
+                "era_anachronism", "warning", m.start(), m.end(), key="era_future", word=word, since=first, year=year
+            )
         elif last is not None and last < year - 1:
             stale.append((word, m.start(), m.end(), last, soft))
     if any(not soft for *_, soft in stale):

@@ -50,12 +50,13 @@ def __getattr__(name: str):
     globals()[name] = value
     return value
 
+
 if TYPE_CHECKING:
     from shenyue.analysis.similarity.alignment import Alignment
+    from shenyue.analysis.similarity.engine import Progress
     from shenyue.analysis.similarity.result import SimilarityResult
     from shenyue.analysis.similarity.settings import Settings
     from shenyue.analysis.similarity.statutory import Statutory
-    from shenyue.analysis.similarity.engine import Progress
     from shenyue.model.report import Report
     from shenyue.model.units import UnitMap
 
@@ -142,7 +143,9 @@ def find_copies(
         mask = not_prose(r)
         entries.append(Entry(rel=r.rel, sha=r.doc.sha256, unit=r.unit, year=r.year, text=r.text, length=len(r.text),
                              mask=mask, outside=mask))  # fmt: skip
-    return run(entries, folder=folder, settings=settings, statutory=statutory, use_cache=cache, progress=progress, units=units)
+    return run(
+        entries, folder=folder, settings=settings, statutory=statutory, use_cache=cache, progress=progress, units=units
+    )
 
 
 def attach_copy_info(reports: Sequence["Report"], result: "SimilarityResult") -> None:
@@ -159,7 +162,9 @@ def attach_copy_info(reports: Sequence["Report"], result: "SimilarityResult") ->
         r.copy = result.summary(r.rel, r.sections, sections_by_rel)
 
 
-def align(text: str, start: int, end: int, other_text: str, other_start: int, other_end: int, *, pad: int = 40) -> "Alignment":
+def align(
+    text: str, start: int, end: int, other_text: str, other_start: int, other_end: int, *, pad: int = 40
+) -> "Alignment":
     """Exactly which characters of a span differ from its source (see :mod:`.alignment`)."""
     from shenyue.analysis.similarity.alignment import align as _align
 

@@ -54,7 +54,9 @@ def _orig(copy: MatchCopy, base: int, i: int, j: int) -> tuple[int, int]:
     return base + a, base + b
 
 
-def align(text: str, start: int, end: int, other_text: str, other_start: int, other_end: int, *, pad: int = 40) -> Alignment:
+def align(
+    text: str, start: int, end: int, other_text: str, other_start: int, other_end: int, *, pad: int = 40
+) -> Alignment:
     """Which characters of ``text[start:end]`` differ from its source in ``other_text``.
 
     ``pad`` characters around the source stretch are searched too, so a span

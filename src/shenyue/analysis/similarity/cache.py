@@ -30,7 +30,6 @@ import numpy as np
 
 from shenyue.fsutil import atomic_write_parts
 
-
 MAGIC = b"SHENYUE-SIMILARITY\n"
 FORMAT = 1
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -198,14 +198,18 @@ def _fp_chunk(job: tuple[list[str], list[list[tuple[int, int]]], Statutory, Sett
     return fingerprint_texts(texts, statutory, settings, masks)
 
 
-def _fingerprint_all(todo: list[Entry], statutory: Statutory, settings: Settings, progress: Progress | None) -> dict[str, Prints]:
+def _fingerprint_all(
+    todo: list[Entry], statutory: Statutory, settings: Settings, progress: Progress | None
+) -> dict[str, Prints]:
     """Fingerprints of ``todo`` by content hash; in worker processes when there is enough text."""
     fresh: dict[str, Prints] = {}
     total = len(todo)
     chars = sum(len(e.text or "") for e in todo)
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     # several jobs per worker, so that the workers finish together
-    size = FP_CHUNK if workers < 2 or chars < PARALLEL_CHARS else min(FP_CHUNK, max(MIN_JOB, -(-total // (4 * workers))))
+    size = (
+        FP_CHUNK if workers < 2 or chars < PARALLEL_CHARS else min(FP_CHUNK, max(MIN_JOB, -(-total // (4 * workers))))
+    )
     chunks = [todo[i : i + size] for i in range(0, total, size)]
     pool = None
     if workers > 1 and len(chunks) > 1 and chars >= PARALLEL_CHARS:
@@ -217,6 +221,7 @@ def _fingerprint_all(todo: list[Entry], statutory: Statutory, settings: Settings
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
             pool = None
+
     def here(c: list[Entry]) -> list[Prints]:
         return fingerprint_texts([e.text or "" for e in c], statutory, settings, [e.mask for e in c])
 
@@ -272,7 +277,9 @@ def _save_store(path: Path, key: str, ordered: list[Entry], prints: list[Prints]
     disk.write_blob(path, {"kind": "prints", "key": key, "entries": header_entries}, arrays)
 
 
-def _save_result(path: Path, key: str, result: SimilarityResult, all_entries: list[Entry], unreadable: list[Entry]) -> None:
+def _save_result(
+    path: Path, key: str, result: SimilarityResult, all_entries: list[Entry], unreadable: list[Entry]
+) -> None:
     header = {
         "kind": "result",
         "key": key,

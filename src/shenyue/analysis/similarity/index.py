@@ -120,7 +120,19 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings, *, years: np.
             if b <= a:  # one report bigger than a chunk: take it whole
                 b = int(report_pos[min(r, R)])
         parts.append(
-            _spans(order[a:b], hold[:, a:b], hrep[:, a:b], nrp[a:b], nup[a:b], bounds, fields, unit_ids, years, s, threshold)
+            _spans(
+                order[a:b],
+                hold[:, a:b],
+                hrep[:, a:b],
+                nrp[a:b],
+                nup[a:b],
+                bounds,
+                fields,
+                unit_ids,
+                years,
+                s,
+                threshold,
+            )
         )
         a = b
     return SpanArrays(*(np.concatenate([getattr(p, f) for p in parts]) for f in SpanArrays.FIELDS))

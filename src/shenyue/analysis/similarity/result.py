@@ -300,8 +300,19 @@ class SimilarityResult:
                     h = holders[(me, o)] = self._holder(me, o)
                 hs.append(h)
             out.append(
-                CopySpan(self.entries[me].rel, start, end, self.entries[other].rel, o_start, o_end, _KIND_OF_CODE[kind],
-                         n_rep, sim, n_units, tuple(hs))  # fmt: skip
+                CopySpan(
+                    self.entries[me].rel,
+                    start,
+                    end,
+                    self.entries[other].rel,
+                    o_start,
+                    o_end,
+                    _KIND_OF_CODE[kind],
+                    n_rep,
+                    sim,
+                    n_units,
+                    tuple(hs),
+                )  # fmt: skip
             )
         return out
 
@@ -340,7 +351,9 @@ class SimilarityResult:
             for o, e in enumerate(self.entries)
         ]
         ids: dict[str, int] = {}
-        uid = np.array([ids.setdefault(e.unit_key, len(ids)) if e.unit_key else -1 - i for i, e in enumerate(self.entries)])
+        uid = np.array(
+            [ids.setdefault(e.unit_key, len(ids)) if e.unit_key else -1 - i for i, e in enumerate(self.entries)]
+        )
         yr = np.array([e.year or 0 for e in self.entries], dtype=np.int64)
         me = a.report.astype(np.int64)
         cols = []
@@ -374,7 +387,9 @@ class SimilarityResult:
 
     # ------------------------------------------------------------------ summaries
 
-    def summary(self, rel: str, sections: Sequence[Any] = (), other_sections: dict[str, Sequence[Any]] | None = None) -> CopySummary:
+    def summary(
+        self, rel: str, sections: Sequence[Any] = (), other_sections: dict[str, Sequence[Any]] | None = None
+    ) -> CopySummary:
         """Spans and shares of one report, and of each of its sections.
 
         ``sections`` are objects with ``key``, ``start`` and ``end`` (the report's
@@ -393,7 +408,9 @@ class SimilarityResult:
             out.sections[sec.key] = shares(clipped, sec.start, sec.end, other_sections, outside)
         return out
 
-    def section_pairs(self, rel: str, sections: Sequence[Any], other_sections: dict[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    def section_pairs(
+        self, rel: str, sections: Sequence[Any], other_sections: dict[str, Sequence[Any]]
+    ) -> list[dict[str, Any]]:
         """Section-to-section pairs of copied text: ``{"section", "other_report", "other_section", "chars", "kind"}``.
 
         Sorted by shared characters, largest first; common wording is left out.

@@ -18,7 +18,9 @@ class Settings:
     gap: int = 12  # shared stretches closer than this many characters merge (a changed number or name)
     min_len: int = 20  # shorter merged spans are dropped (matching-copy characters)
     snap: int = 3  # span edges move to a clause start / sentence end at most this many characters away
-    short_line: int = 30  # pieces (paragraphs, headings, table rows) shorter than this without sentence punctuation are masked
+    short_line: int = (
+        30  # pieces (paragraphs, headings, table rows) shorter than this without sentence punctuation are masked
+    )
     simplify: bool = True  # Traditional -> Simplified before matching
 
     def key(self, statutory_digest: str = "") -> str:

@@ -20,9 +20,9 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shenyue.model.normalize import fold, to_simplified
 
@@ -33,7 +33,9 @@ FILE_NAME = "statutory.toml"
 ANYWHERE = 10  # a line entry this long is statutory wherever it stands
 
 # Leading numbering of headings and table rows: 一、 （三） (3) 2. 2、 第一，
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十#]+\)|#+[.、,]?|第[一二三四五六七八九十]+[、,.])+")
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十#]+\)|#+[.、,]?|第[一二三四五六七八九十]+[、,.])+"
+)
 _TRAILING = re.compile(r"[:;,。.]+$")
 
 
@@ -122,7 +124,9 @@ def _trie_pattern(words: list[str]) -> str:
 _CACHE: dict[tuple[frozenset[str], tuple[str, ...]], tuple["re.Pattern[str] | None", frozenset[str] | None]] = {}
 
 
-def _compiled(lines: frozenset[str], phrases: tuple[str, ...]) -> tuple["re.Pattern[str] | None", frozenset[str] | None]:
+def _compiled(
+    lines: frozenset[str], phrases: tuple[str, ...]
+) -> tuple["re.Pattern[str] | None", frozenset[str] | None]:
     """The pattern over every entry, and the entries that count anywhere (None: all of them)."""
     key = (lines, phrases)
     got = _CACHE.get(key)

@@ -44,6 +44,7 @@ far as the table goes).
 Public API: :func:`parse_tables`, :func:`find_table_regions`, :func:`cell_ids`,
 :data:`T3_ROWS`, :data:`T3_COLS`, :data:`T4_GROUPS`, :data:`T4_COLS`.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -240,16 +241,25 @@ _HEADERS = {
         "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)申请人情况自然人"
         "法人或其他组织商业企业科研机构社会公益组织法律服务机构其他总计"
     ),
-    "t4": _strip_punct(
-        "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
-    ),
+    "t4": _strip_punct("行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"),
 }
 _T3_COLUMN_LABELS = ("自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-_T4_COLUMN_LABELS = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉")
+_T4_COLUMN_LABELS = (
+    "行政复议",
+    "行政诉讼",
+    "结果维持",
+    "结果纠正",
+    "其他结果",
+    "尚未审结",
+    "总计",
+    "未经复议直接起诉",
+    "复议后起诉",
+)
 _T2_BLOCK_LABELS = {
     "2021": ("第二十条第一项", "第二十条第五项", "第二十条第六项", "第二十条第八项"),
     "2019": ("第二十条第一项", "第二十条第五项", "第二十条第六项", "第二十条第八项", "第二十条第九项"),
 }
+
 
 # Anchors, searched in the folded text (white space allowed between characters).
 def _loose(word: str) -> str:
@@ -289,7 +299,9 @@ _HEADER_WORDS = {
 _COVER = {k: f"(?:{'|'.join(words)}|{_COVER_PUNCT})+" for k, words in _HEADER_WORDS.items()}
 _COVER_FULL = {k: re.compile(f"^{c}$") for k, c in _COVER.items()}
 _COVER_SUFFIX = {k: re.compile(f"{c}$") for k, c in _COVER.items()}
-_LINE_PREFIX = re.compile(r"[\s|()（）:：,，、.;；\"“”]+|[一二三四五六七八九十]{1,3}(?=[、.)）])|\d{1,2}(?=[.、])")  # numbering, pipes
+_LINE_PREFIX = re.compile(
+    r"[\s|()（）:：,，、.;；\"“”]+|[一二三四五六七八九十]{1,3}(?=[、.)）])|\d{1,2}(?=[.、])"
+)  # numbering, pipes
 _INLINE_BACK = 200  # how far back on the anchor's line header words are looked for
 
 # A run of digits glued into a label: a cell value unless it is a list number
@@ -300,7 +312,9 @@ _GLUE_RIGHT = re.compile(r"[\u4e00-\u9fff(（\[【“\"]")
 _HAS_DIGIT = re.compile(r"\d")
 _NUMBERING_AFTER = re.compile(r"[.、][^\d\s]")
 _UNIT_AFTER = re.compile(r"[年月日号时分秒条件个次份项人万元%]")
-_PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,4}\s*[-—–]\s*$|^\s*第\s*\d{1,4}\s*页(?:\s*[,/共]\s*共?\s*\d{1,4}\s*页)?\s*$")
+_PAGE_NUMBER = re.compile(
+    r"^\s*[-—–]\s*\d{1,4}\s*[-—–]\s*$|^\s*第\s*\d{1,4}\s*页(?:\s*[,/共]\s*共?\s*\d{1,4}\s*页)?\s*$"
+)
 _PINYIN_IN_LABEL = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 _NUMBER_RE = re.compile(r"([+-]?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?:件|个|条|次|份|项|人次|万元|元)?")
 _MISSING = frozenset({"/", "//", "-", "--", "—", "——", "–", "无", "空", "\\"})
@@ -422,7 +436,9 @@ def _compact_label(folded: str, start: int, end: int) -> str:
 
 def _label(folded: str, start: int, end: int, alone: bool = False) -> _Tok:
     raw = folded[start:end]
-    return _Tok(LABEL, start, end, _compact_label(folded, start, end), alone, tuple(raw.split()) if not alone else (raw,))
+    return _Tok(
+        LABEL, start, end, _compact_label(folded, start, end), alone, tuple(raw.split()) if not alone else (raw,)
+    )
 
 
 def _line_tokens(folded: str, ls: int, le: int, text: str) -> list[_Tok]:
@@ -688,7 +704,9 @@ class _Row:
     slots: list[_Tok] = field(default_factory=list)
 
 
-def _open_row(table: Table, rows: dict[str, _Row], order: list[str], labels: list[str], kind: str, tok: _Tok) -> _Row | None:
+def _open_row(
+    table: Table, rows: dict[str, _Row], order: list[str], labels: list[str], kind: str, tok: _Tok
+) -> _Row | None:
     """Start row ``kind`` at its label; a second label for a row already seen is reported, not merged."""
     if kind in rows:
         table.issues.append(TableIssue("duplicate_row", table.key, kind, tok.start, tok.end, {}))
@@ -821,7 +839,9 @@ def _finalize_row(table: Table, prefix: str, row: _Row, cols: tuple[str, ...], r
         table.cells[cid] = Cell(cid, "", span_start, span_end, None, "unaligned")
 
 
-def _split_row(table: Table, row: _Row, ids: list[str], values: list[_Tok], rule, raw: str, start: int, end: int) -> bool:
+def _split_row(
+    table: Table, row: _Row, ids: list[str], values: list[_Tok], rule, raw: str, start: int, end: int
+) -> bool:
     """Cut a row's glued digits into its cells with the row's own arithmetic (:mod:`.digits`).
 
     One reading (or a run with exactly one digit per cell): the cells get their
@@ -914,7 +934,9 @@ def _resolve_t3(table: Table, version: str | None) -> None:
     if not fitting:
         raw = "; ".join(table.printed.get(r, "") for r in order)
         first = next(i for i in table.issues if i.kind == "ambiguous")
-        table.issues.append(TableIssue("nosplit_table", "t3", None, first.start, first.end, {"raw": raw, "rows": order}))
+        table.issues.append(
+            TableIssue("nosplit_table", "t3", None, first.start, first.end, {"raw": raw, "rows": order})
+        )
         return
     for r, cut in zip(order, fitting[0]):
         toks, ids, _ = pending[r]
@@ -1002,8 +1024,10 @@ def _parse_t3(text: str, folded: str, anchor: int, floor: int, ignore, doc_versi
         if "carried_out" in rows and len(rows["carried_out"].slots) >= 7:
             break  # the last row has its values: labels after it are outside the table (or printed late)
         kind, joined = walk.classify(_classify_t3, tok)
-        if in_rows and len(tok.text) <= _MAX_LABEL + 10 and (
-            kind is None or (kind.startswith("g") and _ITEM_NUMBER.search(tok.text))
+        if (
+            in_rows
+            and len(tok.text) <= _MAX_LABEL + 10
+            and (kind is None or (kind.startswith("g") and _ITEM_NUMBER.search(tok.text)))
         ):  # no row named, or only a group with a numbered row after it: (四)无法提供1.本机关不掌屋…
             fuzzy, typo = _fuzzy_t3(tok.text, tuple(rows))
             if fuzzy is not None:
@@ -1200,7 +1224,9 @@ def _scrambled_t3(table: Table, rows: dict[str, _Row], stray: list[_Tok], versio
             elif cell.status not in READ_STATUSES:
                 cell.value, cell.status = None, "scrambled"
     first = min(bad, key=lambda i: i.start)
-    table.issues.append(TableIssue("unaligned_order", "t3", None, first.start, first.end, {"rows": [i.row for i in bad if i.row]}))
+    table.issues.append(
+        TableIssue("unaligned_order", "t3", None, first.start, first.end, {"rows": [i.row for i in bad if i.row]})
+    )
 
 
 # The national wording of table 三's row labels, for labels with a typo (2.其他法律行政止公开).
@@ -1270,7 +1296,9 @@ def _header_typos(table: Table, text: str, folded: str) -> None:
             continue  # a wording variant (法人或者其他组织), not a character typed wrong
         m = re.search(r"[\s()（）:：,，、.。;；\"“”/|\-\d]*".join(re.escape(ch) for ch in printed), region)
         start, end = (table.start + m.start(), table.start + m.end()) if m else (table.start, table.start)
-        table.issues.append(TableIssue("label_typo", table.key, None, start, end, {"printed": printed, "expected": word}))
+        table.issues.append(
+            TableIssue("label_typo", table.key, None, start, end, {"printed": printed, "expected": word})
+        )
 
 
 def _t3_version(rows: dict[str, _Row], doc_version: str | None) -> str:

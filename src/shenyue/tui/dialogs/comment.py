@@ -92,7 +92,10 @@ class CommentDialog(Dialog):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmDialog(t("tui.comment.discard"), yes=t("tui.button.discard"), no=t("tui.button.keep_editing")), answer)
+        self.app.push_screen(
+            ConfirmDialog(t("tui.comment.discard"), yes=t("tui.button.discard"), no=t("tui.button.keep_editing")),
+            answer,
+        )
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

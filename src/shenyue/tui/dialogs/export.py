@@ -30,7 +30,12 @@ class ExportDialog(Dialog):
     BINDINGS = [B("ctrl+s", "export", "tui.key.export_now", "export.run", priority=True)]
 
     def __init__(
-        self, writer: Writer, *, folder: Path | None = None, default_dir: Path | None = None, choices: Choices | None = None
+        self,
+        writer: Writer,
+        *,
+        folder: Path | None = None,
+        default_dir: Path | None = None,
+        choices: Choices | None = None,
     ) -> None:
         super().__init__()
         self.writer = writer
@@ -97,7 +102,11 @@ class ExportDialog(Dialog):
                     self.action_export(force=True)
 
             self.app.push_screen(
-                ConfirmDialog(t("tui.export.overwrite", path=str(exc.path)), yes=t("tui.button.overwrite"), no=t("tui.button.cancel")),
+                ConfirmDialog(
+                    t("tui.export.overwrite", path=str(exc.path)),
+                    yes=t("tui.button.overwrite"),
+                    no=t("tui.button.cancel"),
+                ),
                 answer,
             )
             return

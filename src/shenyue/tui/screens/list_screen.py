@@ -170,7 +170,11 @@ class ListScreen(Screen):
         table.sort_key = order[(order.index(table.sort_key) + 1) % len(order)]
         table.sort_reverse = table.sort_key in ("copy", "findings", "total")
         self.refill()
-        name = t(next(c.title_key for c in COLUMNS if c.key == table.sort_key)) if table.sort_key != "index" else t("tui.list.sort_file_order")
+        name = (
+            t(next(c.title_key for c in COLUMNS if c.key == table.sort_key))
+            if table.sort_key != "index"
+            else t("tui.list.sort_file_order")
+        )
         self.notify(t("tui.list.sorted_by", column=name), timeout=1.5)
 
     def action_sort_reverse(self) -> None:
@@ -218,6 +222,10 @@ class ListScreen(Screen):
             out.append((t("tui.palette.sort_by", column=t(col.title_key)), "", lambda k=col.key: self.sort_by(k)))
         for choice in ("all", "template", "arithmetic", "copy"):
             out.append(
-                (t("tui.palette.filter", what=t(f"tui.filter.choice_{choice}")), "", lambda c=choice: self.set_finding_filter(c))
+                (
+                    t("tui.palette.filter", what=t(f"tui.filter.choice_{choice}")),
+                    "",
+                    lambda c=choice: self.set_finding_filter(c),
+                )
             )
         return out

@@ -18,7 +18,6 @@ from textual.widget import Widget
 from shenyue.tui.textutil import cell_width
 from shenyue.tui.widgets.style import layer_style
 
-
 ALWAYS_SHOWN = frozenset({"help", "app.help", "quit", "app.quit"})
 
 
@@ -132,4 +131,3 @@ class KeyBar(Widget):
             if a <= event.x < b:
                 self.app.simulate_key(key)
                 return
-

@@ -317,10 +317,12 @@ class ReportTable(ScrollView, can_focus=True):
             return [("" if total.complete else "dim", text)]
         if key == "status":
             rv = row.review
-            parts: Cell = [(
-                {"done": "done", "in-progress": "progress"}.get(rv.status, "dim"),
-                t(f"tui.status.{rv.status}"),
-            )]
+            parts: Cell = [
+                (
+                    {"done": "done", "in-progress": "progress"}.get(rv.status, "dim"),
+                    t(f"tui.status.{rv.status}"),
+                )
+            ]
             if rv.changed:
                 parts = [("changed", t("tui.status.changed"))]
             if rv.flagged:

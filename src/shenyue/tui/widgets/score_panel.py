@@ -60,7 +60,9 @@ class ScorePanel(Static, can_focus=True):
         self._lines = -1
 
     # ------------------------------------------------------------ data
-    def set_review(self, rubric: Any, scores: dict[str, Any], findings: list[Any], total: Any, problem: str = "") -> None:
+    def set_review(
+        self, rubric: Any, scores: dict[str, Any], findings: list[Any], total: Any, problem: str = ""
+    ) -> None:
         self.rubric = rubric
         self.scores = dict(scores)
         self.findings = findings
@@ -157,7 +159,12 @@ class ScorePanel(Static, can_focus=True):
             room = width - len(right) - 3
             from shenyue.tui.textutil import fit
 
-            line = Content(g.cursor if i == self.index else " ") + mark + Content(fit(label, room, g.ellipsis)) + Content(" ")
+            line = (
+                Content(g.cursor if i == self.index else " ")
+                + mark
+                + Content(fit(label, room, g.ellipsis))
+                + Content(" ")
+            )
             line += Content.styled(right, "bold" if score is not None else "$text-muted")
             if i == self.index:
                 line = line.stylize("reverse" if self.has_focus else "bold $accent")
@@ -172,7 +179,10 @@ class ScorePanel(Static, can_focus=True):
             if fired_checks:
                 lines.append(
                     Content.styled(t("tui.score.checks"), "bold")
-                    + Content(" " + "，".join(f"{t('check.' + ch) if _has('check.' + ch) else ch}×{n}" for ch, n in fired_checks))
+                    + Content(
+                        " "
+                        + "，".join(f"{t('check.' + ch) if _has('check.' + ch) else ch}×{n}" for ch, n in fired_checks)
+                    )
                 )
             elif c.checks:
                 lines.append(Content.styled(t("tui.score.checks_clear", n=len(c.checks)), "$text-success"))

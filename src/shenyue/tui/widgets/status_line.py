@@ -21,7 +21,10 @@ class SummaryLine(Static):
             t("tui.summary.reports", n=s["reports"]),
             t("tui.summary.reviewed", n=s["reviewed"]),
             t("tui.summary.done", n=s["done"]),
-            t("tui.summary.average", value=format_number(round(s["average"], 1)) if s["average"] is not None else g.missing),
+            t(
+                "tui.summary.average",
+                value=format_number(round(s["average"], 1)) if s["average"] is not None else g.missing,
+            ),
             t("tui.summary.with_errors", n=s["with_errors"]),
         ]
         if s["unreadable"]:
@@ -34,8 +37,13 @@ class SummaryLine(Static):
                 desc.append(t(f"tui.filter.{flt.finding}", share=round(flt.copy_min * 100)))
             if flt.text:
                 desc.append(t("tui.filter.text", text=flt.text))
-            content = content + Content("  ") + Content.styled(
-                t("tui.summary.filtered", shown=shown, what="，".join(desc) if _zh() else "; ".join(desc)), "$accent"
+            content = (
+                content
+                + Content("  ")
+                + Content.styled(
+                    t("tui.summary.filtered", shown=shown, what="，".join(desc) if _zh() else "; ".join(desc)),
+                    "$accent",
+                )
             )
         self.update(content, layout=False)
 
