@@ -10,9 +10,12 @@ Use::
 
 Modules: ``hygiene`` (source, corrupted copies, placeholders, title/unit/落款),
 ``timing`` (year, publication), ``content`` (overview, problems, fee, format
-version), ``tables`` (tables and 勾稽关系), ``structure`` (the foundation's
-section checks), ``crossreport`` (copying and carry-over against the rest of the
-folder; run by :func:`crossreport.add_folder_findings` after the similarity layer).
+version), ``tables`` (the tables' presence and how they were read),
+``table_arithmetic`` (勾稽关系 and plausibility), ``table_text`` (numbers in the
+prose against the tables, what cannot be assessed), ``structure`` (the
+foundation's section checks), ``crossreport`` (copying and carry-over against the
+rest of the folder; run by :func:`crossreport.add_folder_findings` after the
+similarity layer).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from shenyue.analysis.checks import hygiene  # noqa: F401
 from shenyue.analysis.checks import timing  # noqa: F401
 from shenyue.analysis.checks import structure  # noqa: F401
 from shenyue.analysis.checks import tables  # noqa: F401
+from shenyue.analysis.checks import table_arithmetic  # noqa: F401
+from shenyue.analysis.checks import table_text  # noqa: F401
 from shenyue.analysis.checks import content  # noqa: F401
 from shenyue.analysis.checks import crossreport  # noqa: F401
 
