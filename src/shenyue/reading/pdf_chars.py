@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 MIN_TEXT_CHARS = 20  # fewer visible characters than this (outside page furniture): no text layer
 
 
+# ---------------------------------------------------------------- fragments
+
+
 @dataclass(slots=True)
 class _Frag:
     x0: float
@@ -161,6 +164,8 @@ def _left_out_strings(page: Any, raw: Any) -> bool:
         return False
     return False
 
+
+# ---------------------------------------------------------------- garbled text layers
 
 _PRIVATE = re.compile(r"[\ue000-\uf8ff\ufffd]")
 

@@ -15,6 +15,8 @@ from shenyue.reading.base import Extracted, ReadError, Span
 from shenyue.reading.pdf_chars import MIN_TEXT_CHARS
 from shenyue.reading.pdf_lines import _glue, _Line, _mark_chrome, _Page, _Seg
 
+# ---------------------------------------------------------------- columns and tables
+
 
 @dataclass(slots=True)
 class _Item:
@@ -228,6 +230,9 @@ def _continues(
         return True
     gap = prev.y - line.y
     return 0 < gap <= 2.2 * h
+
+
+# ---------------------------------------------------------------- assembly
 
 
 def _margins(lines: list[_Line]) -> tuple[float, float]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from shenyue.reading.pdf_chars import _Frag
 
+# ---------------------------------------------------------------- lines
+
 
 @dataclass(slots=True)
 class _Seg:
@@ -94,6 +96,8 @@ def _lines(frags: list[_Frag]) -> list[_Line]:
             lines.append(_Line(row[0].y, h, segs))
     return lines
 
+
+# ---------------------------------------------------------------- page furniture
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－~～·•]\s*\d{1,4}\s*[-—–－~～·•]"

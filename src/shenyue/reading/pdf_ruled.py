@@ -14,6 +14,8 @@ from typing import Any
 from shenyue.reading.pdf_chars import _Frag
 from shenyue.reading.pdf_lines import _glue, _Line, _lines, _Seg
 
+# ---------------------------------------------------------------- ruled tables
+
 
 @dataclass(slots=True)
 class _Rule:
