@@ -71,7 +71,13 @@ class _Package:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             self.names = {info.filename: info for info in self.zip.infolist()}
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            ValueError,
+            EOFError,
+            NotImplementedError,
+        ) as exc:  # "zip file version 6.4"
             raise ReadError("corrupt_container", detail=str(exc) or type(exc).__name__) from None
         self.unpacked = 0
 
