@@ -28,15 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from shenyue.fsutil import atomic_write_parts
 from shenyue.i18n import current_language, t
-from shenyue.report_html.render import (
-    Evidence,
-    banner,
-    overview,
-    page_end,
-    page_start,
-    report_list,
-    report_section,
-)
+from shenyue.report_html.pieces import Evidence
+from shenyue.report_html.render import banner, overview, page_end, page_start, report_list
+from shenyue.report_html.report_page import report_section
 from shenyue.review.export import build_score_sheet
 from shenyue.review.rubric import Rubric, load_rubric
 from shenyue.review.store import load_all_reviews, resolve_reviews_dir
