@@ -16,6 +16,11 @@ written as a folder instead: ``index.html`` (overview and list) and
 
 Interfaces call :func:`write_html_report` with reports already scanned (and
 ``analyse_copies`` run, for the copy evidence); no Textual here.
+
+Modules: this one collects the evidence and writes the file(s); ``render``
+draws the page frame, overview and list, ``report_page`` one report's
+section, ``pieces`` what every page uses, ``charts`` the SVG charts,
+``assets`` the inline CSS/JS and ``escape`` the escaping.
 """
 
 from __future__ import annotations
