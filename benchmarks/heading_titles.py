@@ -1,4 +1,4 @@
-"""Measure the fuzzy threshold for section titles (shenyue.model.sections).
+"""Measure the fuzzy threshold for section titles (shenyue.model.section_titles).
 
 Usage: python benchmarks/heading_titles.py
 
@@ -13,7 +13,7 @@ positive and the highest negative score, which bound the threshold.
 
 from __future__ import annotations
 
-from shenyue.model.sections import (
+from shenyue.model.section_titles import (
     FUZZY_ACCEPT,
     KEY_PATTERNS,
     _compact_map,

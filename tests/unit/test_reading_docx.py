@@ -21,7 +21,10 @@ from docx.oxml.ns import nsdecls
 from shenyue.analysis.scan import build_report
 from shenyue.model.report import Document, Unreadable
 from shenyue.reading import docx as docx_reader
-from shenyue.reading import read_document
+from shenyue.reading import (
+    docx_package,  # the package limits live here
+    read_document,
+)
 from shenyue.reading.base import ReadError
 
 HEADING = re.compile(r"^([一二三四五六七八九十]+)、(.*)$")
@@ -296,8 +299,8 @@ def test_word_number_formats(fmt, values):
 
 
 def test_a_zip_bomb_is_refused_not_unpacked(tmp_path, monkeypatch):
-    monkeypatch.setattr(docx_reader, "MAX_PART_BYTES", 1024 * 1024)
-    monkeypatch.setattr(docx_reader, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(docx_package, "MAX_PART_BYTES", 1024 * 1024)
+    monkeypatch.setattr(docx_package, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
@@ -312,8 +315,8 @@ def test_a_zip_bomb_is_refused_not_unpacked(tmp_path, monkeypatch):
 
 
 def test_a_member_lying_about_its_size_is_still_stopped(tmp_path, monkeypatch):
-    monkeypatch.setattr(docx_reader, "MAX_PART_BYTES", 1024 * 1024)
-    monkeypatch.setattr(docx_reader, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(docx_package, "MAX_PART_BYTES", 1024 * 1024)
+    monkeypatch.setattr(docx_package, "MAX_UNPACKED_BYTES", 2 * 1024 * 1024)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("word/document.xml", b"<w:document>" + b" " * (4 * 1024 * 1024) + b"</w:document>")

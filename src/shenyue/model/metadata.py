@@ -1,7 +1,7 @@
 """Report metadata read from the text: title line, issuing unit, report year,
 publication date. Unknown stays None; nothing is ever guessed from the file
 name. (The document kind is decided with the sections, in
-:func:`shenyue.model.sections.document_kind`.)"""
+:func:`shenyue.model.document_kind.document_kind`.)"""
 
 from __future__ import annotations
 

@@ -6,6 +6,12 @@ much text, too complex, an extractor's own reason), so one bad file never
 stops a scan. It never runs unbounded either: the limits (``ReadLimits``,
 from the config file) bound each file's size, pages, text, and for the
 container formats, read in a reader process (guard.py), its time and memory.
+
+Each format has its module (``EXTRACTORS`` below) with ``extract``; a reader
+that outgrew one module keeps ``extract`` and its pipeline in that module's
+docstring and its steps beside it: ``pdf_chars``/``pdf_lines``/``pdf_ruled``/
+``pdf_layout`` (and ``pdf_pypdf``), ``html_tree``/``html_article``/
+``html_render``, ``docx_package``/``docx_numbering``/``docx_body``.
 """
 
 from __future__ import annotations

@@ -16,6 +16,11 @@ written as a folder instead: ``index.html`` (overview and list) and
 
 Interfaces call :func:`write_html_report` with reports already scanned (and
 ``analyse_copies`` run, for the copy evidence); no Textual here.
+
+Modules: this one collects the evidence and writes the file(s); ``render``
+draws the page frame, overview and list, ``report_page`` one report's
+section, ``pieces`` what every page uses, ``charts`` the SVG charts,
+``assets`` the inline CSS/JS and ``escape`` the escaping.
 """
 
 from __future__ import annotations
@@ -28,15 +33,9 @@ from typing import TYPE_CHECKING, Any
 
 from shenyue.fsutil import atomic_write_parts
 from shenyue.i18n import current_language, t
-from shenyue.report_html.render import (
-    Evidence,
-    banner,
-    overview,
-    page_end,
-    page_start,
-    report_list,
-    report_section,
-)
+from shenyue.report_html.pieces import Evidence
+from shenyue.report_html.render import banner, overview, page_end, page_start, report_list
+from shenyue.report_html.report_page import report_section
 from shenyue.review.export import build_score_sheet
 from shenyue.review.rubric import Rubric, load_rubric
 from shenyue.review.store import load_all_reviews, resolve_reviews_dir

@@ -13,7 +13,10 @@ Typical use by an interface::
 
 See :mod:`shenyue.review.store` for the guarantees (atomic writes, conflicts,
 corrupt files), :mod:`shenyue.review.sheet` for score sheets and
-:mod:`shenyue.review.export` for the export formats.
+:mod:`shenyue.review.export` for the export formats. Rubrics: files are found
+and read by :mod:`shenyue.review.rubric` (every rubric name importable from
+it), the rubric and its totals are in ``rubric_model``, gate conditions in
+``rubric_gates``, how points are written in ``points``.
 """
 
 from shenyue.review.errors import (

@@ -12,7 +12,8 @@
 - :mod:`.dialogs`: modal dialogs.
 - :mod:`.keys`: bindings declared with :func:`~shenyue.tui.keys.B` (each id registers itself, so
   a user's keymap is checked against every id: :func:`~shenyue.tui.keys.check_keymap`),
-  translated descriptions, the help listing.
+  descriptions translated where they are shown (:func:`~shenyue.tui.keys.describe`: key bar, help,
+  palette), the help listing; public Textual API only.
 
 A new pane: a widget module in ``widgets/``, yielded by its screen's ``compose`` and listed in its
 ``HELP_PANES`` when it has keys.

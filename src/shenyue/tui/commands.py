@@ -7,15 +7,15 @@ screen. A screen may add commands of its own with ``palette_commands()``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Provider
 from textual.screen import Screen
 
 from shenyue.i18n import t
-from shenyue.tui.keys import KeyHelp, collect_help, effective_keys, key_display, node_bindings
+from shenyue.tui.keys import KeyHelp, collect_help, describe, effective_keys, key_display, node_bindings
 
 Command = tuple[str, str, Callable[[], Any]]  # title, keys, what runs it
 
@@ -51,7 +51,7 @@ def palette_commands(app: App, screen: Screen) -> list[Command]:
                 continue
             seen.add(ident)
             keys = ", ".join(key_display(app, b, k) for k in effective_keys(app, b))
-            out.append((f"{b.description}", keys, _runner(node, b.action)))
+            out.append((describe(b), keys, _runner(node, b.action)))
     extra = getattr(screen, "palette_commands", None)
     if callable(extra):
         for title, help_text, callback in extra():
@@ -64,6 +64,20 @@ def _runner(node: Any, action: str) -> Callable[[], Any]:
         await node.run_action(action)
 
     return run
+
+
+def system_commands(app: App, commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:
+    """Textual's system commands (``App.get_system_commands``) with its key panel ("Keys", which
+    shows binding descriptions as declared, i.e. catalogue keys) replaced by our help screen,
+    which lists every key in the interface language with the user's keymap applied. For the app's
+    ``get_system_commands``."""
+    panel = {app.action_show_help_panel, app.action_hide_help_panel}
+    for command in commands:
+        if command.callback not in panel:
+            yield command
+    help_action = getattr(app, "action_help", None)
+    if callable(help_action):
+        yield SystemCommand(t("tui.key.help"), t("tui.palette.help"), help_action)
 
 
 class ShenyueCommands(Provider):

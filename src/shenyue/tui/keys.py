@@ -6,23 +6,25 @@ Every binding the app declares has an ``id`` (``list.open``,
     [keymap]
     "review.next_section" = "n,right_square_bracket"
 
-Binding descriptions are catalogue keys; :func:`translate_bindings` turns
-them into the current language when a node is created.
+Binding descriptions are catalogue keys; :func:`describe` turns one into the
+current language where it is shown (the key bar, the help screen, the command
+palette). Only public Textual API is used: a node's bindings are read from the
+``BINDINGS`` of its classes (:func:`node_bindings`), the user's keymap is given
+to ``App.set_keymap``, and key names follow Textual's documented rule.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Iterable
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable
 
+from textual.app import App
 from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+from textual.keys import KEY_NAME_REPLACEMENTS
 
 from shenyue.i18n import t
-
-if TYPE_CHECKING:
-    from textual.app import App
-    from textual.dom import DOMNode
-
 
 # Every binding id declared with :func:`B`, filled as the modules defining bindings are imported
 # (a user's keymap is checked against it).
@@ -61,22 +63,18 @@ TEXTUAL_ACTIONS = {
 }
 
 
-def translate_bindings(node: "DOMNode") -> None:
-    """Replace catalogue keys in ``node``'s binding descriptions by their text
-    (and give Textual's inherited bindings a description in our language)."""
-    old = node._bindings  # noqa: SLF001 — Textual keeps a per-node copy here
-    new: dict[str, list[Binding]] = {}
-    for key, bindings in old.key_to_bindings.items():
-        out = []
-        for b in bindings:
-            desc = b.description
-            if not desc.startswith("tui.") and b.action in TEXTUAL_ACTIONS and desc:
-                desc = TEXTUAL_ACTIONS[b.action]
-            if desc.startswith("tui."):
-                b = replace(b, description=t(desc), tooltip=t(desc))
-            out.append(b)
-        new[key] = out
-    node._bindings = BindingsMap.from_keys(new)  # noqa: SLF001
+def describe(binding: Binding) -> str:
+    """The text shown for ``binding``: its catalogue key in the current language (Textual's own
+    bindings that our widgets inherit get theirs from :data:`TEXTUAL_ACTIONS`); other text as is."""
+    desc = binding.description
+    if desc and not desc.startswith("tui.") and binding.action in TEXTUAL_ACTIONS:
+        desc = TEXTUAL_ACTIONS[binding.action]
+    return t(desc) if desc.startswith("tui.") else desc
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Nothing to do any more: descriptions are translated where they are shown (:func:`describe`).
+    Kept only so that tui/app.py, which still calls it, need not change in the same commit."""
 
 
 @dataclass(slots=True)
@@ -88,11 +86,33 @@ class KeyHelp:
 
 
 def node_bindings(node: DOMNode) -> list[Binding]:
-    """Every binding of ``node`` (its class's and inherited ones, as :func:`translate_bindings` left
-    them), in declaration order. With :func:`translate_bindings`, the one place that reaches into
-    Textual's per-node bindings: Textual 8 has no public way to list a node's bindings beyond the
-    focused chain (``Screen.active_bindings``) or to give them descriptions chosen at run time."""
-    return [b for bindings in node._bindings.key_to_bindings.values() for b in bindings]  # noqa: SLF001
+    """Every binding of ``node``, in declaration order, with the user's keymap not applied.
+
+    Textual 8 has no public way to list a node's bindings beyond the focused chain
+    (``Screen.active_bindings``), so they are merged here from the public ``BINDINGS`` of the
+    node's classes the way Textual merges them: base classes first, a key bound again by a subclass
+    keeps its place and takes the subclass's bindings, and only ``DOMNode`` classes count (the
+    review screen's mixins declare none). ``Static`` is the one Textual class that does not inherit
+    bindings; nothing above it declares any, so that changes nothing here. The app also gets the
+    command palette binding Textual adds to an app that declares none."""
+    keys: dict[str, list[Binding]] = {}
+    for base in reversed(type(node).__mro__):
+        if issubclass(base, DOMNode) and "BINDINGS" in vars(base):
+            keys.update(BindingsMap(vars(base)["BINDINGS"]).key_to_bindings)
+    out = [b for bindings in keys.values() for b in bindings]
+    if isinstance(node, App) and node.ENABLE_COMMAND_PALETTE:
+        if not any(b.action in ("command_palette", "app.command_palette") for b in out):
+            out.append(
+                Binding(
+                    node.COMMAND_PALETTE_BINDING,
+                    "command_palette",
+                    "palette",
+                    show=False,
+                    key_display=node.COMMAND_PALETTE_DISPLAY,
+                    priority=True,
+                )
+            )
+    return out
 
 
 def effective_keys(app: App, binding: Binding) -> list[str]:
@@ -129,7 +149,7 @@ def collect_help(app: "App", nodes: Iterable[tuple[str, "DOMNode"]]) -> list[Key
                     if k not in by_id[ident].keys:
                         by_id[ident].keys.append(k)
                 continue
-            item = KeyHelp(keys, b.description, b.id, group)
+            item = KeyHelp(keys, describe(b), b.id, group)
             by_id[ident] = item
             seen.add(ident)
             out.append(item)
@@ -141,6 +161,21 @@ def collect_help(app: "App", nodes: Iterable[tuple[str, "DOMNode"]]) -> list[Key
 _MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
 
 
+def character_key(character: str) -> str:
+    """The key name of a printable character, as Textual names it ("Keys" in its input guide): a
+    letter or digit is itself; any other character is its Unicode name in lower case with spaces
+    and hyphens as underscores ("]" is ``right_square_bracket``), with Textual's shorter names
+    for a few (``slash``, ``minus``, ``at`` ...)."""
+    if character.isalnum():
+        key = character
+    else:
+        try:
+            key = unicodedata.name(character).lower().replace("-", "_").replace(" ", "_")
+        except ValueError:  # a character without a name (controls): Textual keeps it as is
+            key = character
+    return KEY_NAME_REPLACEMENTS.get(key, key)
+
+
 def _base_key_names() -> frozenset[str]:
     from textual import keys as textual_keys
 
@@ -148,7 +183,7 @@ def _base_key_names() -> frozenset[str]:
     for key in textual_keys.Keys:
         names.add(key.value.rsplit("+", 1)[-1] if "+" in key.value and key.value != "+" else key.value)
     for code in range(0x21, 0x7F):
-        names.add(textual_keys._character_to_key(chr(code)))  # noqa: SLF001 — "right_square_bracket", "a", ...
+        names.add(character_key(chr(code)))  # "right_square_bracket", "a", ...
     names.update(("enter", "tab", "space", "backspace", "escape", "delete", "insert", "home", "end",
                   "pageup", "pagedown", "up", "down", "left", "right"))  # fmt: skip
     names.update(f"f{n}" for n in range(1, 25))

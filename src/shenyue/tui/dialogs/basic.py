@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from shenyue.i18n import t
 from shenyue.paths import display_text
-from shenyue.tui.keys import B, translate_bindings
+from shenyue.tui.keys import B
 
 
 def _plain(text: str) -> str:
@@ -21,13 +21,9 @@ def _plain(text: str) -> str:
 
 
 class Dialog(ModalScreen):
-    """Base: translated bindings, Esc closes."""
+    """Base: Esc closes."""
 
     BINDINGS = [B("escape", "cancel", "tui.key.cancel", "dialog.cancel")]
-
-    def __init__(self) -> None:
-        super().__init__()
-        translate_bindings(self)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

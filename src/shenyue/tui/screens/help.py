@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from shenyue.i18n import t
-from shenyue.tui.keys import B, KeyHelp, translate_bindings
+from shenyue.tui.keys import B, KeyHelp
 from shenyue.tui.textutil import cell_width
 
 
@@ -22,7 +22,6 @@ class HelpScreen(ModalScreen):
 
     def __init__(self, title: str, items: list[KeyHelp], notes: str = "") -> None:
         super().__init__()
-        translate_bindings(self)
         self.title_text = title
         self.items = items
         self.notes = notes

@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 from shenyue.i18n import t
 from shenyue.tui.dialogs import FilterDialog
 from shenyue.tui.glyphs import glyphs
-from shenyue.tui.keys import B, translate_bindings
+from shenyue.tui.keys import B
 from shenyue.tui.messages import OpenReport, WorkspaceChanged
 from shenyue.tui.textutil import one_line
 from shenyue.tui.widgets.keybar import KeyBar
@@ -49,7 +49,6 @@ class ListScreen(Screen):
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(id="list-screen")
-        translate_bindings(self)
         self.workspace = workspace
         self.filter = ListFilter()
 

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from shenyue.analysis.findings import Finding
 from shenyue.i18n import t
 from shenyue.tui.glyphs import glyphs
-from shenyue.tui.keys import B, translate_bindings
+from shenyue.tui.keys import B
 from shenyue.tui.textutil import cell_width, fit, one_line, wrap_offsets
 from shenyue.tui.widgets.style import layer_style
 
@@ -56,7 +56,6 @@ class FindingsPanel(Widget, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        translate_bindings(self)
         self.findings: list[Finding | None] = []  # None: a group heading or the "no findings" line
         self.labels: list[str] = []
         self.reasons: list[str | None] = []

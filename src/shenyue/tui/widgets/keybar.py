@@ -1,7 +1,8 @@
 """The key bar at the bottom: the keys that matter on the current screen.
 
 Like Textual's Footer (same data: the screen's active bindings with
-``show=True``, the user's keymap applied), but drawn as one line instead of
+``show=True``, the user's keymap applied, descriptions in the interface
+language through :func:`~shenyue.tui.keys.describe`), but drawn as one line instead of
 a widget per key, so focus changes and screen switches cost a repaint, not
 a recompose. Keys that do not fit are left out rather than cut in half
 (help and quit are kept); clicking a key presses it.
@@ -15,6 +16,7 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
+from shenyue.tui.keys import describe
 from shenyue.tui.textutil import cell_width
 from shenyue.tui.widgets.style import layer_style
 
@@ -55,12 +57,12 @@ class KeyBar(Widget):
         palette = None
         for key, (_node, binding, enabled, _tooltip) in screen.active_bindings.items():
             if key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
-                palette = (key, app.get_key_display(binding), binding.description)
+                palette = (key, app.get_key_display(binding), describe(binding))
                 continue
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            items.append((key, app.get_key_display(binding), binding.description, enabled, binding.action))
+            items.append((key, app.get_key_display(binding), describe(binding), enabled, binding.action))
         self.items = items
         self.palette = palette
         self.refresh()

@@ -22,7 +22,7 @@ from textual.strip import Strip
 from shenyue.i18n import t
 from shenyue.review import format_number
 from shenyue.tui.glyphs import bar, glyphs
-from shenyue.tui.keys import B, translate_bindings
+from shenyue.tui.keys import B
 from shenyue.tui.textutil import cell_width, fit, one_line
 from shenyue.tui.widgets.style import layer_style
 from shenyue.tui.workspace import Row, Workspace
@@ -101,7 +101,6 @@ class ReportTable(ScrollView, can_focus=True):
 
     def __init__(self, workspace: Workspace, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        translate_bindings(self)
         self.workspace = workspace
         self.rows: list[Row] = []
         self.sort_key = "index"

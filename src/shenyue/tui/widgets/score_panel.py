@@ -19,7 +19,7 @@ from textual.widgets import Static
 from shenyue.i18n import t
 from shenyue.review import format_number
 from shenyue.tui.glyphs import glyphs
-from shenyue.tui.keys import B, translate_bindings
+from shenyue.tui.keys import B
 from shenyue.tui.textutil import one_line
 
 TYPE_TIMEOUT = 1.5  # seconds after which typed digits start a new score
@@ -47,7 +47,6 @@ class ScorePanel(Static, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
-        translate_bindings(self)
         self.rubric: Any = None
         self.scores: dict[str, Any] = {}
         self.findings: list[Any] = []

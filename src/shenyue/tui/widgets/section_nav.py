@@ -10,7 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from shenyue.tui.glyphs import glyphs
-from shenyue.tui.keys import B, translate_bindings
+from shenyue.tui.keys import B
 from shenyue.tui.textutil import one_line
 
 
@@ -40,7 +40,6 @@ class SectionNav(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        translate_bindings(self)
         self.keys: list[str] = []
 
     def set_items(self, items: list[NavItem], current: str | None) -> None:

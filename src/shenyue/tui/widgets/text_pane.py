@@ -24,7 +24,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from shenyue.tui.highlight import CLASSES, build_runs
-from shenyue.tui.keys import B, translate_bindings
+from shenyue.tui.keys import B
 from shenyue.tui.textutil import cell_width, display_text, line_of, wrap_offsets
 from shenyue.tui.widgets.style import layer_style
 
@@ -64,7 +64,6 @@ class TextPane(Widget, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        translate_bindings(self)
         self._text = ""
         self._base = 0
         self._static: list[tuple[int, int, int]] = []

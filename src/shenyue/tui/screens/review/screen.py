@@ -20,7 +20,7 @@ from textual.widgets import Input
 from shenyue.i18n import t
 from shenyue.model.report import Report, Section
 from shenyue.tui.highlight import FLASH, report_intervals
-from shenyue.tui.keys import B, translate_bindings
+from shenyue.tui.keys import B
 from shenyue.tui.messages import BackToList, StepReport, WorkspaceChanged
 from shenyue.tui.screens.review.comparison import ComparisonPart
 from shenyue.tui.screens.review.header import HeaderPart
@@ -109,7 +109,6 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         """The app keeps one review screen and shows each report in it with
         :meth:`load` (building the screen's widgets once keeps opening fast)."""
         super().__init__(id="review-screen")
-        translate_bindings(self)
         self.workspace = workspace
         self.model = ReviewModel(workspace)
         self.model.rel = rel
