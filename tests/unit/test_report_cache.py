@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -42,7 +43,19 @@ def snapshot(result):
 
 
 def entries():
-    return sorted(p for p in report_cache.cache_root().rglob("*.bin"))
+    """Every indexed entry: (index file, its JSON document, entry name, offset in the segment, length)."""
+    out = []
+    for idx in sorted(report_cache.cache_root().glob("seg-*.idx")):
+        doc = json.loads(idx.read_bytes()[len(report_cache.IDX_MAGIC) + report_cache.MAC_SIZE :])
+        out += [(idx, doc, name, offset, length) for name, offset, length in doc["entries"]]
+    return out
+
+
+def rewrite_index(idx, doc):
+    """An index rewritten with a valid MAC (as only someone holding the user's secret could)."""
+    cache = report_cache.ReportCache(report_cache.cache_root(), report_cache._secret(), doc["prefix"])
+    body = json.dumps(doc).encode()
+    idx.write_bytes(report_cache.IDX_MAGIC + cache._mac(idx.name.encode(), body) + body)
 
 
 def test_a_warm_scan_reads_nothing_and_equals_the_cold_scan_exactly(samples_copy, reads):
@@ -105,24 +118,35 @@ def test_changed_analysis_code_reads_everything_again(samples_copy, reads, monke
     assert len(reads) == n
 
 
-def test_truncated_corrupt_and_foreign_entries_are_ignored_and_rebuilt(samples_copy, reads):
+def test_truncated_and_corrupt_entries_are_ignored_and_rebuilt(samples_copy, reads):
     cold = full_scan(samples_copy)
-    paths = entries()
-    truncated, flipped, garbage = paths[0], paths[1], paths[2]
-    data = truncated.read_bytes()
-    truncated.write_bytes(data[: len(data) // 2])  # a run killed while the disk had half of it
-    data = bytearray(flipped.read_bytes())
-    data[-10] ^= 0xFF
-    flipped.write_bytes(bytes(data))
-    garbage.write_bytes(b"not a cache entry at all")
+    listed = sorted(entries(), key=lambda e: e[3])
+    idx, doc = listed[0][:2]
+    segment = idx.with_suffix(".pack")
+    data = bytearray(segment.read_bytes())
+    data[listed[1][3] + report_cache.MAC_SIZE + 40] ^= 0xFF  # one flipped byte in the second entry
+    cut = listed[-1][3] + report_cache.MAC_SIZE + listed[-1][4] // 2
+    segment.write_bytes(bytes(data[:cut]))  # and the disk kept only half of the last one
     reads.clear()
     warm = full_scan(samples_copy)
-    assert len(reads) == 3
+    assert len(reads) == 2
     assert snapshot(warm) == snapshot(cold)
     # rebuilt: the next scan reads nothing
     reads.clear()
     scan_folder(samples_copy)
     assert reads == []
+
+
+def test_a_damaged_index_hides_its_whole_segment(samples_copy, reads):
+    scan_folder(samples_copy)
+    n = len(reads)
+    idx = entries()[0][0]
+    data = bytearray(idx.read_bytes())
+    data[-3] ^= 0x01
+    idx.write_bytes(bytes(data))
+    reads.clear()
+    scan_folder(samples_copy)
+    assert len(reads) == n
 
 
 def test_an_entry_made_with_another_secret_is_not_trusted(samples_copy, reads, monkeypatch, tmp_path):
@@ -137,30 +161,30 @@ def test_an_entry_made_with_another_secret_is_not_trusted(samples_copy, reads, m
 
 def test_an_entry_moved_to_another_name_is_not_trusted(samples_copy, reads):
     scan_folder(samples_copy)
-    a, b = entries()[:2]
-    data_a, data_b = a.read_bytes(), b.read_bytes()
-    a.write_bytes(data_b)  # each payload is genuine, but under the other file's name
-    b.write_bytes(data_a)
+    idx, doc = entries()[0][:2]
+    (a, *ra), (b, *rb) = doc["entries"][:2]
+    doc["entries"][:2] = [[a, *rb], [b, *ra]]  # each record is genuine, but named as the other file's
+    rewrite_index(idx, doc)
     reads.clear()
     scan_folder(samples_copy)
     assert len(reads) == 2
 
 
-def test_a_killed_write_leaves_only_a_temporary_file_that_is_never_read(samples_copy, monkeypatch):
-    def killed(src, dst):
-        raise KeyboardInterrupt  # the process dies between writing and renaming
-
+def test_a_killed_run_leaves_a_segment_that_is_never_read(samples_copy, reads, monkeypatch):
     with monkeypatch.context() as patch, pytest.raises(KeyboardInterrupt):
-        patch.setattr(report_cache.os, "replace", killed)
-        scan_folder(samples_copy)
-    assert entries() == []
-    temps = list(report_cache.cache_root().rglob("*.tmp"))
-    assert temps  # the half-done write is there, under a name no lookup uses
-    old = os.stat(temps[0]).st_mtime - 2 * report_cache.STALE_TEMP
-    for p in temps:
-        os.utime(p, (old, old))
+        patch.setattr(report_cache.ReportCache, "close", lambda self: (_ for _ in ()).throw(KeyboardInterrupt))
+        scan_folder(samples_copy)  # killed after the segment was written, before its index
+    n = len(reads)
+    assert entries() == [] and list(report_cache.cache_root().glob("seg-*.pack"))
+    reads.clear()
+    scan_folder(samples_copy)
+    assert len(reads) == n  # nothing of the killed run was trusted
+    orphans = [p for p in report_cache.cache_root().glob("seg-*.pack") if not p.with_suffix(".idx").exists()]
+    assert len(orphans) == 1
+    old = orphans[0].stat().st_mtime - 2 * report_cache.STALE_TEMP
+    os.utime(orphans[0], (old, old))
     report_cache.prune()
-    assert list(report_cache.cache_root().rglob("*.tmp")) == []
+    assert not orphans[0].exists() and entries()  # the orphan goes, the good segment stays
 
 
 def test_a_cache_folder_others_can_write_to_is_not_used(samples_copy, reads):
@@ -172,17 +196,33 @@ def test_a_cache_folder_others_can_write_to_is_not_used(samples_copy, reads):
     assert len(reads) == n and len(result.reports) == n  # the scan works, without the cache
 
 
-def test_the_cache_is_bounded_and_the_oldest_entries_go_first(samples_copy):
+def test_the_cache_is_bounded_and_the_least_recently_used_segments_go_first(samples_copy, sample_text):
     scan_folder(samples_copy)
-    paths = entries()
-    for age, p in enumerate(paths):  # entries[0] oldest
-        stamp = 1_000_000 + age * 100
-        os.utime(p, (stamp, stamp))
-    sizes = [p.stat().st_size for p in paths]
-    report_cache.prune(max_bytes=sum(sizes) - 1)
-    left = entries()
-    assert paths[0] not in left and paths[-1] in left
-    assert sum(p.stat().st_size for p in left) <= (sum(sizes) - 1)
+    (samples_copy / "new-2024.txt").write_text(sample_text("xiqu") + "\n补充说明。\n", encoding="utf-8")
+    scan_folder(samples_copy)  # a second segment, with the one new report
+    first, second = sorted(report_cache.cache_root().glob("seg-*.idx"), key=lambda p: len(p.read_bytes()))[::-1]
+    os.utime(first, (1_000_000, 1_000_000))  # the big one was used long ago
+    total = sum(p.stat().st_size for p in report_cache.cache_root().glob("seg-*"))
+    report_cache.prune(max_bytes=total - 1)
+    assert not first.exists() and not first.with_suffix(".pack").exists()
+    assert second.exists() and second.with_suffix(".pack").exists()
+
+
+def test_many_small_segments_are_merged_into_one(samples_copy, reads, monkeypatch):
+    monkeypatch.setattr(report_cache, "MERGE_AT", 3)
+    target = samples_copy / "zhongshan-city-2021.txt"
+    original = target.read_text(encoding="utf-8")
+    for i in range(2):  # the first scan's segment, then one of one entry per edit
+        scan_folder(samples_copy)
+        target.write_text(original + f"\n第{i}次修改。\n", encoding="utf-8")
+    scan_folder(samples_copy)
+    assert len(list(report_cache.cache_root().glob("seg-*.idx"))) == 1
+    assert len(list(report_cache.cache_root().glob("seg-*.pack"))) == 1
+    for text in [original] + [original + f"\n第{i}次修改。\n" for i in range(2)]:
+        target.write_text(text, encoding="utf-8")
+        reads.clear()
+        scan_folder(samples_copy)
+        assert reads == []  # every version is still there
 
 
 def test_an_unusable_cache_folder_does_not_stop_the_scan(samples_copy, reads):

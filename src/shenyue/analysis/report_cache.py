@@ -1,8 +1,7 @@
 """On-disk cache of analysed reports: a warm scan reads only the files that changed.
 
-One entry per report under ``shenyue.paths.cache_dir() / "reports"`` (the
-folder the similarity cache uses; ``SHENYUE_CACHE_DIR`` moves both). An
-entry's name is a hash of
+Under ``shenyue.paths.cache_dir() / "reports"`` (the folder of the similarity
+cache; ``SHENYUE_CACHE_DIR`` moves both). An entry's name is a hash of
 
 * the file's content (sha256 of its bytes) and its extension (which reader),
 * the code stamp of reading, model, checks and the message catalogue
@@ -16,6 +15,14 @@ The folder-level steps (units.toml, the copy index, cross-report findings)
 are not cached here: they run after the reports are loaded (the copy index
 has its own cache, see ``similarity/cache.py``).
 
+Storage: each scan that analysed something writes one segment
+(``seg-<stamp>-<id>.pack``, the entries one after the other) and then its
+index (``.idx``, names and offsets). Creating a file costs about a
+millisecond on a busy disk, so one file per report would add seconds to a
+large cold scan; a segment is one file whatever the count. Lookups read the
+indexes of the current stamp and settings only. Many small segments (one
+per edit) are merged now and then.
+
 Entries are pickles of the typed model (:class:`Report` with its sections,
 tables and findings): loading one costs about 60 µs, where a JSON form would
 need a serialiser for every model type. A pickle can run code when loaded,
@@ -23,39 +30,41 @@ so an entry is only unpickled when
 
 1. the cache folder belongs to this user and others cannot write to it
    (checked on every run; otherwise the cache is off), and
-2. its payload carries a keyed blake2b MAC made with a secret that lives in
-   the user's data folder (``data_dir() / "cache-secret"``, mode 600), bound
-   to the entry's name. A truncated file (a killed run), a flipped byte, an
-   entry copied from another machine or moved to another name fails the
-   check and is ignored, then rebuilt.
+2. it carries a keyed blake2b MAC, bound to the entry's name, made with a
+   secret that lives in the user's data folder (``data_dir() /
+   "cache-secret"``, mode 600). Indexes carry one too. A truncated segment
+   (a killed run), a flipped byte, a cache copied from another machine or an
+   index pointing a name at another entry fails the check and is ignored,
+   then rebuilt.
 
-Writes go to a temporary file in the same folder, then a rename: a run
-killed mid-write leaves a ``.tmp`` file that is never read (and removed by
-:func:`prune`), never a half-written entry under a valid name. No fsync: an
-entry that did not reach the disk whole fails its MAC. The total size is
-bounded (:data:`MAX_BYTES`); the oldest entries go first.
+A segment is written in full before its index is renamed into place, so a
+run killed midway leaves a segment no index names (never read; removed by
+:func:`prune` later). No fsync: an entry that did not reach the disk whole
+fails its MAC. The total size is bounded (:data:`MAX_BYTES`): the least
+recently used segments go first.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import pickle
 import sys
 import time
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from shenyue.model.report import Report
 
-MAGIC = b"SHENYUE-REPORT-1\n"
+SEG_MAGIC = b"SHENYUE-SEGMENT-1\n"
+IDX_MAGIC = b"SHENYUE-INDEX-1\n"
 MAC_SIZE = 32
-MAX_BYTES = 2 << 30  # all entries together; the oldest are removed beyond this
-TOUCH_AFTER = 86_400  # a hit older than this is touched, so eviction spares reports still in use
-STALE_TEMP = 3600  # a temporary file older than this was left by a killed run
+MAX_BYTES = 2 << 30  # all segments together; the least recently used go beyond this
+MERGE_AT = 24  # segments of one stamp and settings before they are merged into one
+STALE_TEMP = 3600  # an unindexed segment or temporary file older than this was left by a killed run
 SECRET_NAME = "cache-secret"
 _LIBRARIES = ("pypdfium2", "pypdf", "python-docx", "rapidocr-onnxruntime", "numpy", "rapidfuzz")
 
@@ -147,13 +156,20 @@ def _private(path: Path) -> bool:
     return st.st_uid == os.getuid() and not st.st_mode & 0o077
 
 
-@dataclass(frozen=True, slots=True)
 class ReportCache:
-    """Where entries live and what they are keyed on; small and picklable (scan workers write entries)."""
+    """The entries of one stamp and settings: lookups, and this run's new segment."""
 
-    root: Path
-    secret: bytes
-    prefix: str  # analysis stamp and settings digest
+    def __init__(self, root: Path, secret: bytes, prefix: str) -> None:
+        self.root = root
+        self.secret = secret
+        self.prefix = prefix  # analysis stamp and settings digest
+        self.tag = hashlib.blake2b(prefix.encode(), digest_size=8).hexdigest()  # in segment names
+        self.index: dict[str, tuple[str, int, int, str]] | None = None  # name -> (segment, offset, length, index)
+        self.handles: dict[str, Any] = {}
+        self.used: set[str] = set()  # index files a lookup used (touched at the end: least recently used)
+        self.new: list[tuple[str, int, int]] = []  # this run's entries: name, offset, length
+        self.writer: Any = None
+        self.segment = ""
 
     @classmethod
     def open(cls, settings: Any) -> ReportCache | None:
@@ -173,67 +189,181 @@ class ReportCache:
     def name(self, sha256: str, ext: str) -> str:
         return hashlib.blake2b(f"{self.prefix}\x1f{ext}\x1f{sha256}".encode(), digest_size=20).hexdigest()
 
-    def entry_path(self, name: str) -> Path:
-        return self.root / name[:2] / (name[2:] + ".bin")
-
-    def _mac(self, name: str, payload: bytes | memoryview) -> bytes:
+    def _mac(self, *parts: bytes | memoryview) -> bytes:
         mac = hashlib.blake2b(key=self.secret, digest_size=MAC_SIZE)
-        mac.update(name.encode())
-        mac.update(payload)
+        for part in parts:
+            mac.update(part)
         return mac.digest()
+
+    # ------------------------------------------------------------ reading
+
+    def _load_index(self) -> dict[str, tuple[str, int, int, str]]:
+        index: dict[str, tuple[str, int, int, str]] = {}
+        found = []
+        try:
+            for item in os.scandir(self.root):
+                if item.name.startswith(f"seg-{self.tag}-") and item.name.endswith(".idx"):
+                    try:
+                        found.append((item.stat().st_mtime, item.name))
+                    except OSError:
+                        pass
+        except OSError:
+            return index
+        for _mtime, idx in sorted(found):  # newer segments win over older ones
+            for name, offset, length, segment in self._read_index(idx):
+                index[name] = (segment, offset, length, idx)
+        return index
+
+    def _read_index(self, idx: str) -> list[tuple[str, int, int, str]]:
+        try:
+            data = (self.root / idx).read_bytes()
+        except OSError:
+            return []
+        head = len(IDX_MAGIC) + MAC_SIZE
+        if not data.startswith(IDX_MAGIC) or len(data) <= head:
+            return []
+        body = memoryview(data)[head:]
+        if not hmac.compare_digest(data[len(IDX_MAGIC) : head], self._mac(idx.encode(), body)):
+            return []
+        try:
+            doc = json.loads(bytes(body))
+            segment = doc["segment"]
+            if doc["prefix"] != self.prefix or not isinstance(segment, str) or "/" in segment:
+                return []
+            return [(str(n), int(o), int(ln), segment) for n, o, ln in doc["entries"]]
+        except (ValueError, KeyError, TypeError):
+            return []
 
     def load(self, path: Path, rel: str, sha256: str) -> Report | None:
         """The cached report of a file whose bytes hash to ``sha256``, given its current path; None on a miss."""
+        if self.index is None:
+            self.index = self._load_index()
         name = self.name(sha256, path.suffix.lower())
-        entry = self.entry_path(name)
+        found = self.index.get(name)
+        if found is None:
+            return None
+        segment, offset, length, idx = found
         try:
-            with open(entry, "rb") as handle:
-                data = handle.read()
-                st = os.fstat(handle.fileno())
+            handle = self.handles.get(segment)
+            if handle is None:
+                handle = self.handles[segment] = open(self.root / segment, "rb")
+            data = os.pread(handle.fileno(), MAC_SIZE + length, offset)
         except OSError:
             return None
-        head = len(MAGIC) + MAC_SIZE
-        if len(data) <= head or not data.startswith(MAGIC):
+        if len(data) != MAC_SIZE + length:
             return None
         view = memoryview(data)
-        if not hmac.compare_digest(bytes(view[len(MAGIC) : head]), self._mac(name, view[head:])):
+        if not hmac.compare_digest(data[:MAC_SIZE], self._mac(name.encode(), view[MAC_SIZE:])):
             return None
         try:
-            report = pickle.loads(view[head:])
+            report = pickle.loads(view[MAC_SIZE:])
         except Exception:  # a model type that changed shape: a miss
             return None
         if not isinstance(report, Report) or report.doc.sha256 != sha256:
             return None
         report.doc.path = path
         report.doc.rel = rel
-        if time.time() - st.st_mtime > TOUCH_AFTER:
-            try:
-                os.utime(entry)
-            except OSError:
-                pass
+        self.used.add(idx)
         return report
 
-    def store(self, report: Report) -> None:
-        """Write ``report`` (fresh from :func:`build_report`, before any folder step); errors are ignored."""
-        name = self.name(report.doc.sha256, report.doc.path.suffix.lower())
-        entry = self.entry_path(name)
+    # ------------------------------------------------------------ writing
+
+    def add(self, sha256: str, ext: str, payload: bytes) -> None:
+        """Append one entry (a pickled report fresh from build_report, before any folder step) to this run's segment."""
+        name = self.name(sha256, ext)
         try:
-            payload = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # something in the model that does not pickle: not cached
-            return
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        try:
-            entry.parent.mkdir(exist_ok=True, mode=0o700)
-            with open(tmp, "wb") as handle:
-                handle.write(MAGIC)
-                handle.write(self._mac(name, payload))
-                handle.write(payload)
-            os.replace(tmp, entry)
+            if self.writer is None:
+                self.segment = f"seg-{self.tag}-{time.time_ns():x}-{os.getpid()}-{os.urandom(4).hex()}.pack"
+                self.writer = open(self.root / self.segment, "xb")
+                self.writer.write(SEG_MAGIC)
+            offset = self.writer.tell()
+            self.writer.write(self._mac(name.encode(), payload))
+            self.writer.write(payload)
+            self.new.append((name, offset, len(payload)))
         except OSError:
+            self._drop_writer()
+
+    def close(self) -> None:
+        """Index this run's segment (which makes its entries visible), touch the segments used, tidy up."""
+        for handle in self.handles.values():
+            handle.close()
+        self.handles.clear()
+        if self.writer is not None:
             try:
-                tmp.unlink()
+                self.writer.close()
+                self._write_index(self.segment, self.new)
+                self.used.add(self.segment[: -len(".pack")] + ".idx")
+            except OSError:
+                self._drop_writer()
+            self.writer = None
+        now = time.time()
+        for idx in self.used:
+            try:
+                os.utime(self.root / idx, (now, now))
             except OSError:
                 pass
+        if self.new:
+            self._merge_small()
+            prune()
+
+    def _write_index(self, segment: str, entries: list[tuple[str, int, int]]) -> None:
+        idx = segment[: -len(".pack")] + ".idx"
+        body = json.dumps({"prefix": self.prefix, "segment": segment, "entries": entries}).encode()
+        tmp = self.root / f".{idx}.tmp"
+        with open(tmp, "wb") as handle:
+            handle.write(IDX_MAGIC + self._mac(idx.encode(), body) + body)
+        os.replace(tmp, self.root / idx)
+
+    def _drop_writer(self) -> None:
+        if self.writer is not None:
+            try:
+                self.writer.close()
+            except OSError:
+                pass
+            _unlink(str(self.root / self.segment))
+        self.writer = None
+        self.new = []
+
+    def _merge_small(self) -> None:
+        """Many segments of these settings (a run per edit): their live entries copied into one."""
+        try:
+            mine = sorted(
+                (e.stat().st_mtime, e.name)
+                for e in os.scandir(self.root)
+                if e.name.startswith(f"seg-{self.tag}-") and e.name.endswith(".idx")
+            )
+        except OSError:
+            return
+        if len(mine) < MERGE_AT:
+            return
+        latest: dict[str, tuple[str, int, int]] = {}
+        for _mtime, idx in mine:
+            for name, offset, length, segment in self._read_index(idx):
+                latest[name] = (segment, offset, length)
+        segment = f"seg-{self.tag}-{time.time_ns():x}-{os.getpid()}-{os.urandom(4).hex()}.pack"
+        entries = []
+        try:
+            with open(self.root / segment, "xb") as out:
+                out.write(SEG_MAGIC)
+                sources: dict[str, Any] = {}
+                try:
+                    for name, (src, offset, length) in latest.items():
+                        handle = sources.get(src) or sources.setdefault(src, open(self.root / src, "rb"))
+                        record = os.pread(handle.fileno(), MAC_SIZE + length, offset)
+                        if len(record) != MAC_SIZE + length:
+                            continue  # verified again when read: a bad record stays a miss
+                        entries.append((name, out.tell(), length))
+                        out.write(record)
+                finally:
+                    for handle in sources.values():
+                        handle.close()
+            self._write_index(segment, entries)
+        except OSError:
+            _unlink(str(self.root / segment))
+            return
+        for _mtime, idx in mine:
+            _unlink(str(self.root / idx))
+            _unlink(str(self.root / (idx[: -len(".idx")] + ".pack")))
 
 
 def file_sha256(path: Path, max_bytes: int) -> str | None:
@@ -251,35 +381,38 @@ def file_sha256(path: Path, max_bytes: int) -> str | None:
 
 
 def prune(max_bytes: int = MAX_BYTES) -> None:
-    """Keep the cache under ``max_bytes``: the least recently used entries go, and temporary files of killed runs."""
+    """Keep the cache under ``max_bytes`` (least recently used segments go first) and remove what killed runs left."""
     root = cache_root()
-    entries: list[tuple[float, int, str]] = []
-    total = 0
     now = time.time()
     try:
-        subs = [d.path for d in os.scandir(root) if d.is_dir(follow_symlinks=False)]
+        items = list(os.scandir(root))
     except OSError:
         return
-    for sub in subs:
+    names = {item.name for item in items}
+    segments: list[tuple[float, int, str]] = []  # (last use, bytes, index name)
+    total = 0
+    for item in items:
         try:
-            items = list(os.scandir(sub))
+            st = item.stat(follow_symlinks=False)
         except OSError:
             continue
-        for item in items:
+        if item.name.endswith(".tmp") or (item.name.endswith(".pack") and item.name[:-5] + ".idx" not in names):
+            if now - st.st_mtime > STALE_TEMP:  # a killed run's half-written file (or an index's lost segment)
+                _unlink(item.path)
+            continue
+        if item.name.endswith(".idx"):
             try:
-                st = item.stat(follow_symlinks=False)
+                size = os.stat(os.path.join(root, item.name[:-4] + ".pack")).st_size
             except OSError:
+                _unlink(item.path)
                 continue
-            if item.name.endswith(".tmp"):
-                if now - st.st_mtime > STALE_TEMP:
-                    _unlink(item.path)
-                continue
-            entries.append((st.st_mtime, st.st_size, item.path))
-            total += st.st_size
+            segments.append((st.st_mtime, size + st.st_size, item.name))
+            total += size + st.st_size
     if total <= max_bytes:
         return
-    for _mtime, size, path in sorted(entries):
-        _unlink(path)
+    for _mtime, size, idx in sorted(segments):
+        _unlink(os.path.join(root, idx))  # the index first: a segment without one is never read
+        _unlink(os.path.join(root, idx[:-4] + ".pack"))
         total -= size
         if total <= max_bytes * 0.9:  # some room, so that the next run does not prune again
             break

@@ -8,6 +8,7 @@ stops the scan.
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -148,10 +149,11 @@ def known_check_ids() -> set[str]:
 
 
 def _scan_one(
-    args: tuple[Path, Path, int | None, bool, int | None, dict | None, ReadLimits | None, ReportCache | None],
+    args: tuple[Path, Path, int | None, bool, int | None, dict | None, ReadLimits | None, bool],
     cancelled: Callable[[], bool] | None = None,
-) -> Report | Unreadable:
-    path, folder, max_bytes, checks, max_pages, config, limits, cache = args
+) -> Report | Unreadable | bytes:
+    """One file's report; pickled already when ``pack`` (a worker's report goes to the cache as it travels)."""
+    path, folder, max_bytes, checks, max_pages, config, limits, pack = args
     # container formats are read in a child process that is abandoned after the
     # time limit or when the scan is cancelled (reading/guard.py)
     doc = read_document(path, folder, max_bytes, max_pages, limits=limits, cancelled=cancelled)
@@ -161,9 +163,28 @@ def _scan_one(
         report = build_report(doc, checks=checks, config=config)
     except RecursionError:
         return Unreadable(path, doc.rel, "too_deep")
-    if cache is not None:
-        cache.store(report)  # here, in the worker: the entry is the report before any folder step
+    if pack:
+        try:
+            return pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, RecursionError, TypeError):
+            pass
     return report
+
+
+def _keep(outcome: Report | Unreadable | bytes, store: ReportCache | None) -> Report | Unreadable:
+    """The report of a scanned file, written to the cache as it was built (before any folder step)."""
+    if isinstance(outcome, bytes):
+        report = pickle.loads(outcome)
+        if store is not None:
+            store.add(report.doc.sha256, report.path.suffix.lower(), outcome)
+        return report
+    if store is not None and isinstance(outcome, Report):
+        try:
+            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, RecursionError, TypeError):
+            return outcome
+        store.add(outcome.doc.sha256, outcome.path.suffix.lower(), payload)
+    return outcome
 
 
 def _open_cache(max_bytes, max_pages, checks, deadlines, limits) -> ReportCache | None:
@@ -221,6 +242,8 @@ def scan_folder(
     limit = (limits or ReadLimits()).max_bytes if not max_bytes else max_bytes
     for i, path in enumerate(files):
         if i % 256 == 255 and stop():  # a lookup is quick: asked now and then, not per file
+            if store is not None:
+                store.close()
             return _finish(result, outcomes, folder)
         hit = None
         if store is not None:
@@ -233,17 +256,19 @@ def scan_folder(
         done += 1
         if progress:
             progress(done, total, hit.rel)
-    # checks get the config's [deadlines] table (a plain dict travels to worker processes)
-    jobs = [(files[i], folder, max_bytes, checks, max_pages, deadlines or None, limits, store) for i in todo]
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
-    if len(jobs) >= PARALLEL_THRESHOLD and n_workers > 1:
+    parallel = len(todo) >= PARALLEL_THRESHOLD and n_workers > 1
+    pack = parallel and store is not None  # a worker pickles its report once: for the trip and for the cache
+    # checks get the config's [deadlines] table (a plain dict travels to worker processes)
+    jobs = [(files[i], folder, max_bytes, checks, max_pages, deadlines or None, limits, pack) for i in todo]
+    if parallel:
         pool = ProcessPoolExecutor(max_workers=n_workers)
         try:
             got = pool.map(_scan_one, jobs, chunksize=max(8, len(jobs) // (n_workers * 8)))
             for i, outcome in zip(todo, got):
                 if stop():
                     break
-                outcomes[i] = outcome
+                outcome = outcomes[i] = _keep(outcome, store)
                 done += 1
                 if progress:
                     progress(done, total, outcome.rel)
@@ -257,15 +282,12 @@ def scan_folder(
         for i, job in zip(todo, jobs):
             if stop():
                 break
-            outcome = _scan_one(job, cancelled)
-            outcomes[i] = outcome
+            outcome = outcomes[i] = _keep(_scan_one(job, cancelled), store)
             done += 1
             if progress:
                 progress(done, total, outcome.rel)
-    if store is not None and todo:
-        from shenyue.analysis.report_cache import prune
-
-        prune()
+    if store is not None:
+        store.close()
     return _finish(result, outcomes, folder)
 
 
