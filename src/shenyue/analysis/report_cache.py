@@ -247,8 +247,9 @@ class ReportCache:
             handle = self.handles.get(segment)
             if handle is None:
                 handle = self.handles[segment] = open(self.root / segment, "rb")
-            data = os.pread(handle.fileno(), MAC_SIZE + length, offset)
-        except OSError:
+            handle.seek(offset)
+            data = handle.read(MAC_SIZE + length)
+        except (OSError, ValueError, OverflowError):
             return None
         if len(data) != MAC_SIZE + length:
             return None
@@ -349,7 +350,8 @@ class ReportCache:
                 try:
                     for name, (src, offset, length) in latest.items():
                         handle = sources.get(src) or sources.setdefault(src, open(self.root / src, "rb"))
-                        record = os.pread(handle.fileno(), MAC_SIZE + length, offset)
+                        handle.seek(offset)
+                        record = handle.read(MAC_SIZE + length)
                         if len(record) != MAC_SIZE + length:
                             continue  # verified again when read: a bad record stays a miss
                         entries.append((name, out.tell(), length))
