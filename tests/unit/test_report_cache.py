@@ -247,3 +247,16 @@ def test_the_cache_command_shows_and_clears_the_cache(samples_copy, capsys):
 def test_scan_no_cache_neither_reads_nor_writes_the_cache(samples_copy, capsys):
     assert main(["scan", str(samples_copy), "--json", "--no-cache"]) == 0
     assert not report_cache.cache_root().exists() or entries() == []
+
+
+def test_a_changed_units_file_applies_to_cached_reports_without_reading_them(samples_copy, reads):
+    cold = full_scan(samples_copy)
+    (samples_copy / "units.toml").write_text(
+        '[files]\n"zhongshan-city-2021.txt" = "西区街道办事处"\n', encoding="utf-8"
+    )
+    reads.clear()
+    warm = full_scan(samples_copy)
+    assert reads == []  # units.toml is a folder step: the reports themselves are unchanged
+    assert warm.report("zhongshan-city-2021.txt").unit == "西区街道办事处"
+    assert warm.report("zhongshan-city-2021.txt").unit != cold.report("zhongshan-city-2021.txt").unit
+    assert snapshot(warm) == snapshot(full_scan(samples_copy, cache=False))

@@ -140,7 +140,9 @@ def _secret() -> bytes | None:
             os.link(tmp, path)  # never replaces a key another process made meanwhile
         except FileExistsError:
             pass
-        finally:
+        except OSError:  # no hard links here: a key another process made meanwhile only costs its entries
+            os.replace(tmp, path)
+        if tmp.exists():
             os.unlink(tmp)
         data = path.read_bytes()
         return data if len(data) == 32 else None
