@@ -1,6 +1,6 @@
 """Time and score `shenyue similar --json` on generated corpora of 1,000 and 10,000 reports.
 
-Usage: python benchmarks/similarity.py [--sizes 1000 10000] [--seed 0] [--keep DIR] [--layouts MIX]
+Usage: python benchmarks/similarity.py [--sizes 1000 10000 100000] [--seed 0] [--keep DIR] [--layouts MIX]
 
 Builds each corpus with ../shared/bench/make_corpus.py (fixed seed) from
 sample_reports/, then runs `shenyue similar CORPUS --json` as a whole process
@@ -123,12 +123,14 @@ def score(corpus: Path, detected: Path) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="corpus sizes, up to 100000")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--keep", type=Path, help="keep corpora (and caches) in this folder")
     ap.add_argument("--layouts", help="make_corpus.py --layouts (default: its own mix)")
     ap.add_argument("--repeat", type=int, default=1, help="cold and warm runs each; the fastest is reported")
     args = ap.parse_args()
+    if any(n < 1 or n > 100_000 for n in args.sizes):
+        ap.error("--sizes: between 1 and 100000")
     base = args.keep or Path(tempfile.mkdtemp(prefix="shenyue-sim-bench-"))
     base.mkdir(parents=True, exist_ok=True)
     exe = shutil.which("shenyue", path=str(Path(sys.executable).parent)) or "shenyue"

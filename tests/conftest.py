@@ -11,6 +11,19 @@ import pytest
 from tests.helpers import SAMPLE, SAMPLES  # noqa: F401  (re-exported for tests)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_session_dirs(tmp_path_factory):
+    """Module-scoped fixtures (a sample folder scanned once) run before a test's own folders
+    exist: they get folders of their own too, never the real cache (scans write to it)."""
+    base = tmp_path_factory.mktemp("shenyue-session-home")
+    patch = pytest.MonkeyPatch()
+    for var, sub in (("SHENYUE_CONFIG_DIR", "config"), ("SHENYUE_CACHE_DIR", "cache"), ("SHENYUE_DATA_DIR", "data")):
+        patch.setenv(var, str(base / sub))
+    patch.setenv("HOME", str(base / "home"))
+    yield base
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path_factory, monkeypatch):
     base = tmp_path_factory.mktemp("shenyue-home")

@@ -8,12 +8,14 @@ stops the scan.
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from shenyue.analysis.checks import check_ids, run_checks
+from shenyue.analysis.report_cache import ReportCache, file_sha256
 from shenyue.config import ReadLimits
 from shenyue.model.chrome import find_chrome
 from shenyue.model.metadata import find_signature_date, find_title, find_unit, report_year
@@ -29,7 +31,7 @@ from shenyue.model.sections import (
 from shenyue.model.tables import parse_tables
 from shenyue.model.text import fold
 from shenyue.model.units import apply_units, load_units, unit_key
-from shenyue.reading import iter_report_files, read_document
+from shenyue.reading import iter_report_files, read_document, relative
 
 # progress(done, total, path) — called from the scanning thread.
 Progress = Callable[[int, int, str], None]
@@ -147,19 +149,50 @@ def known_check_ids() -> set[str]:
 
 
 def _scan_one(
-    args: tuple[Path, Path, int | None, bool, int | None, dict | None, ReadLimits | None],
+    args: tuple[Path, Path, int | None, bool, int | None, dict | None, ReadLimits | None, bool],
     cancelled: Callable[[], bool] | None = None,
-) -> Report | Unreadable:
-    path, folder, max_bytes, checks, max_pages, config, limits = args
+) -> Report | Unreadable | bytes:
+    """One file's report; pickled already when ``pack`` (a worker's report goes to the cache as it travels)."""
+    path, folder, max_bytes, checks, max_pages, config, limits, pack = args
     # container formats are read in a child process that is abandoned after the
     # time limit or when the scan is cancelled (reading/guard.py)
     doc = read_document(path, folder, max_bytes, max_pages, limits=limits, cancelled=cancelled)
     if isinstance(doc, Unreadable):
-        return doc
+        return doc  # not cached: a time or memory limit, or a missing library, may not hold next time
     try:
-        return build_report(doc, checks=checks, config=config)
+        report = build_report(doc, checks=checks, config=config)
     except RecursionError:
         return Unreadable(path, doc.rel, "too_deep")
+    if pack:
+        try:
+            return pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, RecursionError, TypeError):
+            pass
+    return report
+
+
+def _keep(outcome: Report | Unreadable | bytes, store: ReportCache | None) -> Report | Unreadable:
+    """The report of a scanned file, written to the cache as it was built (before any folder step)."""
+    if isinstance(outcome, bytes):
+        report = pickle.loads(outcome)
+        if store is not None:
+            store.add(report.doc.sha256, report.path.suffix.lower(), outcome)
+        return report
+    if store is not None and isinstance(outcome, Report):
+        try:
+            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, RecursionError, TypeError):
+            return outcome
+        store.add(outcome.doc.sha256, outcome.path.suffix.lower(), payload)
+    return outcome
+
+
+def _open_cache(max_bytes, max_pages, checks, deadlines, limits) -> ReportCache | None:
+    limits = limits or ReadLimits()
+    if max_bytes or max_pages:
+        limits = replace(limits, max_bytes=max_bytes or limits.max_bytes, max_pages=max_pages or limits.max_pages)
+    settings = (limits, bool(checks), sorted((deadlines or {}).items(), key=repr))
+    return ReportCache.open(settings)
 
 
 def scan_folder(
@@ -173,6 +206,7 @@ def scan_folder(
     deadlines: dict | None = None,
     cancelled: Callable[[], bool] | None = None,
     limits: ReadLimits | None = None,
+    cache: bool = True,
 ) -> ScanResult:
     """Read and analyse every report under ``folder``.
 
@@ -182,6 +216,10 @@ def scan_folder(
 
     ``cancelled`` is asked between files; when it returns True the scan stops
     at once (queued files are dropped) and returns what it has so far.
+
+    With ``cache`` (the default) a file whose content, settings and analysis
+    code are unchanged since an earlier scan is loaded from the report cache
+    (:mod:`shenyue.analysis.report_cache`) instead of read again.
     """
     folder = Path(folder)
     result = ScanResult(folder)
@@ -196,19 +234,44 @@ def scan_folder(
             result.unreadable.append(read_document(path, folder, max_bytes))  # "unsupported type" entry
     result.unreadable.extend(skipped)
     total = len(files)
-    # checks get the config's [deadlines] table (a plain dict travels to worker processes)
-    jobs = [(p, folder, max_bytes, checks, max_pages, deadlines or None, limits) for p in files]
+    store = _open_cache(max_bytes, max_pages, checks, deadlines, limits) if cache else None
+    # each file's outcome in listing order, so that a warm scan lists exactly what a cold one does
+    outcomes: list[Report | Unreadable | None] = [None] * total
+    todo: list[int] = []
+    done = 0
+    limit = (limits or ReadLimits()).max_bytes if not max_bytes else max_bytes
+    for i, path in enumerate(files):
+        if i % 256 == 255 and stop():  # a lookup is quick: asked now and then, not per file
+            if store is not None:
+                store.close()
+            return _finish(result, outcomes, folder)
+        hit = None
+        if store is not None:
+            sha = file_sha256(path, limit)
+            hit = store.load(path, relative(path, folder), sha) if sha else None
+        if hit is None:
+            todo.append(i)
+            continue
+        outcomes[i] = hit
+        done += 1
+        if progress:
+            progress(done, total, hit.rel)
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
-    if total >= PARALLEL_THRESHOLD and n_workers > 1:
+    parallel = len(todo) >= PARALLEL_THRESHOLD and n_workers > 1
+    pack = parallel and store is not None  # a worker pickles its report once: for the trip and for the cache
+    # checks get the config's [deadlines] table (a plain dict travels to worker processes)
+    jobs = [(files[i], folder, max_bytes, checks, max_pages, deadlines or None, limits, pack) for i in todo]
+    if parallel:
         pool = ProcessPoolExecutor(max_workers=n_workers)
         try:
-            outcomes = pool.map(_scan_one, jobs, chunksize=max(8, total // (n_workers * 8)))
-            for i, outcome in enumerate(outcomes, 1):
+            got = pool.map(_scan_one, jobs, chunksize=max(8, len(jobs) // (n_workers * 8)))
+            for i, outcome in zip(todo, got):
                 if stop():
                     break
-                _collect(result, outcome)
+                outcome = outcomes[i] = _keep(outcome, store)
+                done += 1
                 if progress:
-                    progress(i, total, outcome.rel)
+                    progress(done, total, outcome.rel)
         finally:
             cancel = stop()
             pool.shutdown(wait=not cancel, cancel_futures=True)
@@ -216,13 +279,22 @@ def scan_folder(
                 for process in list((getattr(pool, "_processes", None) or {}).values()):
                     process.terminate()
     else:
-        for i, job in enumerate(jobs, 1):
+        for i, job in zip(todo, jobs):
             if stop():
                 break
-            outcome = _scan_one(job, cancelled)
-            _collect(result, outcome)
+            outcome = outcomes[i] = _keep(_scan_one(job, cancelled), store)
+            done += 1
             if progress:
-                progress(i, total, outcome.rel)
+                progress(done, total, outcome.rel)
+    if store is not None:
+        store.close()
+    return _finish(result, outcomes, folder)
+
+
+def _finish(result: ScanResult, outcomes: list, folder: Path) -> ScanResult:
+    for outcome in outcomes:
+        if outcome is not None:
+            _collect(result, outcome)
     result.unreadable.sort(key=lambda u: u.rel)
     units = load_units(folder)
     result.units_problem = units.problem

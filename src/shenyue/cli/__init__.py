@@ -14,7 +14,7 @@ import sys
 from shenyue import __version__
 from shenyue.i18n import set_language, t
 
-COMMANDS = ["scan", "rubric", "export", "similar", "open", "checks", "report"]
+COMMANDS = ["scan", "rubric", "export", "similar", "open", "checks", "report", "cache"]
 DEFAULT_COMMAND = "open"
 
 

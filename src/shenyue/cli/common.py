@@ -56,31 +56,65 @@ def warn_config(args) -> None:
 
 
 class Progress:
-    """A one-line progress indicator on stderr, shown only on a terminal for long work."""
+    """Progress of long work on stderr (stdout stays for the result, e.g. ``--json``).
 
-    def __init__(self, label_key: str, *, min_total: int = 50, stream=None):
+    On a terminal: one line redrawn in place, a bar with the counts and the
+    time left (after the first second), cleared at the end. Elsewhere (a pipe,
+    a log file): a plain line with the counts every :data:`PLAIN_EVERY`
+    seconds, so quick work prints nothing. Folders of fewer than ``min_total``
+    files print nothing either way.
+    """
+
+    PLAIN_EVERY = 5.0  # seconds between two plain lines
+
+    def __init__(self, label_key: str, *, min_total: int = 50, stream=None, clock=time.monotonic):
         self.stream = stream or sys.stderr
         self.label = t(label_key)
         self.min_total = min_total
-        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.clock = clock
+        self.start: float | None = None
         self.last = 0.0
         self.shown = False
 
     def __call__(self, done: int, total: int, name: str = "") -> None:
-        if not self.enabled or total < self.min_total:
+        if total < self.min_total:
             return
-        now = time.monotonic()
-        if done < total and now - self.last < 0.1:
+        now = self.clock()
+        if self.start is None:
+            self.start = self.last = now
+            if not self.tty:
+                return
+        if self.tty:
+            if done < total and now - self.last < 0.1:
+                return
+        elif now - self.last < self.PLAIN_EVERY or done >= total:
             return
         self.last = now
-        width = 30
-        filled = int(width * done / max(1, total))
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}\x1b[K")
+        left = self._left(done, total, now)
+        tail = f"  {left}" if left else ""
+        if self.tty:
+            width = 30
+            filled = int(width * done / max(1, total))
+            bar = f"[{'#' * filled}{'.' * (width - filled)}]"
+            self.stream.write(f"\r{self.label} {bar} {done}/{total}{tail}\x1b[K")
+        else:
+            self.stream.write(f"{self.label} {done}/{total} ({100 * done // max(1, total)}%){tail}\n")
         self.stream.flush()
         self.shown = True
 
+    def _left(self, done: int, total: int, now: float) -> str:
+        """The estimated time left, from the pace so far; empty in the first second or when nothing is done."""
+        elapsed = now - (self.start or now)
+        if done <= 0 or done >= total or elapsed < 1.0:
+            return ""
+        seconds = round(elapsed / done * (total - done))
+        if seconds < 60:
+            return t("cli.time_left_s", s=max(1, seconds))
+        return t("cli.time_left_min", m=seconds // 60, s=seconds % 60)
+
     def close(self) -> None:
-        if self.shown:
+        if self.shown and self.tty:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
 

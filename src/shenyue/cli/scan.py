@@ -19,6 +19,7 @@ def add_parser(sub, parent) -> None:
     p.add_argument("--only", metavar="CHECK_ID", action="append", help=t("scan.opt_only"))
     p.add_argument("--max-size", type=float, metavar="MB", help=t("scan.opt_max_size"))
     p.add_argument("--no-similar", action="store_true", help=t("scan.opt_no_similar"))
+    p.add_argument("--no-cache", action="store_true", help=t("scan.opt_no_cache"))
 
 
 def run(args) -> int:
@@ -38,6 +39,7 @@ def run(args) -> int:
             progress=progress,
             deadlines=args.config.deadlines,
             limits=args.config.read_limits,
+            cache=not args.no_cache,
         )
     finally:
         progress.close()
@@ -48,7 +50,7 @@ def run(args) -> int:
 
         progress = Progress("scan.progress_similar")
         try:
-            analyse_copies(result.reports, folder=folder, progress=progress)
+            analyse_copies(result.reports, folder=folder, progress=progress, cache=not args.no_cache)
         finally:
             progress.close()
     only = set(args.only or [])

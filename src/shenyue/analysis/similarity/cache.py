@@ -53,19 +53,30 @@ def code_stamp() -> str:
     """
     import shenyue
 
+    # with their subpackages (model/tables/); scan.build_report: unit, year, chrome
+    stamp = tree_stamp(
+        ("analysis/similarity", "model", "reading"), ("data/statutory.toml", "data/t2s.txt", "analysis/scan.py")
+    )
+    return hashlib.blake2b((getattr(shenyue, "__version__", "") + stamp).encode(), digest_size=10).hexdigest()
+
+
+def tree_stamp(folders: tuple[str, ...], files: tuple[str, ...] = ()) -> str:
+    """A digest of the sizes and mtimes of the package's modules under ``folders`` and of ``files``."""
+    import shenyue
+
     base = Path(shenyue.__file__).parent
-    parts = [getattr(shenyue, "__version__", "")]
-    for sub in ("analysis/similarity", "model", "reading"):  # with their subpackages (model/tables/)
-        for folder, dirs, files in sorted(os.walk(base / sub)):
+    parts = []
+    for sub in folders:
+        for folder, dirs, names in sorted(os.walk(base / sub)):
             dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
-            for name in sorted(p for p in files if p.endswith((".py", ".toml", ".txt"))):
+            for name in sorted(p for p in names if p.endswith((".py", ".toml", ".txt"))):
                 try:
                     st = os.stat(os.path.join(folder, name))
                 except OSError:
                     continue
                 rel = os.path.relpath(os.path.join(folder, name), base)
                 parts.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}")
-    for name in ("data/statutory.toml", "data/t2s.txt", "analysis/scan.py"):  # scan.build_report: unit, year, chrome
+    for name in files:
         try:
             st = os.stat(base / name)
             parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")

@@ -255,6 +255,7 @@ class SimilarityResult:
         self.settings = settings
         self._index = {e.rel: i for i, e in enumerate(entries)}
         self._threshold: int | None = None
+        self._holders: dict[tuple[int, str], Holder] = {}
         # spans come sorted by report number: one slice per report
         self._bounds = np.searchsorted(spans.report, np.arange(len(entries) + 1)) if len(entries) else np.zeros(1, int)
 
@@ -281,7 +282,12 @@ class SimilarityResult:
         e, o = self.entries[me], self.entries[other]
         same = e.unit_key is not None and e.unit_key == o.unit_key
         later = same and e.year is not None and o.year is not None and o.year > e.year
-        return Holder(o.rel, o.year, REUSED_LATER if later else SAME_UNIT if same else PEER)
+        kind = REUSED_LATER if later else SAME_UNIT if same else PEER
+        # a holder is immutable and depends only on the other report and the relation: made once each
+        holder = self._holders.get((other, kind))
+        if holder is None:
+            holder = self._holders[(other, kind)] = Holder(o.rel, o.year, kind)
+        return holder
 
     def _make(self, lo: int, hi: int) -> list[CopySpan]:
         """The spans of rows ``lo..hi`` (one report's rows, or a part of them)."""

@@ -1,0 +1,262 @@
+"""The per-report analysis cache: a warm scan reads only what changed, and never trusts a bad entry."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from shenyue.analysis import report_cache, scan
+from shenyue.analysis.scan import analyse_copies, scan_folder
+from shenyue.cli import main
+from shenyue.cli.scan import scan_json
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The files the scan really read (a cache hit reads none)."""
+    seen: list[str] = []
+    real = scan.read_document
+
+    def counting(path, *args, **kwargs):
+        seen.append(path.name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(scan, "read_document", counting)
+    return seen
+
+
+def full_scan(folder, **kwargs):
+    result = scan_folder(folder, **kwargs)
+    analyse_copies(result.reports, folder=folder, cache=kwargs.get("cache", True))
+    return result
+
+
+def snapshot(result):
+    """Everything a user sees of a scan: the JSON (sections, findings, copy shares) and the typed model."""
+    model = [
+        (r.doc, r.kind, r.sections, r.preamble, r.chrome, r.table_spans, r.tables, r.findings, r.title, r.unit_key)
+        for r in result.reports
+    ]
+    return scan_json(result), model, [r.copy.to_json() for r in result.reports]
+
+
+def entries():
+    """Every indexed entry: (index file, its JSON document, entry name, offset in the segment, length)."""
+    out = []
+    for idx in sorted(report_cache.cache_root().glob("seg-*.idx")):
+        doc = json.loads(idx.read_bytes()[len(report_cache.IDX_MAGIC) + report_cache.MAC_SIZE :])
+        out += [(idx, doc, name, offset, length) for name, offset, length in doc["entries"]]
+    return out
+
+
+def rewrite_index(idx, doc):
+    """An index rewritten with a valid MAC (as only someone holding the user's secret could)."""
+    cache = report_cache.ReportCache(report_cache.cache_root(), report_cache._secret(), doc["prefix"])
+    body = json.dumps(doc).encode()
+    idx.write_bytes(report_cache.IDX_MAGIC + cache._mac(idx.name.encode(), body) + body)
+
+
+def test_a_warm_scan_reads_nothing_and_equals_the_cold_scan_exactly(samples_copy, reads):
+    cold = full_scan(samples_copy)
+    n = len(cold.reports)
+    assert n >= 5 and len(reads) == n and len(entries()) == n
+    reads.clear()
+    warm = full_scan(samples_copy)
+    assert reads == []
+    assert snapshot(warm) == snapshot(cold)
+    uncached = full_scan(samples_copy, cache=False)
+    assert snapshot(uncached) == snapshot(cold)
+
+
+def test_a_changed_file_is_read_again_and_only_it(samples_copy, reads):
+    full_scan(samples_copy)
+    target = samples_copy / "zhongshan-city-2021.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\n本年度未发生其他需要报告的事项。XX\n", encoding="utf-8")
+    reads.clear()
+    warm = full_scan(samples_copy)
+    assert reads == [target.name]
+    fresh = full_scan(samples_copy, cache=False)
+    assert snapshot(warm) == snapshot(fresh)
+    assert warm.report(target.name).text.endswith("XX\n")
+
+
+def test_the_same_content_under_another_name_is_a_hit_with_its_own_name(samples_copy, reads):
+    full_scan(samples_copy)
+    (samples_copy / "zhongshan-city-2021.txt").rename(samples_copy / "renamed-2021.txt")
+    reads.clear()
+    warm = scan_folder(samples_copy)
+    assert reads == []
+    moved = warm.report("renamed-2021.txt")
+    assert moved is not None and moved.path == samples_copy / "renamed-2021.txt"
+
+
+def test_a_changed_setting_reads_everything_again(samples_copy, reads):
+    scan_folder(samples_copy)
+    n = len(reads)
+    reads.clear()
+    scan_folder(samples_copy, deadlines={"government": "02-28"})
+    assert len(reads) == n
+    reads.clear()
+    scan_folder(samples_copy, max_pages=7)
+    assert len(reads) == n
+    reads.clear()
+    scan_folder(samples_copy, checks=False)
+    assert len(reads) == n
+    reads.clear()
+    scan_folder(samples_copy)  # the first settings again: their entries are still there
+    assert reads == []
+
+
+def test_changed_analysis_code_reads_everything_again(samples_copy, reads, monkeypatch):
+    scan_folder(samples_copy)
+    n = len(reads)
+    reads.clear()
+    monkeypatch.setattr(report_cache, "analysis_stamp", lambda: "another-version")
+    scan_folder(samples_copy)
+    assert len(reads) == n
+
+
+def test_truncated_and_corrupt_entries_are_ignored_and_rebuilt(samples_copy, reads):
+    cold = full_scan(samples_copy)
+    listed = sorted(entries(), key=lambda e: e[3])
+    idx, doc = listed[0][:2]
+    segment = idx.with_suffix(".pack")
+    data = bytearray(segment.read_bytes())
+    data[listed[1][3] + report_cache.MAC_SIZE + 40] ^= 0xFF  # one flipped byte in the second entry
+    cut = listed[-1][3] + report_cache.MAC_SIZE + listed[-1][4] // 2
+    segment.write_bytes(bytes(data[:cut]))  # and the disk kept only half of the last one
+    reads.clear()
+    warm = full_scan(samples_copy)
+    assert len(reads) == 2
+    assert snapshot(warm) == snapshot(cold)
+    # rebuilt: the next scan reads nothing
+    reads.clear()
+    scan_folder(samples_copy)
+    assert reads == []
+
+
+def test_a_damaged_index_hides_its_whole_segment(samples_copy, reads):
+    scan_folder(samples_copy)
+    n = len(reads)
+    idx = entries()[0][0]
+    data = bytearray(idx.read_bytes())
+    data[-3] ^= 0x01
+    idx.write_bytes(bytes(data))
+    reads.clear()
+    scan_folder(samples_copy)
+    assert len(reads) == n
+
+
+def test_an_entry_made_with_another_secret_is_not_trusted(samples_copy, reads, monkeypatch, tmp_path):
+    scan_folder(samples_copy)
+    n = len(reads)
+    reads.clear()
+    # another machine's (or user's) cache copied in: same names, a MAC made with another key
+    monkeypatch.setenv("SHENYUE_DATA_DIR", str(tmp_path / "other-data"))
+    scan_folder(samples_copy)
+    assert len(reads) == n
+
+
+def test_an_entry_moved_to_another_name_is_not_trusted(samples_copy, reads):
+    scan_folder(samples_copy)
+    idx, doc = entries()[0][:2]
+    (a, *ra), (b, *rb) = doc["entries"][:2]
+    doc["entries"][:2] = [[a, *rb], [b, *ra]]  # each record is genuine, but named as the other file's
+    rewrite_index(idx, doc)
+    reads.clear()
+    scan_folder(samples_copy)
+    assert len(reads) == 2
+
+
+def test_a_killed_run_leaves_a_segment_that_is_never_read(samples_copy, reads, monkeypatch):
+    with monkeypatch.context() as patch, pytest.raises(KeyboardInterrupt):
+        patch.setattr(report_cache.ReportCache, "close", lambda self: (_ for _ in ()).throw(KeyboardInterrupt))
+        scan_folder(samples_copy)  # killed after the segment was written, before its index
+    n = len(reads)
+    assert entries() == [] and list(report_cache.cache_root().glob("seg-*.pack"))
+    reads.clear()
+    scan_folder(samples_copy)
+    assert len(reads) == n  # nothing of the killed run was trusted
+    orphans = [p for p in report_cache.cache_root().glob("seg-*.pack") if not p.with_suffix(".idx").exists()]
+    assert len(orphans) == 1
+    old = orphans[0].stat().st_mtime - 2 * report_cache.STALE_TEMP
+    os.utime(orphans[0], (old, old))
+    report_cache.prune()
+    assert not orphans[0].exists() and entries()  # the orphan goes, the good segment stays
+
+
+def test_a_cache_folder_others_can_write_to_is_not_used(samples_copy, reads):
+    scan_folder(samples_copy)
+    n = len(reads)
+    report_cache.cache_root().chmod(0o777)
+    reads.clear()
+    result = scan_folder(samples_copy)
+    assert len(reads) == n and len(result.reports) == n  # the scan works, without the cache
+
+
+def test_the_cache_is_bounded_and_the_least_recently_used_segments_go_first(samples_copy, sample_text):
+    scan_folder(samples_copy)
+    (samples_copy / "new-2024.txt").write_text(sample_text("xiqu") + "\n补充说明。\n", encoding="utf-8")
+    scan_folder(samples_copy)  # a second segment, with the one new report
+    first, second = sorted(report_cache.cache_root().glob("seg-*.idx"), key=lambda p: len(p.read_bytes()))[::-1]
+    os.utime(first, (1_000_000, 1_000_000))  # the big one was used long ago
+    total = sum(p.stat().st_size for p in report_cache.cache_root().glob("seg-*"))
+    report_cache.prune(max_bytes=total - 1)
+    assert not first.exists() and not first.with_suffix(".pack").exists()
+    assert second.exists() and second.with_suffix(".pack").exists()
+
+
+def test_many_small_segments_are_merged_into_one(samples_copy, reads, monkeypatch):
+    monkeypatch.setattr(report_cache, "MERGE_AT", 3)
+    target = samples_copy / "zhongshan-city-2021.txt"
+    original = target.read_text(encoding="utf-8")
+    for i in range(2):  # the first scan's segment, then one of one entry per edit
+        scan_folder(samples_copy)
+        target.write_text(original + f"\n第{i}次修改。\n", encoding="utf-8")
+    scan_folder(samples_copy)
+    assert len(list(report_cache.cache_root().glob("seg-*.idx"))) == 1
+    assert len(list(report_cache.cache_root().glob("seg-*.pack"))) == 1
+    for text in [original] + [original + f"\n第{i}次修改。\n" for i in range(2)]:
+        target.write_text(text, encoding="utf-8")
+        reads.clear()
+        scan_folder(samples_copy)
+        assert reads == []  # every version is still there
+
+
+def test_an_unusable_cache_folder_does_not_stop_the_scan(samples_copy, reads):
+    root = report_cache.cache_root()
+    root.parent.mkdir(parents=True)
+    root.write_text("a file where the folder should be")
+    result = scan_folder(samples_copy)
+    assert len(result.reports) == len(reads) >= 5
+
+
+def test_the_cache_command_shows_and_clears_the_cache(samples_copy, capsys):
+    assert main(["scan", str(samples_copy), "--json"]) == 0
+    capsys.readouterr()
+    assert entries()
+    assert main(["cache"]) == 0
+    shown = capsys.readouterr().out
+    assert str(report_cache.cache_root().parent) in shown
+    assert main(["cache", "--clear"]) == 0
+    assert entries() == [] and not report_cache.cache_root().exists()
+
+
+def test_scan_no_cache_neither_reads_nor_writes_the_cache(samples_copy, capsys):
+    assert main(["scan", str(samples_copy), "--json", "--no-cache"]) == 0
+    assert not report_cache.cache_root().exists() or entries() == []
+
+
+def test_a_changed_units_file_applies_to_cached_reports_without_reading_them(samples_copy, reads):
+    cold = full_scan(samples_copy)
+    (samples_copy / "units.toml").write_text(
+        '[files]\n"zhongshan-city-2021.txt" = "西区街道办事处"\n', encoding="utf-8"
+    )
+    reads.clear()
+    warm = full_scan(samples_copy)
+    assert reads == []  # units.toml is a folder step: the reports themselves are unchanged
+    assert warm.report("zhongshan-city-2021.txt").unit == "西区街道办事处"
+    assert warm.report("zhongshan-city-2021.txt").unit != cold.report("zhongshan-city-2021.txt").unit
+    assert snapshot(warm) == snapshot(full_scan(samples_copy, cache=False))
