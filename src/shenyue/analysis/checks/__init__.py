@@ -10,7 +10,7 @@ Use::
 
 Modules: ``hygiene`` (source, corrupted copies, placeholders, title/unit/落款),
 ``timing`` (year, publication), ``content`` (overview, problems, fee, format
-version), ``tables`` (tables and 勾稽关系), ``structure`` (the foundation's
+version), ``tables`` (tables and 勾稽关系), ``tables_text`` (prose numbers against the tables), ``structure`` (the foundation's
 section checks), ``crossreport`` (copying and carry-over against the rest of the
 folder; run by :func:`crossreport.add_folder_findings` after the similarity layer).
 """
@@ -26,6 +26,7 @@ from shenyue.analysis.checks import hygiene  # noqa: F401
 from shenyue.analysis.checks import timing  # noqa: F401
 from shenyue.analysis.checks import structure  # noqa: F401
 from shenyue.analysis.checks import tables  # noqa: F401
+from shenyue.analysis.checks import tables_text  # noqa: F401
 from shenyue.analysis.checks import content  # noqa: F401
 from shenyue.analysis.checks import crossreport  # noqa: F401
 

@@ -14,7 +14,7 @@ import re
 
 from shenyue.analysis.checks.base import FORMAT_KINDS, Context, check, finding
 from shenyue.analysis.checks.timing import unit_type
-from shenyue.analysis.findings import Finding
+from shenyue.analysis.findings import Finding, Identity, Term
 from shenyue.i18n import t
 from shenyue.model.tables import (
     AMOUNT_CELLS,
@@ -68,6 +68,10 @@ def col_label(table: str, col: str, lang: str) -> str:
 
 def _names(cell_id: str) -> dict[str, str]:
     return {"cell": cell_label(cell_id, "zh"), "cell_en": cell_label(cell_id, "en")}
+
+
+def _terms(ids: list[str], values: list, sign: int = 1) -> tuple[Term, ...]:
+    return tuple(Term(cid, v, sign) for cid, v in zip(ids, values))
 
 
 def _fmt(x) -> str:
@@ -275,9 +279,11 @@ def _t3_failures(tables: Tables) -> tuple[list[Finding], dict[str, list[str]]]:
             bad_rows.add(r)
             cell = tables.cell(f"t3.{r}.tot")
             printed = t3.printed.get(r)
+            ids = [f"t3.{r}.{c}" for c in T3_COLS]
+            same = Identity(cell.id, _terms(ids[-1:], vals[-1:]), _terms(ids[:-1], vals[:-1]))
             out.append(finding("t3_row_total", "error", cell.start, cell.end, value=_fmt(total), sum=_fmt(parts),
                                key="t3_row_total_printed" if printed else None, raw=printed or "",
-                               **_names(cell.id)))  # fmt: skip
+                               identity=same, **_names(cell.id)))  # fmt: skip
     out.extend(_nosplit_findings(tables, "t3", "t3_row_total"))
     for rule, left_rows, right_rows, at in (
         ("t3_column_balance", ("new", "carried_in"), ("r7", "carried_out"), "carried_out"),
@@ -298,12 +304,12 @@ def _t3_failures(tables: Tables) -> tuple[list[Finding], dict[str, list[str]]]:
                 continue  # follows from a failure already reported at a more specific cell
             column_failed = True
             cell = tables.cell(f"t3.{at}.{c}")
+            same = Identity(cell.id, _terms(ids_l, vals[: len(ids_l)]), _terms(ids_r, vals[len(ids_l) :]))
             if rule == "t3_result_sum":
-                out.append(
-                    finding(rule, "error", cell.start, cell.end, value=_fmt(lhs), sum=_fmt(rhs), **_names(cell.id))
-                )
+                out.append(finding(rule, "error", cell.start, cell.end, value=_fmt(lhs), sum=_fmt(rhs),
+                                   identity=same, **_names(cell.id)))  # fmt: skip
             else:
-                out.append(finding(rule, "error", cell.start, cell.end, lhs=_fmt(lhs), rhs=_fmt(rhs),
+                out.append(finding(rule, "error", cell.start, cell.end, lhs=_fmt(lhs), rhs=_fmt(rhs), identity=same,
                                    col=col_label("t3", c, "zh"), col_en=col_label("t3", c, "en")))  # fmt: skip
     unsplit = [i for i in t3.issues if i.kind == "nosplit_table"]
     if unsplit:  # one error quoting the digits, not one per column that follows from them
@@ -355,9 +361,11 @@ def t4_group_total(ctx: Context):
         if vals[-1] != sum(vals[:-1]):
             cell = tables.cell(f"t4.{g}.tot")
             printed = tables.t4.printed.get("all")
+            ids = [f"t4.{g}.{c}" for c in T4_COLS]
+            same = Identity(cell.id, _terms(ids[-1:], vals[-1:]), _terms(ids[:-1], vals[:-1]))
             yield finding("t4_group_total", "error", cell.start, cell.end, value=_fmt(vals[-1]), sum=_fmt(sum(vals[:-1])),
                           key="t4_group_total_printed" if printed else None, raw=printed or "",
-                          **_names(cell.id))  # fmt: skip
+                          identity=same, **_names(cell.id))  # fmt: skip
     yield from _nosplit_findings(tables, "t4", "t4_group_total")
 
 
@@ -391,12 +399,16 @@ def t2_valid_floor(ctx: Context):
         if None in (made, repealed, valid):
             continue
         cell = tables.cell(f"t2.{x}.valid")
+        mine = _terms([cell.id], [valid])
         if valid < made - repealed:
+            right = _terms([f"t2.{x}.made"], [made]) + _terms([f"t2.{x}.repealed"], [repealed], -1)
             yield finding("t2_valid_floor", "error", cell.start, cell.end, valid=_fmt(valid), made=_fmt(made),
-                          repealed=_fmt(repealed), **_names(cell.id))  # fmt: skip
-        elif valid < made:
-            yield finding("t2_valid_lt_made", "warning", cell.start, cell.end, valid=_fmt(valid), made=_fmt(made),
+                          repealed=_fmt(repealed), identity=Identity(cell.id, mine, right, ">="),
                           **_names(cell.id))  # fmt: skip
+        elif valid < made:
+            right = _terms([f"t2.{x}.made"], [made])
+            yield finding("t2_valid_lt_made", "warning", cell.start, cell.end, valid=_fmt(valid), made=_fmt(made),
+                          identity=Identity(cell.id, mine, right, ">="), **_names(cell.id))  # fmt: skip
 
 
 _RULE_MAKERS = re.compile(r"国务院|国家|部$|省|自治区|(?<!县)市人民政府$|^[\u4e00-\u9fff]{2,4}市$|州人民政府$")
@@ -436,14 +448,16 @@ def t2_2019_published_le_total(ctx: Context):
         published, total = tables.value(f"t2.{x}.published"), tables.value(f"t2.{x}.total")
         if published is not None and total is not None and total < published:
             cell = tables.cell(f"t2.{x}.total")
+            same = Identity(cell.id, _terms([cell.id], [total]), _terms([f"t2.{x}.published"], [published]), ">=")
             yield finding("t2_2019_published_le_total", "error", cell.start, cell.end, total=_fmt(total),
-                          published=_fmt(published), **_names(cell.id))  # fmt: skip
+                          published=_fmt(published), identity=same, **_names(cell.id))  # fmt: skip
     for x in ("permit", "services", "penalty", "coercion", "adminfee"):
         prev, delta = tables.value(f"t2.{x}.prev"), tables.value(f"t2.{x}.delta")
         if prev is not None and delta is not None and prev + delta < 0:
             cell = tables.cell(f"t2.{x}.delta")
+            same = Identity(cell.id, _terms([f"t2.{x}.prev", cell.id], [prev, delta]), (), ">=")
             yield finding("t2_2019_published_le_total", "error", cell.start, cell.end, key="t2_2019_negative_items",
-                          prev=_fmt(prev), delta=_fmt(delta), **_names(cell.id))  # fmt: skip
+                          prev=_fmt(prev), delta=_fmt(delta), identity=same, **_names(cell.id))  # fmt: skip
 
 
 @check("t2_fee_unit", "info", kinds=FORMAT_KINDS)
@@ -478,137 +492,3 @@ def t4_activity_without_requests(ctx: Context):
         return
     cell = tables.cell("t4.rv.tot")
     yield finding("t4_activity_without_requests", "info", cell.start, cell.end, cases=_fmt(sum(cases)))
-
-
-# ---------------------------------------------------------------- text against tables (§4.4)
-
-_APPROX = re.compile(r"逾|超过|超|近|约|余|多|以上|左右|累计")
-# (rule, pattern, anchor word, window before, window after, must occur before the anchor,
-#  must match right after it): the pattern is searched only near anchors that pass both gates.
-_NUMBER_AFTER = {n: re.compile(rf"[^,。;\d]{{0,{n}}}\d") for n in (4, 6, 10)}
-TEXT_RULES = (
-    ("text_no_requests", re.compile(r"未(?:收到|受理)[^。;]{0,15}申请"), "申请", 20, 0, "未", None),
-    (
-        "text_requests_n",
-        re.compile(
-            r"(?:收到|受理|新收|办理|处理|答复)[^,。;]{0,15}(?:政府信息公开|依申请公开|公开)申请([^,。;\d]{0,6})(\d+)\s*(?:件|条)"
-        ),
-        "申请",
-        30,
-        20,
-        None,
-        _NUMBER_AFTER[6],
-    ),
-    ("text_review_none", re.compile(r"未(?:发生|收到|出现)[^。]{0,15}行政复议"), "行政复议", 20, 0, "未", None),
-    (
-        "text_review_n",
-        re.compile(r"行政复议([^,。;\d]{0,10})(\d+)\s*(?:件|起)"),
-        "行政复议",
-        0,
-        20,
-        None,
-        _NUMBER_AFTER[10],
-    ),
-    (
-        "text_suit_n",
-        re.compile(r"行政诉讼([^,。;\d]{0,10})(\d+)\s*(?:件|起)"),
-        "行政诉讼",
-        0,
-        20,
-        None,
-        _NUMBER_AFTER[10],
-    ),
-    (
-        "text_nd_made_n",
-        re.compile(r"(?:制发|出台|印发)[^,。;\d]{0,10}(?:行政)?规范性文件([^,。;\d]{0,4})(\d+)\s*(?:件|份)"),
-        "规范性文件",
-        15,
-        15,
-        None,
-        _NUMBER_AFTER[4],
-    ),
-)
-
-
-_RECEIVED = ("收到", "受理", "新收")
-
-
-def _expected(tables: Tables, rule: str, received: bool = False) -> tuple[list, list[str]]:
-    """The table values a statement may equal, and the cells they come from.
-
-    ``received``: the statement counts requests received (收到/受理/新收 …申请N件),
-    which is 本年新收 (or with those carried over), never the number handled."""
-    v = tables.value
-    if rule in ("text_no_requests",):
-        return [v("t3.new.tot")], ["t3.new.tot"]
-    if rule == "text_requests_n":
-        new, ci, r7 = v("t3.new.tot"), v("t3.carried_in.tot"), v("t3.r7.tot")
-        opts = [new, None if new is None or ci is None else new + ci]
-        if received:
-            return opts, ["t3.new.tot"]
-        return opts + [r7], ["t3.new.tot", "t3.r7.tot"]
-    if rule in ("text_review_n", "text_review_none"):
-        return [v("t4.rv.tot")], ["t4.rv.tot"]
-    if rule == "text_suit_n":
-        sd, sr = v("t4.sd.tot"), v("t4.sr.tot")
-        return [None if sd is None or sr is None else sd + sr], ["t4.sd.tot", "t4.sr.tot"]
-    return [v("t2.nd.made")], ["t2.nd.made"]
-
-
-def text_statements(ctx: Context) -> list[tuple[str, int, int, int]]:
-    """Numbers the prose states about the tables: ``(rule, start, end, number)``."""
-    cache = ctx.__dict__
-    if "_text_statements" in cache:
-        return cache["_text_statements"]
-    text = ctx.narrative
-    out = []
-    for rule, pattern, anchor, before, after, needs_before, needs_after in TEXT_RULES:
-        for m in ctx.near(pattern, anchor, before, after, needs_before=needs_before, needs_after=needs_after):
-            if rule in ("text_no_requests", "text_review_none"):
-                out.append((rule, m.start(), m.end(), 0))
-            elif not (_APPROX.search(m.group(1)) or _APPROX.match(text, m.end())):
-                out.append((rule, m.start(), m.end(), int(m.group(2))))
-    cache["_text_statements"] = out
-    return out
-
-
-@check("text_table_mismatch", "warning", kinds=FORMAT_KINDS, arithmetic=True)
-def text_table_mismatch(ctx: Context):
-    """A number stated in the prose (收到申请N件, 行政复议N件, 制发规范性文件N件 …) differs from the tables."""
-    for rule, start, end, n in text_statements(ctx):
-        options, cells = _expected(ctx.tables, rule, ctx.norm.startswith(_RECEIVED, start))
-        known = [o for o in options if o is not None]
-        if not known or n in known:
-            continue
-        yield finding("text_table_mismatch", "warning", start, end, key=rule.replace("_none", "_n"), text=n,
-                      table="/".join(_fmt(o) for o in dict.fromkeys(known)),
-                      quote=ctx.text[start:end])  # fmt: skip
-
-
-# ---------------------------------------------------------------- not assessable
-
-
-@check("table_not_assessable", "info", kinds=FORMAT_KINDS)
-def table_not_assessable(ctx: Context):
-    """A 勾稽 rule or a statement in the prose cannot be checked because a cell it needs is blank, unreadable or missing."""
-    tables = ctx.tables
-    _failures, na = _evaluation(ctx)
-    t4_missing = _t4_na(tables)
-    if t4_missing:
-        na = dict(na)
-        na["t4_group_total"] = t4_missing
-    for rule, ids in na.items():
-        ids = list(dict.fromkeys(ids))
-        first = tables.cell(ids[0])
-        table = tables.table(ids[0][:2])
-        start, end = (first.start, first.end) if first else (table.start, table.start) if table else (None, None)
-        yield finding("table_not_assessable", "info", start, end, rule=rule, count=len(ids),
-                      cells="、".join(cell_label(c, "zh") for c in ids[:3]) + ("…" if len(ids) > 3 else ""),
-                      cells_en="; ".join(cell_label(c, "en") for c in ids[:3]) + ("…" if len(ids) > 3 else ""))  # fmt: skip
-    unchecked = [s for s in text_statements(ctx) if all(o is None for o in _expected(tables, s[0])[0])]
-    if unchecked:
-        rule, start, end, _n = unchecked[0]
-        present = tables.table(_expected(tables, rule)[1][0][:2]) is not None  # the table is there, its cells unread
-        yield finding("table_not_assessable", "info", start, end,
-                      key="text_not_assessable_unread" if present else "text_not_assessable", count=len(unchecked),
-                      quote=ctx.text[start:end])  # fmt: skip
