@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
+from shenyue.analysis.similarity.paragraphs import joins_in
 from shenyue.i18n import t
 from shenyue.model.report import Report, Section
 from shenyue.tui.highlight import FLASH, report_intervals
@@ -245,7 +246,8 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         intervals = report_intervals(
             report, section.start, section.end, spans, self.active_findings(), heading(section)
         )
-        self.left.set_text(report.text[section.start : section.end], section.start, intervals)
+        joins = joins_in(report.text, section.start, section.end)
+        self.left.set_text(report.text[section.start : section.end], section.start, intervals, joins)
         self.model.pair_index = -1
         self.model.choose_comparison()
         self._show_comparison()
