@@ -24,7 +24,7 @@ def joins(text: str) -> tuple[tuple[int, int], ...]:
     if "\n" not in text:
         return ()
     cps = to_codes(text)
-    codes = code_table(False, True)[cps]  # white space -> 0
+    codes = code_table(True, True)[cps]  # white space -> 0 (the table the engine uses, built once)
     codes[cps == NL] = NL
     nidx = np.flatnonzero(codes)
     if not len(nidx):
