@@ -113,3 +113,20 @@ async def test_n_steps_through_the_marked_cells_and_brackets_through_the_tables(
             assert grid.top <= grid._layout.cell_lines[expected] < grid.top + grid.size.height  # noqa: SLF001
         await pilot.press("g", "right_square_bracket")
         assert grid.top == grid._layout.table_lines[1]  # noqa: SLF001
+
+
+async def test_help_on_the_table_view_lists_its_keys_and_marks_in_ascii(table_folder):
+    from shenyue.tui.screens.help import HelpScreen
+
+    app = make_app(table_folder, resume=False, ascii_borders=True)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await _open_tables(app, pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            ids = {item.id for item in app.screen.items}
+            assert {"tables.close", "tables.next_mark", "tables.next_table"} <= ids
+            assert "x 计算关系不成立" in app.screen.notes and "✗" not in app.screen.notes
+    finally:
+        use_ascii(False)

@@ -15,8 +15,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from shenyue.i18n import t
+from shenyue.tui.glyphs import glyphs
 from shenyue.tui.keys import B, translate_bindings
-from shenyue.tui.screens.review.tablemodel import TableView
+from shenyue.tui.screens.review.tablemodel import TableView, mark_glyphs
 from shenyue.tui.textutil import one_line
 from shenyue.tui.widgets.keybar import KeyBar
 from shenyue.tui.widgets.table_grid import TableGrid
@@ -29,7 +30,6 @@ class TableScreen(Screen):
     ]
     HELP_TITLE = "tui.help.title_tables"
     HELP_GROUP = "tui.help.group_tables"
-    HELP_NOTES = "tui.help.tables_notes"
     HELP_PANES = (("#table-grid", "tui.help.group_tables"),)
 
     DEFAULT_CSS = """
@@ -41,6 +41,14 @@ class TableScreen(Screen):
         translate_bindings(self)
         self.view = view
         self.title_text = one_line(title)
+
+    @property
+    def HELP_NOTES(self) -> str:  # noqa: N802 — the name the help screen reads
+        """The help's notes with the marks as drawn (``--ascii`` included); the help passes a
+        string that is no catalogue key through unchanged."""
+        g = mark_glyphs()
+        marks = {name: getattr(g, name) for name in ("fail", "warn", "info", "split", "unread", "blank")}
+        return t("tui.help.tables_notes", **marks)
 
     def compose(self) -> ComposeResult:
         yield Static(Content(self._header(None)), id="tables-header", markup=False)
@@ -60,7 +68,8 @@ class TableScreen(Screen):
         n = len(self.view.marked())
         count = t("tui.tables.marks_count", n=n) if n else t("tui.tables.no_marks")
         note = self.view.note_of(cell) if cell else None
-        return f"{self.title_text} · {count}\n{note.text if note is not None else ''}"
+        dot = glyphs().dot
+        return f"{self.title_text} {dot} {count}\n{note.text if note is not None else ''}"
 
     @on(TableGrid.Selected)
     def _selected(self, event: TableGrid.Selected) -> None:

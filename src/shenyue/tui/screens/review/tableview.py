@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from shenyue.i18n import t
 from shenyue.model.report import FORMAT_KINDS
+from shenyue.tui.glyphs import glyphs
 from shenyue.tui.screens.review.tablemodel import TableView, build_view, prior_of
 
 if TYPE_CHECKING:
@@ -31,4 +32,4 @@ class TableViewPart:
             self.notify(t("tui.tables.no_tables"), markup=False)
             return
         title = " ".join(str(x) for x in (report.unit, report.year) if x) or report.rel
-        self.app.push_screen(TableScreen(self.table_view(), f"{title} · {report.rel}"))
+        self.app.push_screen(TableScreen(self.table_view(), f"{title} {glyphs().dot} {report.rel}"))
