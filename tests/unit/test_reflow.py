@@ -53,3 +53,19 @@ def test_reflow_hides_joins_one_for_one():
     latin = "word\nnext"
     assert reflow(latin, [(4, 5)]) == "word next"
     assert reflow("中\n文", [(1, 2)]) == f"中{HIDDEN}文"
+
+
+def test_table_rows_numbered_items_and_crawled_lines_are_never_joined():
+    rows = hard_wrap(PARA, 30)
+    pipe = "| 一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |"
+    text = "\n".join([*rows[:-1], pipe, pipe, pipe, pipe, pipe])
+    found = joins(text)
+    assert len(found) == len(rows) - 2  # the paragraph's own lines join, nothing joins into or between rows
+    assert not any("|" in text[a - 1 : b + 1] for a, b in found)
+    numbered = "\n".join([rows[0], rows[1], "（二）" + rows[2][3:], rows[3], "2." + rows[1][2:], rows[2]])
+    found = joins(numbered)
+    starts = {b for _, b in found}
+    assert numbered.index("（二）") not in starts and numbered.index("2.") not in starts
+    assert len(found) >= 2  # the lines that carry on are still joined
+    crawled = "\n".join(["原文链接: https://www.example.gov.cn/zwgk/zfxxgk/" + "a" * 60 + "本地目录与原文链接" * 8] * 6)
+    assert joins(crawled) == ()

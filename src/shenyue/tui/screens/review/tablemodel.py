@@ -257,6 +257,8 @@ def _notes(key: str, table: Table | None, findings: list[Finding], prior_year: i
         if ident is not None and ident.at.startswith(key + "."):
             prior = tuple(x.cell for x in ident.left + ident.right if x.report)
             text = f"{cell_label(ident.at, lang)}: {identity_text(ident, prior_year)}"
+            if f.params.get("raw"):  # a row of digits run together: as printed
+                text += t("tui.tables.printed", raw=one_line(str(f.params["raw"])))
             notes.append(Note(mark, text, tuple(ident.cells()), prior, f))
             continue
         if ident is not None or table is None or f.start is None:
