@@ -10,6 +10,7 @@ from tui_helpers import CHANGZHENG, make_app, open_report, screen_lines, wait_re
 from shenyue.tui.glyphs import use_ascii
 from shenyue.tui.screens.review import ReviewScreen
 from shenyue.tui.screens.review.table_screen import TableScreen
+from shenyue.tui.textutil import cell_width
 from shenyue.tui.widgets.table_grid import TableGrid
 
 
@@ -130,3 +131,22 @@ async def test_help_on_the_table_view_lists_its_keys_and_marks_in_ascii(table_fo
             assert "x 计算关系不成立" in app.screen.notes and "✗" not in app.screen.notes
     finally:
         use_ascii(False)
+
+
+async def test_a_click_on_a_cell_selects_it_and_shows_its_note(table_folder):
+    app = make_app(table_folder, resume=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        grid = await _open_tables(app, pilot)
+        line = grid._layout.cell_lines["t3.carried_out.np"]  # noqa: SLF001
+        grid.scroll_to_line(line - 2)
+        await pilot.pause()
+        runs = grid.lines[line]
+        x = 0
+        for text, _name, cell in runs:
+            if cell == "t3.carried_out.np":
+                break
+            x += cell_width(text)
+        await pilot.click(TableGrid, offset=(x + 2, line - grid.top))
+        await pilot.pause()
+        assert grid.selected == "t3.carried_out.np"
+        assert "3119 + 34 ≠ 3050 + 104" in screen_lines(app)[1]

@@ -4,7 +4,7 @@ What is drawn comes from :mod:`shenyue.tui.screens.review.tablemodel` (the
 grids, their marks and notes, laid out for the pane's width); this widget
 draws the lines as plain segments (never markup), scrolls, and moves a
 selection over the marked cells (``n``/``N``) and between tables
-(``]``/``[``). The selected cell and its note are drawn reversed.
+(``]``/``[``); a click selects a cell. The selected cell and its note are drawn reversed.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from textual.widget import Widget
 
 from shenyue.tui.keys import B, translate_bindings
 from shenyue.tui.screens.review.tablemodel import Layout, TableView, layout
+from shenyue.tui.textutil import cell_width
 from shenyue.tui.widgets.style import layer_style
 
 STYLES = ("title", "header", "label", "group", "value", "note", "fail", "warn", "info", "split", "unread", "blank")
@@ -171,6 +172,23 @@ class TableGrid(Widget, can_focus=True):
         else:
             i = 0 if step > 0 else len(marked) - 1
         self.select(marked[i])
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a cell of this report (or on a note) selects that cell."""
+        offset = event.get_content_offset(self)
+        if offset is None or self._layout is None:
+            return
+        index = self._top + offset.y
+        if not 0 <= index < len(self.lines):
+            return
+        x = 0
+        for text, _name, cell in self.lines[index]:
+            w = cell_width(text)
+            if x <= offset.x < x + w:
+                if cell is not None and cell in self._layout.cell_lines:
+                    self.select(cell)
+                return
+            x += w
 
     def action_table(self, step: int) -> None:
         if self._layout is None:
