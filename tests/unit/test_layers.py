@@ -19,6 +19,7 @@ TEXTUAL_FREE_TUI = [
     "shenyue.tui.glyphs",
     "shenyue.tui.state",
     "shenyue.tui.screens.review.viewmodel",
+    "shenyue.tui.screens.review.tablemodel",
 ]
 
 

@@ -11,6 +11,37 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One operand of an arithmetic rule: a table cell's value as the check read it.
+
+    ``cell`` is a cell id (``t3.new.np``); ``report`` is empty for the report
+    itself, or the rel of the other report the value comes from (the same unit's
+    previous year); ``sign`` is -1 for a subtracted operand."""
+
+    cell: str
+    value: int | float
+    sign: int = 1
+    report: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """An arithmetic rule as a check evaluated it and found broken: the sum of
+    ``left`` should stand in ``relation`` (``"="`` or ``">="``) to the sum of
+    ``right`` (an empty side is 0). ``at`` is the cell the finding points at."""
+
+    at: str
+    left: tuple[Term, ...]
+    right: tuple[Term, ...]
+    relation: str = "="
+
+    def cells(self) -> list[str]:
+        """The ids of this report's cells the rule reads, the failing cell first."""
+        ids = [self.at] + [t.cell for t in self.left + self.right if not t.report]
+        return list(dict.fromkeys(ids))
+
+
 @dataclass(slots=True)
 class Finding:
     """One finding of one check.
@@ -29,6 +60,7 @@ class Finding:
     message_key: str | None = None
     section: str | None = None
     note: str | None = None  # catalogue key under ``finding_note.`` appended to the message (OCR'd text)
+    identity: Identity | None = None  # the broken arithmetic rule, for arithmetic checks on table cells
 
     def message(self, lang: str | None = None) -> str:
         text = t(f"finding.{self.message_key or self.check}", lang, **self.params)

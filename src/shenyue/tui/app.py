@@ -30,7 +30,7 @@ from shenyue.tui import glyphs
 from shenyue.tui.commands import ShenyueCommands, help_items, palette_commands
 from shenyue.tui.dialogs import ConfirmDialog, ErrorDialog, ReviewerDialog
 from shenyue.tui.export_actions import ExportActions
-from shenyue.tui.keys import B, check_keymap, translate_bindings
+from shenyue.tui.keys import B, check_keymap
 from shenyue.tui.messages import (
     BackToList,
     CopyFinished,
@@ -95,7 +95,6 @@ class ShenyueApp(ExportActions, App):
         if self.ascii:
             sheets.append(styles_dir() / "ascii.tcss")
         super().__init__(css_path=sheets)
-        translate_bindings(self)
         self.clock = clock or datetime.now
         self.max_bytes = max_bytes if max_bytes is not None else self.config.max_file_bytes
         self.resume = resume
@@ -384,17 +383,10 @@ class ShenyueApp(ExportActions, App):
         gc.freeze()
 
     def _prepare_review_screen(self) -> None:
-        """Build the review screen while the reviewer looks at the list, so
-        the first report opens as fast as the next ones."""
-        if self.is_screen_installed("review"):
-            return
-        self.install_screen(ReviewScreen(self.workspace), "review")
-        try:
-            # registers the screen (composes and mounts its widgets): a private Textual call (with keys.py),
-            # as Textual 8 has no public way to build a screen before it is first shown
-            self._get_screen("review")
-        except Exception:  # noqa: BLE001 — only an optimisation; the first open builds it otherwise
-            pass
+        """Install the review screen while the reviewer looks at the list (it is built when first shown;
+        Textual 8 has no public way to build a screen before that)."""
+        if not self.is_screen_installed("review"):
+            self.install_screen(ReviewScreen(self.workspace), "review")
 
     def _resume(self) -> None:
         if self._resumed or not self.resume:

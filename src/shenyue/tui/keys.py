@@ -72,11 +72,6 @@ def describe(binding: Binding) -> str:
     return t(desc) if desc.startswith("tui.") else desc
 
 
-def translate_bindings(node: DOMNode) -> None:
-    """Nothing to do any more: descriptions are translated where they are shown (:func:`describe`).
-    Kept only so that tui/app.py, which still calls it, need not change in the same commit."""
-
-
 @dataclass(slots=True)
 class KeyHelp:
     keys: list[str]  # display form of every key bound

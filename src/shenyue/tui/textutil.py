@@ -32,6 +32,28 @@ def display_text(text: str) -> str:
     return text
 
 
+HIDDEN = "\u200b"  # a character of the text drawn as nothing (a joined line break); zero cells wide
+_WORD_END = re.compile(r"[A-Za-z0-9]")
+
+
+def reflow(text: str, joins) -> str:
+    """``text`` with the ``joins`` spans (a wrapped line's break and the white space around it)
+    hidden one for one, so wrapping flows the paragraph on; between two ASCII word characters
+    the first becomes a space. ``len(reflow(s, j)) == len(s)`` always."""
+    if not joins:
+        return text
+    chars = list(text)
+    n = len(chars)
+    for a, b in joins:
+        a, b = max(0, a), min(n, b)
+        if b <= a:
+            continue
+        chars[a:b] = HIDDEN * (b - a)
+        if 0 < a and b < n and _WORD_END.match(text[a - 1]) and _WORD_END.match(text[b]):
+            chars[a] = " "
+    return "".join(chars)
+
+
 def one_line(text: str) -> str:
     """Display text for a single-line cell (newlines become spaces)."""
     return display_text(text).replace("\n", " ")

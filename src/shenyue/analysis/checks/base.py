@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from shenyue.analysis.findings import SEVERITIES, Finding
+from shenyue.analysis.findings import SEVERITIES, Finding, Identity
 from shenyue.i18n import t
 from shenyue.model.report import FORMAT_KINDS, KINDS, Report, Section
 from shenyue.model.tables import Tables, match_text, parse_tables
@@ -343,7 +343,9 @@ def finding(
     *,
     key: str | None = None,
     section: str | None = None,
+    identity: Identity | None = None,
     **params: Any,
 ) -> Finding:
-    """A finding; ``key`` names the message ``finding.<key>`` (default: the check id)."""
-    return Finding(check_id, severity, start, end, params=params, message_key=key, section=section)
+    """A finding; ``key`` names the message ``finding.<key>`` (default: the check id); ``identity``
+    is the broken arithmetic rule with its operands, for arithmetic checks on table cells."""
+    return Finding(check_id, severity, start, end, params=params, message_key=key, section=section, identity=identity)

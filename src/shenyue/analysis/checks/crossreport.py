@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from shenyue.analysis.checks.base import FORMAT_KINDS, REPORT_KINDS, Context, check, finding, ids_where
-from shenyue.analysis.findings import SEVERITY_RANK
+from shenyue.analysis.findings import SEVERITY_RANK, Identity, Term
 from shenyue.analysis.similarity.kinds import PEER, SAME_UNIT
 from shenyue.model.report import Report
 from shenyue.model.tables import T3_COLS
@@ -130,11 +130,13 @@ def carryover_mismatch(ctx: Context):
         before = prior["carried_out"].get(col)
         if cell is None or cell.value is None or before is None or cell.value == before:
             continue
+        prior_cell = Term(f"t3.carried_out.{col}", before, report=prior["path"])
         yield finding(
             "carryover_mismatch",
             "warning",
             cell.start,
             cell.end,
+            identity=Identity(cell.id, (Term(cell.id, cell.value),), (prior_cell,)),
             column=COLUMN_ZH[col],
             value=_num(cell.value),
             before=_num(before),

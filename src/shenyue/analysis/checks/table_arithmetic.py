@@ -9,7 +9,7 @@ import re
 from shenyue.analysis.checks.base import FORMAT_KINDS, Context, check, finding
 from shenyue.analysis.checks.tables import cell_names, col_label, fmt_number, issue_row_names
 from shenyue.analysis.checks.timing import unit_type
-from shenyue.analysis.findings import Finding
+from shenyue.analysis.findings import Finding, Identity, Term
 from shenyue.model.tables import (
     AMOUNT_CELLS,
     T3_COLS,
@@ -23,6 +23,10 @@ from shenyue.model.tables import (
 )
 
 # ---------------------------------------------------------------- identities
+
+
+def _terms(ids: list[str], values: list, sign: int = 1) -> tuple[Term, ...]:
+    return tuple(Term(cid, v, sign) for cid, v in zip(ids, values))
 
 
 def nosplit_findings(tables: Tables, key: str, rule: str):
@@ -79,9 +83,11 @@ def _t3_failures(tables: Tables) -> tuple[list[Finding], dict[str, list[str]]]:
             bad_rows.add(r)
             cell = tables.cell(f"t3.{r}.tot")
             printed = t3.printed.get(r)
+            ids = [f"t3.{r}.{c}" for c in T3_COLS]
+            same = Identity(cell.id, _terms(ids[-1:], vals[-1:]), _terms(ids[:-1], vals[:-1]))
             out.append(finding("t3_row_total", "error", cell.start, cell.end, value=fmt_number(total), sum=fmt_number(parts),
                                key="t3_row_total_printed" if printed else None, raw=printed or "",
-                               **cell_names(cell.id)))  # fmt: skip
+                               identity=same, **cell_names(cell.id)))  # fmt: skip
     out.extend(nosplit_findings(tables, "t3", "t3_row_total"))
     for rule, left_rows, right_rows, at in (
         ("t3_column_balance", ("new", "carried_in"), ("r7", "carried_out"), "carried_out"),
@@ -102,20 +108,12 @@ def _t3_failures(tables: Tables) -> tuple[list[Finding], dict[str, list[str]]]:
                 continue  # follows from a failure already reported at a more specific cell
             column_failed = True
             cell = tables.cell(f"t3.{at}.{c}")
+            same = Identity(cell.id, _terms(ids_l, vals[: len(ids_l)]), _terms(ids_r, vals[len(ids_l) :]))
             if rule == "t3_result_sum":
-                out.append(
-                    finding(
-                        rule,
-                        "error",
-                        cell.start,
-                        cell.end,
-                        value=fmt_number(lhs),
-                        sum=fmt_number(rhs),
-                        **cell_names(cell.id),
-                    )
-                )
+                out.append(finding(rule, "error", cell.start, cell.end, value=fmt_number(lhs), sum=fmt_number(rhs),
+                                   identity=same, **cell_names(cell.id)))  # fmt: skip
             else:
-                out.append(finding(rule, "error", cell.start, cell.end, lhs=fmt_number(lhs), rhs=fmt_number(rhs),
+                out.append(finding(rule, "error", cell.start, cell.end, lhs=fmt_number(lhs), rhs=fmt_number(rhs), identity=same,
                                    col=col_label("t3", c, "zh"), col_en=col_label("t3", c, "en")))  # fmt: skip
     unsplit = [i for i in t3.issues if i.kind == "nosplit_table"]
     if unsplit:  # one error quoting the digits, not one per column that follows from them
@@ -167,9 +165,11 @@ def t4_group_total(ctx: Context):
         if vals[-1] != sum(vals[:-1]):
             cell = tables.cell(f"t4.{g}.tot")
             printed = tables.t4.printed.get("all")
+            ids = [f"t4.{g}.{c}" for c in T4_COLS]
+            same = Identity(cell.id, _terms(ids[-1:], vals[-1:]), _terms(ids[:-1], vals[:-1]))
             yield finding("t4_group_total", "error", cell.start, cell.end, value=fmt_number(vals[-1]), sum=fmt_number(sum(vals[:-1])),
                           key="t4_group_total_printed" if printed else None, raw=printed or "",
-                          **cell_names(cell.id))  # fmt: skip
+                          identity=same, **cell_names(cell.id))  # fmt: skip
     yield from nosplit_findings(tables, "t4", "t4_group_total")
 
 
@@ -203,12 +203,16 @@ def t2_valid_floor(ctx: Context):
         if None in (made, repealed, valid):
             continue
         cell = tables.cell(f"t2.{x}.valid")
+        mine = _terms([cell.id], [valid])
         if valid < made - repealed:
+            right = _terms([f"t2.{x}.made"], [made]) + _terms([f"t2.{x}.repealed"], [repealed], -1)
             yield finding("t2_valid_floor", "error", cell.start, cell.end, valid=fmt_number(valid), made=fmt_number(made),
-                          repealed=fmt_number(repealed), **cell_names(cell.id))  # fmt: skip
-        elif valid < made:
-            yield finding("t2_valid_lt_made", "warning", cell.start, cell.end, valid=fmt_number(valid), made=fmt_number(made),
+                          repealed=fmt_number(repealed), identity=Identity(cell.id, mine, right, ">="),
                           **cell_names(cell.id))  # fmt: skip
+        elif valid < made:
+            right = _terms([f"t2.{x}.made"], [made])
+            yield finding("t2_valid_lt_made", "warning", cell.start, cell.end, valid=fmt_number(valid), made=fmt_number(made),
+                          identity=Identity(cell.id, mine, right, ">="), **cell_names(cell.id))  # fmt: skip
 
 
 _RULE_MAKERS = re.compile(r"国务院|国家|部$|省|自治区|(?<!县)市人民政府$|^[\u4e00-\u9fff]{2,4}市$|州人民政府$")
@@ -248,14 +252,16 @@ def t2_2019_published_le_total(ctx: Context):
         published, total = tables.value(f"t2.{x}.published"), tables.value(f"t2.{x}.total")
         if published is not None and total is not None and total < published:
             cell = tables.cell(f"t2.{x}.total")
+            same = Identity(cell.id, _terms([cell.id], [total]), _terms([f"t2.{x}.published"], [published]), ">=")
             yield finding("t2_2019_published_le_total", "error", cell.start, cell.end, total=fmt_number(total),
-                          published=fmt_number(published), **cell_names(cell.id))  # fmt: skip
+                          published=fmt_number(published), identity=same, **cell_names(cell.id))  # fmt: skip
     for x in ("permit", "services", "penalty", "coercion", "adminfee"):
         prev, delta = tables.value(f"t2.{x}.prev"), tables.value(f"t2.{x}.delta")
         if prev is not None and delta is not None and prev + delta < 0:
             cell = tables.cell(f"t2.{x}.delta")
+            same = Identity(cell.id, _terms([f"t2.{x}.prev", cell.id], [prev, delta]), (), ">=")
             yield finding("t2_2019_published_le_total", "error", cell.start, cell.end, key="t2_2019_negative_items",
-                          prev=fmt_number(prev), delta=fmt_number(delta), **cell_names(cell.id))  # fmt: skip
+                          prev=fmt_number(prev), delta=fmt_number(delta), identity=same, **cell_names(cell.id))  # fmt: skip
 
 
 @check("t2_fee_unit", "info", kinds=FORMAT_KINDS)

@@ -251,6 +251,44 @@ def _prev_at(flags: np.ndarray, q: np.ndarray) -> np.ndarray:
     return pos[np.searchsorted(pos, q, side="right") - 1]
 
 
+def line_kinds(
+    nc: np.ndarray, cls: np.ndarray, lstart: np.ndarray, lend: np.ndarray, lrep: np.ndarray, n_texts: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which lines are non-empty, which are page-number lines and which run on into the next.
+
+    ``nc`` holds the characters kept (whitespace dropped), ``cls`` their classes, line ``i``
+    is ``nc[lstart[i]:lend[i]]`` and belongs to text ``lrep[i]`` (of ``n_texts``). A line
+    runs on when it is as long as its text's usual full line (:data:`FULL_LINE` of the upper
+    quartile of its lines' widths, half-width characters counting half) and does not end a
+    sentence; a text needs :data:`MIN_WRAPPED` lines before any line is taken as wrapped.
+    The review screen reflows prose with the same rule (:mod:`.paragraphs`).
+    """
+    llen = lend - lstart
+    nonempty = llen > 0
+    ls = np.where(nonempty, lend - 1, 0)
+    csum = np.zeros(len(nc) + 1, dtype=np.int32)
+    np.cumsum((cls & _PAGE) == 0, out=csum[1:])
+    nonpage = csum[lend] - csum[lstart]
+    np.cumsum((cls & _DIGITC) != 0, out=csum[1:])
+    ndigit = csum[lend] - csum[lstart]
+    np.cumsum(nc < 0x2000, out=csum[1:])  # half-width characters take half a column
+    cols = llen - 0.5 * (csum[lend] - csum[lstart])
+    del csum
+    page = nonempty & (llen <= PAGE_LINE_MAX) & (nonpage == 0) & (ndigit > 0)
+    # the text's usual full line: the upper quartile of its lines' widths
+    cand = np.flatnonzero((llen >= WRAP_MIN) & ~page)
+    width = np.full(n_texts, np.inf)
+    if len(cand):
+        rc = lrep[cand]
+        o = np.lexsort((cols[cand], rc))
+        cnt = np.bincount(rc, minlength=n_texts)
+        first = np.concatenate(([0], np.cumsum(cnt)[:-1]))
+        q = cols[cand][o][np.minimum(first + (3 * cnt) // 4, len(cand) - 1)]
+        width = np.where(cnt >= MIN_WRAPPED, q, np.inf)
+    runs_on = nonempty & ~page & (cols >= FULL_LINE * width[lrep]) & ((cls[ls] & _SENT) == 0)
+    return nonempty, page, runs_on
+
+
 def fingerprint_texts(
     texts: list[str], statutory: Statutory, settings: Settings, masks: list[list[tuple[int, int]]] | None = None
 ) -> list[Prints]:
@@ -313,30 +351,8 @@ def _fingerprint_batch(
         brk = np.union1d(brk, seps)
     lstart = np.concatenate(([0], brk + 1))
     lend = np.concatenate((brk, [len(nc)]))
-    llen = lend - lstart
-    nonempty = llen > 0
-    ls = np.where(nonempty, lend - 1, 0)
-    csum = np.zeros(len(nc) + 1, dtype=np.int32)
-    np.cumsum((cls & _PAGE) == 0, out=csum[1:])
-    nonpage = csum[lend] - csum[lstart]
-    np.cumsum((cls & _DIGITC) != 0, out=csum[1:])
-    ndigit = csum[lend] - csum[lstart]
-    np.cumsum(nc < 0x2000, out=csum[1:])  # half-width characters take half a column
-    cols = llen - 0.5 * (csum[lend] - csum[lstart])
-    del csum
-    page = nonempty & (llen <= PAGE_LINE_MAX) & (nonpage == 0) & (ndigit > 0)
     lrep = np.searchsorted(rfirst, lstart, side="right") - 1
-    # the report's usual full line: the upper quartile of its lines' widths
-    cand = np.flatnonzero((llen >= WRAP_MIN) & ~page)
-    width = np.full(len(texts), np.inf)
-    if len(cand):
-        rc = lrep[cand]
-        o = np.lexsort((cols[cand], rc))
-        cnt = np.bincount(rc, minlength=len(texts))
-        first = np.concatenate(([0], np.cumsum(cnt)[:-1]))
-        q = cols[cand][o][np.minimum(first + (3 * cnt) // 4, len(cand) - 1)]
-        width = np.where(cnt >= MIN_WRAPPED, q, np.inf)
-    runs_on = nonempty & ~page & (cols >= FULL_LINE * width[lrep]) & ((cls[ls] & _SENT) == 0)
+    nonempty, page, runs_on = line_kinds(nc, cls, lstart, lend, lrep, len(texts))
     kept_lines = np.flatnonzero(nonempty & ~page)
     hard = np.ones(len(kept_lines), dtype=bool)
     if len(kept_lines) > 1:
@@ -348,7 +364,7 @@ def _fingerprint_batch(
         keep &= ~_intervals_to_mask(len(nc), lstart[page], lend[page])
     new_line = np.zeros(len(nc) + 1, dtype=bool)
     new_line[lstart[kept_lines[hard]]] = True
-    del lstart, lend, llen, page, runs_on, kept_lines, hard, nonempty, ls, cols, lrep
+    del lstart, lend, page, runs_on, kept_lines, hard, nonempty, lrep
 
     # --- the joined matching copy: no line breaks, no page numbers, no pinyin artefacts
     if _PINYIN_BIT[nc].any():

@@ -14,6 +14,7 @@ alone instead of relaying out the whole screen.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 
 from rich.segment import Segment
 from rich.style import Style
@@ -25,7 +26,7 @@ from textual.widget import Widget
 
 from shenyue.tui.highlight import CLASSES, build_runs
 from shenyue.tui.keys import B
-from shenyue.tui.textutil import cell_width, display_text, line_of, wrap_offsets
+from shenyue.tui.textutil import HIDDEN, cell_width, display_text, line_of, reflow, wrap_offsets
 from shenyue.tui.widgets.style import layer_style
 
 
@@ -65,6 +66,7 @@ class TextPane(Widget, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._text = ""
+        self._hidden = False  # the text holds joined line breaks (drawn as nothing)
         self._base = 0
         self._static: list[tuple[int, int, int]] = []
         self._overlay: dict[int, list[tuple[int, int]]] = {}
@@ -79,11 +81,20 @@ class TextPane(Widget, can_focus=True):
         self._top = 0  # first visible line
 
     # ------------------------------------------------------------ content
-    def set_text(self, text: str, base: int, intervals: list[tuple[int, int, int]]) -> None:
+    def set_text(
+        self,
+        text: str,
+        base: int,
+        intervals: list[tuple[int, int, int]],
+        joins: Iterable[tuple[int, int]] = (),
+    ) -> None:
         """Show ``text`` (a slice of a report starting at offset ``base``) with
-        highlight ``intervals`` relative to the slice."""
+        highlight ``intervals`` relative to the slice; ``joins`` (relative spans: a wrapped
+        line's break with the white space around it) are drawn as nothing, so a hard-wrapped
+        paragraph flows as one (:func:`shenyue.tui.textutil.reflow`; offsets do not change)."""
         self._message = None
-        self._text = display_text(text)
+        self._text = reflow(display_text(text), joins)
+        self._hidden = HIDDEN in self._text
         self._base = base
         self._static = list(intervals)
         self._overlay = {}
@@ -95,6 +106,7 @@ class TextPane(Widget, can_focus=True):
         """Show a note instead of report text (e.g. "no comparison report")."""
         self._message = message
         self._text = message
+        self._hidden = False
         self._base = 0
         self._static = []
         self._overlay = {}
@@ -291,6 +303,8 @@ class TextPane(Widget, can_focus=True):
                     stop = min(end, runs[i][0]) if i < len(runs) else end
                     segments.append(Segment(text[pos:stop], base))
                 pos = stop
+        if self._hidden:
+            segments = [Segment(seg.text.replace(HIDDEN, ""), seg.style) for seg in segments]
         strip = Strip(segments)
         return strip.extend_cell_length(width, base).crop(0, width)
 

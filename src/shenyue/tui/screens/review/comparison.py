@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from shenyue.analysis.similarity.paragraphs import joins_in
 from shenyue.i18n import t
 from shenyue.tui.copies import Pair, first_published, span_at
 from shenyue.tui.dialogs import FinderDialog
@@ -48,7 +49,8 @@ class ComparisonPart:
             other, other_section.start, other_section.end, (), (), heading(other_section)
         )
         right_intervals += pair_intervals(model.pairs, other_section.start, other=True)
-        right.set_text(other.text[other_section.start : other_section.end], other_section.start, right_intervals)
+        joins = joins_in(other.text, other_section.start, other_section.end)
+        right.set_text(other.text[other_section.start : other_section.end], other_section.start, right_intervals, joins)
         self.left.set_overlay(MATCH, [])
         self.left.set_overlay(DIFF, [])
 

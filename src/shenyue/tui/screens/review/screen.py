@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
+from shenyue.analysis.similarity.paragraphs import joins_in
 from shenyue.i18n import t
 from shenyue.model.report import Report, Section
 from shenyue.tui.highlight import FLASH, report_intervals
@@ -26,6 +27,7 @@ from shenyue.tui.screens.review.comparison import ComparisonPart
 from shenyue.tui.screens.review.header import HeaderPart
 from shenyue.tui.screens.review.scoring import SCORE_CHARS, ScoringPart
 from shenyue.tui.screens.review.search import SearchPart
+from shenyue.tui.screens.review.tableview import TableViewPart
 from shenyue.tui.screens.review.view import VIEWS, ViewPart
 from shenyue.tui.screens.review.viewmodel import (
     Comparison,
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
 NARROW = 120  # below this many columns the panes stack
 
 
-class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart, Screen):
+class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart, TableViewPart, Screen):
     BINDINGS = [
         B("escape", "back", "tui.key.back", "review.back"),
         B("right_square_bracket", "section(1)", "tui.key.next_section", "review.next_section", key_display="]"),
@@ -74,7 +76,8 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         B("N", "search_hit(-1)", "tui.key.prev_hit", "review.prev_hit", show=False),
         B("f", "focus_panel('findings')", "tui.key.focus_findings", "review.focus_findings", show=False),
         B("s", "focus_panel('scores')", "tui.key.focus_scores", "review.focus_scores"),
-        B("t", "focus_panel('left')", "tui.key.focus_text", "review.focus_text", show=False),
+        B("T", "focus_panel('left')", "tui.key.focus_text", "review.focus_text", show=False),
+        B("t", "tables", "tui.key.tables", "review.tables", show=False),
         B("J", "criterion(1)", "tui.key.next_criterion", "review.next_criterion", show=False),
         B("K", "criterion(-1)", "tui.key.prev_criterion", "review.prev_criterion", show=False),
         B("plus,equals_sign", "score_step(1)", "tui.key.score_up", "review.score_up", show=False),
@@ -242,7 +245,8 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         intervals = report_intervals(
             report, section.start, section.end, spans, self.active_findings(), heading(section)
         )
-        self.left.set_text(report.text[section.start : section.end], section.start, intervals)
+        joins = joins_in(report.text, section.start, section.end)
+        self.left.set_text(report.text[section.start : section.end], section.start, intervals, joins)
         self.model.pair_index = -1
         self.model.choose_comparison()
         self._show_comparison()
