@@ -26,6 +26,7 @@ from shenyue.tui.screens.review.comparison import ComparisonPart
 from shenyue.tui.screens.review.header import HeaderPart
 from shenyue.tui.screens.review.scoring import SCORE_CHARS, ScoringPart
 from shenyue.tui.screens.review.search import SearchPart
+from shenyue.tui.screens.review.sources import section_sharing_most
 from shenyue.tui.screens.review.view import VIEWS, ViewPart
 from shenyue.tui.screens.review.viewmodel import (
     Comparison,
@@ -67,6 +68,7 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         B("M", "match(-1)", "tui.key.prev_match", "review.prev_match", show=False),
         B("c", "source(1)", "tui.key.next_source", "review.next_source"),
         B("C", "source(-1)", "tui.key.prev_source", "review.prev_source", show=False),
+        B("S", "sources", "tui.key.sources", "review.sources"),
         B("y", "previous_year", "tui.key.previous_year", "review.previous_year", show=False),
         B("o", "pick_comparison", "tui.key.pick_comparison", "review.pick_comparison", show=False),
         B("slash", "search", "tui.key.search", "review.search", show=False),
@@ -114,6 +116,7 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         self.model = ReviewModel(workspace)
         self.model.rel = rel
         self.start_section = section
+        self.start_compare: str | None = None  # the report to compare when the screen opens (pinned)
         self.session: Any = None
         self.review_problem = ""
         self.saved_at: str | None = None
@@ -172,7 +175,7 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         self.search_box.display = False
         self._layout(self.app.size.width)
         if self.rel:
-            self.load(self.rel, self.start_section)
+            self.load(self.rel, self.start_section, self.start_compare)
         self.left.focus()
         self.call_after_refresh(self.query_one(Legend).show)
 
@@ -202,11 +205,14 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         return self.query_one("#search", Input)
 
     # ------------------------------------------------------------ loading a report
-    def load(self, rel: str, section_key: str | None = None) -> None:
+    def load(self, rel: str, section_key: str | None = None, compare: str | None = None) -> None:
         report = self.workspace.report(rel)
         if report is None:
             return
         self.model.load(report)
+        if compare:  # opened to compare with a source: pinned, at the section sharing the most with it
+            self.model.pin_comparison(compare)
+            section_key = section_key or section_sharing_most(self.model.copies(), self.sections, compare)
         search = self.search_box
         if search.display:
             search.display = False
