@@ -53,9 +53,9 @@ class HeaderPart:
             + f" {g.dot} "
             + name
             + year
+            + "".join(f" {g.dot} {part}" for part in source_title_parts(model, copies))
             + f" {g.dot} "
             + one_line(nav_label(comp.section))
-            + "".join(f" {g.dot} {part}" for part in source_title_parts(model, copies))
         )
         # the current match: every report holding it and who published first; else how the source was chosen
         pair = model.current_pair()
