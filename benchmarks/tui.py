@@ -14,14 +14,16 @@ started again and timed:
   complete (reading and checks done, copy shares in);
 * opening a report's review screen with highlights (Enter to screen drawn);
 * next section and next match (key to both panes updated);
-* a typed score saved to disk (digit key to the review file written).
+* a typed score saved to disk (digit key to the review file written);
+* the sources panel: ``S`` to the panel drawn with every report the open one
+  shares text with, and a key in it (down: the cursor moved and drawn).
 
 Every interaction is timed from the key event to the first frame the app
 draws afterwards (App._display is wrapped to stamp frames), so the figures
 include the repaint; the score is timed to the file write.
 
 Targets (issue 6): list <= 2 s, open <= 150 ms, section/match <= 50 ms,
-score saved <= 100 ms. Prints a table (median, 90th percentile and worst of
+score saved <= 100 ms; (issue 14) sources panel open <= 100 ms, a key in it <= 30 ms. Prints a table (median, 90th percentile and worst of
 every measure) and exits 1 when a median misses its target. The machine's
 other load shows in the worst case; the median is what a reviewer feels.
 """
@@ -43,7 +45,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 
-TARGETS_MS = {"list usable": 2000, "open review": 150, "next section": 50, "next match": 50, "score saved": 100}
+TARGETS_MS = {
+    "list usable": 2000,
+    "open review": 150,
+    "next section": 50,
+    "next match": 50,
+    "score saved": 100,
+    "sources open": 100,
+    "sources key": 30,
+}
 # "score shown" (the key to the panel and header repainted) is printed for information.
 
 
@@ -126,6 +136,7 @@ async def run(folder: Path, size: tuple[int, int], repeats: int) -> dict[str, li
     import shenyue.review.store as store_module
     from shenyue.tui.app import ShenyueApp
     from shenyue.tui.highlight import MATCH
+    from shenyue.tui.screens.review.sources_panel import SourcesPanel
     from shenyue.tui.screens.review_screen import ReviewScreen
 
     writes: list[tuple[float, Path]] = []
@@ -161,7 +172,15 @@ async def run(folder: Path, size: tuple[int, int], repeats: int) -> dict[str, li
         rels = [r.rel for r in table().rows]
         # reports that share text, so the comparison pane has highlights
         candidates = [rel for rel in rels if (ws.copy.share(rel) or 0) > 0.3] or rels
-        for key in ("open review", "next section", "next match", "score saved", "score shown"):
+        for key in (
+            "open review",
+            "next section",
+            "next match",
+            "score saved",
+            "score shown",
+            "sources open",
+            "sources key",
+        ):
             figures[key] = []
         for i, rel in enumerate(candidates[:repeats]):
             table().cursor = rels.index(rel)
@@ -210,6 +229,28 @@ async def run(folder: Path, size: tuple[int, int], repeats: int) -> dict[str, li
             shown = await key_to_frame(app, frames, digit, lambda: bool(writes) and _score(review_path) == int(digit))
             figures["score saved"].append((writes[0][0] - start) * 1000)
             figures["score shown"].append(shown)
+            await pilot.pause()
+            figures["sources open"].append(
+                await key_to_frame(
+                    app, frames, "S", lambda: isinstance(app.screen, SourcesPanel) and app.screen.is_mounted
+                )
+            )
+            await pilot.pause()
+            panel = app.screen
+            n_rows = len(panel.view.rows)
+            for _ in range(min(3, max(0, n_rows - 1))):
+                grid = panel.query_one("#sources-table")
+                row = grid.cursor_row
+                target = row + 1 if row + 1 < n_rows else row - 1
+                figures["sources key"].append(
+                    await key_to_frame(
+                        app, frames, "down" if target > row else "up", lambda t=target: grid.cursor_row == t
+                    )
+                )
+                await pilot.pause()
+            figures.setdefault("sources rows", []).append(n_rows)
+            await pilot.press("escape")
+            await pilot.pause()
             await pilot.press("escape")
             await pilot.pause()
         await pilot.press("q")
@@ -252,6 +293,9 @@ def main() -> int:
     figures = asyncio.run(run(folder, (width, height), args.repeats))
     shutil.rmtree(folder / "reviews", ignore_errors=True)
     failed = False
+    rows = figures.pop("sources rows", [])
+    if rows:
+        print(f"sources panel rows: median {statistics.median(rows):.0f}, max {max(rows)}")
     print(f"{'measure':<16} {'median ms':>10} {'p90 ms':>8} {'max ms':>8} {'target':>8}  n")
     for key, values in figures.items():
         if not values:

@@ -100,3 +100,29 @@ async def test_pairs_view_ranks_the_folders_pairs_and_opens_the_later_report_com
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.rel == XIQU and app.screen.comparison.rel == XIQU_PREV
+
+
+async def test_without_similarity_results_the_panel_says_so_and_opens_once_they_arrive(copy_folder):
+    app = make_app(copy_folder, similarity=False)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app, pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PairsView) and app.screen.rows == []
+        await pilot.press("escape")
+        await open_report(app, pilot, XIQU)
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert any("没有共享文字" in str(n.message) for n in app._notifications)  # noqa: SLF001
+        app.find_copies(app.workspace.reports)
+        await wait_ready(app, pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcesPanel)
+        assert [r.rel for r in app.screen.view.rows] == [XIQU_PREV]
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert len(app.screen.rows) == 3  # computed again for the new results

@@ -89,8 +89,11 @@ class PairsView(Dialog):
 def open_pairs(screen: Any) -> None:
     """Show the pairs view over ``screen`` (the list); the chosen pair opens the later report compared with the other."""
     ws = screen.workspace
+    if ws.copy_problem is not None:
+        screen.notify(ws.copy_problem, severity="warning", timeout=5)
+        return
     if not ws.copy_ready:
-        screen.notify(ws.copy_problem or t("tui.pairs.pending"), timeout=3)
+        screen.notify(t("tui.pairs.pending"), timeout=3)
         return
     rows, total = pair_rows(ws)
 

@@ -72,7 +72,10 @@ class ComparisonPart:
         ws = self.workspace
         view = sources_view(ws, self.rel, self.model.comparison.rel)
         if view is None:
-            self.notify(ws.copy_problem or t("tui.review.copy_pending"), timeout=3)
+            if ws.copy_problem is None:
+                self.notify(t("tui.sources.none") if ws.copy_ready else t("tui.review.copy_pending"), timeout=3)
+            else:
+                self.notify(ws.copy_problem, severity="warning", timeout=5)
             return
         r = self.report
         name = one_line(r.unit or r.rel) + (f" {r.year}" if r.year else "")
