@@ -87,11 +87,16 @@ class Frames:
 
     def __init__(self, app) -> None:
         self.times: list[float] = []
+        self.probe = None  # a condition checked at every frame (key_to_frame)
+        self.shown: float | None = None  # when the first frame drawn with the probe holding was done
         original = app._display
 
         def display(screen, renderable):
             original(screen, renderable)
-            self.times.append(time.perf_counter())
+            now = time.perf_counter()
+            self.times.append(now)
+            if self.probe is not None and self.shown is None and self.probe():
+                self.shown = now
 
         app._display = display
 
@@ -112,15 +117,22 @@ async def wait_until(condition, timeout: float = 120.0) -> float:
 
 
 async def key_to_frame(app, frames: Frames, key: str, done) -> float:
-    """Milliseconds from a key press to the first frame drawn after ``done()`` holds."""
+    """Milliseconds from a key press to the first frame drawn with ``done()`` holding.
+
+    ``done`` is also checked as each frame is drawn, so a frame the app draws in
+    the same slice as the change (before this loop looks again) counts; without
+    that, the measure waited for a later frame that may never come.
+    """
     from textual import events
 
     char = key if len(key) == 1 else None
+    frames.probe, frames.shown = done, None
     t0 = time.perf_counter()
     app._driver.send_message(events.Key(key, char))
     try:
         t_state = await wait_until(done, timeout=10)
     except TimeoutError:
+        frames.probe = None
         extra = ""
         if key == "m":
             sc = app.screen
@@ -128,8 +140,12 @@ async def key_to_frame(app, frames: Frames, key: str, done) -> float:
         raise TimeoutError(
             f"key {key!r}: the app did not get there (screen {app.screen!r}, focus {app.focused!r}){extra}"
         ) from None
-    await wait_until(lambda: frames.after(t_state) is not None, timeout=10)
-    return (frames.after(t_state) - t0) * 1000
+    try:
+        await wait_until(lambda: frames.shown is not None or frames.after(t_state) is not None, timeout=10)
+    finally:
+        frames.probe = None
+    shown = frames.shown if frames.shown is not None else frames.after(t_state)
+    return (shown - t0) * 1000
 
 
 async def run(folder: Path, size: tuple[int, int], repeats: int) -> dict[str, list[float]]:
@@ -232,7 +248,7 @@ async def run(folder: Path, size: tuple[int, int], repeats: int) -> dict[str, li
             await pilot.pause()
             figures["sources open"].append(
                 await key_to_frame(
-                    app, frames, "S", lambda: isinstance(app.screen, SourcesPanel) and app.screen.is_mounted
+                    app, frames, "S", lambda: isinstance(app.screen, SourcesPanel) and _panel_filled(app)
                 )
             )
             await pilot.pause()
@@ -256,6 +272,12 @@ async def run(folder: Path, size: tuple[int, int], repeats: int) -> dict[str, li
         await pilot.press("q")
     store_module.atomic_write_bytes = real_write
     return figures
+
+
+def _panel_filled(app) -> bool:
+    """The sources panel is mounted with every row in its table."""
+    tables = app.screen.query("#sources-table")
+    return app.screen.is_mounted and bool(tables) and tables.first().row_count == len(app.screen.view.rows)
 
 
 def _score(path: Path):

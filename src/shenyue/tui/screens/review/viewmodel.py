@@ -203,10 +203,11 @@ class ReviewModel:
                 weights[s.other_report] += min(s.end, section.end) - max(s.start, section.start)
         order = [rel for rel, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))]
         later: list[str] = []
+        seen = {self.rel, *order}
         for src in [*copies.sources, *copies.shared_with()]:
-            if src.path in weights or src.path == self.rel or src.path in order or src.path in later:
-                continue
-            (later if src.kind == REUSED_LATER else order).append(src.path)
+            if src.path not in seen:
+                seen.add(src.path)
+                (later if src.kind == REUSED_LATER else order).append(src.path)
         if not copied_only:
             order += later
         return [rel for rel in order if self.workspace.report(rel) is not None]
