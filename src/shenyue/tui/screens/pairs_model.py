@@ -18,7 +18,7 @@ from shenyue.analysis.similarity.pairs import SharedPair, top_pairs
 from shenyue.model.report import Report
 from shenyue.tui.copies import CopyData, publication_day
 
-SHOWN = 200  # pairs listed at most (the view opens in about 0.1 s on a 1,000-report folder)
+SHOWN = 200  # pairs listed at most (the view opens in about 0.2 s on a 1,000-report folder)
 
 _cache: weakref.WeakKeyDictionary[CopyData, list[SharedPair]] = weakref.WeakKeyDictionary()
 
