@@ -17,13 +17,16 @@ started again and timed:
 * a typed score saved to disk (digit key to the review file written);
 * the table view (issue 14): ``t`` to the grids drawn, and a key in it (``j`` scrolls,
   ``n`` selects the next marked cell when there is one).
+* the sources panel: ``S`` to the panel drawn with every report the open one
+  shares text with, and a key in it (down: the cursor moved and drawn).
 
 Every interaction is timed from the key event to the first frame the app
 draws afterwards (App._display is wrapped to stamp frames), so the figures
 include the repaint; the score is timed to the file write.
 
 Targets (issue 6): list <= 2 s, open <= 150 ms, section/match <= 50 ms,
-score saved <= 100 ms; issue 14: table view open <= 100 ms, a key in it <= 30 ms. Prints a table (median, 90th percentile and worst of
+score saved <= 100 ms; issue 14: table view and sources panel open <= 100 ms, a key in them <= 30 ms.
+Prints a table (median, 90th percentile and worst of
 every measure) and exits 1 when a median misses its target. The machine's
 other load shows in the worst case; the median is what a reviewer feels.
 """
@@ -53,6 +56,8 @@ TARGETS_MS = {
     "score saved": 100,
     "open tables": 100,
     "tables key": 30,
+    "sources open": 100,
+    "sources key": 30,
 }
 # "score shown" (the key to the panel and header repainted) is printed for information.
 
@@ -87,11 +92,16 @@ class Frames:
 
     def __init__(self, app) -> None:
         self.times: list[float] = []
+        self.probe = None  # a condition checked at every frame (key_to_frame)
+        self.shown: float | None = None  # when the first frame drawn with the probe holding was done
         original = app._display
 
         def display(screen, renderable):
             original(screen, renderable)
-            self.times.append(time.perf_counter())
+            now = time.perf_counter()
+            self.times.append(now)
+            if self.probe is not None and self.shown is None and self.probe():
+                self.shown = now
 
         app._display = display
 
@@ -112,15 +122,22 @@ async def wait_until(condition, timeout: float = 120.0) -> float:
 
 
 async def key_to_frame(app, frames: Frames, key: str, done) -> float:
-    """Milliseconds from a key press to the first frame drawn after ``done()`` holds."""
+    """Milliseconds from a key press to the first frame drawn with ``done()`` holding.
+
+    ``done`` is also checked as each frame is drawn, so a frame the app draws in
+    the same slice as the change (before this loop looks again) counts; without
+    that, the measure waited for a later frame that may never come.
+    """
     from textual import events
 
     char = key if len(key) == 1 else None
+    frames.probe, frames.shown = done, None
     t0 = time.perf_counter()
     app._driver.send_message(events.Key(key, char))
     try:
         t_state = await wait_until(done, timeout=10)
     except TimeoutError:
+        frames.probe = None
         extra = ""
         if key == "m":
             sc = app.screen
@@ -128,14 +145,19 @@ async def key_to_frame(app, frames: Frames, key: str, done) -> float:
         raise TimeoutError(
             f"key {key!r}: the app did not get there (screen {app.screen!r}, focus {app.focused!r}){extra}"
         ) from None
-    await wait_until(lambda: frames.after(t_state) is not None, timeout=10)
-    return (frames.after(t_state) - t0) * 1000
+    try:
+        await wait_until(lambda: frames.shown is not None or frames.after(t_state) is not None, timeout=10)
+    finally:
+        frames.probe = None
+    shown = frames.shown if frames.shown is not None else frames.after(t_state)
+    return (shown - t0) * 1000
 
 
 async def run(folder: Path, size: tuple[int, int], repeats: int) -> dict[str, list[float]]:
     import shenyue.review.store as store_module
     from shenyue.tui.app import ShenyueApp
     from shenyue.tui.highlight import MATCH
+    from shenyue.tui.screens.review.sources_panel import SourcesPanel
     from shenyue.tui.screens.review_screen import ReviewScreen
 
     writes: list[tuple[float, Path]] = []
@@ -179,6 +201,8 @@ async def run(folder: Path, size: tuple[int, int], repeats: int) -> dict[str, li
             "score shown",
             "open tables",
             "tables key",
+            "sources open",
+            "sources key",
         ):
             figures[key] = []
         for i, rel in enumerate(candidates[:repeats]):
@@ -229,6 +253,28 @@ async def run(folder: Path, size: tuple[int, int], repeats: int) -> dict[str, li
             figures["score saved"].append((writes[0][0] - start) * 1000)
             figures["score shown"].append(shown)
             await _time_tables(app, frames, figures)
+            await pilot.pause()
+            figures["sources open"].append(
+                await key_to_frame(
+                    app, frames, "S", lambda: isinstance(app.screen, SourcesPanel) and _panel_filled(app)
+                )
+            )
+            await pilot.pause()
+            panel = app.screen
+            n_rows = len(panel.view.rows)
+            for _ in range(min(3, max(0, n_rows - 1))):
+                grid = panel.query_one("#sources-table")
+                row = grid.cursor_row
+                target = row + 1 if row + 1 < n_rows else row - 1
+                figures["sources key"].append(
+                    await key_to_frame(
+                        app, frames, "down" if target > row else "up", lambda t=target: grid.cursor_row == t
+                    )
+                )
+                await pilot.pause()
+            figures.setdefault("sources rows", []).append(n_rows)
+            await pilot.press("escape")
+            await pilot.pause()
             await pilot.press("escape")
             await pilot.pause()
         await pilot.press("q")
@@ -253,6 +299,10 @@ async def _time_tables(app, frames: Frames, figures: dict[str, list[float]]) -> 
     if marked:
         figures["tables key"].append(await key_to_frame(app, frames, "n", lambda: g.selected == marked[0]))
     await key_to_frame(app, frames, "escape", lambda: not isinstance(app.screen, TableScreen))
+def _panel_filled(app) -> bool:
+    """The sources panel is mounted with every row in its table."""
+    tables = app.screen.query("#sources-table")
+    return app.screen.is_mounted and bool(tables) and tables.first().row_count == len(app.screen.view.rows)
 
 
 def _score(path: Path):
@@ -290,6 +340,9 @@ def main() -> int:
     figures = asyncio.run(run(folder, (width, height), args.repeats))
     shutil.rmtree(folder / "reviews", ignore_errors=True)
     failed = False
+    rows = figures.pop("sources rows", [])
+    if rows:
+        print(f"sources panel rows: median {statistics.median(rows):.0f}, max {max(rows)}")
     print(f"{'measure':<16} {'median ms':>10} {'p90 ms':>8} {'max ms':>8} {'target':>8}  n")
     for key, values in figures.items():
         if not values:

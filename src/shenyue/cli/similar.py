@@ -5,7 +5,9 @@ With ``--json``: a list of spans ``{"report", "start", "end", "other_report",
 "holders"}`` (paths relative to the folder, offsets into the decoded text;
 ``kind`` is ``peer``, ``same_unit`` or ``common``; ``holders`` the best few
 reports holding the stretch, with year and kind, the source first). Without
-it: a table of the reports with the most copied text (common wording left out).
+it: a table of the reports with the most copied text (common wording left out);
+with ``--pairs``: the pairs of reports sharing the most copied text
+(:func:`shenyue.analysis.similarity.pairs.top_pairs`, the app's pairs view).
 
 Only files the cache does not know are read and modelled; an unchanged
 folder is answered from the cache.
@@ -30,6 +32,7 @@ def add_parser(sub, parent) -> None:
     p.add_argument("--json", action="store_true", help=t("similar.opt_json"))
     p.add_argument("--no-cache", action="store_true", help=t("similar.opt_no_cache"))
     p.add_argument("--top", type=int, default=20, metavar="N", help=t("similar.opt_top"))
+    p.add_argument("--pairs", action="store_true", help=t("similar.opt_pairs"))
     p.add_argument("--max-size", type=float, metavar="MB", help=t("similar.opt_max_size"))
 
 
@@ -147,6 +150,9 @@ def run(args) -> int:
         sys.stdout.write(result.to_json_text())
         sys.stdout.write("\n")
         return 0
+    if args.pairs:
+        _print_pairs(result, skipped, max(1, args.top))
+        return 0
     _print_summary(result, skipped, max(1, args.top))
     return 0
 
@@ -191,3 +197,36 @@ def _print_summary(result, skipped: int, top: int) -> None:
     ]
     out.write(format_table(headers, table, [40, 14, 14, 14, 8, 70]) + "\n")
     out.write(t("similar.hint_json") + "\n")
+
+
+def _print_pairs(result, skipped: int, top: int) -> None:
+    from shenyue.analysis.similarity.pairs import top_pairs
+
+    pairs = top_pairs({e.rel: result.summary(e.rel) for e in result.entries}, limit=top)
+    out = sys.stdout
+    out.write(t("similar.summary", reports=len(result.entries), spans=len(result)) + "\n")
+    if skipped:
+        out.write(t("similar.skipped", count=skipped) + "\n")
+    if not pairs:
+        out.write(t("similar.nothing") + "\n")
+        return
+    table = [
+        [
+            str(p.chars),
+            t("similar.kind_same_unit") if p.kind == "same_unit" else t("similar.kind_peer"),
+            safe_text(p.report),
+            _pct(p.share),
+            safe_text(p.source),
+            _pct(p.source_share),
+        ]
+        for p in pairs
+    ]
+    headers = [
+        t("similar.col_chars"),
+        t("similar.col_kind"),
+        t("similar.col_report"),
+        t("similar.col_share"),
+        t("similar.col_other"),
+        t("similar.col_share"),
+    ]
+    out.write(format_table(headers, table, [14, 12, 50, 8, 50, 8]) + "\n")

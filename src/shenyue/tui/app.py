@@ -417,7 +417,7 @@ class ShenyueApp(ExportActions, App):
     # ------------------------------------------------------------ requests from the screens
     @on(OpenReport)
     def _open_report_requested(self, message: OpenReport) -> None:
-        self.open_report(message.rel, message.section)
+        self.open_report(message.rel, message.section, message.compare)
 
     @on(StepReport)
     def _step_report_requested(self, message: StepReport) -> None:
@@ -436,7 +436,7 @@ class ShenyueApp(ExportActions, App):
         self.workspace.refresh_row(message.rel)
         self.broadcast(WorkspaceChanged("review", message.rel))
 
-    def open_report(self, rel: str, section: str | None = None) -> None:
+    def open_report(self, rel: str, section: str | None = None, compare: str | None = None) -> None:
         row = self.workspace.by_rel.get(rel)
         if row is None:
             return
@@ -449,17 +449,16 @@ class ShenyueApp(ExportActions, App):
                 self.notify(t("tui.list.not_read_yet"), timeout=2)
             return
         if isinstance(self.screen, ReviewScreen):
-            self.screen.load(rel, section)
+            self.screen.load(rel, section, compare)
             return
         if not self.is_screen_installed("review"):
             self.install_screen(ReviewScreen(self.workspace, rel, section), "review")
+        screen = self.get_screen("review")
+        if screen.is_mounted:
+            screen.load(rel, section, compare)
+            screen.left.focus()
         else:
-            screen = self.get_screen("review")
-            if screen.is_mounted:
-                screen.load(rel, section)
-                screen.left.focus()
-            else:
-                screen.rel, screen.start_section = rel, section
+            screen.rel, screen.start_section, screen.start_compare = rel, section, compare
         self.push_screen("review")
 
     def back_to_list(self, rel: str | None = None) -> None:

@@ -11,6 +11,7 @@ sections share". An empty :class:`CopyData` stands for "not computed yet".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from shenyue.analysis.similarity.kinds import COMMON, PEER, REUSED_LATER, SAME_UNIT
@@ -115,16 +116,23 @@ def first_published(rels: list[str], report_of) -> str | None:
     """Which of the reports ``rels`` was published first: by publication date, else by year
     (a year-Y report counts as published on the statutory deadline, 31 January of Y+1);
     None when nothing is known. ``report_of(rel)`` gives a Report."""
-    from datetime import date
-
     best, best_key = None, None
     for rel in rels:
         r = report_of(rel)
         if r is None:
             continue
-        when = r.published or (date(r.year + 1, 1, 31) if r.year and r.year < 9999 else None)
+        when = publication_day(r)
         if when is None:
             continue
         if best_key is None or (when, rel) < best_key:
             best, best_key = rel, (when, rel)
     return best
+
+
+def publication_day(report: Any) -> date | None:
+    """When a report was published: its publication date, else the statutory deadline of its year
+    (31 January of the next year); None when neither is known."""
+    if report.published:
+        return report.published
+    year = report.year
+    return date(year + 1, 1, 31) if year and year < 9999 else None

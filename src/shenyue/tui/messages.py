@@ -68,12 +68,13 @@ class WorkspaceChanged(Message):
 
 
 class OpenReport(Message):
-    """Show report ``rel`` (at ``section``) on the review screen."""
+    """Show report ``rel`` (at ``section``) on the review screen, compared with report ``compare`` when given."""
 
-    def __init__(self, rel: str, section: str | None = None) -> None:
+    def __init__(self, rel: str, section: str | None = None, compare: str | None = None) -> None:
         super().__init__()
         self.rel = rel
         self.section = section
+        self.compare = compare
 
 
 class StepReport(Message):

@@ -114,12 +114,17 @@ class CopySpan:
 
 @dataclass(slots=True, frozen=True)
 class SourceShare:
-    """Characters of a stretch copied from one source report (``kind`` PEER or SAME_UNIT)."""
+    """Characters of a stretch copied from one source report (``kind`` PEER or SAME_UNIT).
+
+    In :meth:`CopySummary.shared_with` (every report a report shares text with)
+    ``kind`` may also be REUSED_LATER: a later report repeats this text.
+    """
 
     path: str
     chars: int
     kind: str
     section: str | None = None  # the source's section the text sits in (section shares only)
+    share: float = 0.0  # ``chars`` as a share of the stretch's prose (the same denominator as the kind shares)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path, "chars": self.chars, "kind": self.kind}
@@ -170,6 +175,7 @@ class CopySummary(Shares):
     sections: dict[str, Shares] = field(default_factory=dict)
     threshold: int = COMMON_MIN  # units holding a stretch for it to be common wording in this folder
     outside: list[tuple[int, int]] = field(default_factory=list)  # not prose: left out of share denominators
+    length: int = 0  # characters of the report's text (0: not known)
 
     @property
     def n_spans(self) -> int:
@@ -186,6 +192,19 @@ class CopySummary(Shares):
             if s.end > start:
                 out.append(s)
         return out
+
+    def shared_with(self, start: int = 0, end: int | None = None, other: str | None = None) -> list[SourceShare]:
+        """Every report this one (or its ``start..end``) shares text with, most characters first.
+
+        Copied text (PEER, SAME_UNIT) and text a later report repeats
+        (REUSED_LATER), each with its share of the prose; common wording names
+        no report. ``other`` keeps only that report. Counted by :func:`shares`.
+        """
+        end = self.length if end is None else end
+        spans = self.spans_in(start, end) if (start, end) != (0, self.length) else self.spans
+        if other is not None:
+            spans = [s for s in spans if s.other_report == other]
+        return shares(spans, start, end, outside=self.outside, top=None, later=True).sources
 
     def to_json(self) -> dict[str, Any]:
         out = Shares.to_json(self)
@@ -206,6 +225,9 @@ def shares(
     hi: int,
     other_sections: dict[str, Sequence[Any]] | None = None,
     outside: Sequence[tuple[int, int]] = (),
+    *,
+    top: int | None = TOP_SOURCES,
+    later: bool = False,
 ) -> Shares:
     """The shares of ``lo..hi`` covered by ``spans``, by kind, and its main sources.
 
@@ -214,7 +236,9 @@ def shares(
     count once (for the first span's kind). With ``other_sections`` (path ->
     sections of that report) every source also names the source's section.
     ``outside`` (chrome, statistics tables) is not prose: it is left out of
-    the denominator, so a share is of the text a unit wrote.
+    the denominator, so a share is of the text a unit wrote. ``top`` sources
+    are named (None: all); with ``later`` a report that repeats this text later
+    (REUSED_LATER) is named too (it is never counted in a share).
     """
     size = max(0, hi - lo - _overlap(outside, lo, hi))
     if not size:
@@ -228,18 +252,18 @@ def shares(
             continue
         chars[s.kind] += b - a
         last = b
-        if s.kind not in (PEER, SAME_UNIT):
+        if s.kind not in (PEER, SAME_UNIT) and not (later and s.kind == REUSED_LATER):
             continue
         sec = None
         if other_sections is not None:
             sec = _section_at(other_sections.get(s.other_report, ()), s.other_start, s.other_end)
         by_source[(s.other_report, s.kind, sec)] += b - a
-    top = sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0][0]))[:TOP_SOURCES]
+    top_sources = sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0][0]))[:top]
     return Shares(
         peer_share=round(chars[PEER] / size, 4),
         same_unit_share=round(chars[SAME_UNIT] / size, 4),
         common_share=round(chars[COMMON] / size, 4),
-        sources=[SourceShare(path, n, kind, sec) for (path, kind, sec), n in top],
+        sources=[SourceShare(path, n, kind, sec, round(n / size, 4)) for (path, kind, sec), n in top_sources],
     )
 
 
@@ -409,6 +433,7 @@ class SimilarityResult:
         out = CopySummary(whole.peer_share, whole.same_unit_share, whole.common_share, whole.sources, spans=spans)
         out.threshold = self.threshold
         out.outside = outside
+        out.length = entry.length if entry else 0
         for sec in sections:
             clipped = [s for s in spans if s.end > sec.start and s.start < sec.end]
             out.sections[sec.key] = shares(clipped, sec.start, sec.end, other_sections, outside)

@@ -15,6 +15,7 @@ from shenyue.tui.dialogs import FilterDialog
 from shenyue.tui.glyphs import glyphs
 from shenyue.tui.keys import B
 from shenyue.tui.messages import OpenReport, WorkspaceChanged
+from shenyue.tui.screens.pairs_view import open_pairs
 from shenyue.tui.textutil import one_line
 from shenyue.tui.widgets.keybar import KeyBar
 from shenyue.tui.widgets.report_table import COLUMNS, ReportTable
@@ -33,6 +34,7 @@ class ListScreen(Screen):
         B("r", "sort_reverse", "tui.key.sort_reverse", "list.sort_reverse", show=False),
         B("n", "next_unreviewed", "tui.key.next_unreviewed", "list.next_unreviewed"),
         B("u", "unit", "tui.key.unit", "list.unit", show=False),
+        B("p", "pairs", "tui.key.pairs", "list.pairs"),
         B("escape", "clear_filter", "tui.key.clear_filter", "list.clear_filter", show=False),
         B("x", "app.export", "tui.key.export", "app.export"),
         # Ctrl+C quits (Textual's screens would copy the mouse selection instead)
@@ -113,6 +115,9 @@ class ListScreen(Screen):
             box.value = ""
             box.display = False
         self.refill(keep=rel)
+
+    def action_pairs(self) -> None:
+        open_pairs(self)
 
     # ------------------------------------------------------------ filters
     def action_filter(self) -> None:

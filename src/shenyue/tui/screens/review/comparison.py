@@ -15,6 +15,8 @@ from shenyue.i18n import t
 from shenyue.tui.copies import Pair, first_published, span_at
 from shenyue.tui.dialogs import FinderDialog
 from shenyue.tui.highlight import DIFF, MATCH, pair_intervals, report_intervals
+from shenyue.tui.screens.review.sources import section_sharing_most, source_share, sources_view
+from shenyue.tui.screens.review.sources_panel import SourcesPanel
 from shenyue.tui.screens.review.viewmodel import heading
 from shenyue.tui.textutil import one_line
 
@@ -65,6 +67,34 @@ class ComparisonPart:
         if rel is None:
             self.notify(t("tui.review.no_sources"), timeout=2)
             return
+        self.set_comparison(rel)
+
+    def action_sources(self: ReviewScreen) -> None:
+        """The sources panel: every report this one shares text with; Enter compares the chosen one."""
+        ws = self.workspace
+        view = sources_view(ws, self.rel, self.model.comparison.rel)
+        if view is None:
+            if ws.copy_problem is None:
+                self.notify(t("tui.sources.none") if ws.copy_ready else t("tui.review.copy_pending"), timeout=3)
+            else:
+                self.notify(ws.copy_problem, severity="warning", timeout=5)
+            return
+        r = self.report
+        name = one_line(r.unit or r.rel) + (f" {r.year}" if r.year else "")
+        self.app.push_screen(SourcesPanel(view, t("tui.sources.title", name=name)), self.compare_with)
+
+    def compare_with(self: ReviewScreen, rel: str | None) -> None:
+        """Put ``rel`` in the comparison pane (pinned); when this section shares nothing with it,
+        show the section that shares the most."""
+        if not rel:
+            return
+        section = self.model.section
+        if section is not None and source_share(self.model.copies(), rel, section) is None:
+            key = section_sharing_most(self.model.copies(), self.model.sections, rel)
+            if key is not None:
+                self.model.pin_comparison(rel)
+                self.show_section(key)
+                return
         self.set_comparison(rel)
 
     def action_previous_year(self: ReviewScreen) -> None:

@@ -9,6 +9,7 @@ from textual.content import Content
 from shenyue.i18n import t
 from shenyue.review import FLAG_RECHECK, format_number
 from shenyue.tui.glyphs import glyphs
+from shenyue.tui.screens.review.sources import source_share_parts, source_title_parts
 from shenyue.tui.screens.review.viewmodel import nav_label, section_share
 from shenyue.tui.textutil import one_line
 from shenyue.tui.widgets.review_header import ReviewHeader
@@ -32,6 +33,7 @@ class HeaderPart:
         sub = []
         if copies is not None:
             sub.append(t("tui.review.shared", pct=round(section_share(copies, section) * 100)))
+            sub += source_share_parts(copies, model.comparison.rel, section)
         pairs = model.pairs
         if pairs:
             pos = model.pair_index + 1 if model.pair_index >= 0 else 0
@@ -47,7 +49,13 @@ class HeaderPart:
         name = one_line(other.unit or other.rel)
         year = f" {other.year}" if other.year else ""
         right.border_title = Content(
-            t("tui.review.comparison") + f" {g.dot} " + name + year + f" {g.dot} " + one_line(nav_label(comp.section))
+            t("tui.review.comparison")
+            + f" {g.dot} "
+            + name
+            + year
+            + "".join(f" {g.dot} {part}" for part in source_title_parts(model, copies))
+            + f" {g.dot} "
+            + one_line(nav_label(comp.section))
         )
         # the current match: every report holding it and who published first; else how the source was chosen
         pair = model.current_pair()

@@ -27,6 +27,7 @@ from shenyue.tui.screens.review.comparison import ComparisonPart
 from shenyue.tui.screens.review.header import HeaderPart
 from shenyue.tui.screens.review.scoring import SCORE_CHARS, ScoringPart
 from shenyue.tui.screens.review.search import SearchPart
+from shenyue.tui.screens.review.sources import section_sharing_most
 from shenyue.tui.screens.review.tableview import TableViewPart
 from shenyue.tui.screens.review.view import VIEWS, ViewPart
 from shenyue.tui.screens.review.viewmodel import (
@@ -87,6 +88,7 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         B("d", "done", "tui.key.done", "review.done"),
         B("F", "flag", "tui.key.flag", "review.flag", show=False),
         B("greater_than_sign", "report(1)", "tui.key.next_report", "review.next_report", key_display=">"),
+        B("S", "sources", "tui.key.sources", "review.sources"),
         B("less_than_sign", "report(-1)", "tui.key.prev_report", "review.prev_report", key_display="<", show=False),
         B("w", "cycle_view", "tui.key.cycle_view", "review.cycle_view", show=False),
         B("l", "legend", "tui.key.legend", "review.legend", show=False),
@@ -116,6 +118,7 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         self.model = ReviewModel(workspace)
         self.model.rel = rel
         self.start_section = section
+        self.start_compare: str | None = None  # the report to compare when the screen opens (pinned)
         self.session: Any = None
         self.review_problem = ""
         self.saved_at: str | None = None
@@ -174,7 +177,7 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         self.search_box.display = False
         self._layout(self.app.size.width)
         if self.rel:
-            self.load(self.rel, self.start_section)
+            self.load(self.rel, self.start_section, self.start_compare)
         self.left.focus()
         self.call_after_refresh(self.query_one(Legend).show)
 
@@ -204,11 +207,14 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         return self.query_one("#search", Input)
 
     # ------------------------------------------------------------ loading a report
-    def load(self, rel: str, section_key: str | None = None) -> None:
+    def load(self, rel: str, section_key: str | None = None, compare: str | None = None) -> None:
         report = self.workspace.report(rel)
         if report is None:
             return
         self.model.load(report)
+        if compare:  # opened to compare with a source: pinned, at the section sharing the most with it
+            self.model.pin_comparison(compare)
+            section_key = section_key or section_sharing_most(self.model.copies(), self.sections, compare)
         search = self.search_box
         if search.display:
             search.display = False

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shenyue.analysis.findings import Finding
+from shenyue.analysis.similarity.kinds import REUSED_LATER
 from shenyue.analysis.similarity.result import CopySummary, shares
 from shenyue.i18n import t
 from shenyue.model.report import Report, Section
@@ -188,9 +189,10 @@ class ReviewModel:
         return self.workspace.copy.get(rel or self.rel)
 
     # ------------------------------------------------------------ comparison
-    def comparison_sources(self) -> list[str]:
-        """Other reports sharing text with this section, most shared first;
-        then the other sources of the whole report."""
+    def comparison_sources(self, copied_only: bool = False) -> list[str]:
+        """Other reports sharing text with this section, most shared first; then
+        every other report the whole report shares text with (the sources panel's
+        order), reports that only repeat this text later last (left out with ``copied_only``)."""
         copies = self.copies()
         section = self.section
         if copies is None or section is None:
@@ -200,17 +202,28 @@ class ReviewModel:
             if s.copied:  # common wording (or a later year's reuse) never makes a report the source
                 weights[s.other_report] += min(s.end, section.end) - max(s.start, section.start)
         order = [rel for rel, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))]
-        for src in copies.sources:
-            if src.path not in weights and src.path != self.rel:
-                order.append(src.path)
+        later: list[str] = []
+        seen = {self.rel, *order}
+        for src in [*copies.sources, *copies.shared_with()]:
+            if src.path not in seen:
+                seen.add(src.path)
+                (later if src.kind == REUSED_LATER else order).append(src.path)
+        if not copied_only:
+            order += later
         return [rel for rel in order if self.workspace.report(rel) is not None]
 
     def choose_comparison(self) -> None:
         """The most shared source, unless the reviewer pinned one."""
         if self.comparison.pinned and self.comparison.rel:
             return
-        sources = self.comparison_sources()
+        sources = self.comparison_sources(copied_only=True)
         self.comparison.rel = sources[0] if sources else None
+
+    def source_position(self) -> tuple[int, int]:
+        """Where the comparison report stands among :meth:`comparison_sources`: (1-based position or 0, count)."""
+        sources = self.comparison_sources()
+        rel = self.comparison.rel
+        return (sources.index(rel) + 1 if rel in sources else 0), len(sources)
 
     def pin_comparison(self, rel: str | None, pinned: bool = True) -> None:
         self.comparison = Comparison(rel, pinned and rel is not None)
