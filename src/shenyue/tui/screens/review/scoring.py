@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 SCORE_CHARS = "0123456789."  # typed anywhere on the screen (outside the search box), they score the criterion
 
+# scoring's keys, joined to the screen's BINDINGS (Textual reads BINDINGS only from widget classes)
+SCORING_BINDINGS: list = []
+
 
 class ScoringPart:
     """Review session and scoring of the review screen."""
@@ -34,6 +37,7 @@ class ScoringPart:
 
     # ------------------------------------------------------------ the session
     def _open_session(self: ReviewScreen) -> None:
+        self.scores.new_report()  # typed digits and notes stay with their report; the cursor goes to the first unscored
         self.session = None
         self.review_problem = ""
         self.saved_at = None
@@ -106,7 +110,10 @@ class ScoringPart:
             panel.set_review(None, {}, [], None, self.review_problem or self.workspace.review_problem or "")
             return
         total = self.session.total(self.report.findings)
-        panel.set_review(self.session.rubric, self.session.review.scores, self.active_findings(), total)
+        review = self.session.review
+        panel.set_review(
+            self.session.rubric, review.scores, self.active_findings(), total, comments=review.criterion_comments
+        )
 
     def action_criterion(self: ReviewScreen, step: int) -> None:
         self.scores.action_move(step)

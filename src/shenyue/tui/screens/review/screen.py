@@ -23,8 +23,8 @@ from shenyue.tui.highlight import FLASH, report_intervals
 from shenyue.tui.keys import B, translate_bindings
 from shenyue.tui.messages import BackToList, StepReport, WorkspaceChanged
 from shenyue.tui.screens.review.comparison import ComparisonPart
-from shenyue.tui.screens.review.header import HeaderPart
-from shenyue.tui.screens.review.scoring import SCORE_CHARS, ScoringPart
+from shenyue.tui.screens.review.header import HEADER_BINDINGS, HeaderPart
+from shenyue.tui.screens.review.scoring import SCORE_CHARS, SCORING_BINDINGS, ScoringPart
 from shenyue.tui.screens.review.search import SearchPart
 from shenyue.tui.screens.review.view import VIEWS, ViewPart
 from shenyue.tui.screens.review.viewmodel import (
@@ -90,6 +90,8 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         B("u", "unit", "tui.key.unit", "review.unit", show=False),
         # Ctrl+C quits (Textual's screens would copy the mouse selection instead)
         B("ctrl+c", "app.quit", "tui.key.quit", "app.quit_ctrl_c", show=False),
+        *HEADER_BINDINGS,
+        *SCORING_BINDINGS,
     ]
 
     # what the help screen and the command palette list: this screen's keys, then its panes' (selector, group)
