@@ -152,3 +152,48 @@ async def test_header_gives_way_in_order_reviewer_first(samples_copy):
     from shenyue.tui.textutil import cell_width
 
     assert cell_width(narrow) <= 40
+
+
+# ---------------------------------------------------------------- 5: comments in sight
+
+
+async def test_comments_are_marked_and_shown_and_old_part_keys_move_to_titles(samples_copy):
+    from shenyue.tui.dialogs import CommentDialog
+    from shenyue.tui.widgets.section_nav import SectionNav
+
+    write_review(
+        samples_copy,
+        TEMPLATE,
+        '[comments.criteria]\ntimeliness = "落款日期晚于截止日期\\n第二行"\n'
+        '[comments.sections]\n"part-1" = "成效部分空泛"\n',
+    )
+    app = make_app(samples_copy)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app, pilot)
+        await open_report(app, pilot, TEMPLATE)
+        screen = app.screen
+        assert screen.section.key == "part-1"
+        nav = screen.query_one(SectionNav)
+        rows = [str(nav.get_option_at_index(i).prompt) for i in range(nav.option_count)]
+        marked = [r for r in rows if "❝" in r]
+        assert len(marked) == 1 and "20xx年度政务公开工作成效" in marked[0]
+        text = panel_text(app)
+        lines = text.split("\n")
+        assert "❝" in lines[0] and "❝" not in lines[1]  # timeliness has a comment, structure none
+        assert "落款日期晚于截止日期" in text and "第二行" in text  # the criterion's comment, in the panel
+        assert "本节批注" in text and "成效部分空泛" in text  # the section's comment too
+        # editing the section's comment writes it under the section's title; part-1 is gone, nothing lost
+        await pilot.press("e")
+        assert isinstance(app.screen, CommentDialog)
+        await pilot.press(*"需补充数据")
+        await pilot.press("ctrl+s")
+        data = read_review(samples_copy, "张三", TEMPLATE)
+        assert data["comments"]["sections"] == {"一、20xx年度政务公开工作成效": "成效部分空泛需补充数据"}
+        assert data["comments"]["criteria"]["timeliness"] == "落款日期晚于截止日期\n第二行"
+        # a new comment on another section is marked at once
+        await pilot.press("right_square_bracket", "e", *"问题写得太少", "ctrl+s")
+        rows = [str(nav.get_option_at_index(i).prompt) for i in range(nav.option_count)]
+        assert len([r for r in rows if "❝" in r]) == 2
+        assert (
+            read_review(samples_copy, "张三", TEMPLATE)["comments"]["sections"]["二、存在的主要问题"] == "问题写得太少"
+        )

@@ -79,7 +79,8 @@ class ScorePanel(Static, can_focus=True):
         self.buffer_at = 0.0
         self.note = ""
         self.problem = ""
-        self.comments: dict[str, str] = {}
+        self.comments: dict[str, str] = {}  # criterion id -> comment
+        self.section_comment = ""  # the comment on the section on screen
         self._fresh = False
         self._lines = -1
 
@@ -100,6 +101,7 @@ class ScorePanel(Static, can_focus=True):
         total: Any,
         problem: str = "",
         comments: dict[str, str] | None = None,
+        section_comment: str = "",
     ) -> None:
         self.rubric = rubric
         self.scores = dict(scores)
@@ -107,6 +109,7 @@ class ScorePanel(Static, can_focus=True):
         self.total = total
         self.problem = problem
         self.comments = dict(comments or {})
+        self.section_comment = section_comment
         if rubric is None:
             self.index = 0
         elif self._fresh:
@@ -252,6 +255,9 @@ class ScorePanel(Static, can_focus=True):
             if comment:
                 lines.append(Content.styled(g.comment + " " + t("tui.score.comment"), "bold"))
                 lines.extend(Content(row) for row in comment_lines(comment, width - 1))
+        if self.section_comment:
+            lines.append(Content.styled(g.comment + " " + t("tui.score.section_comment"), "bold"))
+            lines.extend(Content(row) for row in comment_lines(self.section_comment, width - 1))
         if self.buffer:
             lines.append(Content.styled(t("tui.score.typing", value=self.buffer), "bold $accent"))
         if self.note:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from shenyue.analysis.findings import Finding
 from shenyue.i18n import t
+from shenyue.model.report import Section
+from shenyue.review.comments import legacy_renames, section_comment, section_target
 from shenyue.tui.dialogs import CommentDialog, ConfirmDialog, InputDialog
 from shenyue.tui.dialogs.comment import CommentTarget
 from shenyue.tui.messages import ReviewChanged
@@ -63,6 +65,7 @@ class ScoringPart:
         session = self.session
         if session is None:
             return
+        session.section_renames = legacy_renames(session.review.section_comments, self.report.sections)
         if session.report_changed:
             self.notify(t("tui.review.report_changed"), severity="warning", timeout=6)
         if session.rubric_mismatch:
@@ -111,9 +114,24 @@ class ScoringPart:
             return
         total = self.session.total(self.report.findings)
         review = self.session.review
+        section = self.section
+        note = ""
+        if section is not None and section.key not in PSEUDO:
+            note = section_comment(review, section)
         panel.set_review(
-            self.session.rubric, review.scores, self.active_findings(), total, comments=review.criterion_comments
+            self.session.rubric,
+            review.scores,
+            self.active_findings(),
+            total,
+            comments=review.criterion_comments,
+            section_comment=note,
         )
+
+    def section_commented(self: ReviewScreen, section: Section) -> bool:
+        """Whether the reviewer wrote a comment on this section (a mark in the navigator)."""
+        if self.session is None or section.key in PSEUDO:
+            return False
+        return bool(section_comment(self.session.review, section))
 
     def action_criterion(self: ReviewScreen, step: int) -> None:
         self.scores.action_move(step)
@@ -154,7 +172,8 @@ class ScoringPart:
         section = self.section
         if section is not None and section.key not in PSEUDO:
             name = nav_label(section)
-            targets.append(CommentTarget(section.key, t("tui.comment.section", name=name), s.comment(section.key)))
+            text = section_comment(s.review, section)
+            targets.append(CommentTarget(section_target(section), t("tui.comment.section", name=name), text))
         targets.append(CommentTarget("overall", t("tui.comment.overall"), s.comment("overall")))
         selected = 0 if self.scores.has_focus or len(targets) < 3 else 1
 
@@ -164,6 +183,7 @@ class ScoringPart:
             for target, text in changes.items():
                 if not self._save(lambda ss, tg=target, tx=text: ss.set_comment(tg, tx)):
                     break
+            self._nav_items()  # the comment marks
 
         self.app.push_screen(CommentDialog(targets, selected), saved)
 

@@ -266,7 +266,7 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         for s in self.sections:
             share = section_share(copies, s) if copies is not None else None
             n = len(findings_in_section(self.report, s, active))
-            items.append(NavItem(s.key, nav_label(s), s.empty, n, share))
+            items.append(NavItem(s.key, nav_label(s), s.empty, n, share, self.section_commented(s)))
         self.query_one(SectionNav).set_items(items, self.section.key if self.section else None)
 
     def _findings_panel(self) -> None:
