@@ -3,7 +3,7 @@ total and deciding gate, comments in sight, evidence quotes, preset reasons and 
 
 from __future__ import annotations
 
-from tui_helpers import CHANGZHENG, make_app, open_report, read_review, review_file, wait_ready
+from tui_helpers import CHANGZHENG, XIQU, XIQU_PREV, make_app, open_report, read_review, review_file, wait_ready
 
 from shenyue.tui.screens.review import ReviewScreen
 from shenyue.tui.widgets.review_header import ReviewHeader
@@ -197,3 +197,120 @@ async def test_comments_are_marked_and_shown_and_old_part_keys_move_to_titles(sa
         assert (
             read_review(samples_copy, "张三", TEMPLATE)["comments"]["sections"]["二、存在的主要问题"] == "问题写得太少"
         )
+
+
+# ---------------------------------------------------------------- 6: evidence, preset reasons, undo
+
+
+async def test_quote_the_current_match_with_both_places_into_a_comment(copy_folder):
+
+    from shenyue.tui.dialogs import CommentDialog
+
+    app = make_app(copy_folder, resume=False)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app, pilot)
+        await open_report(app, pilot, XIQU)
+        screen = app.screen
+        await pilot.press("m")
+        pair = screen.model.current_pair()
+        assert pair is not None and screen.model.comparison.rel == XIQU_PREV
+        await pilot.press("E")
+        dialog = app.screen
+        assert isinstance(dialog, CommentDialog)
+        text = dialog.area.text
+        quoted = " ".join(screen.report.text[pair.start : pair.end].split())[:50]
+        assert f"引文：「{quoted}" in text
+        assert f"（一、总体情况，第 {pair.start}–{pair.end} 字）" in text
+        assert f"对照 {XIQU_PREV}：「" in text and f"第 {pair.other_start}–{pair.other_end} 字" in text
+        await pilot.press("ctrl+s")
+        saved = read_review(copy_folder, "张三", XIQU)["comments"]["sections"]["overview"]
+        assert saved == text.strip()
+
+
+async def test_quote_a_search_hit_or_the_top_line_when_nothing_is_matched(samples_copy):
+    from shenyue.tui.dialogs import CommentDialog
+
+    app = make_app(samples_copy)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app, pilot)
+        await open_report(app, pilot, CHANGZHENG)
+        screen = app.screen
+        section = screen.section
+        await pilot.press("E")  # nothing picked: the line at the top of the pane, i.e. the heading
+        assert isinstance(app.screen, CommentDialog)
+        assert f"引文：「一、总体情况」（一、总体情况，第 {section.start}–" in app.screen.area.text
+        await pilot.press("escape", "y")  # the quote is an unsaved edit: discard it
+        assert app.screen is screen
+        import os
+
+        assert not os.path.exists(review_file(samples_copy, "张三", CHANGZHENG))  # nothing was saved
+        await pilot.press("slash", *"政务公开", "enter")
+        start, end = screen.model.search_hits[screen.model.search_index]
+        await pilot.press("E")
+        assert f"引文：「政务公开」（一、总体情况，第 {start}–{end} 字）" in app.screen.area.text
+
+
+async def test_preset_reasons_of_the_criterion_go_into_its_comment(samples_copy):
+    from shenyue.tui.dialogs.reasons import ReasonDialog
+
+    app = make_app(samples_copy)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app, pilot)
+        await open_report(app, pilot, CHANGZHENG)
+        await pilot.press("r")
+        assert isinstance(app.screen, ReasonDialog)
+        assert app.screen.reasons[:2] == ["落款或页面日期晚于截止日期", "未注明发布日期"]
+        await pilot.press("2")
+        assert read_review(samples_copy, "张三", CHANGZHENG)["comments"]["criteria"]["timeliness"] == "未注明发布日期"
+        await pilot.press("r", "j", "j", "enter")
+        comments = read_review(samples_copy, "张三", CHANGZHENG)["comments"]["criteria"]
+        assert comments["timeliness"] == "未注明发布日期\n年度表述错误"
+        assert "年度表述错误" in panel_text(app)
+
+
+async def test_undo_takes_back_the_last_changes_one_by_one_and_saves_each(samples_copy):
+    app = make_app(samples_copy)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app, pilot)
+        await open_report(app, pilot, CHANGZHENG)
+        await pilot.press("8", "J", "6", "F", "r", "1")
+        data = read_review(samples_copy, "张三", CHANGZHENG)
+        assert data["scores"] == {"timeliness": 8, "structure": 6} and data["flags"] == ["需复核"]
+        assert data["comments"]["criteria"] == {"structure": "缺少标准部分"}
+        await pilot.press("U")  # the comment
+        data = read_review(samples_copy, "张三", CHANGZHENG)
+        assert "comments" not in data and data["flags"] == ["需复核"]
+        await pilot.press("U")  # the flag
+        assert read_review(samples_copy, "张三", CHANGZHENG)["flags"] == []
+        await pilot.press("U")  # the structure score
+        assert read_review(samples_copy, "张三", CHANGZHENG)["scores"] == {"timeliness": 8}
+        assert "8/10" in panel_text(app) and "6/12" not in panel_text(app)
+        # undo belongs to the report it was made on
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        await pilot.press("U")
+        assert read_review(samples_copy, "张三", CHANGZHENG)["scores"] == {"timeliness": 8}
+        await pilot.press("less_than_sign")
+        await pilot.pause()
+        await pilot.press("U")
+        data = read_review(samples_copy, "张三", CHANGZHENG)
+        assert data["scores"] == {} and data["status"] == "todo"
+
+
+async def test_a_rubric_with_bad_reasons_is_refused_with_a_clear_message(samples_copy):
+    from shenyue.review import default_rubric_text
+
+    text = default_rubric_text().replace(
+        'reasons = ["落款或页面日期晚于截止日期"', 'reasons = "落款日期晚"\nignored = ["落款或页面日期晚于截止日期"', 1
+    )
+    (samples_copy / "rubric.toml").write_text(text, encoding="utf-8")
+    app = english_app(samples_copy)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app, pilot)
+        from shenyue.tui.dialogs import ErrorDialog
+
+        message = "reasons of criterion “timeliness” must be a list of non-empty texts"
+        assert isinstance(app.screen, ErrorDialog) and message in app.screen.message
+        await pilot.press("enter")
+        await open_report(app, pilot, CHANGZHENG)  # reports are still shown; scoring says why it is off
+        assert "reasons of criterion “timeliness”" in header_text(app)  # cut to the width, the dialog had it all

@@ -265,6 +265,13 @@ class ReviewSession:
 
         return self._commit(change, auto_status=False)
 
+    def revert(self, before: Review, after: Review) -> SaveResult:
+        """Undo one earlier change (``before`` → ``after``): only the fields it touched, saved at once
+        through the usual merge and conflict checks (see :mod:`shenyue.review.undo`)."""
+        from shenyue.review.undo import revert
+
+        return self._commit(lambda r: revert(r, before, after), auto_status=False)
+
     def accept_report_change(self) -> SaveResult:
         """The reviewer has looked at the changed report: record its new hash."""
         sha = self.current_sha256 or ""
