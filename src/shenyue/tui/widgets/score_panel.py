@@ -1,9 +1,15 @@
 """The scoring panel: the rubric's criteria with score, max and the checks that inform them.
 
 Keys (when the panel has focus): j/k or arrows move between criteria; digits
-type a score (each digit saves at once: "1" saves 1, a following "2" makes
-it 12 if the criterion allows it, else starts over with 2; "." adds a
-decimal point); +/- step by the criterion's step; Backspace/Delete clears.
+type a score (each digit saves at once: "1" saves 1, a following "2" within
+1.5 s makes it 12 if the criterion allows it, else 12 is refused with a
+message and the score stays 1; "." adds a decimal point); +/- step by the
+criterion's step; Backspace/Delete clears.
+
+A mark shows criteria with a comment; the current criterion's comment and the
+section's are shown under the list, and a score in the file that the rubric
+does not allow is drawn in red with why. :meth:`ScorePanel.new_report` puts the
+cursor on the first criterion still to score and forgets typed digits.
 """
 
 from __future__ import annotations
