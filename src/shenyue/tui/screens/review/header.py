@@ -142,7 +142,7 @@ class HeaderPart:
 
 # ---------------------------------------------------------------- short forms (no Textual state)
 
-GATE_CELLS = 20  # the deciding gate's note is cut to this many cells in the header
+GATE_CELLS = 32  # the deciding gate's short form is at most this many cells (the header cuts it more when narrow)
 _CLAUSE_END = re.compile(r"[(（,，;；。:：]")
 
 
