@@ -54,9 +54,12 @@ def test_a_score_the_rubric_does_not_allow_is_left_out_and_reported(tmp_path, ca
     _review(folder, "甲", f"[scores]\ntimeliness = {value}\nstructure = 5\n")
     code, _out, err, out = _export(folder, tmp_path, "csv", capsys)
     assert code == 3 and "not allowed by the rubric" in err
-    text = out.read_text(encoding="utf-8-sig")
-    assert value not in text.replace("(", "").split("\n", 1)[1]  # not in any data row
-    assert "5" in text
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    row = next(r for r in rows if r["Reviewer"] == "甲")
+    timeliness = next(k for k in row if k.startswith("Timely"))
+    assert row[timeliness] == ""  # never exported as a score
+    assert row["Invalid scores not counted"].startswith("Timely")  # named on its row as left out
+    assert "5" in row.values()
 
 
 def test_a_file_in_another_reviewers_folder_is_not_exported_under_the_name_it_claims(tmp_path, capsys):

@@ -601,12 +601,12 @@ async def test_a_review_file_changed_on_disk_is_never_overwritten_silently(sampl
         data = read_review(samples_copy, "张三", CHANGZHENG)
         data["scores"]["timeliness"] = 3  # someone else's edit, e.g. a sync tool
         path.write_bytes(tomli_w.dumps(data).encode("utf-8"))
-        await pilot.press("9")
+        await pilot.press("minus")  # 8 - 0.5 (a digit right after "8" would make 89, refused as out of range)
         assert isinstance(app.screen, ConfirmDialog)
         assert read_review(samples_copy, "张三", CHANGZHENG)["scores"]["timeliness"] == 3  # not overwritten yet
         await pilot.press("y")  # keep mine
         assert isinstance(app.screen, ReviewScreen)
-        assert read_review(samples_copy, "张三", CHANGZHENG)["scores"]["timeliness"] == 9
+        assert read_review(samples_copy, "张三", CHANGZHENG)["scores"]["timeliness"] == 7.5
         assert list(path.parent.glob(path.name + ".theirs-*"))  # their version is kept beside it
 
 

@@ -14,6 +14,7 @@ from shenyue.cli.common import folder_argument, format_table, safe_text, warn_co
 from shenyue.fsutil import atomic_write_bytes
 from shenyue.i18n import current_language, t
 from shenyue.review.errors import RubricError
+from shenyue.review.reasons import check_reasons
 from shenyue.review.rubric import (
     Rubric,
     default_rubric_text,
@@ -48,6 +49,7 @@ def run(args) -> int:
         return _init(folder, args.force)
     try:
         rubric = load_rubric(folder)
+        check_reasons(rubric)
     except RubricError as exc:
         return _fail(str(exc))
     sys.stdout.write(describe(rubric) + "\n")

@@ -21,6 +21,7 @@ from shenyue.fsutil import (
 from shenyue.i18n import t
 from shenyue.model.report import SECTION_KEYS
 from shenyue.paths import recover_text
+from shenyue.review.comments import is_title_key
 from shenyue.review.errors import (
     CorruptReviewError,
     InvalidTargetError,
@@ -325,7 +326,8 @@ def resolve_target(target: str, rubric: Rubric | None = None) -> tuple[str, str]
     """A comment target as (kind, key): ("overall", "overall"), ("criterion", id)
     or ("section", key). Accepts "overall", a criterion id, a section key
     (overview … other, part-N, extra-N), or the explicit forms
-    "criterion:<id>" and "section:<key>"."""
+    "criterion:<id>" and "section:<key>" (where the key may also be a section's
+    title, see :mod:`shenyue.review.comments`)."""
     if not isinstance(target, str) or not target.strip():
         raise InvalidTargetError(str(target))
     target = target.strip()
@@ -338,7 +340,7 @@ def resolve_target(target: str, rubric: Rubric | None = None) -> tuple[str, str]
         return ("criterion", key)
     if target.startswith("section:"):
         key = target.split(":", 1)[1]
-        if key not in SECTION_KEYS and not _SECTION_RE.match(key):
+        if key not in SECTION_KEYS and not _SECTION_RE.match(key) and not is_title_key(key):
             raise InvalidTargetError(target)
         return ("section", key)
     if rubric is not None and rubric.has_criterion(target):

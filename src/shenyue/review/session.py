@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from shenyue.fsutil import (
     remove_stale_temps,
 )
+from shenyue.review.comments import apply_renames
 from shenyue.review.errors import (
     ConflictError,
     CorruptReviewError,
@@ -77,6 +78,8 @@ class ReviewSession:
         self.renamed_from = renamed_from
         self.conflict: ConflictError | None = None
         self.dirty = False
+        # {part-N: title}: section comments of old files, written under their title with the next change
+        self.section_renames: dict[str, str] = {}
         self._disk = disk  # the bytes we believe are at _disk_path (None: no file)
         self._disk_path = disk_path or path
 
@@ -167,6 +170,9 @@ class ReviewSession:
                 table[key] = text
             else:
                 table.pop(key, None)
+            if kind == "section":  # the text shown for the section came from its old key too: it is replaced
+                for old in [o for o, new in self.section_renames.items() if new == key]:
+                    table.pop(old, None)
 
         return self._commit(change)
 
@@ -259,6 +265,13 @@ class ReviewSession:
 
         return self._commit(change, auto_status=False)
 
+    def revert(self, before: Review, after: Review) -> SaveResult:
+        """Undo one earlier change (``before`` → ``after``): only the fields it touched, saved at once
+        through the usual merge and conflict checks (see :mod:`shenyue.review.undo`)."""
+        from shenyue.review.undo import revert
+
+        return self._commit(lambda r: revert(r, before, after), auto_status=False)
+
     def accept_report_change(self) -> SaveResult:
         """The reviewer has looked at the changed report: record its new hash."""
         sha = self.current_sha256 or ""
@@ -326,6 +339,8 @@ class ReviewSession:
     def _commit(self, change: Callable[[Review], Any], value: Any = None, *, auto_status: bool = True) -> SaveResult:
         new = copy.deepcopy(self.review)
         change(new)
+        # comments written under part-N / extra-N move to their section's title with any change
+        new.section_comments = apply_renames(new.section_comments, self.section_renames)
         if new.content() == self.review.content() and not self.dirty and self.conflict is None:
             return SaveResult(self.path, written=False, value=value)
         if auto_status and new.status == "todo":

@@ -64,6 +64,7 @@ class SheetRow:
     comments: list[tuple[str, str]]  # (label, text)
     review_path: Path
     updated: str
+    refused: list[str] = field(default_factory=list)  # scores in the file the rubric does not allow, as "label = value"
 
 
 @dataclass(slots=True)
@@ -216,6 +217,7 @@ def build_score_sheet(
         if stored.claimed_reviewer is not None:
             _refuse(sheet, t("export.note.reviewer_mismatch", lang, path=display_path(stored.path), claimed=stored.claimed_reviewer,
                              folder=review.reviewer))  # fmt: skip
+        refused_scores: list[str] = []
         sheet.rows.append(
             SheetRow(
                 report=rel,
@@ -223,7 +225,7 @@ def build_score_sheet(
                 year=report.year if report is not None else None,
                 reviewer=review.reviewer,
                 status=review.status,
-                scores=_checked_scores(sheet, rubric, stored, lang),
+                scores=_checked_scores(sheet, rubric, stored, lang, refused_scores),
                 raw=total.raw,
                 total=total.value,
                 gates=total.gates_text(lang),
@@ -243,6 +245,7 @@ def build_score_sheet(
                 ],
                 review_path=stored.path,
                 updated=review.updated,
+                refused=refused_scores,
             )
         )
     sheet.rows.sort(key=lambda r: (r.report, r.reviewer))
@@ -301,10 +304,11 @@ def _refuse(sheet: ScoreSheet, message: str) -> None:
 
 
 def _checked_scores(
-    sheet: ScoreSheet, rubric: Rubric, stored: StoredReview, lang: str | None
+    sheet: ScoreSheet, rubric: Rubric, stored: StoredReview, lang: str | None, refused: list[str]
 ) -> dict[str, float | int | None]:
     """The review's scores for the sheet: a score the rubric does not allow
-    (out of range, between steps) is left empty and reported, never exported
+    (out of range, between steps) is left empty and reported (in the notes and,
+    as "label = value", in ``refused`` for the row's column), never exported
     as it stands."""
     out: dict[str, float | int | None] = {}
     for c in rubric.criteria:
@@ -312,6 +316,7 @@ def _checked_scores(
         if value is not None and not rubric.is_valid_score(c.id, value):
             _refuse(sheet, t("export.note.invalid_score", lang, path=display_path(stored.path), criterion=c.label(lang),
                              value=format_number(value), max=format_number(c.max)))  # fmt: skip
+            refused.append(f"{c.label(lang)} = {format_number(value)} (0–{format_number(c.max)})")
             value = None
         out[c.id] = value
     return out
@@ -388,6 +393,9 @@ def views(sheet: ScoreSheet, lang: str | None = None) -> list[View]:
     cols += [Column(_copy_header(k, lang), "number") for k in sheet.copy_keys]
     if sheet.has_copy_source:
         cols.append(Column(t("export.col.copy_source", lang)))
+    any_refused = any(r.refused for r in sheet.rows)
+    if any_refused:  # a score left out is said on its row too (CSV has no notes view)
+        cols.append(Column(t("export.col.refused", lang), "long"))
     cols += [
         Column(t("export.col.flags", lang)),
         Column(t("export.col.changed", lang)),
@@ -412,6 +420,8 @@ def views(sheet: ScoreSheet, lang: str | None = None) -> list[View]:
         row += [_share(r.copy[k]) if k in r.copy else None for k in sheet.copy_keys]
         if sheet.has_copy_source:
             row.append(r.copy_source)
+        if any_refused:
+            row.append("; ".join(r.refused))
         changed = t("export.report_missing", lang) if r.report_missing else (yes if r.report_changed else no)
         row += [
             "、".join(r.flags) if lang == "zh" else ", ".join(r.flags),

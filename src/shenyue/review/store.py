@@ -63,6 +63,7 @@ from shenyue.review.paths import (
     sanitize_reviewer,
     sha256_file,
 )
+from shenyue.review.reasons import check_reasons
 from shenyue.review.rubric import Rubric, load_rubric
 from shenyue.review.schema import Review
 from shenyue.review.session import ReviewSession
@@ -141,6 +142,7 @@ class ReviewStore:
         self.root = resolve_reviews_dir(self.folder, reviews_dir, config)
         self.reviewer_dir = self.root / self.reviewer_folder
         self.rubric = rubric if rubric is not None else load_rubric(self.folder)
+        check_reasons(self.rubric)  # preset deduction reasons: refused like any bad rubric value
         self._hash_index: dict[str, set[Path]] | None = None  # report sha256 -> review files (built lazily)
 
     def path_for(self, rel: str) -> Path:

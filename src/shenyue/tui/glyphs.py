@@ -28,6 +28,7 @@ class Glyphs:
     sort_down: str
     missing: str  # a value not known (yet)
     ruler_mark: str  # the overview strip's mark of the visible part
+    comment: str = '"'  # a criterion or section with a comment
 
 
 UNICODE = Glyphs(
@@ -47,6 +48,7 @@ UNICODE = Glyphs(
     sort_down="▼",
     missing="—",
     ruler_mark="▐",
+    comment="❝",
 )
 
 ASCII = Glyphs(
@@ -66,6 +68,7 @@ ASCII = Glyphs(
     sort_down="v",
     missing="-",
     ruler_mark="|",
+    comment='"',
 )
 
 _current = UNICODE

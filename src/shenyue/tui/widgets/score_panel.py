@@ -1,9 +1,15 @@
 """The scoring panel: the rubric's criteria with score, max and the checks that inform them.
 
 Keys (when the panel has focus): j/k or arrows move between criteria; digits
-type a score (each digit saves at once: "1" saves 1, a following "2" makes
-it 12 if the criterion allows it, else starts over with 2; "." adds a
-decimal point); +/- step by the criterion's step; Backspace/Delete clears.
+type a score (each digit saves at once: "1" saves 1, a following "2" within
+1.5 s makes it 12 if the criterion allows it, else 12 is refused with a
+message and the score stays 1; "." adds a decimal point); +/- step by the
+criterion's step; Backspace/Delete clears.
+
+A mark shows criteria with a comment; the current criterion's comment and the
+section's are shown under the list, and a score in the file that the rubric
+does not allow is drawn in red with why. :meth:`ScorePanel.new_report` puts the
+cursor on the first criterion still to score and forgets typed digits.
 """
 
 from __future__ import annotations
@@ -20,9 +26,31 @@ from shenyue.i18n import t
 from shenyue.review import format_number
 from shenyue.tui.glyphs import glyphs
 from shenyue.tui.keys import B
-from shenyue.tui.textutil import one_line
+from shenyue.tui.textutil import cell_width, fit, one_line
 
 TYPE_TIMEOUT = 1.5  # seconds after which typed digits start a new score
+COMMENT_LINES = 4  # lines of a criterion's comment shown under it
+
+
+def comment_lines(text: str, width: int, limit: int = COMMENT_LINES) -> list[str]:
+    """A comment wrapped to ``width`` cells, at most ``limit`` rows (the last one ending in an
+    ellipsis when there is more), as plain strings with control characters replaced."""
+    width = max(4, width)
+    rows: list[str] = []
+    for paragraph in text.strip().splitlines():
+        row, used = "", 0
+        for ch in one_line(paragraph):
+            w = cell_width(ch)
+            if used + w > width:
+                rows.append(row)
+                row, used = "", 0
+            row += ch
+            used += w
+        if row.strip():
+            rows.append(row)
+    if len(rows) > limit:
+        rows = rows[: limit - 1] + [fit(rows[limit - 1], width - 1, "").rstrip() + glyphs().ellipsis]
+    return rows
 
 
 class ScorePanel(Static, can_focus=True):
@@ -56,19 +84,56 @@ class ScorePanel(Static, can_focus=True):
         self.buffer_at = 0.0
         self.note = ""
         self.problem = ""
+        self.comments: dict[str, str] = {}  # criterion id -> comment
+        self.section_comment = ""  # the comment on the section on screen
+        self._fresh = False
         self._lines = -1
 
     # ------------------------------------------------------------ data
+    def new_report(self) -> None:
+        """Another report is shown: forget typed digits and notes; the next
+        :meth:`set_review` puts the cursor on the first criterion not scored."""
+        self.buffer = ""
+        self.buffer_at = 0.0
+        self.note = ""
+        self._fresh = True
+
     def set_review(
-        self, rubric: Any, scores: dict[str, Any], findings: list[Any], total: Any, problem: str = ""
+        self,
+        rubric: Any,
+        scores: dict[str, Any],
+        findings: list[Any],
+        total: Any,
+        problem: str = "",
+        comments: dict[str, str] | None = None,
+        section_comment: str = "",
     ) -> None:
         self.rubric = rubric
         self.scores = dict(scores)
         self.findings = findings
         self.total = total
         self.problem = problem
-        self.index = min(self.index, max(0, len(rubric.criteria) - 1)) if rubric else 0
+        self.comments = dict(comments or {})
+        self.section_comment = section_comment
+        if rubric is None:
+            self.index = 0
+        elif self._fresh:
+            self.index = self.first_unscored()
+        else:
+            self.index = min(self.index, max(0, len(rubric.criteria) - 1))
+        self._fresh = self._fresh and rubric is None
         self._draw()
+
+    def first_unscored(self) -> int:
+        """The index of the first criterion without a valid score (0 when all are scored)."""
+        for i, c in enumerate(self.rubric.criteria):
+            if not self.is_scored(c.id):
+                return i
+        return 0
+
+    def is_scored(self, criterion_id: str) -> bool:
+        value = self.scores.get(criterion_id)
+        return value is not None and self.rubric.is_valid_score(criterion_id, value)
 
     @property
     def criterion(self) -> Any:
@@ -82,6 +147,7 @@ class ScorePanel(Static, can_focus=True):
             return
         self.index = max(0, min(len(self.rubric.criteria) - 1, self.index + n))
         self.buffer = ""
+        self.note = ""
         self._draw()
 
     def select(self, criterion_id: str) -> None:
@@ -108,14 +174,11 @@ class ScorePanel(Static, can_focus=True):
             self._draw()
             return
         if value is None or not self.rubric.is_valid_score(c.id, value):
-            # start over with this digit alone
-            candidate = char
-            value = _parse(candidate)
-            if value is None or not self.rubric.is_valid_score(c.id, value):
-                self.buffer = ""
-                self.note = t("tui.score.invalid", value=char, max=format_number(c.max), step=format_number(c.step))
-                self._draw()
-                return
+            # refused with a message, never read as another score: "2","0" on a /15 criterion keeps 2
+            self.buffer = ""
+            self.note = t("tui.score.invalid", value=candidate, max=format_number(c.max), step=format_number(c.step))
+            self._draw()
+            return
         self.buffer = candidate
         self.note = ""
         self.post_message(self.ScoreSet(c.id, value))
@@ -150,21 +213,21 @@ class ScorePanel(Static, can_focus=True):
         hits = Counter(f.check for f in self.findings)
         for i, c in enumerate(rubric.criteria):
             score = self.scores.get(c.id)
+            bad = score is not None and not self.is_scored(c.id)
             value = format_number(score) if score is not None else g.missing
             right = f"{value}/{format_number(c.max)}"
             fired = sum(hits.get(ch, 0) for ch in c.checks)
             mark = Content.styled(g.finding, "bold $text-error") if fired else Content(" ")
+            mark += Content.styled(g.comment, "bold $accent") if self.comments.get(c.id) else Content(" ")
             label = one_line(c.label())
-            room = width - len(right) - 3
-            from shenyue.tui.textutil import fit
-
+            room = width - len(right) - 4
             line = (
                 Content(g.cursor if i == self.index else " ")
                 + mark
                 + Content(fit(label, room, g.ellipsis))
                 + Content(" ")
             )
-            line += Content.styled(right, "bold" if score is not None else "$text-muted")
+            line += Content.styled(right, "bold $text-error" if bad else "bold" if score is not None else "$text-muted")
             if i == self.index:
                 line = line.stylize("reverse" if self.has_focus else "bold $accent")
             lines.append(line)
@@ -185,6 +248,21 @@ class ScorePanel(Static, can_focus=True):
                 )
             elif c.checks:
                 lines.append(Content.styled(t("tui.score.checks_clear", n=len(c.checks)), "$text-success"))
+            score = self.scores.get(c.id)
+            if score is not None and not self.is_scored(c.id):
+                lines.append(
+                    Content.styled(
+                        t("tui.score.invalid_in_file", value=format_number(score), max=format_number(c.max)),
+                        "bold $text-error",
+                    )
+                )
+            comment = self.comments.get(c.id, "")
+            if comment:
+                lines.append(Content.styled(g.comment + " " + t("tui.score.comment"), "bold"))
+                lines.extend(Content(row) for row in comment_lines(comment, width - 1))
+        if self.section_comment:
+            lines.append(Content.styled(g.comment + " " + t("tui.score.section_comment"), "bold"))
+            lines.extend(Content(row) for row in comment_lines(self.section_comment, width - 1))
         if self.buffer:
             lines.append(Content.styled(t("tui.score.typing", value=self.buffer), "bold $accent"))
         if self.note:

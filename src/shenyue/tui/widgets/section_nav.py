@@ -21,6 +21,7 @@ class NavItem:
     empty: bool
     findings: int
     share: float | None  # copied share of the section, None when not known
+    commented: bool = False  # the reviewer wrote a comment on it
 
 
 class SectionNav(OptionList):
@@ -54,7 +55,9 @@ class SectionNav(OptionList):
                 marks += Content.styled(f"{round(item.share * 100):>3d}%", "bold $text-warning")
             else:
                 marks += Content("    ")
-            options.append(Option(marks + Content(" " + one_line(item.label)), id=item.key))
+            # the comment mark takes the space before the label (the column stays as wide)
+            marks += Content.styled(g.comment, "bold $accent") if item.commented else Content(" ")
+            options.append(Option(marks + Content(one_line(item.label)), id=item.key))
         self.add_options(options)
         if current in self.keys:
             self.highlighted = self.keys.index(current)

@@ -7,14 +7,23 @@ review layer); without a review store each change says why once, in
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from shenyue.analysis.findings import Finding
 from shenyue.i18n import t
+from shenyue.model.report import Section
+from shenyue.review.comments import legacy_renames, section_comment, section_target
+from shenyue.review.reasons import criterion_reasons
+from shenyue.review.undo import Undo, changed
 from shenyue.tui.dialogs import CommentDialog, ConfirmDialog, InputDialog
 from shenyue.tui.dialogs.comment import CommentTarget
+from shenyue.tui.dialogs.reasons import ReasonDialog
+from shenyue.tui.highlight import FLASH
+from shenyue.tui.keys import B
 from shenyue.tui.messages import ReviewChanged
+from shenyue.tui.screens.review.evidence import Passage, evidence, line_at
 from shenyue.tui.screens.review.viewmodel import PSEUDO, nav_label
 from shenyue.tui.textutil import one_line
 from shenyue.tui.widgets.score_panel import ScorePanel
@@ -23,6 +32,14 @@ if TYPE_CHECKING:
     from shenyue.tui.screens.review.screen import ReviewScreen
 
 SCORE_CHARS = "0123456789."  # typed anywhere on the screen (outside the search box), they score the criterion
+
+# scoring's keys, joined to the screen's BINDINGS (Textual reads BINDINGS only from widget classes)
+SCORING_BINDINGS = [
+    B("E", "quote", "tui.key.quote", "review.quote", show=False),
+    B("r", "reasons", "tui.key.reasons", "review.reasons", show=False),
+    B("U", "undo", "tui.key.undo", "review.undo", show=False),
+]
+UNDO_DEPTH = 100  # changes remembered for undo (across reports)
 
 
 class ScoringPart:
@@ -34,6 +51,7 @@ class ScoringPart:
 
     # ------------------------------------------------------------ the session
     def _open_session(self: ReviewScreen) -> None:
+        self.scores.new_report()  # typed digits and notes stay with their report; the cursor goes to the first unscored
         self.session = None
         self.review_problem = ""
         self.saved_at = None
@@ -59,6 +77,7 @@ class ScoringPart:
         session = self.session
         if session is None:
             return
+        session.section_renames = legacy_renames(session.review.section_comments, self.report.sections)
         if session.report_changed:
             self.notify(t("tui.review.report_changed"), severity="warning", timeout=6)
         if session.rubric_mismatch:
@@ -106,7 +125,25 @@ class ScoringPart:
             panel.set_review(None, {}, [], None, self.review_problem or self.workspace.review_problem or "")
             return
         total = self.session.total(self.report.findings)
-        panel.set_review(self.session.rubric, self.session.review.scores, self.active_findings(), total)
+        review = self.session.review
+        section = self.section
+        note = ""
+        if section is not None and section.key not in PSEUDO:
+            note = section_comment(review, section)
+        panel.set_review(
+            self.session.rubric,
+            review.scores,
+            self.active_findings(),
+            total,
+            comments=review.criterion_comments,
+            section_comment=note,
+        )
+
+    def section_commented(self: ReviewScreen, section: Section) -> bool:
+        """Whether the reviewer wrote a comment on this section (a mark in the navigator)."""
+        if self.session is None or section.key in PSEUDO:
+            return False
+        return bool(section_comment(self.session.review, section))
 
     def action_criterion(self: ReviewScreen, step: int) -> None:
         self.scores.action_move(step)
@@ -137,6 +174,11 @@ class ScoringPart:
         self._save(lambda s: s.toggle_flag())
 
     def action_comment(self: ReviewScreen) -> None:
+        self.open_comments()
+
+    def open_comments(self: ReviewScreen, append: str = "") -> None:
+        """The comment editor on the criterion, the section and the whole report (``append``
+        added to the one it opens on, e.g. a quoted passage)."""
         if not self._need_session():
             return
         s = self.session
@@ -147,7 +189,8 @@ class ScoringPart:
         section = self.section
         if section is not None and section.key not in PSEUDO:
             name = nav_label(section)
-            targets.append(CommentTarget(section.key, t("tui.comment.section", name=name), s.comment(section.key)))
+            text = section_comment(s.review, section)
+            targets.append(CommentTarget(section_target(section), t("tui.comment.section", name=name), text))
         targets.append(CommentTarget("overall", t("tui.comment.overall"), s.comment("overall")))
         selected = 0 if self.scores.has_focus or len(targets) < 3 else 1
 
@@ -157,8 +200,81 @@ class ScoringPart:
             for target, text in changes.items():
                 if not self._save(lambda ss, tg=target, tx=text: ss.set_comment(tg, tx)):
                     break
+            self._nav_items()  # the comment marks
 
-        self.app.push_screen(CommentDialog(targets, selected), saved)
+        dialog = CommentDialog(targets, selected)
+        if append:  # an edit of the comment, saved (or not) like any other
+            text = targets[selected].text
+            dialog.buffers[selected] = (text.rstrip("\n") + "\n" if text.strip() else "") + append
+        self.app.push_screen(dialog, saved)
+
+    # ------------------------------------------------------------ evidence, reasons, undo
+    def action_quote(self: ReviewScreen) -> None:
+        """Quote the passage in view (match, search hit, flashed finding or top line) into a comment."""
+        if not self._need_session() or self.section is None:
+            return
+        model = self.model
+        report = self.report
+        pair = model.current_pair()
+        other = model.other_report()
+        source = None
+        if pair is not None:
+            here = Passage(report, self.section, pair.start, pair.end)
+            if other is not None:
+                source = Passage(other, model.comparison.section, pair.other_start, pair.other_end)
+        elif 0 <= model.search_index < len(model.search_hits):
+            here = Passage(report, self.section, *model.search_hits[model.search_index])
+        elif self.left.overlay(FLASH):
+            start, end = self.left.overlay(FLASH)[0]
+            here = Passage(report, model.section_at(start) or self.section, start, end)
+        else:
+            section = self.section
+            start, end = line_at(report.text, self.left.visible_range()[0], section.start, section.end)
+            here = Passage(report, section, start, end)
+        self.open_comments(append=evidence(here, source))
+
+    def action_reasons(self: ReviewScreen) -> None:
+        """Pick a preset deduction reason of the current criterion; it is added to the criterion's comment."""
+        if not self._need_session():
+            return
+        c = self.scores.criterion
+        if c is None:
+            return
+        reasons = criterion_reasons(c)
+        if not reasons:
+            self.notify(t("tui.reasons.none", name=c.label()), severity="warning", timeout=5)
+            return
+
+        def picked(reason: str | None) -> None:
+            if not reason:
+                return
+            old = self.session.comment(c.id)
+            if reason in old.splitlines():
+                return
+            text = (old.rstrip("\n") + "\n" if old.strip() else "") + reason
+            if self._save(lambda s: s.set_comment(c.id, text)):
+                self.notify(t("tui.reasons.added", reason=reason), timeout=2)
+
+        self.app.push_screen(ReasonDialog(t("tui.reasons.title", name=c.label()), reasons), picked)
+
+    def action_undo(self: ReviewScreen) -> None:
+        """Undo the last change on this report (a score, comment, status, flag or dismissal)."""
+        if not self._need_session():
+            return
+        stack = self._undo_stack()
+        entry = next((u for u in reversed(stack) if u.rel == self.rel), None)
+        if entry is None:
+            self.notify(t("tui.undo.nothing"), timeout=2)
+            return
+        if self._save(lambda s: s.revert(entry.before, entry.after), refresh_findings=True, undoable=False):
+            stack.remove(entry)
+            self.notify(t("tui.undo.done"), timeout=2)
+
+    def _undo_stack(self: ReviewScreen) -> list[Undo]:
+        stack = getattr(self, "_undo", None)
+        if stack is None:
+            stack = self._undo = []
+        return stack
 
     # ------------------------------------------------------------ findings
     def dismiss_or_restore(self: ReviewScreen, f: Finding) -> None:
@@ -188,13 +304,22 @@ class ScoringPart:
         self.app.push_screen(dialog, reason_given)
 
     # ------------------------------------------------------------ saving
-    def _save(self: ReviewScreen, change: Callable[[Any], Any], *, refresh_findings: bool = False) -> bool:
-        """Apply one change through the review layer (saved at once); True when it worked."""
+    def _save(
+        self: ReviewScreen, change: Callable[[Any], Any], *, refresh_findings: bool = False, undoable: bool = True
+    ) -> bool:
+        """Apply one change through the review layer (saved at once); True when it worked.
+        The review before and after is kept so ``U`` can undo it."""
         if not self._need_session():
             return False
-        ok = self.app.apply_change(self.session, change)
+        session = self.session
+        before = copy.deepcopy(session.review)
+        ok = self.app.apply_change(session, change)
         if ok:
             self.saved_at = self.app.clock().strftime("%H:%M:%S")
+            if undoable and changed(before, session.review):
+                stack = self._undo_stack()
+                stack.append(Undo(self.rel, before, copy.deepcopy(session.review)))
+                del stack[:-UNDO_DEPTH]
         self._after_change(refresh_findings)
         return ok
 

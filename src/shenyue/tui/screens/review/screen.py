@@ -24,8 +24,8 @@ from shenyue.tui.highlight import FLASH, report_intervals
 from shenyue.tui.keys import B
 from shenyue.tui.messages import BackToList, StepReport, WorkspaceChanged
 from shenyue.tui.screens.review.comparison import ComparisonPart
-from shenyue.tui.screens.review.header import HeaderPart
-from shenyue.tui.screens.review.scoring import SCORE_CHARS, ScoringPart
+from shenyue.tui.screens.review.header import HEADER_BINDINGS, HeaderPart
+from shenyue.tui.screens.review.scoring import SCORE_CHARS, SCORING_BINDINGS, ScoringPart
 from shenyue.tui.screens.review.search import SearchPart
 from shenyue.tui.screens.review.sources import section_sharing_most
 from shenyue.tui.screens.review.tableview import TableViewPart
@@ -95,6 +95,8 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         B("u", "unit", "tui.key.unit", "review.unit", show=False),
         # Ctrl+C quits (Textual's screens would copy the mouse selection instead)
         B("ctrl+c", "app.quit", "tui.key.quit", "app.quit_ctrl_c", show=False),
+        *HEADER_BINDINGS,
+        *SCORING_BINDINGS,
     ]
 
     # what the help screen and the command palette list: this screen's keys, then its panes' (selector, group)
@@ -273,7 +275,7 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
         for s in self.sections:
             share = section_share(copies, s) if copies is not None else None
             n = len(findings_in_section(self.report, s, active))
-            items.append(NavItem(s.key, nav_label(s), s.empty, n, share))
+            items.append(NavItem(s.key, nav_label(s), s.empty, n, share, self.section_commented(s)))
         self.query_one(SectionNav).set_items(items, self.section.key if self.section else None)
 
     def _findings_panel(self) -> None:
