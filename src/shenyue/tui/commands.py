@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Provider
 from textual.screen import Screen
 
@@ -47,9 +47,10 @@ def palette_commands(app: App, screen: Screen) -> list[Command]:
             if not b.description or b.action in ("quit",) and node is not app:
                 continue
             ident = b.id or b.action
-            if ident in seen:
+            what = f"{b.action.removeprefix('app.')}\0{b.description}"  # q, ctrl+c and Textual's ctrl+q quitting: one command
+            if ident in seen or what in seen:
                 continue
-            seen.add(ident)
+            seen.update((ident, what))
             keys = ", ".join(key_display(app, b, k) for k in effective_keys(app, b))
             out.append((f"{b.description}", keys, _runner(node, b.action)))
     extra = getattr(screen, "palette_commands", None)
@@ -79,3 +80,16 @@ class ShenyueCommands(Provider):
     async def discover(self):
         for title, help_text, callback in palette_commands(self.app, self.screen):
             yield DiscoveryHit(title, callback, help=help_text or None)
+
+
+def system_commands(app: App, screen: Screen):
+    """Textual's own palette commands, in the reviewer's language. Quit is left out (the app's own quit
+    is listed with its keys) and so is Textual's key panel (``?`` opens the app's help, listed too)."""
+    yield SystemCommand(t("tui.system.theme"), t("tui.system.theme_help"), app.action_change_theme)
+    if screen.maximized is not None:
+        yield SystemCommand(t("tui.system.minimize"), t("tui.system.minimize_help"), screen.action_minimize)
+    elif screen.focused is not None and screen.focused.allow_maximize:
+        yield SystemCommand(t("tui.system.maximize"), t("tui.system.maximize_help"), screen.action_maximize)
+    yield SystemCommand(
+        t("tui.system.screenshot"), t("tui.system.screenshot_help"), lambda: app.set_timer(0.1, app.deliver_screenshot)
+    )

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 class ListScreen(Screen):
     BINDINGS = [
-        B("slash", "filter", "tui.key.filter", "list.filter"),
+        # priority: run before the keys typed after it are handed to the list (they go to the search box)
+        B("slash", "filter", "tui.key.filter", "list.filter", priority=True),
         B("f", "finding_filter", "tui.key.finding_filter", "list.finding_filter"),
         B("s", "sort_next", "tui.key.sort", "list.sort"),
         B("r", "sort_reverse", "tui.key.sort_reverse", "list.sort_reverse", show=False),
@@ -118,8 +119,13 @@ class ListScreen(Screen):
     # ------------------------------------------------------------ filters
     def action_filter(self) -> None:
         box = self.query_one("#list-filter", Input)
+        if box.has_focus:  # the key is a priority binding: in the box it is just a character ("2023/a.txt")
+            if "list.filter" not in (getattr(self.app, "user_keymap", None) or {}):
+                box.insert_text_at_cursor("/")
+            return
         box.display = True
-        box.focus()
+        # focus now, not after the next refresh (Widget.focus): keys typed in the same burst as / go to the box
+        self.set_focus(box)
 
     @on(Input.Changed, "#list-filter")
     def _filter_typed(self, event: Input.Changed) -> None:
