@@ -137,3 +137,35 @@ async def test_keys_typed_in_the_same_burst_as_slash_go_to_the_search_box(sample
         assert screen.table.cursor == cursor or screen.table.current.rel == CHANGZHENG
         await pilot.press("slash")  # in the box, / is typed (paths have it)
         assert screen.query_one("#list-filter").value == "xin/"
+
+
+async def test_legend_swatches_use_the_panes_colours_and_fit_80_columns(samples_copy):
+    from rich.color import ColorSystem
+
+    from shenyue.tui.widgets.legend import LEGEND_CLASSES, Legend
+    from shenyue.tui.widgets.style import layer_style
+    from shenyue.tui.widgets.text_pane import TextPane
+
+    app = make_app(samples_copy)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(app, pilot)
+        await open_report(app, pilot, CHANGZHENG)
+        legend = app.screen.query_one(Legend)
+        if not legend.display:
+            await pilot.press("l")
+        await pilot.pause()
+        pane = app.screen.query(TextPane).first()
+        swatches = legend._styles()  # noqa: SLF001
+        for name in LEGEND_CLASSES:
+            text_style = layer_style(pane, f"text-pane--{name}")
+            assert swatches[name] == text_style
+            if text_style.bgcolor is not None:  # the same colour once a 256-colour terminal rounds it
+                assert swatches[name].bgcolor.downgrade(ColorSystem.EIGHT_BIT) == text_style.bgcolor.downgrade(
+                    ColorSystem.EIGHT_BIT
+                )
+        assert legend.size.height == 1
+        content = legend.render()
+        assert content.cell_length <= legend.size.width
+        line = next(line for line in screen_lines(app) if "他单位" in line)
+        for label in ("本单位往年", "套话", "问题", "网页", "对照处", "改动"):
+            assert label in line

@@ -554,3 +554,30 @@ def test_comments_full_of_brackets_are_not_mistaken_for_deep_nesting(store):
     text = "[" * 500 + "{" * 500 + " 括号 " + "]" * 3
     s.set_comment("overall", text)
     assert ReviewStore(store.folder, "张三").open(REPORT).comment("overall") == text
+
+
+def test_review_files_and_score_sheets_follow_the_umask(tmp_path):
+    """A team sharing a folder reads each other's files: new files get the umask's mode, not 0600."""
+    import os
+    import stat
+
+    from shenyue.review import ReviewStore as Store
+    from shenyue.review import load_rubric as rubric_of
+    from shenyue.review.export import collect_score_sheet, write_export
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text("甲区2024年政府信息公开工作年度报告", encoding="utf-8")
+    old = os.umask(0o002)
+    try:
+        session = Store(folder, "张三").open("a.txt")
+        session.set_score("timeliness", 8)
+        sheet = collect_score_sheet(folder, [], rubric_of(folder))
+        written = write_export(sheet, tmp_path / "out" / "s.csv", "csv")
+    finally:
+        os.umask(old)
+    for path in [session.path, *written]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o664, path
+    session.path.chmod(0o640)  # a file replaced keeps the mode its owner gave it
+    session.set_score("timeliness", 9)
+    assert stat.S_IMODE(session.path.stat().st_mode) == 0o640

@@ -91,6 +91,13 @@ def t(key: str, lang: str | None = None, /, **params: object) -> str:
     return text
 
 
+def tn(key: str, n: int, lang: str | None = None, /, **params: object) -> str:
+    """``t(key)`` for a count ``n`` (given as ``{n}``): the key's ``_one`` form when ``n`` is 1 and the
+    catalogue has one ("1 reviewer", not "1 reviewers")."""
+    one = f"{key}_one"
+    return t(one if n == 1 and one in catalogue() else key, lang, n=n, **params)
+
+
 def both(key: str, /, **params: object) -> dict[str, str]:
     """The string in every language, e.g. for JSON output or exports."""
     return {lang: t(key, lang, **params) for lang in LANGUAGES}

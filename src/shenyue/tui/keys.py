@@ -109,6 +109,7 @@ class KeyHelp:
     id: str | None
     group: str  # where the binding lives (screen, panel, app)
     more_ids: list[str] = field(default_factory=list)  # other ids doing the same (``app.quit_ctrl_c``)
+    shown: bool = False  # ``id`` is a binding shown in the footer
 
     @property
     def ids(self) -> list[str]:
@@ -163,8 +164,12 @@ def collect_help(app: "App", nodes: Iterable[tuple[str, "DOMNode"]]) -> list[Key
             elif b.id and b.id not in item.ids:
                 if item.id is None:
                     item.id = b.id
+                elif b.show and not item.shown:  # the footer's binding names the line (q before ctrl+c)
+                    item.more_ids.insert(0, item.id)
+                    item.id = b.id
                 else:
                     item.more_ids.append(b.id)
+            item.shown = item.shown or (b.show and bool(b.id))
             for k in keys:
                 if k not in item.keys:
                     item.keys.append(k)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from shenyue.i18n import t
+from shenyue.i18n import t, tn
 from shenyue.review import format_number
 from shenyue.tui.glyphs import bar, glyphs
 from shenyue.tui.workspace import ListFilter, Workspace
@@ -18,7 +18,7 @@ class SummaryLine(Static):
         s = ws.summary()
         g = glyphs()
         parts = [
-            t("tui.summary.reports", n=s["reports"]),
+            tn("tui.summary.reports", s["reports"]),
             t("tui.summary.reviewed", n=s["reviewed"]),
             t("tui.summary.done", n=s["done"]),
             t(
