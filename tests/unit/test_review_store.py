@@ -581,3 +581,25 @@ def test_review_files_and_score_sheets_follow_the_umask(tmp_path):
     session.path.chmod(0o640)  # a file replaced keeps the mode its owner gave it
     session.set_score("timeliness", 9)
     assert stat.S_IMODE(session.path.stat().st_mode) == 0o640
+
+
+def test_team_scores_count_mean_and_spread_per_report(tmp_path):
+    from shenyue.review import ReviewStore as Store
+    from shenyue.review import load_all_reviews
+    from shenyue.review import load_rubric as rubric_of
+    from shenyue.review.team import team_scores
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name, score in (("甲", 10), ("乙", 4), ("丙", None)):
+        session = Store(folder, name).open("a.txt")
+        if score is None:
+            session.set_status("in-progress")  # a file without scores: not counted as scoring
+        else:
+            session.set_score("timeliness", score)
+    found, problems = load_all_reviews(folder / "reviews")
+    assert not problems
+    team = team_scores(found, rubric_of(folder), {})["a.txt"]
+    assert team.scored == 2 and team.mean == 7 and team.spread == 6
+    assert team.criterion("timeliness") == {"甲": 10, "乙": 4}
+    assert team.others("甲") == sorted(["乙", "丙"])

@@ -43,6 +43,7 @@ class Row:
     report: Report | None = None
     unreadable: Unreadable | None = None
     review: RowReview = field(default_factory=RowReview)
+    team: Any = None  # shenyue.review.team.TeamScores: every reviewer's review (None: nobody's yet)
 
     @property
     def label(self) -> str:
@@ -97,7 +98,7 @@ class ListFilter:
         return bool(self.text) or self.finding != "all"
 
 
-SORT_KEYS = ("label", "year", "kind", "sections", "findings", "copy", "total", "status")
+SORT_KEYS = ("label", "year", "kind", "sections", "findings", "copy", "total", "status", "reviewers", "mean", "spread")
 
 
 class Workspace:
@@ -129,6 +130,7 @@ class Workspace:
         self.reviews_loaded = False
         self.sessions: dict[str, Any] = {}
         self.review_files_unreadable: list[Any] = []
+        self.reviewer_folders: set[str] = set()  # every reviewer's folder holding a review file
 
     # ------------------------------------------------------------ stages
     def set_files(self, rels: list[str]) -> None:
@@ -182,18 +184,31 @@ class Workspace:
         self.rubric = self.store.rubric
 
     def load_reviews(self) -> None:
-        """Read this reviewer's review files and fill the list's review columns."""
+        """Read the team's review files: this reviewer's fill the list's review columns, everyone's the
+        team columns (how many scored, mean, spread) and the review screen's team pane."""
         if self.store is None:
             return
         from shenyue.review import load_all_reviews
+        from shenyue.review.team import team_scores
 
-        found, problems = load_all_reviews(self.store.root, reviewer_dirs=[self.store.reviewer_dir])
-        self.review_files_unreadable = problems
-        by_rel = {s.review.report: s.review for s in found}
+        found, problems = load_all_reviews(self.store.root)
+        mine_dir = self.store.reviewer_dir
+        self.review_files_unreadable = [p for p in problems if mine_dir in getattr(p, "path", mine_dir).parents]
+        by_rel = {s.review.report: s.review for s in found if mine_dir in s.path.parents}
+        findings = {r.rel: r.report.findings for r in self.rows if r.report is not None}
+        team = team_scores(found, self.rubric, findings)
+        self.reviewer_folders = {s.path.relative_to(self.store.root).parts[0] for s in found}
         for row in self.rows:
             review = by_rel.get(row.rel)
             self._fill_row_review(row, review)
+            row.team = team.get(row.rel)
         self.reviews_loaded = True
+
+    @property
+    def has_team(self) -> bool:
+        """Someone besides this reviewer has review files here: the list shows the team columns."""
+        own = self.store.reviewer_dir.name if self.store is not None else ""
+        return bool(self.reviewer_folders - {own})
 
     def _fill_row_review(self, row: Row, review: Any) -> None:
         rr = RowReview()
@@ -221,11 +236,16 @@ class Workspace:
         session = self.sessions.get(rel)
         if row is None or session is None:
             return
-        self._fill_row_review(
-            row, session.review if (session.exists or session.dirty or session.review.scores) else None
-        )
+        review = session.review if (session.exists or session.dirty or session.review.scores) else None
+        self._fill_row_review(row, review)
         if session.report_changed is False:
             row.review.changed = False
+        if review is not None and self.rubric is not None:  # the team columns count this reviewer's change
+            from shenyue.review.team import TeamScores
+
+            if row.team is None:
+                row.team = TeamScores(rel)
+            row.team.put(review, self.rubric, row.report.findings if row.report is not None else ())
 
     # ------------------------------------------------------------ list helpers
     def visible_rows(self, flt: ListFilter, sort_key: str = "index", reverse: bool = False) -> list[Row]:
@@ -266,6 +286,10 @@ class Workspace:
             return lambda r: (self.copy.share(r.rel) if self.copy.share(r.rel) is not None else -1.0, r.index)
         if key == "total":
             return lambda r: (_total_value(r.review.total, -1.0), r.index)
+        if key == "reviewers":
+            return lambda r: (r.team.scored if r.team is not None else 0, r.index)
+        if key in ("mean", "spread"):
+            return lambda r: (_team_value(r.team, key), r.index)
         if key == "status":
             return lambda r: (STATUS_ORDER.get(r.review.status, 0) + (0.5 if r.review.changed else 0), r.index)
         return lambda r: r.index
@@ -300,3 +324,8 @@ def _total_value(total: Any, default: Any) -> Any:
     if total is None or getattr(total, "value", None) is None:
         return default
     return total.value
+
+
+def _team_value(team: Any, key: str) -> float:
+    value = getattr(team, key, None) if team is not None else None
+    return -1.0 if value is None else value

@@ -17,7 +17,7 @@ from shenyue.tui.keys import B, translate_bindings
 from shenyue.tui.messages import OpenReport, WorkspaceChanged
 from shenyue.tui.textutil import one_line
 from shenyue.tui.widgets.keybar import KeyBar
-from shenyue.tui.widgets.report_table import COLUMNS, ReportTable
+from shenyue.tui.widgets.report_table import ReportTable
 from shenyue.tui.widgets.status_line import ProgressLine, SummaryLine
 from shenyue.tui.workspace import SORT_KEYS, ListFilter, Row, Workspace
 
@@ -167,17 +167,17 @@ class ListScreen(Screen):
             table.sort_reverse = not table.sort_reverse
         else:
             table.sort_key = key
-            table.sort_reverse = key in ("copy", "findings", "total")
+            table.sort_reverse = key in ("copy", "findings", "total", "reviewers", "mean", "spread")
         self.refill()
 
     def action_sort_next(self) -> None:
         table = self.table
-        order = ["index", *SORT_KEYS]
+        order = ["index", *(c.key for c in table.columns if c.key in SORT_KEYS)]
         table.sort_key = order[(order.index(table.sort_key) + 1) % len(order)]
-        table.sort_reverse = table.sort_key in ("copy", "findings", "total")
+        table.sort_reverse = table.sort_key in ("copy", "findings", "total", "reviewers", "mean", "spread")
         self.refill()
         name = (
-            t(next(c.title_key for c in COLUMNS if c.key == table.sort_key))
+            t(next(c.title_key for c in table.columns if c.key == table.sort_key))
             if table.sort_key != "index"
             else t("tui.list.sort_file_order")
         )
@@ -224,7 +224,7 @@ class ListScreen(Screen):
     def palette_commands(self) -> list[tuple[str, str, object]]:
         """Extra commands for the command palette: (title, help, callback)."""
         out = []
-        for col in COLUMNS:
+        for col in self.table.columns:
             out.append((t("tui.palette.sort_by", column=t(col.title_key)), "", lambda k=col.key: self.sort_by(k)))
         for choice in ("all", "template", "arithmetic", "copy"):
             out.append(

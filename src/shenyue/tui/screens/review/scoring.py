@@ -18,6 +18,7 @@ from shenyue.tui.messages import ReviewChanged
 from shenyue.tui.screens.review.viewmodel import PSEUDO, nav_label
 from shenyue.tui.textutil import one_line
 from shenyue.tui.widgets.score_panel import ScorePanel
+from shenyue.tui.widgets.team_panel import TeamPanel
 
 if TYPE_CHECKING:
     from shenyue.tui.screens.review.screen import ReviewScreen
@@ -102,11 +103,16 @@ class ScoringPart:
 
     def _score_panel(self: ReviewScreen) -> None:
         panel = self.scores
+        row = self.workspace.by_rel.get(self.rel)
+        team = row.team if row is not None else None
         if self.session is None:
             panel.set_review(None, {}, [], None, self.review_problem or self.workspace.review_problem or "")
+            self.query_one(TeamPanel).show_team(team, self.workspace.rubric, self.workspace.reviewer, {}, None)
             return
         total = self.session.total(self.report.findings)
         panel.set_review(self.session.rubric, self.session.review.scores, self.active_findings(), total)
+        review = self.session.review
+        self.query_one(TeamPanel).show_team(team, self.session.rubric, review.reviewer, review.scores, total)
 
     def action_criterion(self: ReviewScreen, step: int) -> None:
         self.scores.action_move(step)

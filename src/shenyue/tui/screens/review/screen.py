@@ -42,6 +42,7 @@ from shenyue.tui.widgets.overview_strip import OverviewStrip
 from shenyue.tui.widgets.review_header import ReviewHeader
 from shenyue.tui.widgets.score_panel import ScorePanel
 from shenyue.tui.widgets.section_nav import NavItem, SectionNav
+from shenyue.tui.widgets.team_panel import TeamPanel
 from shenyue.tui.widgets.text_pane import TextPane
 
 if TYPE_CHECKING:
@@ -164,6 +165,7 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
             with Vertical(id="side"):
                 yield FindingsPanel(id="findings")
                 yield ScorePanel(id="scores")
+                yield TeamPanel(id="team")
         yield Input(placeholder=t("tui.review.search_placeholder"), id="search", select_on_focus=False)
         yield Legend(id="legend")
         yield KeyBar()
