@@ -93,6 +93,8 @@ class ListScreen(Screen):
     def _workspace_changed(self, event: WorkspaceChanged) -> None:
         if event.what == "reviewer":
             self._title()
+        if event.what == "reviews" and self.workspace.dismissals_problem:
+            self.notify(self.workspace.dismissals_problem, severity="warning", timeout=10)
         if event.what == "review":
             self.table.refresh_rows()
             self.query_one(SummaryLine).show(self.workspace, self.filter, len(self.table.rows))
@@ -155,6 +157,14 @@ class ListScreen(Screen):
                 self.refill()
 
         self.app.push_screen(FilterDialog(self.filter), chosen)
+
+    def set_filter_text(self, text: str) -> None:
+        """Show ``text`` in the filter box and filter by it (the palette's ready-made filters)."""
+        box = self.query_one("#list-filter", Input)
+        box.display = True
+        box.value = text  # Input.Changed filters
+        self.filter = ListFilter(text, self.filter.finding, self.filter.copy_min)
+        self.refill()
 
     def set_finding_filter(self, finding: str, share: float | None = None) -> None:
         self.filter = ListFilter(self.filter.text, finding, self.filter.copy_min if share is None else share)
@@ -234,4 +244,5 @@ class ListScreen(Screen):
                     lambda c=choice: self.set_finding_filter(c),
                 )
             )
+        out.append((t("tui.palette.disagreement", n=10), "spread>10", lambda: self.set_filter_text("spread>10")))
         return out

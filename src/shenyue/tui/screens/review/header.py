@@ -66,7 +66,7 @@ class HeaderPart:
         parts = [Content(t("tui.review.reviewer", name=one_line(self.workspace.reviewer or g.missing)))]
         session = self.session
         if session is not None:
-            total = session.total(r.findings)
+            total = session.total(self.workspace.live_findings(r))
             if total.scored or total.gates:
                 text = t("tui.review.total", text=total.text())
             else:

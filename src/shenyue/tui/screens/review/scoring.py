@@ -83,12 +83,16 @@ class ScoringPart:
 
     def active_findings(self: ReviewScreen) -> list[Finding]:
         """The report's findings the reviewer has not dismissed."""
+        findings = self.workspace.live_findings(self.report)  # without those dismissed for the whole folder
         if self.session is not None:
-            return self.session.active_findings(self.report.findings)
-        return list(self.report.findings)
+            return self.session.active_findings(findings)
+        return findings
 
     def dismissal_reason(self: ReviewScreen, f: Finding) -> str | None:
         """The reason a finding was dismissed ("" without one), or None when it stands."""
+        folder = self.workspace.folder_dismissal(f)
+        if folder is not None:
+            return t("tui.findings.folder_reason", reason=folder.reason)
         if self.session is None:
             return None
         for d in self.session.review.dismissed:
@@ -109,7 +113,7 @@ class ScoringPart:
             panel.set_review(None, {}, [], None, self.review_problem or self.workspace.review_problem or "")
             self.query_one(TeamPanel).show_team(team, self.workspace.rubric, self.workspace.reviewer, {}, None)
             return
-        total = self.session.total(self.report.findings)
+        total = self.session.total(self.workspace.live_findings(self.report))
         panel.set_review(self.session.rubric, self.session.review.scores, self.active_findings(), total)
         review = self.session.review
         self.query_one(TeamPanel).show_team(team, self.session.rubric, review.reviewer, review.scores, total)

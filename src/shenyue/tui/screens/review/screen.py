@@ -23,6 +23,7 @@ from shenyue.tui.highlight import FLASH, report_intervals
 from shenyue.tui.keys import B, translate_bindings
 from shenyue.tui.messages import BackToList, StepReport, WorkspaceChanged
 from shenyue.tui.screens.review.comparison import ComparisonPart
+from shenyue.tui.screens.review.dismiss_all import dismiss_everywhere
 from shenyue.tui.screens.review.header import HeaderPart
 from shenyue.tui.screens.review.scoring import SCORE_CHARS, ScoringPart
 from shenyue.tui.screens.review.search import SearchPart
@@ -296,6 +297,10 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
     @on(FindingsPanel.Dismiss)
     def _dismiss(self, event: FindingsPanel.Dismiss) -> None:
         self.dismiss_or_restore(event.finding)
+
+    @on(FindingsPanel.DismissEverywhere)
+    def _dismiss_everywhere(self, event: FindingsPanel.DismissEverywhere) -> None:
+        dismiss_everywhere(self, event.finding)
 
     @on(ScorePanel.ScoreSet)
     def _score_set(self, event: ScorePanel.ScoreSet) -> None:
