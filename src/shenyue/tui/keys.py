@@ -81,6 +81,14 @@ TEXTUAL_ACTIONS = {
     "screen.copy_text": "tui.key.copy",
     "quit": "tui.key.quit",
     "command_palette": "tui.key.palette",
+    "scroll_left": "tui.key.scroll_left",
+    "scroll_right": "tui.key.scroll_right",
+    "page_left": "tui.key.page_left",
+    "page_right": "tui.key.page_right",
+    "scroll_up": "tui.key.up",
+    "scroll_down": "tui.key.down",
+    "scroll_home": "tui.key.top",
+    "scroll_end": "tui.key.bottom",
 }
 
 
@@ -167,6 +175,7 @@ def collect_help(app: "App", nodes: Iterable[tuple[str, "DOMNode"]]) -> list[Key
                 elif b.show and not item.shown:  # the footer's binding names the line (q before ctrl+c)
                     item.more_ids.insert(0, item.id)
                     item.id = b.id
+                    item.keys[:0] = [k for k in keys if k not in item.keys]
                 else:
                     item.more_ids.append(b.id)
             item.shown = item.shown or (b.show and bool(b.id))
