@@ -91,6 +91,12 @@ async def test_ascii_mode_draws_no_ellipsis_dash_or_times(samples_copy):
             await pilot.press(*keys)
             odd = [line for line in screen_lines(app) if set("…—×") & set(line)]
             assert not odd, (keys, odd)
+        await pilot.press("escape")
+        await open_report(app, pilot, CHANGZHENG)  # long pane titles are cut with the ASCII ellipsis
+        assert not set("…—×") & set(app.workspace.report(CHANGZHENG).text)
+        await pilot.press("m")
+        odd = [line for line in screen_lines(app) if set("…—×") & set(line)]
+        assert not odd, odd
 
 
 async def test_export_dialog_starts_on_the_formats_and_remembers_the_choice(samples_copy, tmp_path):

@@ -26,6 +26,7 @@ from textual.widget import Widget
 from shenyue.tui.highlight import CLASSES, build_runs
 from shenyue.tui.keys import B, translate_bindings
 from shenyue.tui.textutil import cell_width, display_text, line_of, wrap_offsets
+from shenyue.tui.widgets.labels import FittedLabel, refit
 from shenyue.tui.widgets.style import layer_style
 
 
@@ -35,6 +36,9 @@ class TextPane(Widget, can_focus=True):
         "text-pane--scrollbar",
         "text-pane--thumb",
     }
+
+    border_title = FittedLabel()  # cut with the glyph set's ellipsis (--ascii)
+    border_subtitle = FittedLabel()
 
     BINDINGS = [
         B("j,down", "scroll_lines(1)", "tui.key.scroll_down", "pane.down", show=False),
@@ -204,6 +208,7 @@ class TextPane(Widget, can_focus=True):
     # ------------------------------------------------------------ layout
     def on_resize(self, event: events.Resize) -> None:
         self._wrap()
+        refit(self)
 
     def _wrap(self, force: bool = False) -> None:
         width = self.text_width
