@@ -39,6 +39,9 @@ def isolated_dirs(tmp_path_factory, monkeypatch):
 
     set_language("zh")
     yield base
+    from shenyue.tui.glyphs import use_ascii
+
+    use_ascii(False)  # an app started with --ascii leaves the glyph set (and the catalogue's filter) behind
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ Known keys (all optional)::
     read_timeout_s = 60      # a file not read in this time is abandoned (unreadable)
     read_memory_mb = 2048    # a file needing more memory to read is abandoned (unreadable)
     ascii_borders = false
-    [keymap]                 # binding id -> keys, e.g. "review.next_section" = "n,right"
+    [keymap]                 # binding id -> keys, e.g. "review.next_section" = "right_square_bracket,ctrl+down"
     [deadlines]              # unit type -> "MM-DD", e.g. "government" = "03-31"
 
 A config file that cannot be read is reported with its path and reason and

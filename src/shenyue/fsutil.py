@@ -86,6 +86,37 @@ def check_write_target(path: Path) -> None:
         raise UnsafeTargetError(Path(path), _kind_key(st.st_mode))
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux), since another
+    thread may create a file meanwhile; elsewhere set and restored at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _set_mode(fd: int, path: Path) -> None:
+    """The mode a new file gets from the umask (a temporary file is 0600, which would keep a team sharing
+    a folder from reading each other's review files); a file replaced keeps the mode it had."""
+    if not hasattr(os, "fchmod"):
+        return
+    try:
+        st = os.lstat(path)
+        mode = stat.S_IMODE(st.st_mode) if stat.S_ISREG(st.st_mode) else 0o666 & ~current_umask()
+    except OSError:
+        mode = 0o666 & ~current_umask()
+    try:
+        os.fchmod(fd, mode)
+    except OSError:
+        pass
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so a crash leaves the old file or the new one.
 
@@ -103,6 +134,7 @@ def atomic_write_parts(path: Path, parts: Iterable[bytes | memoryview]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        _set_mode(fd, path)
         with os.fdopen(fd, "wb") as handle:
             for part in parts:
                 handle.write(part)

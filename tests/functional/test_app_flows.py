@@ -351,7 +351,7 @@ async def test_export_dialog_writes_the_score_sheet_and_asks_before_overwriting(
 
 
 async def test_remapped_keys_work_and_the_help_screen_shows_them(samples_copy):
-    write_config('[keymap]\n"review.next_section" = "v"\n"list.next_unreviewed" = "u"\n"no.such.binding" = "z"\n')
+    write_config('[keymap]\n"review.next_section" = "v"\n"list.next_unreviewed" = "ctrl+u"\n"no.such.binding" = "z"\n')
     app = make_app(samples_copy)
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_ready(app, pilot)

@@ -7,7 +7,7 @@ the SVGs before committing them.
 
 from __future__ import annotations
 
-from tui_helpers import XIQU, make_app, open_report, wait_ready
+from tui_helpers import XIQU, build_team, make_app, open_report, wait_ready
 
 
 def _ready(then=None):
@@ -47,3 +47,15 @@ def test_help_screen(snap_compare, copy_folder):
 def test_narrow_review_screen(snap_compare, copy_folder):
     app = make_app(copy_folder, resume=False)
     assert snap_compare(app, terminal_size=(100, 30), run_before=_ready(_open_xiqu_and_first_match))
+
+
+def test_report_list_with_team_columns(snap_compare, copy_folder):
+    build_team(copy_folder)
+    app = make_app(copy_folder, resume=False)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_ready())
+
+
+def test_report_list_with_team_columns_wide(snap_compare, copy_folder):
+    build_team(copy_folder)
+    app = make_app(copy_folder, resume=False)
+    assert snap_compare(app, terminal_size=(200, 50), run_before=_ready())

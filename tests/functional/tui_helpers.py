@@ -21,6 +21,7 @@ XIQU = "zhongshan-xiqu-2024.txt"
 XIQU_PREV = "zhongshan-xiqu-2023.txt"
 PEER = "dongqu-2024.txt"
 CHANGZHENG = "xinzhou-changzhengjie-2024.txt"
+CITY = "zhongshan-city-2021.txt"
 
 
 def fixed_clock() -> datetime:
@@ -48,6 +49,21 @@ def build_copies(folder: Path) -> None:
         "本年度未收取信息处理费。",
     ]
     (folder / PEER).write_text("\n".join(body) + "\n", encoding="utf-8")
+
+
+def build_team(folder: Path) -> Path:
+    """Two other reviewers: 李四 and 王五 disagree by 12 points on 长征街; only 李四 scored 中山市."""
+    from shenyue.review import ReviewStore
+
+    li = ReviewStore(folder, "李四").open(CHANGZHENG)
+    li.set_score("timeliness", 10)
+    li.set_score("structure", 10)
+    wang = ReviewStore(folder, "王五").open(CHANGZHENG)
+    wang.set_score("timeliness", 4)
+    wang.set_score("structure", 4)
+    wang.set_status("done")
+    ReviewStore(folder, "李四").open(CITY).set_score("timeliness", 9)
+    return folder
 
 
 def make_app(folder: Path, **kw):

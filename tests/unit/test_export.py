@@ -266,15 +266,20 @@ def test_markdown_tables_keep_their_shape_with_pipes_and_newlines_in_comments(te
             current = []
     if current:
         tables.append(current)
-    assert len(tables) == 2
-    detail, summary = tables
-    assert len(detail) == 2 + 3 and len(summary) == 2 + 3
+    # the summary (a line per report), then one table per reviewed report: criteria as rows, a column
+    # per reviewer (and the spread when there are several) -- narrow enough to paste
+    assert len(tables) == 1 + 2
+    summary, jia, yi = tables
+    assert len(summary) == 2 + 3
+    assert table_cells(jia[0]) == [" 评分项 ", " 张三 ", " 李四 ", " 极差 "] and table_cells(yi[0])[1:] == [" 王五 "]
+    assert len(jia) >= 2 + len(rubric.criteria) and all(len(table_cells(line)) <= 10 for t in tables for line in t)
+    assert any(line.startswith("| 按时发布 (10) | 10 | 8 | 2 |") for line in jia)
     for table in tables:
         widths = {len(table_cells(line)) for line in table}
         assert len(widths) == 1  # every row has as many cells as the header
         assert set(table[1].replace(" ", "")) <= set("|-:")
     assert "第二行 \\| 竖线" in text and "<br>" in text
-    assert "## 汇总" in text and "## 说明" in text
+    assert "## 汇总" in text and "## 说明" in text and "### 甲区人民政府 2024 (a/甲区.txt)" in text
 
 
 # ---------------------------------------------------------------- safety
@@ -406,3 +411,15 @@ def test_a_registered_format_is_written_chosen_by_suffix_and_offered_by_the_cli(
     with pytest.raises(SystemExit):
         main(["export", "--help"])
     assert "tsv" in capsys.readouterr().out
+
+
+def test_export_counts_are_singular_for_one(samples_copy, tmp_path, capsys):
+    ReviewStore(samples_copy, "张三").open("zhongshan-city-2021.txt").set_score("timeliness", 9)
+    assert main(["export", str(samples_copy), "-o", str(tmp_path / "s.csv"), "--no-copy", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Exported 1 review (1 report, 1 reviewer)" in out and "reviewers" not in out
+    ReviewStore(samples_copy, "李四").open("zhongshan-city-2021.txt").set_score("timeliness", 8)
+    assert (
+        main(["export", str(samples_copy), "-o", str(tmp_path / "s.csv"), "--force", "--no-copy", "--lang", "zh"]) == 0
+    )
+    assert "已导出 2 条评审记录（1 份报告，2 位评审人）" in capsys.readouterr().out

@@ -554,3 +554,52 @@ def test_comments_full_of_brackets_are_not_mistaken_for_deep_nesting(store):
     text = "[" * 500 + "{" * 500 + " 括号 " + "]" * 3
     s.set_comment("overall", text)
     assert ReviewStore(store.folder, "张三").open(REPORT).comment("overall") == text
+
+
+def test_review_files_and_score_sheets_follow_the_umask(tmp_path):
+    """A team sharing a folder reads each other's files: new files get the umask's mode, not 0600."""
+    import os
+    import stat
+
+    from shenyue.review import ReviewStore as Store
+    from shenyue.review import load_rubric as rubric_of
+    from shenyue.review.export import collect_score_sheet, write_export
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text("甲区2024年政府信息公开工作年度报告", encoding="utf-8")
+    old = os.umask(0o002)
+    try:
+        session = Store(folder, "张三").open("a.txt")
+        session.set_score("timeliness", 8)
+        sheet = collect_score_sheet(folder, [], rubric_of(folder))
+        written = write_export(sheet, tmp_path / "out" / "s.csv", "csv")
+    finally:
+        os.umask(old)
+    for path in [session.path, *written]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o664, path
+    session.path.chmod(0o640)  # a file replaced keeps the mode its owner gave it
+    session.set_score("timeliness", 9)
+    assert stat.S_IMODE(session.path.stat().st_mode) == 0o640
+
+
+def test_team_scores_count_mean_and_spread_per_report(tmp_path):
+    from shenyue.review import ReviewStore as Store
+    from shenyue.review import load_all_reviews
+    from shenyue.review import load_rubric as rubric_of
+    from shenyue.review.team import team_scores
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name, score in (("甲", 10), ("乙", 4), ("丙", None)):
+        session = Store(folder, name).open("a.txt")
+        if score is None:
+            session.set_status("in-progress")  # a file without scores: not counted as scoring
+        else:
+            session.set_score("timeliness", score)
+    found, problems = load_all_reviews(folder / "reviews")
+    assert not problems
+    team = team_scores(found, rubric_of(folder), {})["a.txt"]
+    assert team.scored == 2 and team.mean == 7 and team.spread == 6
+    assert team.criterion("timeliness") == {"甲": 10, "乙": 4}
+    assert team.others("甲") == sorted(["乙", "丙"])

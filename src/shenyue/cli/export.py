@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from shenyue.cli.common import Progress, folder_argument, safe_text, show_path, warn_config
-from shenyue.i18n import t
+from shenyue.i18n import t, tn
 from shenyue.review.errors import ExportError, RubricError
 from shenyue.review.export import (
     EXPORT_FORMATS,
@@ -121,9 +121,9 @@ def run(args) -> int:
         safe_text(
             t(
                 "export.done",
-                rows=len(sheet.rows),
-                reports=reports,
-                reviewers=reviewers,
+                rows=tn("export.n_reviews", len(sheet.rows)),
+                reports=tn("export.n_reports", reports),
+                reviewers=tn("export.n_reviewers", reviewers),
                 paths=", ".join(show_path(p) for p in written),
             )  # fmt: skip
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import locale
 import os
 import tomllib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,6 +65,16 @@ def detect_language() -> str:
     return "zh" if loc.lower().startswith("zh") else "en"
 
 
+# An interface's rewrite of the strings it shows (the app in ASCII mode: "…" -> "..."), for keys with
+# one of the prefixes; None: strings as written.
+_display_filter: tuple[tuple[str, ...], Callable[[str], str]] | None = None
+
+
+def set_display_filter(fn: Callable[[str], str] | None, prefixes: tuple[str, ...] = ()) -> None:
+    global _display_filter
+    _display_filter = (prefixes, fn) if fn is not None else None
+
+
 def t(key: str, lang: str | None = None, /, **params: object) -> str:
     """The catalogue string ``key`` in ``lang`` (default: current), formatted."""
     entry = catalogue().get(key)
@@ -72,10 +83,19 @@ def t(key: str, lang: str | None = None, /, **params: object) -> str:
     text = entry[lang or _current]
     if params:
         try:
-            return text.format(**params)
+            text = text.format(**params)
         except (KeyError, IndexError, ValueError):
-            return text
+            pass
+    if _display_filter is not None and key.startswith(_display_filter[0]):
+        return _display_filter[1](text)
     return text
+
+
+def tn(key: str, n: int, lang: str | None = None, /, **params: object) -> str:
+    """``t(key)`` for a count ``n`` (given as ``{n}``): the key's ``_one`` form when ``n`` is 1 and the
+    catalogue has one ("1 reviewer", not "1 reviewers")."""
+    one = f"{key}_one"
+    return t(one if n == 1 and one in catalogue() else key, lang, n=n, **params)
 
 
 def both(key: str, /, **params: object) -> dict[str, str]:

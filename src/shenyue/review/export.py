@@ -171,15 +171,10 @@ def render_markdown_table(view: View) -> str:
 
 
 def render_markdown(sheet: ScoreSheet, views_: Sequence[View], lang: str | None = None) -> bytes:
-    out = [f"# {_md_cell(t('export.md_title', lang, name=sheet.rubric.name(lang)))}", ""]
-    for view in views_[:2]:
-        out += [f"## {_md_cell(view.name)}", "", render_markdown_table(view), ""]
-    notes = views_[2].rows if len(views_) > 2 else []
-    if notes:
-        out += [f"## {_md_cell(views_[2].name)}", ""]
-        out += [f"- {_md_cell(n[0])}" for n in notes]
-        out.append("")
-    return "\n".join(out).encode("utf-8")
+    """The Markdown score sheet: narrow tables, one per report with criteria as rows (:mod:`.export_md`)."""
+    from shenyue.review.export_md import render_markdown as render
+
+    return render(sheet, views_, lang)
 
 
 # ---------------------------------------------------------------- writing

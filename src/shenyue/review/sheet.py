@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from shenyue.analysis.findings import count_by_severity
 from shenyue.i18n import catalogue, current_language, t
 from shenyue.paths import display_path, recover_text
+from shenyue.review.dismissals import FolderDismissal, load_dismissals, standing
 from shenyue.review.errors import ReviewFileError
 from shenyue.review.paths import resolve_reviews_dir
 from shenyue.review.rubric import Rubric, format_number
@@ -183,8 +184,10 @@ def build_score_sheet(
     reviews: Sequence[StoredReview],
     problems: Iterable[ReviewFileError] = (),
     lang: str | None = None,
+    dismissals: Sequence[FolderDismissal] = (),
 ) -> ScoreSheet:
-    """Merge scanned reports with review files (nothing is written)."""
+    """Merge scanned reports with review files (nothing is written). Findings in ``dismissals`` (dismissed
+    for the whole folder) count as dismissed for every reviewer; each dismissal is a note with its reason."""
     sheet = ScoreSheet(rubric, problems=list(problems))
     by_rel = {r.rel: r for r in reports}
     by_shown_rel = {recover_text(r.rel): r for r in reports}  # review files store undecodable names decoded
@@ -207,8 +210,8 @@ def build_score_sheet(
         rel = report.rel if report is not None else review.report
         reviewed_rels.add(rel)
         findings = list(report.findings) if report is not None else []
-        active = review.active_findings(findings)
-        total = review.total(rubric, findings)
+        active = review.active_findings(standing(findings, dismissals))
+        total = review.total(rubric, standing(findings, dismissals))
         shares = copy_shares(report.copy) if report is not None else {}
         for key in shares:
             copy_keys.setdefault(key, None)
@@ -262,6 +265,7 @@ def build_score_sheet(
                 active_version=rubric.version or "-",
             )  # fmt: skip
         )
+    sheet.notes += [d.describe(lang) for d in dismissals]
     for row in sheet.rows:
         if row.report_missing:
             sheet.notes.append(t("export.note.report_missing", lang, report=row.report, reviewer=row.reviewer))
@@ -334,7 +338,10 @@ def collect_score_sheet(
     """Read every reviewer's files under the reviews folder and merge them."""
     root = resolve_reviews_dir(Path(folder), reviews_dir, config)
     reviews, problems = load_all_reviews(root)
-    return build_score_sheet(rubric, reports, reviews, problems, lang)
+    dismissals, problem = load_dismissals(root)
+    if problem is not None:
+        problems.append(problem)
+    return build_score_sheet(rubric, reports, reviews, problems, lang, dismissals)
 
 
 # ---------------------------------------------------------------- views (format-neutral tables)

@@ -27,7 +27,7 @@ from shenyue import paths
 from shenyue.i18n import t
 from shenyue.paths import display_text
 from shenyue.tui import glyphs
-from shenyue.tui.commands import ShenyueCommands, help_items, palette_commands
+from shenyue.tui.commands import ShenyueCommands, help_items, palette_commands, system_commands
 from shenyue.tui.dialogs import ConfirmDialog, ErrorDialog, ReviewerDialog
 from shenyue.tui.export_actions import ExportActions
 from shenyue.tui.keys import B, check_keymap
@@ -568,6 +568,10 @@ class ShenyueApp(ExportActions, App):
     def palette_commands(self, screen: Screen) -> list[tuple[str, str, Callable[[], Any]]]:
         """What the palette offers on ``screen`` (see :mod:`shenyue.tui.commands`)."""
         return palette_commands(self, screen)
+
+    def get_system_commands(self, screen: Screen):
+        """Textual's own palette commands in the reviewer's language (see :mod:`shenyue.tui.commands`)."""
+        return system_commands(self, screen)
 
 
 _ASCII_KEYS = {"enter": "Enter", "backspace": "Backspace", "up": "Up", "down": "Down", "left": "Left", "right": "Right"}

@@ -7,7 +7,7 @@ screen. A screen may add commands of its own with ``palette_commands()``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import App, SystemCommand
@@ -47,9 +47,10 @@ def palette_commands(app: App, screen: Screen) -> list[Command]:
             if not b.description or b.action in ("quit",) and node is not app:
                 continue
             ident = b.id or b.action
-            if ident in seen:
+            what = f"{b.action.removeprefix('app.')}\0{describe(b)}"  # q, ctrl+c and Textual's ctrl+q quitting: one command
+            if ident in seen or what in seen:
                 continue
-            seen.add(ident)
+            seen.update((ident, what))
             keys = ", ".join(key_display(app, b, k) for k in effective_keys(app, b))
             out.append((describe(b), keys, _runner(node, b.action)))
     extra = getattr(screen, "palette_commands", None)
@@ -66,20 +67,6 @@ def _runner(node: Any, action: str) -> Callable[[], Any]:
     return run
 
 
-def system_commands(app: App, commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:
-    """Textual's system commands (``App.get_system_commands``) with its key panel ("Keys", which
-    shows binding descriptions as declared, i.e. catalogue keys) replaced by our help screen,
-    which lists every key in the interface language with the user's keymap applied. For the app's
-    ``get_system_commands``."""
-    panel = {app.action_show_help_panel, app.action_hide_help_panel}
-    for command in commands:
-        if command.callback not in panel:
-            yield command
-    help_action = getattr(app, "action_help", None)
-    if callable(help_action):
-        yield SystemCommand(t("tui.key.help"), t("tui.palette.help"), help_action)
-
-
 class ShenyueCommands(Provider):
     """Every action of the current screen in the command palette."""
 
@@ -93,3 +80,21 @@ class ShenyueCommands(Provider):
     async def discover(self):
         for title, help_text, callback in palette_commands(self.app, self.screen):
             yield DiscoveryHit(title, callback, help=help_text or None)
+
+
+def system_commands(app: App, screen: Screen):
+    """Textual's own palette commands, in the reviewer's language. Quit is left out (the app's own quit
+    is listed with its keys) and so is Textual's key panel (it would show binding descriptions as declared,
+    i.e. catalogue keys): the app's help screen, which lists every key in the interface language with the
+    user's keymap applied, is offered instead."""
+    help_action = getattr(app, "action_help", None)
+    if callable(help_action):
+        yield SystemCommand(t("tui.key.help"), t("tui.palette.help"), help_action)
+    yield SystemCommand(t("tui.system.theme"), t("tui.system.theme_help"), app.action_change_theme)
+    if screen.maximized is not None:
+        yield SystemCommand(t("tui.system.minimize"), t("tui.system.minimize_help"), screen.action_minimize)
+    elif screen.focused is not None and screen.focused.allow_maximize:
+        yield SystemCommand(t("tui.system.maximize"), t("tui.system.maximize_help"), screen.action_maximize)
+    yield SystemCommand(
+        t("tui.system.screenshot"), t("tui.system.screenshot_help"), lambda: app.set_timer(0.1, app.deliver_screenshot)
+    )

@@ -28,6 +28,7 @@ class Glyphs:
     sort_down: str
     missing: str  # a value not known (yet)
     ruler_mark: str  # the overview strip's mark of the visible part
+    times: str  # "fired 3 times": check×3
     comment: str = '"'  # a criterion or section with a comment
 
 
@@ -48,6 +49,7 @@ UNICODE = Glyphs(
     sort_down="▼",
     missing="—",
     ruler_mark="▐",
+    times="×",
     comment="❝",
 )
 
@@ -68,6 +70,7 @@ ASCII = Glyphs(
     sort_down="v",
     missing="-",
     ruler_mark="|",
+    times="x",
     comment='"',
 )
 
@@ -78,9 +81,23 @@ def glyphs() -> Glyphs:
     return _current
 
 
+# What the app's own text (the catalogue's tui.* strings, finding messages in the panes) may hold that
+# East-Asian fonts draw double-wide: with ``ascii_borders`` each becomes plain ASCII.
+ASCII_TEXT = str.maketrans({"…": "...", "—": "-", "–": "-", "×": "x", "·": "|", "“": '"', "”": '"', "→": "->"})
+
+
+def plain(text: str) -> str:
+    """``text`` as the glyph set draws it: unchanged, or with :data:`ASCII_TEXT` applied in ASCII mode."""
+    return text.translate(ASCII_TEXT) if _current is ASCII else text
+
+
 def use_ascii(on: bool) -> None:
+    """Switch the glyph set; in ASCII mode the app's catalogue strings (``tui.*``) pass through :func:`plain`."""
     global _current
     _current = ASCII if on else UNICODE
+    from shenyue.i18n import set_display_filter
+
+    set_display_filter(plain if on else None, ("tui.", "check.", "finding"))
 
 
 def bar(fraction: float, width: int) -> str:

@@ -4,7 +4,7 @@ Every binding the app declares has an ``id`` (``list.open``,
 ``review.next_section`` ...) so users can remap it in the config file::
 
     [keymap]
-    "review.next_section" = "n,right_square_bracket"
+    "review.next_section" = "right_square_bracket,ctrl+down"
 
 Binding descriptions are catalogue keys; :func:`describe` turns one into the
 current language where it is shown (the key bar, the help screen, the command
@@ -15,8 +15,9 @@ to ``App.set_keymap``, and key names follow Textual's documented rule.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from textual.app import App
@@ -29,6 +30,25 @@ from shenyue.i18n import t
 # Every binding id declared with :func:`B`, filled as the modules defining bindings are imported
 # (a user's keymap is checked against it).
 BINDING_IDS: set[str] = set()
+# id -> (its default keys, the screens it is active on): a keymap entry giving a binding a key that another
+# binding of the same screen already uses is refused (see :func:`keymap_collisions`).
+BINDING_DEFAULTS: dict[str, tuple[set[str], set[str]]] = {}
+
+# Where a binding is active, from the module declaring it: the app's keys on every screen ("*"), the report
+# list with its table and filter modules, the review screen with its panes; a dialog or the help screen is a
+# screen of its own.
+_LIST_MODULES = ("shenyue.tui.screens.list", "shenyue.tui.widgets.report_table", "shenyue.tui.widgets.list_")
+_REVIEW_MODULES = ("shenyue.tui.screens.review", "shenyue.tui.widgets.")
+
+
+def _scope(module: str) -> str:
+    if module == "shenyue.tui.app":
+        return "*"
+    if module.startswith(_LIST_MODULES):
+        return "list"
+    if module.startswith(_REVIEW_MODULES):
+        return "review"
+    return module
 
 
 def B(
@@ -40,9 +60,15 @@ def B(
     show: bool = True,
     priority: bool = False,
     key_display: str | None = None,
+    scope: str | None = None,
 ) -> Binding:
-    """A binding whose description is the catalogue key ``desc``; its ``id`` joins :data:`BINDING_IDS`."""
+    """A binding whose description is the catalogue key ``desc``; its ``id`` joins :data:`BINDING_IDS`.
+    ``scope`` names the screen it is active on when the declaring module does not say it (a screen of its
+    own declared beside the review screen's modules, such as the table view)."""
     BINDING_IDS.add(id)
+    keys, scopes = BINDING_DEFAULTS.setdefault(id, (set(), set()))
+    keys.update(k.strip() for k in key.split(",") if k.strip())
+    scopes.add(scope or _scope(sys._getframe(1).f_globals.get("__name__", "")))  # noqa: SLF001 — the declaring module
     return Binding(key, action, desc, show=show, priority=priority, id=id, key_display=key_display)
 
 
@@ -60,6 +86,14 @@ TEXTUAL_ACTIONS = {
     "screen.copy_text": "tui.key.copy",
     "quit": "tui.key.quit",
     "command_palette": "tui.key.palette",
+    "scroll_left": "tui.key.scroll_left",
+    "scroll_right": "tui.key.scroll_right",
+    "page_left": "tui.key.page_left",
+    "page_right": "tui.key.page_right",
+    "scroll_up": "tui.key.up",
+    "scroll_down": "tui.key.down",
+    "scroll_home": "tui.key.top",
+    "scroll_end": "tui.key.bottom",
 }
 
 
@@ -78,6 +112,12 @@ class KeyHelp:
     description: str
     id: str | None
     group: str  # where the binding lives (screen, panel, app)
+    more_ids: list[str] = field(default_factory=list)  # other ids doing the same (``app.quit_ctrl_c``)
+    shown: bool = False  # ``id`` is a binding shown in the footer
+
+    @property
+    def ids(self) -> list[str]:
+        return ([self.id] if self.id else []) + self.more_ids
 
 
 def node_bindings(node: DOMNode) -> list[Binding]:
@@ -127,27 +167,39 @@ def key_display(app: "App", binding: Binding, key: str) -> str:
 
 
 def collect_help(app: "App", nodes: Iterable[tuple[str, "DOMNode"]]) -> list[KeyHelp]:
-    """Every binding with a description on ``nodes`` (group label, node), keymap applied."""
+    """Every binding with a description on ``nodes`` (group label, node), keymap applied. Bindings doing
+    the same (one action, one description: ``q``, ``ctrl+c`` and Textual's ``ctrl+q`` quitting) are one line."""
     out: list[KeyHelp] = []
-    seen: set[str] = set()  # a binding shared by several nodes is listed once, in the first group
+    seen: set[object] = set()  # a binding shared by several nodes is listed once, in the first group
+    app_ids = {b.id for b in node_bindings(app) if b.id}
     for group, node in nodes:
-        by_id: dict[str, KeyHelp] = {}
+        by_what: dict[tuple[str, str], KeyHelp] = {}
         for b in node_bindings(node):
-            if not b.description or b.system:
+            if not b.description or b.system or (node is not app and b.id in app_ids):
+                continue  # the app's keys repeated on a screen (Ctrl+C) are listed with the app's
+            what = (b.action.removeprefix("app."), describe(b))
+            ident = b.id or what
+            if ident in seen and what not in by_what:
                 continue
-            ident = b.id or f"{b.action}"
-            if ident in seen and ident not in by_id:
-                continue
-            keys = [key_display(app, b, k) for k in effective_keys(app, b)]
-            if ident in by_id:
-                for k in keys:
-                    if k not in by_id[ident].keys:
-                        by_id[ident].keys.append(k)
-                continue
-            item = KeyHelp(keys, describe(b), b.id, group)
-            by_id[ident] = item
             seen.add(ident)
-            out.append(item)
+            keys = [key_display(app, b, k) for k in effective_keys(app, b)]
+            item = by_what.get(what)
+            if item is None:
+                item = by_what[what] = KeyHelp([], describe(b), b.id, group)
+                out.append(item)
+            elif b.id and b.id not in item.ids:
+                if item.id is None:
+                    item.id = b.id
+                elif b.show and not item.shown:  # the footer's binding names the line (q before ctrl+c)
+                    item.more_ids.insert(0, item.id)
+                    item.id = b.id
+                    item.keys[:0] = [k for k in keys if k not in item.keys]
+                else:
+                    item.more_ids.append(b.id)
+            item.shown = item.shown or (b.show and bool(b.id))
+            for k in keys:
+                if k not in item.keys:
+                    item.keys.append(k)
     return out
 
 
@@ -219,20 +271,65 @@ def known_binding_ids() -> set[str]:
     return set(BINDING_IDS)
 
 
+def _split_keys(spec: str) -> set[str]:
+    return {k.strip() for k in str(spec).split(",") if k.strip()}
+
+
+def _same_screen(a: set[str], b: set[str]) -> bool:
+    if a & b:
+        return True
+    shared = {"*", "list", "review"}  # the app's keys are active on the list and the review screen
+    return ("*" in a and bool(b & shared)) or ("*" in b and bool(a & shared))
+
+
+def keymap_collisions(keymap: dict[str, str]) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]]]:
+    """The entries of ``keymap`` (known ids, valid keys) that give no binding a key another binding of the
+    same screen has (after the keymap), and for the others: (key, the binding already using it).
+
+    Only keys the keymap adds count: bindings sharing a key by default (``j`` in each pane) are left alone.
+    Swapping two bindings' keys in one keymap is fine; an entry that collides is refused whole (the binding
+    keeps its default keys) and the rest checked again without it."""
+    accepted = {k: v for k, v in keymap.items() if k in BINDING_DEFAULTS}
+    refused: dict[str, list[tuple[str, str]]] = {}
+    while True:
+        eff = {i: (_split_keys(accepted[i]) if i in accepted else keys) for i, (keys, _) in BINDING_DEFAULTS.items()}
+        bad: dict[str, list[tuple[str, str]]] = {}
+        for ident in accepted:
+            defaults, scopes = BINDING_DEFAULTS[ident]
+            for key in sorted(eff[ident] - defaults):
+                for other, (_, other_scopes) in BINDING_DEFAULTS.items():
+                    if other != ident and key in eff[other] and _same_screen(scopes, other_scopes):
+                        bad.setdefault(ident, []).append((key, other))
+        if not bad:
+            return accepted, refused
+        for ident, clashes in bad.items():
+            refused[ident] = clashes
+            del accepted[ident]
+
+
 def check_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], str | None]:
     """The entries of a user's keymap to use, and what is wrong with the others (None: nothing).
 
     An unknown binding id is named; a value that is not a key (``notakey``, ``ctrl+ctrl+a``) is
-    refused whole, so that binding keeps its default keys."""
+    refused whole, so that binding keeps its default keys; so is a key another binding of the same
+    screen already has (``"review.next_section" = "n"`` would take ``n`` from the next search hit)."""
     known = known_binding_ids()
     unknown = sorted(k for k in keymap if k not in known)
     bad = {k: bad_keys(v) for k, v in keymap.items() if k in known}
     bad = {k: v for k, v in bad.items() if v}
     good = {k: v for k, v in keymap.items() if k in known and k not in bad}
+    good, clashes = keymap_collisions(good)
     problems = []
     if unknown:
         problems.append(t("tui.error.keymap_unknown", ids=", ".join(unknown)))
     if bad:
-        items = "; ".join(f"{k} = {', '.join(v) or '∅'}" for k, v in sorted(bad.items()))
+        items = "; ".join(f"{k} = {', '.join(v) or repr('')}" for k, v in sorted(bad.items()))
         problems.append(t("tui.error.keymap_bad_keys", items=items))
+    if clashes:
+        items = "; ".join(
+            t("tui.error.keymap_clash_item", id=k, key=key, other=other)
+            for k, v in sorted(clashes.items())
+            for key, other in v
+        )
+        problems.append(t("tui.error.keymap_collision", items=items))
     return good, "\n".join(problems) if problems else None

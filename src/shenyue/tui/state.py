@@ -8,6 +8,9 @@ Kept in ``<data dir>/resume.toml`` (see :mod:`shenyue.paths`)::
     report = "sub/a.txt"
     section = "problems"
 
+    [export]
+    format = "xlsx"      # the format last chosen in the export dialog
+
 A file that cannot be read is ignored (and replaced at the next save); the
 place is a convenience, never a reason to stop the app.
 """
@@ -36,13 +39,23 @@ def _file() -> Path:
     return paths.data_dir() / "resume.toml"
 
 
-def _load() -> list[dict]:
+def _load_all() -> dict:
     try:
         with open(_file(), "rb") as handle:
-            data = tomllib.load(handle)
+            return tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return []
-    places = data.get("place", [])
+        return {}
+
+
+def _save_all(data: dict) -> None:
+    try:
+        atomic_write_bytes(_file(), tomli_w.dumps(data).encode("utf-8"))
+    except OSError:
+        pass
+
+
+def _load() -> list[dict]:
+    places = _load_all().get("place", [])
     return [p for p in places if isinstance(p, dict)] if isinstance(places, list) else []
 
 
@@ -72,7 +85,20 @@ def save_place(folder: Path, reviewer: str | None, place: Place) -> None:
     if place.section:
         entry["section"] = place.section
     places.insert(0, entry)
-    try:
-        atomic_write_bytes(_file(), tomli_w.dumps({"place": places[:MAX_PLACES]}).encode("utf-8"))
-    except OSError:
-        pass
+    data = _load_all()
+    data["place"] = places[:MAX_PLACES]
+    _save_all(data)
+
+
+def load_export_format(choices: list[str] | tuple[str, ...] | dict) -> str | None:
+    """The export format chosen last time when it is still one of ``choices``, else None."""
+    section = _load_all().get("export")
+    fmt = section.get("format") if isinstance(section, dict) else None
+    return fmt if isinstance(fmt, str) and fmt in choices else None
+
+
+def save_export_format(fmt: str) -> None:
+    """Remember the export dialog's format (errors writing the file are ignored)."""
+    data = _load_all()
+    data["export"] = {"format": fmt}
+    _save_all(data)

@@ -68,8 +68,12 @@ def cell_width(text: str) -> int:
     return sum(_width(ch) for ch in text)
 
 
-def fit(text: str, width: int, ellipsis: str = "…") -> str:
-    """``text`` cut to ``width`` cells (with an ellipsis when cut), padded with spaces."""
+def fit(text: str, width: int, ellipsis: str | None = None) -> str:
+    """``text`` cut to ``width`` cells (with an ellipsis when cut, by default the glyph set's), padded with spaces."""
+    if ellipsis is None:
+        from shenyue.tui.glyphs import glyphs
+
+        ellipsis = glyphs().ellipsis
     if width <= 0:
         return ""
     used = 0

@@ -18,6 +18,7 @@ from shenyue.analysis.checks import ids_where
 from shenyue.analysis.findings import count_by_severity
 from shenyue.model.report import FORMAT_KINDS, SECTION_KEYS, Report, Unreadable
 from shenyue.tui.copies import CopyData
+from shenyue.tui.list_filter import parse_query
 from shenyue.tui.textutil import fuzzy_score
 
 STATUS_ORDER = {"todo": 0, "in-progress": 1, "done": 2}
@@ -43,6 +44,7 @@ class Row:
     report: Report | None = None
     unreadable: Unreadable | None = None
     review: RowReview = field(default_factory=RowReview)
+    team: Any = None  # shenyue.review.team.TeamScores: every reviewer's review (None: nobody's yet)
 
     @property
     def label(self) -> str:
@@ -97,7 +99,7 @@ class ListFilter:
         return bool(self.text) or self.finding != "all"
 
 
-SORT_KEYS = ("label", "year", "kind", "sections", "findings", "copy", "total", "status")
+SORT_KEYS = ("label", "year", "kind", "sections", "findings", "copy", "total", "status", "reviewers", "mean", "spread")
 
 
 class Workspace:
@@ -129,6 +131,10 @@ class Workspace:
         self.reviews_loaded = False
         self.sessions: dict[str, Any] = {}
         self.review_files_unreadable: list[Any] = []
+        self.reviewer_folders: set[str] = set()  # every reviewer's folder holding a review file
+        self.folder_dismissals: list[Any] = []  # shenyue.review.dismissals.FolderDismissal, for all reports
+        self.dismissals_problem: str | None = None
+        self._own_reviews: dict[str, Any] = {}
 
     # ------------------------------------------------------------ stages
     def set_files(self, rels: list[str]) -> None:
@@ -182,18 +188,35 @@ class Workspace:
         self.rubric = self.store.rubric
 
     def load_reviews(self) -> None:
-        """Read this reviewer's review files and fill the list's review columns."""
+        """Read the team's review files: this reviewer's fill the list's review columns, everyone's the
+        team columns (how many scored, mean, spread) and the review screen's team pane."""
         if self.store is None:
             return
         from shenyue.review import load_all_reviews
+        from shenyue.review.dismissals import load_dismissals
+        from shenyue.review.team import team_scores
 
-        found, problems = load_all_reviews(self.store.root, reviewer_dirs=[self.store.reviewer_dir])
-        self.review_files_unreadable = problems
-        by_rel = {s.review.report: s.review for s in found}
+        self.folder_dismissals, problem = load_dismissals(self.store.root)
+        self.dismissals_problem = str(problem) if problem is not None else None
+        found, problems = load_all_reviews(self.store.root)
+        mine_dir = self.store.reviewer_dir
+        self.review_files_unreadable = [p for p in problems if mine_dir in getattr(p, "path", mine_dir).parents]
+        by_rel = {s.review.report: s.review for s in found if mine_dir in s.path.parents}
+        self._own_reviews = by_rel
+        findings = {r.rel: self.live_findings(r.report) for r in self.rows if r.report is not None}
+        team = team_scores(found, self.rubric, findings)
+        self.reviewer_folders = {s.path.relative_to(self.store.root).parts[0] for s in found}
         for row in self.rows:
             review = by_rel.get(row.rel)
             self._fill_row_review(row, review)
+            row.team = team.get(row.rel)
         self.reviews_loaded = True
+
+    @property
+    def has_team(self) -> bool:
+        """Someone besides this reviewer has review files here: the list shows the team columns."""
+        own = self.store.reviewer_dir.name if self.store is not None else ""
+        return bool(self.reviewer_folders - {own})
 
     def _fill_row_review(self, row: Row, review: Any) -> None:
         rr = RowReview()
@@ -203,7 +226,7 @@ class Workspace:
             rr.scored = len(review.scores)
             if row.report is not None:
                 rr.changed = bool(review.report_sha256) and review.report_sha256 != row.report.doc.sha256.lower()
-                rr.total = review.total(self.rubric, row.report.findings) if review.scores else None
+                rr.total = review.total(self.rubric, self.live_findings(row.report)) if review.scores else None
         row.review = rr
 
     def session(self, rel: str, *, acknowledge_corrupt: bool = False) -> Any:
@@ -221,11 +244,55 @@ class Workspace:
         session = self.sessions.get(rel)
         if row is None or session is None:
             return
-        self._fill_row_review(
-            row, session.review if (session.exists or session.dirty or session.review.scores) else None
-        )
+        review = session.review if (session.exists or session.dirty or session.review.scores) else None
+        self._fill_row_review(row, review)
         if session.report_changed is False:
             row.review.changed = False
+        if review is not None and self.rubric is not None:  # the team columns count this reviewer's change
+            from shenyue.review.team import TeamScores
+
+            if row.team is None:
+                row.team = TeamScores(rel)
+            row.team.put(review, self.rubric, self.live_findings(row.report) if row.report is not None else ())
+
+    # ------------------------------------------------------------ findings dismissed for the whole folder
+    def live_findings(self, report: Report) -> list[Any]:
+        """The report's findings without those dismissed for the whole folder (they set off no gate)."""
+        from shenyue.review.dismissals import standing
+
+        return standing(report.findings, self.folder_dismissals)
+
+    def folder_dismissal(self, finding: Any) -> Any:
+        """The folder-wide dismissal covering ``finding``, or None."""
+        from shenyue.review.dismissals import dismissal_for
+
+        return dismissal_for(finding, self.folder_dismissals) if self.folder_dismissals else None
+
+    def folder_dismissed(self, row: Row) -> list[Any]:
+        """The row's findings dismissed for the whole folder."""
+        if row.report is None or not self.folder_dismissals:
+            return []
+        return [f for f in row.report.findings if self.folder_dismissal(f) is not None]
+
+    def dismiss_everywhere(self, check: str, message: str, reason: str) -> int:
+        """Dismiss findings of ``check`` (only those whose message has ``message``, when given) in every
+        report, with ``reason``: written to the reviews folder's dismissals.toml (raises the review
+        layer's errors), totals recomputed. Returns how many findings it covers."""
+        from shenyue.review.dismissals import FolderDismissal, add_dismissal
+
+        by = self.store.reviewer if self.store is not None else (self.reviewer or "")
+        at = self.clock().isoformat(timespec="seconds")
+        self.folder_dismissals = add_dismissal(self.store.root, FolderDismissal(check, reason, message, by, at))
+        for row in self.rows:
+            session = self.sessions.get(row.rel)
+            review = session.review if session is not None else self._own_reviews.get(row.rel)
+            changed = row.review.changed
+            self._fill_row_review(row, review)
+            row.review.changed = changed
+            if row.team is not None and row.report is not None:
+                for other in list(row.team.reviews.values()):
+                    row.team.put(other, self.rubric, self.live_findings(row.report))
+        return sum(len(self.folder_dismissed(r)) for r in self.rows)
 
     # ------------------------------------------------------------ list helpers
     def visible_rows(self, flt: ListFilter, sort_key: str = "index", reverse: bool = False) -> list[Row]:
@@ -238,8 +305,11 @@ class Workspace:
             rows = [r for r in rows if r.checks() & wanted]
         elif flt.finding == "copy":
             rows = [r for r in rows if (self.copy.share(r.rel) or 0.0) > flt.copy_min]
-        if flt.text:
-            scored = [(fuzzy_score(flt.text, *r.search_text()), r) for r in rows]
+        query = parse_query(flt.text) if flt.text else None
+        if query is not None and query.tests:
+            rows = [r for r in rows if query.matches(r, self)]
+        if query is not None and query.text:
+            scored = [(fuzzy_score(query.text, *r.search_text()), r) for r in rows]
             scored = [(s, r) for s, r in scored if s > 0]
             if sort_key == "index":
                 scored.sort(key=lambda p: (-p[0], p[1].index))
@@ -266,6 +336,10 @@ class Workspace:
             return lambda r: (self.copy.share(r.rel) if self.copy.share(r.rel) is not None else -1.0, r.index)
         if key == "total":
             return lambda r: (_total_value(r.review.total, -1.0), r.index)
+        if key == "reviewers":
+            return lambda r: (r.team.scored if r.team is not None else 0, r.index)
+        if key in ("mean", "spread"):
+            return lambda r: (_team_value(r.team, key), r.index)
         if key == "status":
             return lambda r: (STATUS_ORDER.get(r.review.status, 0) + (0.5 if r.review.changed else 0), r.index)
         return lambda r: r.index
@@ -300,3 +374,8 @@ def _total_value(total: Any, default: Any) -> Any:
     if total is None or getattr(total, "value", None) is None:
         return default
     return total.value
+
+
+def _team_value(team: Any, key: str) -> float:
+    value = getattr(team, key, None) if team is not None else None
+    return -1.0 if value is None else value

@@ -62,8 +62,11 @@ class ConfirmDialog(Dialog):
         B("n", "answer(False)", "tui.key.no", "dialog.no"),
     ]
 
-    def __init__(self, question: str, *, yes: str | None = None, no: str | None = None) -> None:
+    def __init__(
+        self, question: str, *, yes: str | None = None, no: str | None = None, default_yes: bool = False
+    ) -> None:
         super().__init__()
+        self.default_yes = default_yes
         self.question = question
         self.yes = yes or t("tui.button.yes")
         self.no = no or t("tui.button.no")
@@ -76,7 +79,7 @@ class ConfirmDialog(Dialog):
                 yield Button(self.no, id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one("#yes" if self.default_yes else "#no", Button).focus()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

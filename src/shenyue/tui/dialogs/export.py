@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, Input, RadioSet, Static
 
 from shenyue.i18n import t
@@ -22,6 +23,29 @@ from shenyue.tui.widgets.radio import Radio
 Writer = Callable[[Path, str, bool], list[Path]]
 # what the dialog offers: format name -> file suffix (labels: tui.export.format_<name>)
 Choices = dict[str, str]
+
+
+class FormatChoice(RadioSet):
+    """The export formats: arrows (or j/k) choose the format at once, Enter exports."""
+
+    BINDINGS = [
+        B("down,right,j", "step(1)", "tui.key.down", "export.format_next", show=False),
+        B("up,left,k", "step(-1)", "tui.key.up", "export.format_previous", show=False),
+        B("enter", "submit", "tui.key.export_now", "export.submit", show=False),
+    ]
+
+    class Submitted(Message):
+        pass
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+
+    def action_step(self, n: int) -> None:
+        self.action_next_button() if n > 0 else self.action_previous_button()
+        self.action_toggle_button()
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted())
 
 
 class ExportDialog(Dialog):
@@ -42,14 +66,16 @@ class ExportDialog(Dialog):
         self.folder = folder
         self.default_dir = default_dir or Path.cwd()
         self.choices = choices or {name: fmt.suffix for name, fmt in EXPORT_FORMATS.items()}
-        self.fmt = "csv"
-        self._auto_path = str(default_output("csv", self.default_dir))
+        from shenyue.tui.state import load_export_format
+
+        self.fmt = load_export_format(self.choices) or next(iter(self.choices), "csv")
+        self._auto_path = str(default_output("csv", self.default_dir).with_suffix(self.choices.get(self.fmt, ".csv")))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="export-dialog"):
             yield Static(Content(t("tui.export.title")), classes="dialog-title")
             yield Static(Content(t("tui.export.explain")), classes="dialog-body")
-            with RadioSet(id="export-format"):
+            with FormatChoice(id="export-format"):
                 for fmt in self.choices:
                     yield Radio(Content(t(f"tui.export.format_{fmt}")), value=(fmt == self.fmt), name=fmt)
             yield Input(self._auto_path, id="export-path", select_on_focus=False)
@@ -59,7 +85,7 @@ class ExportDialog(Dialog):
                 yield Button(t("tui.button.cancel"), id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#export-path", Input).focus()
+        self.query_one(FormatChoice).focus()  # arrows choose the format at once; Tab goes on to the path
 
     @on(RadioSet.Changed)
     def _format(self, event: RadioSet.Changed) -> None:
@@ -71,6 +97,7 @@ class ExportDialog(Dialog):
             box.value = self._auto_path
 
     @on(Input.Submitted, "#export-path")
+    @on(FormatChoice.Submitted)
     def _submitted(self) -> None:
         self.action_export()
 
@@ -84,6 +111,11 @@ class ExportDialog(Dialog):
 
     def _error(self, message: str) -> None:
         self.query_one("#export-error", Static).update(Content(message))
+
+    def _remember(self) -> None:
+        from shenyue.tui.state import save_export_format
+
+        save_export_format(self.fmt)
 
     def action_export(self, force: bool = False) -> None:
         raw = self.query_one("#export-path", Input).value.strip()
@@ -106,6 +138,7 @@ class ExportDialog(Dialog):
                     t("tui.export.overwrite", path=str(exc.path)),
                     yes=t("tui.button.overwrite"),
                     no=t("tui.button.cancel"),
+                    default_yes=True,  # a score sheet is made from the review files: writing it again loses nothing
                 ),
                 answer,
             )
@@ -113,4 +146,5 @@ class ExportDialog(Dialog):
         except ReviewLayerError as exc:
             self._error(str(exc))
             return
+        self._remember()
         self.dismiss(written)

@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Static
 
 from shenyue.i18n import t
 from shenyue.tui.dialogs.basic import Dialog
+from shenyue.tui.glyphs import glyphs
 from shenyue.tui.textutil import one_line
 
 
@@ -32,7 +33,9 @@ class UnitDialog(Dialog):
         with Vertical(classes="dialog", id="unit-dialog"):
             yield Static(Content(t("tui.unit.title", path=one_line(self.rel))), classes="dialog-title")
             if self.read is not None and self.read != self.current:
-                yield Label(Content(t("tui.unit.read", unit=one_line(self.read or "—"))), classes="dialog-hint")
+                yield Label(
+                    Content(t("tui.unit.read", unit=one_line(self.read or glyphs().missing))), classes="dialog-hint"
+                )
             yield Input(self.current, placeholder=t("tui.unit.placeholder"), id="unit-value", select_on_focus=False)
             yield Label(Content(t("tui.unit.hint")), classes="dialog-hint")
 

@@ -47,6 +47,8 @@ class HelpScreen(ModalScreen):
             keys = ", ".join(item.keys)
             parts.append(Content.styled(keys + " " * (width - cell_width(keys)), "bold $text-primary"))
             parts.append(Content(item.description))
+            if item.ids:  # the ids a keymap in the config file names (README: keymap)
+                parts.append(Content.styled(f"  [{', '.join(item.ids)}]", "$text-muted"))
             parts.append(Content("\n"))
         if self.notes:
             parts.append(Content("\n"))

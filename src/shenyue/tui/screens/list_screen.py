@@ -18,7 +18,7 @@ from shenyue.tui.messages import OpenReport, WorkspaceChanged
 from shenyue.tui.screens.pairs_view import open_pairs
 from shenyue.tui.textutil import one_line
 from shenyue.tui.widgets.keybar import KeyBar
-from shenyue.tui.widgets.report_table import COLUMNS, ReportTable
+from shenyue.tui.widgets.report_table import ReportTable
 from shenyue.tui.widgets.status_line import ProgressLine, SummaryLine
 from shenyue.tui.workspace import SORT_KEYS, ListFilter, Row, Workspace
 
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 class ListScreen(Screen):
     BINDINGS = [
-        B("slash", "filter", "tui.key.filter", "list.filter"),
+        # priority: run before the keys typed after it are handed to the list (they go to the search box)
+        B("slash", "filter", "tui.key.filter", "list.filter", priority=True),
         B("f", "finding_filter", "tui.key.finding_filter", "list.finding_filter"),
         B("s", "sort_next", "tui.key.sort", "list.sort"),
         B("r", "sort_reverse", "tui.key.sort_reverse", "list.sort_reverse", show=False),
@@ -93,6 +94,8 @@ class ListScreen(Screen):
     def _workspace_changed(self, event: WorkspaceChanged) -> None:
         if event.what == "reviewer":
             self._title()
+        if event.what == "reviews" and self.workspace.dismissals_problem:
+            self.notify(self.workspace.dismissals_problem, severity="warning", timeout=10)
         if event.what == "review":
             self.table.refresh_rows()
             self.query_one(SummaryLine).show(self.workspace, self.filter, len(self.table.rows))
@@ -122,8 +125,13 @@ class ListScreen(Screen):
     # ------------------------------------------------------------ filters
     def action_filter(self) -> None:
         box = self.query_one("#list-filter", Input)
+        if box.has_focus:  # the key is a priority binding: in the box it is just a character ("2023/a.txt")
+            if "list.filter" not in (getattr(self.app, "user_keymap", None) or {}):
+                box.insert_text_at_cursor("/")
+            return
         box.display = True
-        box.focus()
+        # focus now, not after the next refresh (Widget.focus): keys typed in the same burst as / go to the box
+        self.set_focus(box)
 
     @on(Input.Changed, "#list-filter")
     def _filter_typed(self, event: Input.Changed) -> None:
@@ -154,6 +162,14 @@ class ListScreen(Screen):
 
         self.app.push_screen(FilterDialog(self.filter), chosen)
 
+    def set_filter_text(self, text: str) -> None:
+        """Show ``text`` in the filter box and filter by it (the palette's ready-made filters)."""
+        box = self.query_one("#list-filter", Input)
+        box.display = True
+        box.value = text  # Input.Changed filters
+        self.filter = ListFilter(text, self.filter.finding, self.filter.copy_min)
+        self.refill()
+
     def set_finding_filter(self, finding: str, share: float | None = None) -> None:
         self.filter = ListFilter(self.filter.text, finding, self.filter.copy_min if share is None else share)
         self.refill()
@@ -165,17 +181,17 @@ class ListScreen(Screen):
             table.sort_reverse = not table.sort_reverse
         else:
             table.sort_key = key
-            table.sort_reverse = key in ("copy", "findings", "total")
+            table.sort_reverse = key in ("copy", "findings", "total", "reviewers", "mean", "spread")
         self.refill()
 
     def action_sort_next(self) -> None:
         table = self.table
-        order = ["index", *SORT_KEYS]
+        order = ["index", *(c.key for c in table.columns if c.key in SORT_KEYS)]
         table.sort_key = order[(order.index(table.sort_key) + 1) % len(order)]
-        table.sort_reverse = table.sort_key in ("copy", "findings", "total")
+        table.sort_reverse = table.sort_key in ("copy", "findings", "total", "reviewers", "mean", "spread")
         self.refill()
         name = (
-            t(next(c.title_key for c in COLUMNS if c.key == table.sort_key))
+            t(next(c.title_key for c in table.columns if c.key == table.sort_key))
             if table.sort_key != "index"
             else t("tui.list.sort_file_order")
         )
@@ -222,7 +238,7 @@ class ListScreen(Screen):
     def palette_commands(self) -> list[tuple[str, str, object]]:
         """Extra commands for the command palette: (title, help, callback)."""
         out = []
-        for col in COLUMNS:
+        for col in self.table.columns:
             out.append((t("tui.palette.sort_by", column=t(col.title_key)), "", lambda k=col.key: self.sort_by(k)))
         for choice in ("all", "template", "arithmetic", "copy"):
             out.append(
@@ -232,4 +248,5 @@ class ListScreen(Screen):
                     lambda c=choice: self.set_finding_filter(c),
                 )
             )
+        out.append((t("tui.palette.disagreement", n=10), "spread>10", lambda: self.set_filter_text("spread>10")))
         return out

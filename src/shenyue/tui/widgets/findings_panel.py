@@ -40,6 +40,7 @@ class FindingsPanel(Widget, can_focus=True):
         B("k,up", "move(-1)", "tui.key.up", "findings.up", show=False),
         B("enter", "jump", "tui.key.jump_finding", "findings.jump"),
         B("x", "dismiss_finding", "tui.key.dismiss", "findings.dismiss"),
+        B("X", "dismiss_everywhere", "tui.key.dismiss_everywhere", "findings.dismiss_everywhere"),
     ]
 
     DETAIL_LINES = 4
@@ -50,6 +51,13 @@ class FindingsPanel(Widget, can_focus=True):
             self.finding = finding
 
     class Dismiss(Message):
+        def __init__(self, finding: Finding) -> None:
+            super().__init__()
+            self.finding = finding
+
+    class DismissEverywhere(Message):
+        """Dismiss this finding's check (or message) in every report of the folder."""
+
         def __init__(self, finding: Finding) -> None:
             super().__init__()
             self.finding = finding
@@ -129,6 +137,11 @@ class FindingsPanel(Widget, can_focus=True):
         f = self.current
         if f is not None:
             self.post_message(self.Dismiss(f))
+
+    def action_dismiss_everywhere(self) -> None:
+        f = self.current
+        if f is not None:
+            self.post_message(self.DismissEverywhere(f))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

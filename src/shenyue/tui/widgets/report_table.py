@@ -7,7 +7,6 @@ as fast as one of ten. Sorting and filtering just reorder the row list.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from rich.segment import Segment
@@ -25,16 +24,8 @@ from shenyue.tui.glyphs import bar, glyphs
 from shenyue.tui.keys import B
 from shenyue.tui.textutil import cell_width, fit, one_line
 from shenyue.tui.widgets.style import layer_style
+from shenyue.tui.widgets.team_columns import TEAM_COLUMNS, TEAM_KEYS, Cell, Column, team_cell
 from shenyue.tui.workspace import Row, Workspace
-
-
-@dataclass(slots=True)
-class Column:
-    key: str  # sort key
-    title_key: str
-    width: int  # 0: takes the remaining width
-    align: str = "left"
-
 
 COLUMNS = (
     Column("label", "tui.col.unit", 0),
@@ -46,9 +37,6 @@ COLUMNS = (
     Column("total", "tui.col.total", 7, "right"),
     Column("status", "tui.col.status", 10),
 )
-
-# (style class, text) for one cell
-Cell = list[tuple[str, str]]
 
 
 class ReportTable(ScrollView, can_focus=True):
@@ -123,6 +111,13 @@ class ReportTable(ScrollView, can_focus=True):
         self.refresh()
 
     @property
+    def columns(self) -> tuple[Column, ...]:
+        """The columns shown: the team's (reviewers, mean, spread) before the status when there is a team."""
+        if self.workspace.has_team:
+            return COLUMNS[:-1] + TEAM_COLUMNS + COLUMNS[-1:]
+        return COLUMNS
+
+    @property
     def current(self) -> Row | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
@@ -178,7 +173,7 @@ class ReportTable(ScrollView, can_focus=True):
 
     def _column_at(self, x: int) -> str | None:
         pos = 0
-        for col, w in zip(COLUMNS, self._widths):
+        for col, w in zip(self.columns, self._widths):
             if pos <= x < pos + w + 1:
                 return col.key
             pos += w + 1
@@ -201,9 +196,10 @@ class ReportTable(ScrollView, can_focus=True):
         return style
 
     def _column_widths(self, width: int) -> list[int]:
-        fixed = sum(c.width for c in COLUMNS) + len(COLUMNS) - 1
+        columns = self.columns
+        fixed = sum(c.width for c in columns) + len(columns) - 1
         flex = max(8, width - fixed)
-        return [c.width or flex for c in COLUMNS]
+        return [c.width or flex for c in columns]
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -219,7 +215,7 @@ class ReportTable(ScrollView, can_focus=True):
         if index == self.cursor:
             line_style = base + self._style("cursor")
         segments: list[Segment] = []
-        for n, (col, w) in enumerate(zip(COLUMNS, widths)):
+        for n, (col, w) in enumerate(zip(self.columns, widths)):
             if n:
                 segments.append(Segment(" ", line_style))
             segments.extend(self._cell_segments(self.cell(col.key, row), w, col.align, line_style))
@@ -229,7 +225,7 @@ class ReportTable(ScrollView, can_focus=True):
         g = glyphs()
         style = base + self._style("header")
         segments = []
-        for n, (col, w) in enumerate(zip(COLUMNS, widths)):
+        for n, (col, w) in enumerate(zip(self.columns, widths)):
             if n:
                 segments.append(Segment(" ", style))
             title = t(col.title_key)
@@ -279,6 +275,8 @@ class ReportTable(ScrollView, can_focus=True):
             if r is not None and r.unit:
                 return [("", one_line(r.unit)), ("dim", "  " + one_line(row.rel))]
             return [("", one_line(row.label))]
+        if key in TEAM_KEYS:
+            return team_cell(key, row.team)
         if r is None:
             if row.unreadable is not None:
                 return [("unreadable", t("tui.cell.unreadable") if key == "kind" else "")]

@@ -243,7 +243,10 @@ class ScorePanel(Static, can_focus=True):
                     Content.styled(t("tui.score.checks"), "bold")
                     + Content(
                         " "
-                        + "，".join(f"{t('check.' + ch) if _has('check.' + ch) else ch}×{n}" for ch, n in fired_checks)
+                        + "，".join(
+                            f"{t('check.' + ch) if _has('check.' + ch) else ch}{glyphs().times}{n}"
+                            for ch, n in fired_checks
+                        )
                     )
                 )
             elif c.checks:

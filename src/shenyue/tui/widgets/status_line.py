@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from shenyue.i18n import t
+from shenyue.i18n import t, tn
 from shenyue.review import format_number
 from shenyue.tui.glyphs import bar, glyphs
+from shenyue.tui.list_filter import parse_query
 from shenyue.tui.workspace import ListFilter, Workspace
 
 
@@ -18,7 +19,7 @@ class SummaryLine(Static):
         s = ws.summary()
         g = glyphs()
         parts = [
-            t("tui.summary.reports", n=s["reports"]),
+            tn("tui.summary.reports", s["reports"]),
             t("tui.summary.reviewed", n=s["reviewed"]),
             t("tui.summary.done", n=s["done"]),
             t(
@@ -37,6 +38,9 @@ class SummaryLine(Static):
                 desc.append(t(f"tui.filter.{flt.finding}", share=round(flt.copy_min * 100)))
             if flt.text:
                 desc.append(t("tui.filter.text", text=flt.text))
+                problems = parse_query(flt.text).problems
+                if problems:
+                    desc.append(" ".join(problems))
             content = (
                 content
                 + Content("  ")

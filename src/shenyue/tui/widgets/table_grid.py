@@ -34,9 +34,16 @@ class TableGrid(Widget, can_focus=True):
     }
 
     BINDINGS = [
-        B("n", "mark(1)", "tui.key.tables_next_mark", "tables.next_mark"),
-        B("N", "mark(-1)", "tui.key.tables_prev_mark", "tables.prev_mark", show=False),
-        B("right_square_bracket", "table(1)", "tui.key.tables_next_table", "tables.next_table", key_display="]"),
+        B("n", "mark(1)", "tui.key.tables_next_mark", "tables.next_mark", scope="tables"),
+        B("N", "mark(-1)", "tui.key.tables_prev_mark", "tables.prev_mark", show=False, scope="tables"),
+        B(
+            "right_square_bracket",
+            "table(1)",
+            "tui.key.tables_next_table",
+            "tables.next_table",
+            key_display="]",
+            scope="tables",
+        ),
         B(
             "left_square_bracket",
             "table(-1)",
@@ -44,13 +51,14 @@ class TableGrid(Widget, can_focus=True):
             "tables.prev_table",
             key_display="[",
             show=False,
-        ),  # fmt: skip
-        B("j,down", "scroll_lines(1)", "tui.key.scroll_down", "tables.down", show=False),
-        B("k,up", "scroll_lines(-1)", "tui.key.scroll_up", "tables.up", show=False),
-        B("pagedown,space", "page(1)", "tui.key.page_down", "tables.page_down", show=False),
-        B("pageup,b", "page(-1)", "tui.key.page_up", "tables.page_up", show=False),
-        B("g,home", "edge(0)", "tui.key.top", "tables.top", show=False),
-        B("G,end", "edge(1)", "tui.key.bottom", "tables.bottom", show=False),
+            scope="tables",
+        ),
+        B("j,down", "scroll_lines(1)", "tui.key.scroll_down", "tables.down", show=False, scope="tables"),
+        B("k,up", "scroll_lines(-1)", "tui.key.scroll_up", "tables.up", show=False, scope="tables"),
+        B("pagedown,space", "page(1)", "tui.key.page_down", "tables.page_down", show=False, scope="tables"),
+        B("pageup,b", "page(-1)", "tui.key.page_up", "tables.page_up", show=False, scope="tables"),
+        B("g,home", "edge(0)", "tui.key.top", "tables.top", show=False, scope="tables"),
+        B("G,end", "edge(1)", "tui.key.bottom", "tables.bottom", show=False, scope="tables"),
     ]
 
     DEFAULT_CSS = """

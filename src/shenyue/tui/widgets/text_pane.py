@@ -27,10 +27,11 @@ from textual.widget import Widget
 from shenyue.tui.highlight import CLASSES, build_runs
 from shenyue.tui.keys import B
 from shenyue.tui.textutil import HIDDEN, cell_width, display_text, line_of, reflow, wrap_offsets
+from shenyue.tui.widgets.labels import FittedLabels
 from shenyue.tui.widgets.style import layer_style
 
 
-class TextPane(Widget, can_focus=True):
+class TextPane(FittedLabels, Widget, can_focus=True):
     COMPONENT_CLASSES = {f"text-pane--{name}" for _, name in CLASSES} | {
         "text-pane--message",
         "text-pane--scrollbar",
@@ -215,6 +216,7 @@ class TextPane(Widget, can_focus=True):
     # ------------------------------------------------------------ layout
     def on_resize(self, event: events.Resize) -> None:
         self._wrap()
+        self.refit()
 
     def _wrap(self, force: bool = False) -> None:
         width = self.text_width

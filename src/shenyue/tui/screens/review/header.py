@@ -41,7 +41,7 @@ class HeaderPart:
         if section is None:
             return
         left = self.left
-        left.border_title = Content(t("tui.review.this_report") + f" {g.dot} " + one_line(nav_label(section)))
+        left.pane_title = Content(t("tui.review.this_report") + f" {g.dot} " + one_line(nav_label(section)))
         copies = model.copies()
         sub = []
         if copies is not None:
@@ -51,17 +51,17 @@ class HeaderPart:
         if pairs:
             pos = model.pair_index + 1 if model.pair_index >= 0 else 0
             sub.append(t("tui.review.match_pos", pos=pos, n=len(pairs)))
-        left.border_subtitle = Content(f" {g.dot} ".join(sub)) if sub else None
+        left.pane_subtitle = Content(f" {g.dot} ".join(sub)) if sub else None
         right = self.right
         comp = model.comparison
         other = model.other_report()
         if other is None or comp.section is None:
-            right.border_title = Content(t("tui.review.comparison"))
-            right.border_subtitle = None
+            right.pane_title = Content(t("tui.review.comparison"))
+            right.pane_subtitle = None
             return
         name = one_line(other.unit or other.rel)
         year = f" {other.year}" if other.year else ""
-        right.border_title = Content(
+        right.pane_title = Content(
             t("tui.review.comparison")
             + f" {g.dot} "
             + name
@@ -73,7 +73,7 @@ class HeaderPart:
         # the current match: every report holding it and who published first; else how the source was chosen
         pair = model.current_pair()
         holders = self.holders_text(pair) if pair is not None else ""
-        right.border_subtitle = Content(
+        right.pane_subtitle = Content(
             holders or (t("tui.review.pinned") if comp.pinned else t("tui.review.auto_source"))
         )
 
@@ -144,7 +144,7 @@ class HeaderPart:
             return
         from shenyue.tui.dialogs.text import TextDialog
 
-        total = self.session.total(self.report.findings)
+        total = self.session.total(self.workspace.live_findings(self.report))
         self.app.push_screen(TextDialog(t("tui.header.details_title"), total_details(self.session, total)))
 
 

@@ -27,6 +27,7 @@ from shenyue.tui.screens.review.evidence import Passage, evidence, line_at
 from shenyue.tui.screens.review.viewmodel import PSEUDO, nav_label
 from shenyue.tui.textutil import one_line
 from shenyue.tui.widgets.score_panel import ScorePanel
+from shenyue.tui.widgets.team_panel import TeamPanel
 
 if TYPE_CHECKING:
     from shenyue.tui.screens.review.screen import ReviewScreen
@@ -101,12 +102,16 @@ class ScoringPart:
 
     def active_findings(self: ReviewScreen) -> list[Finding]:
         """The report's findings the reviewer has not dismissed."""
+        findings = self.workspace.live_findings(self.report)  # without those dismissed for the whole folder
         if self.session is not None:
-            return self.session.active_findings(self.report.findings)
-        return list(self.report.findings)
+            return self.session.active_findings(findings)
+        return findings
 
     def dismissal_reason(self: ReviewScreen, f: Finding) -> str | None:
         """The reason a finding was dismissed ("" without one), or None when it stands."""
+        folder = self.workspace.folder_dismissal(f)
+        if folder is not None:
+            return t("tui.findings.folder_reason", reason=folder.reason)
         if self.session is None:
             return None
         for d in self.session.review.dismissed:
@@ -121,10 +126,13 @@ class ScoringPart:
 
     def _score_panel(self: ReviewScreen) -> None:
         panel = self.scores
+        row = self.workspace.by_rel.get(self.rel)
+        team = row.team if row is not None else None
         if self.session is None:
             panel.set_review(None, {}, [], None, self.review_problem or self.workspace.review_problem or "")
+            self.query_one(TeamPanel).show_team(team, self.workspace.rubric, self.workspace.reviewer, {}, None)
             return
-        total = self.session.total(self.report.findings)
+        total = self.session.total(self.workspace.live_findings(self.report))
         review = self.session.review
         section = self.section
         note = ""
@@ -138,6 +146,7 @@ class ScoringPart:
             comments=review.criterion_comments,
             section_comment=note,
         )
+        self.query_one(TeamPanel).show_team(team, self.session.rubric, review.reviewer, review.scores, total)
 
     def section_commented(self: ReviewScreen, section: Section) -> bool:
         """Whether the reviewer wrote a comment on this section (a mark in the navigator)."""

@@ -24,6 +24,7 @@ from shenyue.tui.highlight import FLASH, report_intervals
 from shenyue.tui.keys import B
 from shenyue.tui.messages import BackToList, StepReport, WorkspaceChanged
 from shenyue.tui.screens.review.comparison import ComparisonPart
+from shenyue.tui.screens.review.dismiss_all import dismiss_everywhere
 from shenyue.tui.screens.review.header import HEADER_BINDINGS, HeaderPart
 from shenyue.tui.screens.review.scoring import SCORE_CHARS, SCORING_BINDINGS, ScoringPart
 from shenyue.tui.screens.review.search import SearchPart
@@ -45,6 +46,7 @@ from shenyue.tui.widgets.overview_strip import OverviewStrip
 from shenyue.tui.widgets.review_header import ReviewHeader
 from shenyue.tui.widgets.score_panel import ScorePanel
 from shenyue.tui.widgets.section_nav import NavItem, SectionNav
+from shenyue.tui.widgets.team_panel import TeamPanel
 from shenyue.tui.widgets.text_pane import TextPane
 
 if TYPE_CHECKING:
@@ -171,6 +173,7 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
             with Vertical(id="side"):
                 yield FindingsPanel(id="findings")
                 yield ScorePanel(id="scores")
+                yield TeamPanel(id="team")
         yield Input(placeholder=t("tui.review.search_placeholder"), id="search", select_on_focus=False)
         yield Legend(id="legend")
         yield KeyBar()
@@ -305,6 +308,10 @@ class ReviewScreen(ComparisonPart, ScoringPart, HeaderPart, SearchPart, ViewPart
     @on(FindingsPanel.Dismiss)
     def _dismiss(self, event: FindingsPanel.Dismiss) -> None:
         self.dismiss_or_restore(event.finding)
+
+    @on(FindingsPanel.DismissEverywhere)
+    def _dismiss_everywhere(self, event: FindingsPanel.DismissEverywhere) -> None:
+        dismiss_everywhere(self, event.finding)
 
     @on(ScorePanel.ScoreSet)
     def _score_set(self, event: ScorePanel.ScoreSet) -> None:

@@ -25,8 +25,8 @@ from shenyue.tui.widgets.table_grid import TableGrid
 
 class TableScreen(Screen):
     BINDINGS = [
-        B("escape,t", "close", "tui.key.tables_close", "tables.close"),
-        B("ctrl+c", "app.quit", "tui.key.quit", "tables.quit_ctrl_c", show=False),
+        B("escape,t", "close", "tui.key.tables_close", "tables.close", scope="tables"),
+        B("ctrl+c", "app.quit", "tui.key.quit", "tables.quit_ctrl_c", show=False, scope="tables"),
     ]
     HELP_TITLE = "tui.help.title_tables"
     HELP_GROUP = "tui.help.group_tables"
