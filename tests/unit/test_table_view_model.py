@@ -174,3 +174,18 @@ def test_lines_fit_the_width_and_the_previous_year_goes_beside_when_it_fits(two_
     # every cell of this report has a line, and the line shows it
     row = lines[out.cell_lines["t3.new.np"]]
     assert row.startswith("一、本年新收")
+
+
+def test_english_column_labels_wrap_between_words(tmp_path, sample_text):
+    from shenyue.i18n import set_language
+
+    report, findings = build(tmp_path, sample_text("changzheng"))
+    try:
+        set_language("en")
+        lines = text_of(layout(build_view(report, findings), 100).lines)
+    finally:
+        set_language("zh")
+    header = "\n".join(lines[lines.index(next(x for x in lines if "legal persons" in x)) :][:5])
+    words = header.split()
+    assert "businesses" in words and "natural" in words and "persons" in words
+    assert not any(w in words for w in ("business", "es", "decision", "s"))

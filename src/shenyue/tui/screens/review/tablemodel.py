@@ -18,6 +18,7 @@ visible lines).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from shenyue.analysis.checks.tables import cell_label
@@ -336,18 +337,34 @@ class Layout:
     width: int  # cells the widest line takes
 
 
+_LABEL_TOKENS = re.compile(r"[ \t]+|[\x21-\x2c\x2e-\x7e\u00c0-\u024f]+-?|.", re.S)
+
+
 def _wrap_label(text: str, width: int) -> list[str]:
-    """``text`` cut into pieces of at most ``width`` cells (labels of columns: CJK wraps anywhere)."""
+    """``text`` cut into lines of at most ``width`` cells: CJK wraps anywhere, a Latin word only where it
+    is longer than a line."""
     out, cur, used = [], "", 0
-    for ch in text:
-        w = cell_width(ch)
-        if used + w > width and cur:
-            out.append(cur)
+    for token in _LABEL_TOKENS.findall(text):
+        if token.isspace():
+            if cur:
+                cur, used = cur + " ", used + 1
+            continue
+        w = cell_width(token)
+        if used + w > width and cur.strip():
+            out.append(cur.rstrip())
             cur, used = "", 0
-        cur += ch
-        used += w
-    if cur:
-        out.append(cur)
+        while w > width:  # a word wider than a line: cut it
+            head, rest, hw = "", token, 0
+            for ch in token:
+                if hw + cell_width(ch) > width - used:
+                    break
+                head, hw = head + ch, hw + cell_width(ch)
+                rest = rest[1:]
+            out.append((cur + head).rstrip())
+            cur, used, token, w = "", 0, rest, cell_width(rest)
+        cur, used = cur + token, used + w
+    if cur.strip():
+        out.append(cur.rstrip())
     return out or [""]
 
 
@@ -366,7 +383,8 @@ def _grid_widths(grid: Grid, width: int) -> tuple[int, list[list[int]]]:
         widths = []
         for i, name in enumerate(block.columns):
             values = max((cell_width(r.cells[i].text) for r in block.rows if r.cells), default=1)
-            widths.append(max(MIN_COL, values + 3, min(cell_width(name), 8) + 1))
+            word = max((cell_width(x) for x in _LABEL_TOKENS.findall(name) if not x.isspace()), default=1)
+            widths.append(max(MIN_COL, values + 3, min(cell_width(name), 8) + 1, min(word, 14) + 1))
         col_widths.append(widths)
     widest = max((sum(w) for w in col_widths), default=0)
     labels = max((cell_width(r.label) for b in grid.blocks for r in b.rows), default=4)
