@@ -778,3 +778,24 @@ async def test_export_dialog_offers_the_html_evidence_report_written_in_the_back
         page = out.read_text(encoding="utf-8")
         assert all(name in page for name in (CHANGZHENG, XIQU))
         assert any(out.name in m for m in told)
+
+
+async def test_the_text_pane_scrolls_by_keys_and_by_the_mouse_wheel(samples_copy):
+    from textual import events
+
+    app = make_app(samples_copy, resume=False)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await wait_ready(app, pilot)
+        await open_report(app, pilot, CHANGZHENG)
+        screen = app.screen
+        screen.left.focus()
+        start = screen.left.visible_range()
+        await pilot.press("pagedown")
+        paged = screen.left.visible_range()
+        assert paged[0] > start[0]
+        screen.left.post_message(events.MouseScrollUp(screen.left, 1, 1, 0, 0, 0, False, False, False))
+        await pilot.pause()
+        assert start[0] <= screen.left.visible_range()[0] < paged[0]
+        screen.left.post_message(events.MouseScrollDown(screen.left, 1, 1, 0, 0, 0, False, False, False))
+        await pilot.pause()
+        assert screen.left.visible_range()[0] > start[0]

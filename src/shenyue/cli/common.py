@@ -13,16 +13,29 @@ from shenyue.i18n import t
 from shenyue.paths import display_path, display_text
 
 
-def folder_argument(value: str) -> Path | None:
-    """The folder, or None after printing a one-line message (exit 2 follows)."""
+def fail(message: str, code: int = 2) -> int:
+    """Print ``message`` as one plain line on stderr and give the exit code."""
+    sys.stderr.write("shenyue: " + safe_text(message) + "\n")
+    return code
+
+
+def folder_problem(value: str) -> str | None:
+    """Why ``value`` is not a folder that can be read, or None."""
     path = Path(value).expanduser()
     if not path.exists():
-        sys.stderr.write("shenyue: " + t("cli.folder_missing", path=value) + "\n")
-        return None
+        return t("cli.folder_missing", path=value)
     if not path.is_dir():
-        sys.stderr.write("shenyue: " + t("cli.not_a_folder", path=value) + "\n")
+        return t("cli.not_a_folder", path=value)
+    return None
+
+
+def folder_argument(value: str) -> Path | None:
+    """The folder, or None after printing a one-line message (exit 2 follows)."""
+    problem = folder_problem(value)
+    if problem is not None:
+        fail(problem)
         return None
-    return path
+    return Path(value).expanduser()
 
 
 def max_bytes_argument(args, message_key: str = "scan.bad_max_size") -> int | None:
@@ -36,7 +49,7 @@ def max_bytes_argument(args, message_key: str = "scan.bad_max_size") -> int | No
     try:
         size = check_number("max_file_mb", args.max_size, "--max-size")
     except NumberError as exc:
-        sys.stderr.write("shenyue: " + safe_text(str(exc)) + "\n")
+        fail(str(exc))
         return None
     return int(size * 1048576)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from shenyue.cli.common import Progress, folder_argument, safe_text, show_path, warn_config
+from shenyue.cli.common import Progress, fail, folder_argument, folder_problem, safe_text, show_path, warn_config
 from shenyue.i18n import t, tn
 from shenyue.review.errors import ExportError, RubricError
 from shenyue.review.export import (
@@ -38,27 +38,18 @@ def add_parser(sub, parent) -> None:
     p.add_argument("--no-copy", action="store_true", help=t("export.opt_no_copy"))
 
 
-def _fail(message: str, code: int = 2) -> int:
-    sys.stderr.write("shenyue: " + safe_text(message) + "\n")
-    return code
-
-
 def run(args) -> int:
     folder = folder_argument(args.folder)
     if folder is None:
         return 2
     warn_config(args)
     config = args.config
-    if args.reviews:
-        reviews_arg = Path(args.reviews).expanduser()
-        if reviews_arg.exists() and not reviews_arg.is_dir():
-            return _fail(t("cli.not_a_folder", path=args.reviews))
-        if not reviews_arg.exists():
-            return _fail(t("cli.folder_missing", path=args.reviews))
+    if args.reviews and (problem := folder_problem(args.reviews)):
+        return fail(problem)
     try:
         rubric = load_rubric(folder)
     except RubricError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     to_stdout = args.output == "-"
     output = None if to_stdout else (Path(args.output).expanduser() if args.output else None)
     try:
@@ -72,7 +63,7 @@ def run(args) -> int:
         else:
             check_output(output, fmt, force=args.force, folder=folder, reviews_root=root)
     except ExportError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
 
     reviews, problems = load_all_reviews(root)
     from shenyue.analysis.scan import scan_folder
@@ -113,7 +104,7 @@ def run(args) -> int:
             return _refused_status(problems, sheet)
         written = write_export(sheet, output, fmt, force=args.force, folder=folder, reviews_root=root)
     except ExportError as exc:
-        return _fail(str(exc), 1 if exc.key == "export.error.write" else 2)
+        return fail(str(exc), 1 if exc.key == "export.error.write" else 2)
 
     reviewers = len({row.reviewer for row in sheet.rows})
     reports = len({row.report for row in sheet.rows})

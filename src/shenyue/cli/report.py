@@ -11,7 +11,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from shenyue.cli.common import Progress, folder_argument, max_bytes_argument, safe_text, show_path, warn_config
+from shenyue.cli.common import (
+    Progress,
+    fail,
+    folder_argument,
+    folder_problem,
+    max_bytes_argument,
+    safe_text,
+    show_path,
+    warn_config,
+)
 from shenyue.i18n import current_language, t
 
 DEFAULT_NAME = "shenyue-report.html"
@@ -28,11 +37,6 @@ def add_parser(sub, parent) -> None:
     p.add_argument("--max-size", type=float, metavar="MB", help=t("scan.opt_max_size"))
 
 
-def _fail(message: str, code: int = 2) -> int:
-    sys.stderr.write("shenyue: " + safe_text(message) + "\n")
-    return code
-
-
 def run(args) -> int:
     folder = folder_argument(args.folder)
     if folder is None:
@@ -46,14 +50,12 @@ def run(args) -> int:
     from shenyue.review.rubric import load_rubric
     from shenyue.review.store import resolve_reviews_dir
 
-    if args.reviews:
-        reviews_arg = Path(args.reviews).expanduser()
-        if not reviews_arg.is_dir():
-            return _fail(t("cli.folder_missing" if not reviews_arg.exists() else "cli.not_a_folder", path=args.reviews))
+    if args.reviews and (problem := folder_problem(args.reviews)):
+        return fail(problem)
     try:
         rubric = load_rubric(folder)
     except RubricError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     output = Path(args.output).expanduser() if args.output else Path.cwd() / DEFAULT_NAME
     folder_mode = output.is_dir() or (
         args.output is not None and (args.output.endswith(("/", "\\")) or output.suffix.lower() not in HTML_SUFFIXES)
@@ -64,12 +66,12 @@ def run(args) -> int:
 
     problem = output_problem(output, folder, root)
     if problem:
-        return _fail(problem)
+        return fail(problem)
     target = output / "index.html" if folder_mode else output
     if target.exists() and not args.force:
-        return _fail(t("html.error.exists", path=show_path(target)))
+        return fail(t("html.error.exists", path=show_path(target)))
     if not folder_mode and output.exists() and not output.is_file():
-        return _fail(t("html.error.not_a_file", path=show_path(output)))
+        return fail(t("html.error.not_a_file", path=show_path(output)))
 
     from shenyue.analysis.scan import analyse_copies, scan_folder
 
@@ -95,7 +97,7 @@ def run(args) -> int:
     try:
         written = write_html_report(ev, output, lang=lang, folder_mode=True if folder_mode else None, progress=progress)
     except OSError as exc:
-        return _fail(t("html.error.write", path=show_path(output), reason=exc.strerror or str(exc)), 1)
+        return fail(t("html.error.write", path=show_path(output), reason=exc.strerror or str(exc)), 1)
     finally:
         progress.close()
     for problem in written.problems:

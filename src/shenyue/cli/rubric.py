@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from shenyue.cli.common import folder_argument, format_table, safe_text, warn_config
+from shenyue.cli.common import fail, folder_argument, format_table, safe_text, warn_config
 from shenyue.fsutil import atomic_write_bytes
 from shenyue.i18n import current_language, t
 from shenyue.review.errors import RubricError
@@ -33,11 +33,6 @@ def add_parser(sub, parent) -> None:
     p.add_argument("--force", action="store_true", help=t("rubric.opt_force"))
 
 
-def _fail(message: str, code: int = 2) -> int:
-    sys.stderr.write("shenyue: " + message + "\n")
-    return code
-
-
 def run(args) -> int:
     warn_config(args)
     folder = None
@@ -51,7 +46,7 @@ def run(args) -> int:
         rubric = load_rubric(folder)
         check_reasons(rubric)
     except RubricError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     sys.stdout.write(describe(rubric) + "\n")
     return 0
 
@@ -64,21 +59,21 @@ def _init(folder, force: bool) -> int:
         target = user_rubric_path()
         source = None
     if (target.exists() or target.is_symlink()) and not force:
-        return _fail(t("rubric.init_exists", path=target))
+        return fail(t("rubric.init_exists", path=target))
     if source is not None and source.is_file():
         try:
             load_rubric_file(source, "user")  # never hand out a broken copy
             data = source.read_bytes()
         except RubricError as exc:
-            return _fail(str(exc))
+            return fail(str(exc))
         except OSError as exc:
-            return _fail(t("rubric.init_failed", path=source, reason=exc.strerror or exc), 1)
+            return fail(t("rubric.init_failed", path=source, reason=exc.strerror or exc), 1)
     else:
         data = default_rubric_text().encode("utf-8")
     try:
         atomic_write_bytes(target, data)
     except OSError as exc:
-        return _fail(t("rubric.init_failed", path=target, reason=exc.strerror or exc), 1)
+        return fail(t("rubric.init_failed", path=target, reason=exc.strerror or exc), 1)
     sys.stdout.write(t("rubric.init_done", path=target) + "\n")
     return 0
 

@@ -21,12 +21,13 @@ from textual.widget import Widget
 from shenyue.tui.keys import B
 from shenyue.tui.screens.review.tablemodel import Layout, TableView, layout
 from shenyue.tui.textutil import cell_width
+from shenyue.tui.widgets.line_scroll import LineScroller
 from shenyue.tui.widgets.style import layer_style
 
 STYLES = ("title", "header", "label", "group", "value", "note", "fail", "warn", "info", "split", "unread", "blank")
 
 
-class TableGrid(Widget, can_focus=True):
+class TableGrid(LineScroller, Widget, can_focus=True):
     COMPONENT_CLASSES = {f"table-grid--{name}" for name in STYLES} | {
         "table-grid--selected",
         "table-grid--scrollbar",
@@ -140,23 +141,6 @@ class TableGrid(Widget, can_focus=True):
     def scroll_to_line(self, line: int) -> None:
         self._top = max(0, min(self.max_top, line))
         self.refresh()
-
-    def action_scroll_lines(self, n: int) -> None:
-        self.scroll_to_line(self._top + n)
-
-    def action_page(self, n: int) -> None:
-        self.scroll_to_line(self._top + n * max(1, self.size.height - 1))
-
-    def action_edge(self, end: int) -> None:
-        self.scroll_to_line(self.max_top if end else 0)
-
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        self.scroll_to_line(self._top + 3)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        event.stop()
-        self.scroll_to_line(self._top - 3)
 
     def select(self, cell: str | None) -> None:
         """Select ``cell`` (a cell id of this report) and scroll it into view."""

@@ -28,10 +28,11 @@ from shenyue.tui.highlight import CLASSES, build_runs
 from shenyue.tui.keys import B
 from shenyue.tui.textutil import HIDDEN, cell_width, display_text, line_of, reflow, wrap_offsets
 from shenyue.tui.widgets.labels import FittedLabels
+from shenyue.tui.widgets.line_scroll import LineScroller
 from shenyue.tui.widgets.style import layer_style
 
 
-class TextPane(FittedLabels, Widget, can_focus=True):
+class TextPane(FittedLabels, LineScroller, Widget, can_focus=True):
     COMPONENT_CLASSES = {f"text-pane--{name}" for _, name in CLASSES} | {
         "text-pane--message",
         "text-pane--scrollbar",
@@ -195,23 +196,6 @@ class TextPane(FittedLabels, Widget, can_focus=True):
         top = min(len(self._lines) - 1, self._top)
         bottom = min(len(self._lines) - 1, top + max(1, self.size.height) - 1)
         return (self._lines[top][0] + self._base, self._lines[bottom][1] + self._base)
-
-    def action_scroll_lines(self, n: int) -> None:
-        self.scroll_to_line(self._top + n)
-
-    def action_page(self, n: int) -> None:
-        self.scroll_to_line(self._top + n * max(1, self.size.height - 1))
-
-    def action_edge(self, end: int) -> None:
-        self.scroll_to_line(self.max_top if end else 0)
-
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        self.scroll_to_line(self._top + 3)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        event.stop()
-        self.scroll_to_line(self._top - 3)
 
     # ------------------------------------------------------------ layout
     def on_resize(self, event: events.Resize) -> None:
