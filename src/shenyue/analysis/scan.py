@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from shenyue.analysis.checks import check_ids, run_checks
 from shenyue.analysis.report_cache import ReportCache, file_sha256
 from shenyue.config import ReadLimits
+from shenyue.gcpause import gc_paused, process_pool
 from shenyue.model.chrome import find_chrome
 from shenyue.model.metadata import find_signature_date, find_title, find_unit, report_year
 from shenyue.model.report import Document, Report, Span, Unreadable
@@ -123,6 +123,7 @@ def _publication_date(dates):
     return None
 
 
+@gc_paused()
 def analyse_copies(
     reports: list[Report], *, folder: Path | None = None, progress: Progress | None = None, cache: bool = True
 ):
@@ -195,6 +196,7 @@ def _open_cache(max_bytes, max_pages, checks, deadlines, limits) -> ReportCache 
     return ReportCache.open(settings)
 
 
+@gc_paused()
 def scan_folder(
     folder: Path,
     *,
@@ -262,7 +264,7 @@ def scan_folder(
     # checks get the config's [deadlines] table (a plain dict travels to worker processes)
     jobs = [(files[i], folder, max_bytes, checks, max_pages, deadlines or None, limits, pack) for i in todo]
     if parallel:
-        pool = ProcessPoolExecutor(max_workers=n_workers)
+        pool = process_pool(n_workers)
         try:
             got = pool.map(_scan_one, jobs, chunksize=max(8, len(jobs) // (n_workers * 8)))
             for i, outcome in zip(todo, got):

@@ -8,6 +8,7 @@ import sys
 from shenyue.analysis.findings import count_by_severity, most_serious
 from shenyue.analysis.scan import ScanResult, scan_folder
 from shenyue.cli.common import Progress, folder_argument, format_table, max_bytes_argument, safe_text, warn_config
+from shenyue.gcpause import gc_paused
 from shenyue.i18n import current_language, t
 from shenyue.model.report import FORMAT_KINDS, SECTION_KEYS, Report
 
@@ -65,7 +66,8 @@ def run(args) -> int:
             report.findings = [f for f in report.findings if f.check in only]
     if args.json:
         # json.dumps without indent runs the C encoder: several times faster on big folders
-        sys.stdout.write(json.dumps(scan_json(result), ensure_ascii=False) + "\n")
+        with gc_paused():
+            sys.stdout.write(json.dumps(scan_json(result), ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(scan_table(result) + "\n")
     return 0

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from shenyue.cli.common import Progress, folder_argument, format_table, max_bytes_argument, safe_text, warn_config
+from shenyue.gcpause import process_pool
 from shenyue.i18n import t
 
 PARALLEL_THRESHOLD = 200  # below this many files to model, one process is faster than a pool
@@ -63,9 +64,7 @@ def _loader(
         total = len(jobs)
         workers = os.cpu_count() or 1
         if total >= PARALLEL_THRESHOLD and workers > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with process_pool(workers) as pool:
                 outcomes = list(
                     _progress_iter(
                         pool.map(_load_one, jobs, chunksize=max(8, total // (workers * 8))), total, entries, progress

@@ -6,7 +6,6 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from shenyue.analysis.similarity.index import SpanArrays, match
 from shenyue.analysis.similarity.result import Entry, SimilarityResult
 from shenyue.analysis.similarity.settings import DEFAULT, Settings
 from shenyue.analysis.similarity.statutory import Statutory, load_statutory
+from shenyue.gcpause import gc_paused, process_pool
 
 if TYPE_CHECKING:
     from shenyue.model.units import UnitMap
@@ -79,6 +79,7 @@ def _order(entries: list[Entry]) -> tuple[list[Entry], np.ndarray]:
     return ordered, unit_ids
 
 
+@gc_paused()
 def run(
     entries: list[Entry],
     *,
@@ -214,7 +215,7 @@ def _fingerprint_all(
     pool = None
     if workers > 1 and len(chunks) > 1 and chars >= PARALLEL_CHARS:
         try:
-            pool = ProcessPoolExecutor(max_workers=workers)
+            pool = process_pool(workers)
             jobs = ((([e.text or "" for e in c], [e.mask for e in c], statutory, settings)) for c in chunks)
             outcomes = pool.map(_fp_chunk, jobs)
         except (OSError, ValueError, RuntimeError):  # no processes here (a sandbox): do it in this one
