@@ -260,3 +260,69 @@ def test_a_changed_units_file_applies_to_cached_reports_without_reading_them(sam
     assert warm.report("zhongshan-city-2021.txt").unit == "西区街道办事处"
     assert warm.report("zhongshan-city-2021.txt").unit != cold.report("zhongshan-city-2021.txt").unit
     assert snapshot(warm) == snapshot(full_scan(samples_copy, cache=False))
+
+
+@pytest.fixture
+def hashed(monkeypatch):
+    """The files whose bytes were hashed (an unchanged stat needs none); files count as old enough."""
+    seen: list[str] = []
+    real = report_cache.file_sha256
+
+    def counting(path, max_bytes):
+        seen.append(os.path.basename(path))
+        return real(path, max_bytes)
+
+    monkeypatch.setattr(report_cache, "file_sha256", counting)
+    monkeypatch.setattr(report_cache, "RACY_NS", 0)
+    return seen
+
+
+def test_unchanged_files_are_not_hashed_again(samples_copy, hashed):
+    cold = full_scan(samples_copy)
+    assert len(hashed) == len(cold.reports)
+    hashed.clear()
+    warm = full_scan(samples_copy)
+    assert hashed == []
+    assert snapshot(warm) == snapshot(cold)
+
+
+def test_a_rewrite_that_keeps_size_and_mtime_is_still_seen(samples_copy, hashed, reads):
+    target = samples_copy / "zhongshan-city-2021.txt"
+    old_text = full_scan(samples_copy).report(target.name).text
+    before = target.stat()
+    data = bytearray(target.read_bytes())
+    i = data.index("信息".encode())
+    data[i : i + 6] = "公开".encode()  # same length
+    target.write_bytes(bytes(data))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # a copy tool restoring the old time
+    assert target.stat().st_size == before.st_size and target.stat().st_mtime_ns == before.st_mtime_ns
+    hashed.clear()
+    reads.clear()
+    warm = full_scan(samples_copy)
+    assert hashed == [target.name] and reads == [target.name]
+    new_text = warm.report(target.name).text
+    assert new_text != old_text and new_text.count("公开") == old_text.count("公开") + 1
+
+
+def test_a_file_younger_than_the_clock_tick_is_hashed_again(samples_copy, hashed, monkeypatch):
+    monkeypatch.setattr(report_cache, "RACY_NS", 3600 * 10**9)  # every file is "just written"
+    full_scan(samples_copy)
+    hashed.clear()
+    cold = full_scan(samples_copy)
+    assert len(hashed) == len(cold.reports)
+
+
+def test_a_tampered_stat_memo_is_ignored(samples_copy, hashed, reads):
+    cold = full_scan(samples_copy)
+    memo = report_cache.cache_root() / report_cache.STATS_NAME
+    data = bytearray(memo.read_bytes())
+    body = json.loads(bytes(data[len(report_cache.STATS_MAGIC) + report_cache.MAC_SIZE :]))
+    name = next(k for k in body if k.endswith("zhongshan-city-2021.txt"))
+    body[name][5] = body[next(k for k in body if k != name)][5]  # point it at another file's content
+    head = bytes(data[: len(report_cache.STATS_MAGIC) + report_cache.MAC_SIZE])
+    memo.write_bytes(head + json.dumps(body).encode())
+    hashed.clear()
+    reads.clear()
+    warm = full_scan(samples_copy)
+    assert len(hashed) == len(cold.reports) and reads == []
+    assert snapshot(warm) == snapshot(cold)

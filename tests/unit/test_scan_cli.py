@@ -131,3 +131,20 @@ def test_scan_json_keeps_common_wording_out_of_the_copied_shares(tmp_path, capsy
         copy = r["copy"]
         assert copy["common_share"] > 0.3
         assert copy["peer_share"] == 0 and copy["same_unit_share"] == 0 and copy["sources"] == []
+
+
+def test_scan_json_is_written_a_few_reports_at_a_time_with_the_same_text(samples_copy):
+    import io
+
+    from shenyue.analysis.scan import analyse_copies, scan_folder
+    from shenyue.cli.scan import scan_json, write_scan_json
+
+    (samples_copy / "notes.xyz").write_bytes(b"\xff\xfe not a report")  # an unreadable entry too
+    result = scan_folder(samples_copy)
+    analyse_copies(result.reports, folder=samples_copy)
+    assert len(result.reports) >= 5 and result.unreadable
+    whole = json.dumps(scan_json(result), ensure_ascii=False) + "\n"
+    for batch in (1, 2, 200):
+        out = io.StringIO()
+        write_scan_json(result, out, batch=batch)
+        assert out.getvalue() == whole

@@ -64,3 +64,27 @@ def test_a_folder_matched_in_parts_gives_the_same_spans(samples_copy, monkeypatc
     for name in index.SpanArrays.FIELDS:
         assert np.array_equal(getattr(split.arrays, name), getattr(whole.arrays, name)), name
     assert split.to_json_text() == whole.to_json_text()
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_spans_made_chunk_by_chunk_in_threads_are_the_spans_of_one_chunk(samples_copy, monkeypatch, threads):
+    text = (samples_copy / "zhongshan-xiqu-2024.txt").read_text(encoding="utf-8")
+    for i in range(4):  # several reports sharing text: several chunks of shared fingerprints
+        (samples_copy / f"copy-{i}.txt").write_text(text.replace("西区", "东南西北"[i] + "区"), encoding="utf-8")
+    reports = scan_folder(samples_copy, cache=False).reports
+    whole = find_copies(reports, folder=samples_copy, cache=False)
+    chunks = []
+    real = index._spans
+
+    def spy(order, *args):
+        chunks.append(len(order))
+        return real(order, *args)
+
+    monkeypatch.setattr(index, "_spans", spy)
+    monkeypatch.setattr(index, "CHUNK", 300)
+    monkeypatch.setattr(index, "SPAN_THREADS", threads)
+    split = find_copies(reports, folder=samples_copy, cache=False)
+    assert len(chunks) > 3 and len(whole) > 0
+    for name in index.SpanArrays.FIELDS:
+        assert np.array_equal(getattr(split.arrays, name), getattr(whole.arrays, name)), name
+    assert split.to_json_text() == whole.to_json_text()

@@ -37,6 +37,13 @@ so an entry is only unpickled when
    index pointing a name at another entry fails the check and is ignored,
    then rebuilt.
 
+Hashing every file of a large folder costs more than loading its entries (half a second for 10,000
+reports), so the cache also keeps a stat memo (``stats.memo``, MAC'd like an index): a file's path with
+its size, mtime, ctime, inode and device, and the sha256 its bytes had. A file whose stat is unchanged
+is not read again. Any write changes the ctime (which no user call can set back), so a file restored with
+its old mtime is hashed again; a file modified within :data:`RACY_NS` of being read is never memoised
+(a coarse file system clock could hide a second change in the same tick).
+
 A segment is written in full before its index is renamed into place, so a
 run killed midway leaves a segment no index names (never read; removed by
 :func:`prune` later). No fsync: an entry that did not reach the disk whole
@@ -66,6 +73,10 @@ MAX_BYTES = 2 << 30  # all segments together; the least recently used go beyond 
 MERGE_AT = 24  # segments of one stamp and settings before they are merged into one
 STALE_TEMP = 3600  # an unindexed segment or temporary file older than this was left by a killed run
 SECRET_NAME = "cache-secret"
+STATS_NAME = "stats.memo"
+STATS_MAGIC = b"SHENYUE-STATS-1\n"
+RACY_NS = 2_000_000_000  # a file younger than this when read is hashed again next time
+MAX_STATS = 300_000  # memoised files (all folders); beyond it only the latest run's files are kept
 _LIBRARIES = ("pypdfium2", "pypdf", "python-docx", "rapidocr-onnxruntime", "numpy", "rapidfuzz")
 
 
@@ -172,6 +183,8 @@ class ReportCache:
         self.new: list[tuple[str, int, int]] = []  # this run's entries: name, offset, length
         self.writer: Any = None
         self.segment = ""
+        self.stats: dict[str, list] | None = None  # path -> [size, mtime_ns, ctime_ns, ino, dev, sha256]
+        self.seen: dict[str, list] = {}  # this run's files, memoised at close()
 
     @classmethod
     def open(cls, settings: Any) -> ReportCache | None:
@@ -269,6 +282,63 @@ class ReportCache:
         self.used.add(idx)
         return report
 
+    def file_digest(self, path: Path, max_bytes: int) -> str | None:
+        """The sha256 of a file's bytes (see :func:`file_sha256`), from the stat memo when its stat is unchanged."""
+        if self.stats is None:
+            self.stats = self._load_stats()
+        key = os.fsdecode(path)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        sig = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+        known = self.stats.get(key)
+        if known is not None and known[:5] == sig and st.st_size <= max_bytes:
+            self.seen[key] = known
+            return known[5]
+        now = time.time_ns()
+        sha = file_sha256(path, max_bytes)
+        if sha is not None and max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_NS:
+            self.seen[key] = [*sig, sha]
+        return sha
+
+    def _load_stats(self) -> dict[str, list]:
+        try:
+            data = (self.root / STATS_NAME).read_bytes()
+        except OSError:
+            return {}
+        head = len(STATS_MAGIC) + MAC_SIZE
+        if not data.startswith(STATS_MAGIC) or len(data) <= head:
+            return {}
+        body = memoryview(data)[head:]
+        if not hmac.compare_digest(data[len(STATS_MAGIC) : head], self._mac(STATS_NAME.encode(), body)):
+            return {}
+        try:
+            got = json.loads(bytes(body))
+            return {
+                str(k): [int(x) for x in v[:5]] + [str(v[5])]
+                for k, v in got.items()
+                if isinstance(v, list) and len(v) == 6
+            }
+        except (ValueError, TypeError, AttributeError):
+            return {}
+
+    def _save_stats(self) -> None:
+        if not self.seen:
+            return
+        merged = dict(self.stats or {})
+        if len(merged) + len(self.seen) > MAX_STATS:
+            merged = {}
+        merged.update(self.seen)
+        body = json.dumps(merged).encode()  # paths that are not UTF-8 travel as \udcxx escapes
+        tmp = self.root / f".{STATS_NAME}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        try:
+            with open(tmp, "wb") as handle:
+                handle.write(STATS_MAGIC + self._mac(STATS_NAME.encode(), body) + body)
+            os.replace(tmp, self.root / STATS_NAME)
+        except OSError:
+            _unlink(str(tmp))
+
     # ------------------------------------------------------------ writing
 
     def add(self, sha256: str, ext: str, payload: bytes) -> None:
@@ -291,6 +361,7 @@ class ReportCache:
         for handle in self.handles.values():
             handle.close()
         self.handles.clear()
+        self._save_stats()
         if self.writer is not None:
             try:
                 self.writer.close()

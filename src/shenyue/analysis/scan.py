@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from shenyue.analysis.checks import check_ids, run_checks
-from shenyue.analysis.report_cache import ReportCache, file_sha256
+from shenyue.analysis.report_cache import ReportCache
 from shenyue.config import ReadLimits
 from shenyue.gcpause import gc_paused, process_pool
 from shenyue.model.chrome import find_chrome
@@ -249,7 +249,7 @@ def scan_folder(
             return _finish(result, outcomes, folder)
         hit = None
         if store is not None:
-            sha = file_sha256(path, limit)
+            sha = store.file_digest(path, limit)
             hit = store.load(path, relative(path, folder), sha) if sha else None
         if hit is None:
             todo.append(i)
