@@ -292,3 +292,20 @@ def test_the_code_stamp_follows_the_table_parser_too(tmp_path, monkeypatch):
         f.write("\n# changed\n")
     after = disk.code_stamp.__wrapped__()
     assert before != after
+
+
+def test_the_same_content_under_two_names_is_stored_once_and_read_back_right(tmp_path, counted):
+    folder = tmp_path / "reports"
+    texts = write_folder(folder)
+    (folder / "a-copy.txt").write_text(texts["a.txt"], encoding="utf-8")  # one content, two names
+    find_copies(reports_of(folder))
+    assert len(counted) == 3  # fingerprinted once per content
+    for p in cache_root().glob("result-*"):
+        p.unlink()  # the next run matches again from the stored fingerprints alone
+    counted.clear()
+    (folder / "c.txt").write_text(texts["c.txt"] + "\n" + OWN[1], encoding="utf-8")
+    second = find_copies(reports_of(folder))
+    assert len(counted) == 1
+    fresh = find_copies(reports_of(folder), cache=False)
+    assert spans(second) == spans(fresh)
+    assert {s.other_report for s in second.spans_of("a-copy.txt")} >= {"a.txt"}

@@ -118,6 +118,7 @@ def run(
         got = disk.read_blob(store_path, {"kind": "prints", "key": key})
         if got is not None:
             header, arrays = got
+            del got  # the store's bytes must go once copied into the table
             try:
                 pos = 0
                 for sha, unit, year, length, count, outside in header["entries"]:
@@ -147,26 +148,27 @@ def run(
     for e in missing:
         e.length = len(e.text or "")
     fresh = _fingerprint_all(list({e.sha: e for e in missing}.values()), statutory, settings, progress)
+    fresh_count = len(fresh)
 
     _apply_units(entries, units)
     ordered, unit_ids = _order(entries)
-    prints: list[Prints] = []
-    for e in ordered:
-        pr = fresh.get(e.sha)
-        if pr is None:
-            st = stored[e.sha]
-            a, b = st.start, st.start + st.count
-            pr = Prints(*(arrays[f][a:b] for f in PRINT_FIELDS))
-        prints.append(pr)
+    # every report's fingerprints in one set of arrays, in report order: the index reads them and the
+    # store is written from them, and the per-report arrays (and the old store) go before the match
+    counts = [len(fresh[e.sha]) if e.sha in fresh else stored[e.sha].count for e in ordered]
+    bounds = np.zeros(len(ordered) + 1, dtype=np.int64)
+    np.cumsum(counts, out=bounds[1:])
+    table = _table(ordered, bounds, fresh, stored, arrays)
+    del fresh, arrays
+    prints = [Prints(*(table[f][a:b] for f in PRINT_FIELDS)) for a, b in zip(bounds[:-1], bounds[1:])]
     years = np.fromiter((e.year or 0 for e in ordered), dtype=np.int64, count=len(ordered))
     # the fingerprint store is written by a thread while the index is built (numpy, hashing and
     # file writes release the GIL, and the match itself keeps one core busy)
     saver = None
-    if use_cache and (fresh or set(stored) != {e.sha for e in ordered}):
-        saver = _Saver(store_path, key, ordered, prints)
+    if use_cache and (fresh_count or set(stored) != {e.sha for e in ordered}):
+        saver = _Saver(store_path, key, ordered, table, bounds)
         saver.start()
     try:
-        spans = match(prints, unit_ids, settings, years=years)
+        spans = match(prints, unit_ids, settings, years=years, fields=table)
     finally:
         if saver is not None:
             saver.join()
@@ -183,9 +185,11 @@ def run(
 class _Saver(threading.Thread):
     """Writes the fingerprint store; a failure to write is not an error (the cache is optional)."""
 
-    def __init__(self, path: Path, key: str, ordered: list[Entry], prints: list[Prints]) -> None:
+    def __init__(
+        self, path: Path, key: str, ordered: list[Entry], table: dict[str, np.ndarray], bounds: np.ndarray
+    ) -> None:
         super().__init__(name="shenyue-similarity-store", daemon=True)
-        self.args_ = (path, key, list(ordered), list(prints))
+        self.args_ = (path, key, list(ordered), table, bounds)
 
     def run(self) -> None:
         try:
@@ -261,20 +265,45 @@ def _spans_of(rows) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in rows]
 
 
-def _save_store(path: Path, key: str, ordered: list[Entry], prints: list[Prints]) -> None:
+def _table(
+    ordered: list[Entry],
+    bounds: np.ndarray,
+    fresh: dict[str, Prints],
+    stored: dict[str, _Stored],
+    arrays: dict[str, np.ndarray],
+) -> dict[str, np.ndarray]:
+    """Every report's fingerprints (fresh, or from the store) copied once into one array per field."""
+    table = {f: np.empty(int(bounds[-1]), dtype=dt) for f, dt in zip(PRINT_FIELDS, PRINT_DTYPES)}
+    for i, e in enumerate(ordered):
+        a, b = int(bounds[i]), int(bounds[i + 1])
+        if a == b:
+            continue
+        pr = fresh.get(e.sha)
+        for f in PRINT_FIELDS:
+            if pr is not None:
+                table[f][a:b] = getattr(pr, f)
+            else:
+                start = stored[e.sha].start
+                table[f][a:b] = arrays[f][start : start + b - a]
+    return table
+
+
+def _save_store(path: Path, key: str, ordered: list[Entry], table: dict[str, np.ndarray], bounds: np.ndarray) -> None:
     seen: set[str] = set()
     header_entries = []
-    parts: list[Prints] = []
-    for e, pr in zip(ordered, prints):
+    keep: list[tuple[int, int]] = []  # fingerprint ranges of the reports stored (one per content)
+    for i, e in enumerate(ordered):
         if e.sha in seen:
             continue
         seen.add(e.sha)
-        header_entries.append([e.sha, e.unit, e.year, e.length, len(pr), [list(x) for x in e.outside]])
-        parts.append(pr)
-    arrays = {
-        f: np.concatenate([getattr(p, f) for p in parts]) if parts else np.zeros(0, dt)
-        for f, dt in zip(PRINT_FIELDS, PRINT_DTYPES)
-    }
+        a, b = int(bounds[i]), int(bounds[i + 1])
+        header_entries.append([e.sha, e.unit, e.year, e.length, b - a, [list(x) for x in e.outside]])
+        keep.append((a, b))
+    if len(keep) == len(ordered):  # no content twice: the table is the store as it is
+        arrays = table
+    else:
+        pick = np.concatenate([np.arange(a, b, dtype=np.int64) for a, b in keep]) if keep else np.zeros(0, np.int64)
+        arrays = {f: table[f][pick] for f in PRINT_FIELDS}
     disk.write_blob(path, {"kind": "prints", "key": key, "entries": header_entries}, arrays)
 
 

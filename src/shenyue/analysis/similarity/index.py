@@ -91,14 +91,22 @@ SPAN_THREADS = min(2, os.cpu_count() or 1)  # chunks turned into spans at once
 PART_FINGERPRINTS: int | None = None
 
 
-def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings, *, years: np.ndarray | None = None) -> SpanArrays:
+def match(
+    prints: list[Prints],
+    unit_ids: np.ndarray,
+    s: Settings,
+    *,
+    years: np.ndarray | None = None,
+    fields: dict[str, np.ndarray] | None = None,
+) -> SpanArrays:
     """Spans of every report shared with other reports of the list.
 
     ``prints`` must be ordered so that reports of one unit are consecutive,
     earliest year first; ``unit_ids[i]`` is report i's unit (a unique number
     when it has none), ``years[i]`` its year (0 when unknown; without
     ``years`` every year is unknown). Two reports of one unit and one year
-    are each other's same-unit holder.
+    are each other's same-unit holder. ``fields`` are the fingerprints' arrays of every report
+    one after the other (``prints`` are then views into them): given, they are not copied again.
     """
     R = len(prints)
     counts = np.fromiter((len(p) for p in prints), dtype=np.int64, count=R)
@@ -118,7 +126,10 @@ def match(prints: list[Prints], unit_ids: np.ndarray, s: Settings, *, years: np.
         order, hold, hrep, nrp, nup = _shared(prints, bounds, unit_ids)
     if not len(order):
         return SpanArrays.empty()
-    fields = {f: np.concatenate([getattr(p, f) for p in prints]) for f in ("vpos", "ostart", "oend", "back", "ahead")}
+    if fields is None:
+        fields = {
+            f: np.concatenate([getattr(p, f) for p in prints]) for f in ("vpos", "ostart", "oend", "back", "ahead")
+        }
     # chunks end on report boundaries: spans never cross reports
     report_pos = np.searchsorted(order, bounds)
     cuts = []
@@ -182,10 +193,12 @@ def _shared(
     sel = np.flatnonzero(multi)
     del multi
     hk = hk[sel]
-    idx = (key[sel] & np.uint64((1 << P) - 1)).astype(np.int64)
+    itype = np.int32 if F < 2**31 else np.int64  # fingerprint numbers (n <= F)
+    idx = key[sel]
     del key, sel
+    idx &= np.uint64((1 << P) - 1)
+    idx = idx.astype(itype)
     n = len(idx)
-    itype = np.int32 if max(n, F) < 2**31 else np.int64
     NH = 1 + PEER_HOLDERS
     if n == 0:
         z = np.zeros(0, itype)
@@ -223,7 +236,7 @@ def _shared(
     del newr
 
     # holders, as positions in the sorted group arrays: one row per holder column
-    hold = np.full((NH, n), -1, dtype=itype)
+    hold = [np.full(n, -1, dtype=itype) for _ in range(NH)]  # rows apart: each goes once it is used
     # the same unit: the report just before this one in its unit run (an earlier or the same year);
     # the first of its unit run takes the next one (the same year, or later: the last resort)
     last_r = len(rstarts) - 1
@@ -260,14 +273,18 @@ def _shared(
     m = len(sel)
     hold_fp = np.full((NH, m), -1, dtype=itype)
     hold_rep = np.full((NH, m), -1, dtype=np.int32)
+    counts = nrep_g[g], nunit_g[g]
+    del g
     for c in range(NH):  # row by row: no (NH, m) temporaries
         pos = hold[c][sel]
+        hold[c] = None
         ok = pos >= 0
-        np.copyto(hold_fp[c], idx[np.maximum(pos, 0)], where=ok, casting="unsafe")
-        np.copyto(hold_rep[c], r[np.maximum(pos, 0)], where=ok, casting="unsafe")
+        np.maximum(pos, 0, out=pos)
+        np.copyto(hold_fp[c], idx[pos], where=ok, casting="unsafe")
+        np.copyto(hold_rep[c], r[pos], where=ok, casting="unsafe")
         del pos, ok
     del hold, idx, r, sel
-    return order, hold_fp, hold_rep, nrep_g[g], nunit_g[g]
+    return order, hold_fp, hold_rep, *counts
 
 
 def _common_runs(common: np.ndarray, joined: np.ndarray, v: np.ndarray, k: int, short: int) -> np.ndarray:
