@@ -196,11 +196,35 @@ class _Saver(threading.Thread):
             _save_store(*self.args_)
         except (OSError, ValueError, MemoryError):
             pass  # a read-only or full cache folder must not stop the work
+        finally:
+            self.args_ = ()  # the table is not kept alive by a finished thread
 
 
-def _fp_chunk(job: tuple[list[str], list[list[tuple[int, int]]], Statutory, Settings]) -> list[Prints]:
+Packed = tuple[list[np.ndarray], np.ndarray]  # one array per field of a chunk's reports, and their bounds
+
+
+def _pack(prints: list[Prints]) -> Packed:
+    """A chunk's fingerprints as one array per field (they travel from a worker as such: a view would be
+    pickled as a copy of its own)."""
+    bounds = np.zeros(len(prints) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in prints], out=bounds[1:])
+    whole = [
+        np.concatenate([getattr(p, f) for p in prints]) if prints else np.zeros(0, dt)
+        for f, dt in zip(PRINT_FIELDS, PRINT_DTYPES)
+    ]
+    return whole, bounds
+
+
+def _unpack(packed: Packed) -> list[Prints]:
+    """Views into a chunk's arrays: large blocks that go back to the system as soon as the table has copied
+    them (thousands of small arrays would stay in the heap)."""
+    whole, bounds = packed
+    return [Prints(*(w[a:b] for w in whole)) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _fp_chunk(job: tuple[list[str], list[list[tuple[int, int]]], Statutory, Settings]) -> Packed:
     texts, masks, statutory, settings = job
-    return fingerprint_texts(texts, statutory, settings, masks)
+    return _pack(fingerprint_texts(texts, statutory, settings, masks))
 
 
 def _fingerprint_all(
@@ -228,7 +252,7 @@ def _fingerprint_all(
             pool = None
 
     def here(c: list[Entry]) -> list[Prints]:
-        return fingerprint_texts([e.text or "" for e in c], statutory, settings, [e.mask for e in c])
+        return _unpack(_pack(fingerprint_texts([e.text or "" for e in c], statutory, settings, [e.mask for e in c])))
 
     def results():
         if pool is None:
@@ -237,9 +261,9 @@ def _fingerprint_all(
             return
         got = 0
         try:
-            for prints in outcomes:
+            for packed in outcomes:
                 got += 1
-                yield prints
+                yield _unpack(packed)
         except BrokenProcessPool:  # a worker died (killed, out of memory): finish in this process
             for c in chunks[got:]:
                 yield here(c)

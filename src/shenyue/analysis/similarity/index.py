@@ -271,18 +271,23 @@ def _shared(
     g = gid[sel]
     del gid
     m = len(sel)
-    hold_fp = np.full((NH, m), -1, dtype=itype)
-    hold_rep = np.full((NH, m), -1, dtype=np.int32)
     counts = nrep_g[g], nunit_g[g]
     del g
-    for c in range(NH):  # row by row: no (NH, m) temporaries
+    # filled row by row as the holder rows go (np.empty: pages are taken as they are written)
+    hold_fp = np.empty((NH, m), dtype=itype)
+    hold_rep = np.empty((NH, m), dtype=np.int32)
+    r = r.astype(np.int32, copy=False)
+    for c in range(NH):
         pos = hold[c][sel]
         hold[c] = None
-        ok = pos >= 0
+        none = pos < 0
         np.maximum(pos, 0, out=pos)
-        np.copyto(hold_fp[c], idx[pos], where=ok, casting="unsafe")
-        np.copyto(hold_rep[c], r[pos], where=ok, casting="unsafe")
-        del pos, ok
+        np.take(idx, pos, out=hold_fp[c])
+        np.take(r, pos, out=hold_rep[c])
+        del pos
+        hold_fp[c][none] = -1
+        hold_rep[c][none] = -1
+        del none
     del hold, idx, r, sel
     return order, hold_fp, hold_rep, *counts
 
