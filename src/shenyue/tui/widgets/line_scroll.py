@@ -29,3 +29,13 @@ class LineScroller:
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()
         self.scroll_to_line(self._top - WHEEL_LINES)
+
+    def scrollbar_part(self, y: int, total: int) -> str:
+        """``"thumb"`` or ``"scrollbar"``: what the one-cell scrollbar shows on visible row ``y`` of ``total`` lines."""
+        height = max(1, self.size.height)  # type: ignore[attr-defined]
+        if total > height:
+            thumb = max(1, height * height // total)
+            start = (height - thumb) * self._top // max(1, total - height)
+            if start <= y < start + thumb:
+                return "thumb"
+        return "scrollbar"

@@ -217,12 +217,5 @@ class TableGrid(LineScroller, Widget, can_focus=True):
         return Strip.join([strip, self._scrollbar_cell(y)])
 
     def _scrollbar_cell(self, y: int) -> Strip:
-        height = max(1, self.size.height)
-        total = len(self.lines)
-        name = "scrollbar"
-        if total > height:
-            thumb = max(1, height * height // total)
-            start = (height - thumb) * self._top // max(1, total - height)
-            if start <= y < start + thumb:
-                name = "thumb"
+        name = self.scrollbar_part(y, len(self.lines))
         return Strip([Segment(" ", self._style(name))], 1)

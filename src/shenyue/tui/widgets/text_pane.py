@@ -252,14 +252,7 @@ class TextPane(FittedLabels, LineScroller, Widget, can_focus=True):
         return Strip.join([strip, self._scrollbar_cell(y)])
 
     def _scrollbar_cell(self, y: int) -> Strip:
-        height = max(1, self.size.height)
-        total = len(self._lines)
-        name = "scrollbar"
-        if total > height:
-            thumb = max(1, height * height // total)
-            start = (height - thumb) * self._top // max(1, total - height)
-            if start <= y < start + thumb:
-                name = "thumb"
+        name = self.scrollbar_part(y, len(self._lines))
         style = self._styles.get(-2 if name == "thumb" else -3)
         if style is None:
             style = self.rich_style + layer_style(self, f"text-pane--{name}")
