@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from shenyue.analysis.similarity.kinds import COMMON, PEER, REUSED_LATER, SAME_UNIT
 from shenyue.analysis.similarity.pairs import top_pairs
 from shenyue.analysis.similarity.result import CopySpan, CopySummary, shares
@@ -209,3 +211,40 @@ def test_the_panel_lists_more_than_the_five_main_sources():
     view = sources_view(ws, "me.txt")
     assert [r.rel for r in view.rows] == [f"p{i}.txt" for i in range(8)]
     assert [r.source.chars for r in view.rows] == [90 - i for i in range(8)]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_section_shares_count_every_span_that_touches_the_section(seed):
+    """The summary looks only at the spans near each section; its shares are those of all spans, whether
+    the spans come by position or not (a span snapped back to its clause may start before the previous one)."""
+    import random
+
+    from shenyue.analysis.similarity.index import SpanArrays
+    from shenyue.analysis.similarity.result import Entry, SimilarityResult
+    from shenyue.analysis.similarity.settings import DEFAULT
+
+    rng = random.Random(seed)
+    length = 2000
+    spans = []
+    for _ in range(rng.randint(0, 40)):
+        a = rng.randrange(0, length - 1)
+        b = min(length, a + rng.randint(1, 300))
+        spans.append(cs("me.txt", a, b, rng.choice(["x.txt", "y.txt"]), rng.choice([PEER, SAME_UNIT, COMMON])))
+    spans.sort(key=lambda s: (s.start, s.end))
+    if seed % 2:  # not by position
+        rng.shuffle(spans)
+
+    @dataclass
+    class Part:
+        key: str
+        start: int
+        end: int
+
+    cuts = sorted(rng.sample(range(1, length), 5))
+    sections = [Part(f"s{i}", a, b) for i, (a, b) in enumerate(zip([0, *cuts], [*cuts, length]))]
+    result = SimilarityResult([Entry("me.txt", "0", length=length)], SpanArrays.empty(), DEFAULT)
+    result.spans_of = lambda rel: list(spans)
+    got = result.summary("me.txt", sections)
+    for sec in sections:
+        touching = [s for s in spans if s.end > sec.start and s.start < sec.end]
+        assert got.sections[sec.key] == shares(touching, sec.start, sec.end)
