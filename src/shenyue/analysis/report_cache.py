@@ -324,9 +324,10 @@ class ReportCache:
             return {}
 
     def _save_stats(self) -> None:
-        if not self.seen:
-            return
-        merged = dict(self.stats or {})
+        known = self.stats or {}
+        if all(known.get(k) == v for k, v in self.seen.items()):
+            return  # nothing new: the memo on disk already says it
+        merged = dict(known)
         if len(merged) + len(self.seen) > MAX_STATS:
             merged = {}
         merged.update(self.seen)
