@@ -488,19 +488,23 @@ def _fingerprint_batch(
     _mix(h)
     h[~valid] = _MAX
 
-    # --- winnowing: keep i when h[i] is the minimum of some window of w hashes containing it
-    if m >= w:
-        win = _window(h, w, np.minimum)
-        padded = np.concatenate((np.zeros(w - 1, np.uint64), win, np.zeros(w - 1, np.uint64)))
-        best = _window(padded, w, np.maximum)
-        sel = (h == best) & valid
-    else:
-        sel = valid & (h == h.min())
-    del valid
-    p = np.flatnonzero(sel)
-    del sel
-
+    # --- winnowing: keep i when h[i] is the minimum of some window of w hashes containing it. Every
+    # text is walled off by w - 1 empty k-grams on each side, so that no window holds two texts: a
+    # text's fingerprints are its own, whatever was fingerprinted with it (and first or last)
     rstart = np.searchsorted(jidx, starts)  # first matching-copy index of each report
+    walls = np.repeat(np.append(np.minimum(rstart, m), m), w - 1)
+    hx = np.insert(h, walls, _MAX)
+    vx = np.insert(valid, walls, False)
+    del valid
+    win = _window(hx, w, np.minimum)
+    padded = np.concatenate((np.zeros(w - 1, np.uint64), win, np.zeros(w - 1, np.uint64)))
+    del win
+    selx = (hx == _window(padded, w, np.maximum)) & vx
+    del hx, vx, padded
+    real = np.ones(len(selx), dtype=bool)
+    real[walls + np.arange(len(walls))] = False
+    p = np.flatnonzero(selx[real])
+    del selx, real, walls
     rid = np.searchsorted(rstart, p, side="right") - 1
     runs = np.flatnonzero(bar & ~np.concatenate(([False], bar[:-1])))  # first index of each barrier run
     vpos = (p - rstart[rid]) + BARRIER_JUMP * (
