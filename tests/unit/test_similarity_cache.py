@@ -52,8 +52,9 @@ def test_unchanged_folder_reuses_the_cache(tmp_path, counted):
     write_folder(folder)
     first = find_copies(reports_of(folder))
     assert len(counted) == 3
+    engine.wait_for_writes()
     files = sorted(p.name for p in cache_root().iterdir())
-    assert len(files) == 2 and files[0].startswith("prints-") and files[1].startswith("result-")
+    assert [f.split("-")[0] for f in files] == ["prints", "result", "shared"]
     counted.clear()
     again = find_copies(reports_of(folder))
     assert counted == []
@@ -83,13 +84,14 @@ def test_editing_one_file_refingerprints_only_that_file(tmp_path, counted):
     assert len(counted) == 1 and "d.txt" in result.rels
 
 
-@pytest.mark.parametrize("victim", ["prints-", "result-"])
+@pytest.mark.parametrize("victim", ["prints-", "result-", "shared-"])
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "flip"])
 def test_damaged_cache_is_rebuilt_not_trusted(tmp_path, counted, victim, damage):
     folder = tmp_path / "reports"
     write_folder(folder)
     fresh = spans(find_copies(reports_of(folder), cache=False))
     find_copies(reports_of(folder))
+    engine.wait_for_writes()
     (path,) = [p for p in cache_root().iterdir() if p.name.startswith(victim)]
     data = path.read_bytes()
     if damage == "truncate":
@@ -99,11 +101,12 @@ def test_damaged_cache_is_rebuilt_not_trusted(tmp_path, counted, victim, damage)
     else:  # one byte of the payload changed: the checksum catches it
         pos = len(data) - 5
         path.write_bytes(data[:pos] + bytes([data[pos] ^ 0xFF]) + data[pos + 1 :])
-    for p in cache_root().iterdir():  # the result must not hide a damaged store
-        if victim == "prints-" and p.name.startswith("result-"):
+    for p in cache_root().iterdir():  # the result must not hide a damaged store or state
+        if victim != "result-" and p.name.startswith("result-"):
             p.unlink()
     counted.clear()
     assert spans(find_copies(reports_of(folder))) == fresh
+    engine.wait_for_writes()
     # a damaged store means every file is fingerprinted again; a damaged result is redone from the store
     assert len(counted) == (3 if victim == "prints-" else 0)
     rebuilt = path.read_bytes()
@@ -201,8 +204,8 @@ def test_cli_warm_run_with_an_unreadable_file_uses_the_stored_result(samples_cop
     assert main(["similar", str(samples_copy), "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
     calls = []
-    real_match = engine.match
-    monkeypatch.setattr(engine, "match", lambda *a, **k: calls.append(1) or real_match(*a, **k))
+    real_match = engine.match_shared
+    monkeypatch.setattr(engine, "match_shared", lambda *a, **k: calls.append(1) or real_match(*a, **k))
     assert main(["similar", str(samples_copy), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "1 files were empty, too large or unreadable" in out

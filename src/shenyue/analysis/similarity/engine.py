@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from shenyue.analysis.similarity import cache as disk
+from shenyue.analysis.similarity import incremental
 from shenyue.analysis.similarity.fingerprint import Prints, fingerprint_texts
-from shenyue.analysis.similarity.index import SpanArrays, match
+from shenyue.analysis.similarity.index import Shared, SpanArrays, match_shared, spans_of_shared
 from shenyue.analysis.similarity.result import Entry, SimilarityResult
 from shenyue.analysis.similarity.settings import DEFAULT, Settings
 from shenyue.analysis.similarity.statutory import Statutory, load_statutory
@@ -79,6 +80,19 @@ def _order(entries: list[Entry]) -> tuple[list[Entry], np.ndarray]:
     return ordered, unit_ids
 
 
+_writing: list[threading.Thread] = []  # cache files still being written by a thread
+_writing_lock = threading.Lock()
+
+
+def wait_for_writes() -> None:
+    """Wait until the cache files a finished run still writes are written."""
+    with _writing_lock:
+        pending = list(_writing)
+        _writing.clear()
+    for writer in pending:
+        writer.join()
+
+
 @gc_paused()
 def run(
     entries: list[Entry],
@@ -96,6 +110,7 @@ def run(
     ``units`` (the folder's units.toml, :mod:`shenyue.model.units`) decides which
     reports are one unit; without it the unit names' keys do.
     """
+    wait_for_writes()  # a run reads what the last one wrote
     if statutory is None:
         statutory = load_statutory(folder, simplify=settings.simplify)
     key = engine_key(settings, statutory)
@@ -104,6 +119,7 @@ def run(
     root = disk.cache_root()
     result_path = root / f"result-{fkey}.bin"
     store_path = root / f"prints-{fkey}.bin"
+    state_path = incremental.state_path(root, fkey)
 
     all_entries = list(entries)
     if use_cache:
@@ -157,21 +173,55 @@ def run(
     counts = [len(fresh[e.sha]) if e.sha in fresh else stored[e.sha].count for e in ordered]
     bounds = np.zeros(len(ordered) + 1, dtype=np.int64)
     np.cumsum(counts, out=bounds[1:])
+    state = incremental.load_state(state_path, result_key) if use_cache else None
+    old_hashes: dict[str, np.ndarray] = {}
+    if state is not None:  # the old fingerprints of the reports changed since the last match
+        now = {(e.rel, e.sha) for e in ordered}
+        for rel, sha in zip(state.rels, state.shas):
+            known = stored.get(sha)
+            if (rel, sha) not in now and known is not None and sha not in old_hashes:
+                old_hashes[sha] = arrays["hashes"][known.start : known.start + known.count].copy()
     table = _table(ordered, bounds, fresh, stored, arrays)
     del fresh, arrays
     prints = [Prints(*(table[f][a:b] for f in PRINT_FIELDS)) for a, b in zip(bounds[:-1], bounds[1:])]
     years = np.fromiter((e.year or 0 for e in ordered), dtype=np.int64, count=len(ordered))
-    # the fingerprint store is written by a thread while the index is built (numpy, hashing and
-    # file writes release the GIL, and the match itself keeps one core busy)
+    # the fingerprint store is written by a thread while the index is built and the caller goes on
+    # (numpy, hashing and file writes release the GIL); the next run, and the process's exit, wait for it
     saver = None
     if use_cache and (fresh_count or set(stored) != {e.sha for e in ordered}):
         saver = _Saver(store_path, key, ordered, table, bounds)
+        with _writing_lock:
+            _writing.append(saver)
         saver.start()
     try:
-        spans = match(prints, unit_ids, settings, years=years, fields=table)
-    finally:
+        update = None
+        if state is not None:
+            update = incremental.update(state, ordered, bounds, table["hashes"], unit_ids, old_hashes)
+        del state, old_hashes
+        if update is not None:
+            shared: Shared | None = update.shared
+            rows = incremental.rows_of(update.shared, bounds, update.redo)
+            redone = spans_of_shared(update.shared, bounds, table, unit_ids, years, settings, rows=rows)
+            del rows
+            spans = incremental.combine(update.kept, redone)
+            del update, redone
+        else:
+            spans, shared = match_shared(prints, unit_ids, settings, years=years, fields=table)
+    except BaseException:
         if saver is not None:
             saver.join()
+        raise
+    if use_cache and shared is not None:
+        # written while the reports' copy summaries and the output are made (not a daemon: the process
+        # waits for it before it exits); a run killed meanwhile leaves the old file or none
+        writer = threading.Thread(
+            target=_save_state, args=(state_path, result_key, list(ordered), bounds, shared, spans),
+            name="shenyue-similarity-state",
+        )  # fmt: skip
+        with _writing_lock:
+            _writing.append(writer)
+        writer.start()
+    del shared
     result = SimilarityResult(ordered, spans, settings)
 
     if use_cache:
@@ -188,7 +238,7 @@ class _Saver(threading.Thread):
     def __init__(
         self, path: Path, key: str, ordered: list[Entry], table: dict[str, np.ndarray], bounds: np.ndarray
     ) -> None:
-        super().__init__(name="shenyue-similarity-store", daemon=True)
+        super().__init__(name="shenyue-similarity-store")
         self.args_ = (path, key, list(ordered), table, bounds)
 
     def run(self) -> None:
@@ -329,6 +379,15 @@ def _save_store(path: Path, key: str, ordered: list[Entry], table: dict[str, np.
         pick = np.concatenate([np.arange(a, b, dtype=np.int64) for a, b in keep]) if keep else np.zeros(0, np.int64)
         arrays = {f: table[f][pick] for f in PRINT_FIELDS}
     disk.write_blob(path, {"kind": "prints", "key": key, "entries": header_entries}, arrays)
+
+
+def _save_state(
+    path: Path, key: str, ordered: list[Entry], bounds: np.ndarray, shared: Shared, spans: SpanArrays
+) -> None:
+    try:
+        incremental.save_state(path, key, ordered, bounds, shared, spans)
+    except (OSError, ValueError, MemoryError):
+        pass  # a read-only or full cache folder must not stop the work
 
 
 def _save_result(

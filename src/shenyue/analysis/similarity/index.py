@@ -91,6 +91,33 @@ SPAN_THREADS = min(2, os.cpu_count() or 1)  # chunks turned into spans at once
 PART_FINGERPRINTS: int | None = None
 
 
+@dataclass(slots=True)
+class Shared:
+    """The shared fingerprints of a folder (:func:`_shared`'s arrays) and what they were computed with.
+
+    ``order`` holds the shared fingerprints' numbers, ascending; ``hold``/``hrep`` their holders'
+    fingerprints and reports (``(1 + PEER_HOLDERS, m)``, -1 for none); ``nrp``/``nup`` their group's
+    count of reports and of units. ``bits`` is the fingerprint-number width that defines the groups,
+    ``threshold`` the units count from which a fingerprint is common wording.
+    """
+
+    order: np.ndarray
+    hold: np.ndarray
+    hrep: np.ndarray
+    nrp: np.ndarray
+    nup: np.ndarray
+    bits: int
+    threshold: int
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+
+def group_bits(fingerprints: int) -> int:
+    """How many low hash bits give way to the fingerprint number in a folder of ``fingerprints``."""
+    return max(1, (fingerprints - 1).bit_length())
+
+
 def match(
     prints: list[Prints],
     unit_ids: np.ndarray,
@@ -108,28 +135,59 @@ def match(
     are each other's same-unit holder. ``fields`` are the fingerprints' arrays of every report
     one after the other (``prints`` are then views into them): given, they are not copied again.
     """
+    return match_shared(prints, unit_ids, s, years=years, fields=fields)[0]
+
+
+def match_shared(
+    prints: list[Prints],
+    unit_ids: np.ndarray,
+    s: Settings,
+    *,
+    years: np.ndarray | None = None,
+    fields: dict[str, np.ndarray] | None = None,
+) -> tuple[SpanArrays, Shared | None]:
+    """:func:`match`, and the shared fingerprints it found (None when there are none to keep)."""
     R = len(prints)
     counts = np.fromiter((len(p) for p in prints), dtype=np.int64, count=R)
     bounds = np.zeros(R + 1, dtype=np.int64)
     np.cumsum(counts, out=bounds[1:])
     F = int(bounds[-1])
     if R < 2 or F == 0:
-        return SpanArrays.empty()
+        return SpanArrays.empty(), None
     unit_ids = np.asarray(unit_ids, dtype=np.int64)
     threshold = common_threshold(len(np.unique(unit_ids)))
     years = np.zeros(R, np.int64) if years is None else np.asarray(years, dtype=np.int64)
     if PART_FINGERPRINTS and F > PART_FINGERPRINTS:  # the groups matched a part at a time
         from shenyue.analysis.similarity.partition import shared_in_parts
 
-        order, hold, hrep, nrp, nup = shared_in_parts(prints, bounds, unit_ids, -(-F // PART_FINGERPRINTS))
+        arrays = shared_in_parts(prints, bounds, unit_ids, -(-F // PART_FINGERPRINTS))
     else:
-        order, hold, hrep, nrp, nup = _shared(prints, bounds, unit_ids)
-    if not len(order):
-        return SpanArrays.empty()
+        arrays = _shared(prints, bounds, unit_ids)
+    shared = Shared(*arrays, bits=group_bits(F), threshold=threshold)
     if fields is None:
         fields = {
             f: np.concatenate([getattr(p, f) for p in prints]) for f in ("vpos", "ostart", "oend", "back", "ahead")
         }
+    return spans_of_shared(shared, bounds, fields, unit_ids, years, s), shared
+
+
+def spans_of_shared(
+    shared: Shared,
+    bounds: np.ndarray,
+    fields: dict[str, np.ndarray],
+    unit_ids: np.ndarray,
+    years: np.ndarray,
+    s: Settings,
+    rows: np.ndarray | None = None,
+) -> SpanArrays:
+    """The spans of the shared fingerprints (of the ``rows`` of ``shared`` only, when given: whole reports)."""
+    order, hold, hrep, nrp, nup = shared.order, shared.hold, shared.hrep, shared.nrp, shared.nup
+    if rows is not None:
+        order, hold, hrep, nrp, nup = order[rows], hold[:, rows], hrep[:, rows], nrp[rows], nup[rows]
+    if not len(order):
+        return SpanArrays.empty()
+    R = len(bounds) - 1
+    threshold = shared.threshold
     # chunks end on report boundaries: spans never cross reports
     report_pos = np.searchsorted(order, bounds)
     cuts = []
@@ -173,7 +231,7 @@ def _shared(
     result depends on a fingerprint's group alone (see partition.py)."""
     F = int(bounds[-1])
     # one uint64 per fingerprint: high bits = hash, low P bits = fingerprint number (report order)
-    P = bits if bits is not None else max(1, (F - 1).bit_length())
+    P = bits if bits is not None else group_bits(F)
     shift = np.uint64(P)
     key = np.empty(F, dtype=np.uint64)
     for i, pr in enumerate(prints):

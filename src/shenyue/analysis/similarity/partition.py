@@ -38,6 +38,23 @@ class _Hashes:
         return len(self.hashes)
 
 
+def shared_subset(
+    hashes: np.ndarray, bounds: np.ndarray, unit_ids: np.ndarray, bits: int, pick: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`~.index._shared`'s arrays for the fingerprints ``pick`` (a mask over the folder's
+    fingerprints ``hashes``, in report order) with the folder's fingerprint numbers. Exact for every
+    group ``pick`` holds whole: a group's results depend on the group alone."""
+    number = np.flatnonzero(pick)
+    sub_bounds = np.searchsorted(number, bounds).astype(np.int64)
+    picked = hashes[number]
+    sub = [_Hashes(picked[a:b]) for a, b in zip(sub_bounds[:-1], sub_bounds[1:])]
+    order, hold, hrep, nrp, nup = _shared(sub, sub_bounds, unit_ids, bits=bits)
+    del sub, picked
+    itype = np.int32 if len(hashes) < 2**31 else np.int64
+    hold = np.where(hold >= 0, number[np.maximum(hold, 0)], -1).astype(itype)
+    return number[order].astype(itype), hold, hrep, nrp, nup
+
+
 def shared_in_parts(
     prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray, parts: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

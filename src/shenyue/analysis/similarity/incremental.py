@@ -1,0 +1,331 @@
+"""Updating the copy index after a few reports changed, instead of sorting the whole folder again.
+
+A shared fingerprint's results (:class:`~.index.Shared`) depend on its *group* alone (the
+fingerprints whose hashes agree above the low ``bits``), and a report's spans on the results of its
+own fingerprints alone. So when a few reports were changed, added or removed:
+
+* the groups of their old and new fingerprints (*touched* groups) are computed again, from the
+  current fingerprints of every report holding them (:func:`~.partition.shared_in_subset`); every
+  other group keeps its results, its fingerprint and report numbers moved to the new numbering;
+* a report's spans are computed again when one of its groups changed its reports (a changed report's
+  old and new group sets differ there, or its unit or year changed), when a changed report was a
+  source or holder of one of its spans (the source's places moved), and for the changed reports
+  themselves; every other report keeps its spans.
+
+The result is exactly the whole computation's (the tests compare them). It is not tried when the
+groups themselves change (another fingerprint-number width), when the folder's count of units moves
+the common-wording threshold, or when too many reports changed for the update to pay.
+
+The state it starts from (the folder's shared fingerprints and spans, and the reports they were
+computed for) is a cache file of its own, checked like the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from shenyue.analysis.similarity import cache as disk
+from shenyue.analysis.similarity.index import PEER_HOLDERS, Shared, SpanArrays, group_bits
+from shenyue.analysis.similarity.kinds import common_threshold
+from shenyue.analysis.similarity.partition import shared_subset
+
+if TYPE_CHECKING:
+    from shenyue.analysis.similarity.result import Entry
+
+MAX_CHANGED_SHARE = 0.05  # beyond this share of the folder's reports changed, everything is matched again
+MIN_CHANGED = 20  # ... but this many may always change
+SHARED_FIELDS = ("order", "hold", "hrep", "nrp", "nup")
+
+
+@dataclass(slots=True)
+class State:
+    """What the last match of a folder left: its reports (in match order), fingerprint bounds, shared
+    fingerprints and spans."""
+
+    rels: list[str]
+    shas: list[str]
+    unit_keys: list[str | None]
+    years: list[int]
+    bounds: np.ndarray
+    shared: Shared
+    spans: SpanArrays
+
+
+def state_path(root: Path, fkey: str) -> Path:
+    return root / f"shared-{fkey}.bin"
+
+
+def save_state(
+    path: Path, key: str, ordered: list["Entry"], bounds: np.ndarray, shared: Shared, spans: SpanArrays
+) -> None:
+    header = {
+        "kind": "shared",
+        "key": key,
+        "bits": shared.bits,
+        "threshold": shared.threshold,
+        "reports": [[e.rel, e.sha, e.unit_key, e.year or 0] for e in ordered],
+    }
+    arrays: dict[str, np.ndarray] = {"bounds": bounds, "order": shared.order, "nrp": shared.nrp, "nup": shared.nup}
+    arrays["hold"] = np.ascontiguousarray(shared.hold).ravel()  # (holders, m) row by row
+    arrays["hrep"] = np.ascontiguousarray(shared.hrep).ravel()
+    for name in SpanArrays.FIELDS:
+        arrays["span_" + name] = getattr(spans, name)
+    disk.write_blob(path, header, arrays)
+
+
+def load_state(path: Path, key: str) -> State | None:
+    """The folder's last match, or None when absent, for other settings or damaged."""
+    got = disk.read_blob(path, {"kind": "shared", "key": key})
+    if got is None:
+        return None
+    header, arrays = got
+    try:
+        rels, shas, unit_keys, years = [], [], [], []
+        for rel, sha, unit_key, year in header["reports"]:
+            if not isinstance(rel, str) or not isinstance(sha, str) or not isinstance(year, int):
+                return None
+            if unit_key is not None and not isinstance(unit_key, str):
+                return None
+            rels.append(rel)
+            shas.append(sha)
+            unit_keys.append(unit_key)
+            years.append(year)
+        nh = 1 + PEER_HOLDERS
+        bounds = arrays["bounds"]
+        order = arrays["order"]
+        m = len(order)
+        if len(arrays["hold"]) != nh * m or len(arrays["hrep"]) != nh * m:
+            return None
+        hold, hrep = arrays["hold"].reshape(nh, m), arrays["hrep"].reshape(nh, m)
+        shared = Shared(order, hold, hrep, arrays["nrp"], arrays["nup"], int(header["bits"]), int(header["threshold"]))
+        spans = SpanArrays(*(arrays["span_" + name] for name in SpanArrays.FIELDS))
+        R, F = len(rels), int(bounds[-1]) if len(bounds) else 0
+        if len(bounds) != R + 1 or (R and (bounds[0] != 0 or np.any(np.diff(bounds) < 0))):
+            return None
+        if hold.shape != (nh, m) or hrep.shape != (nh, m) or len(shared.nrp) != m or len(shared.nup) != m:
+            return None
+        if m and (order.min() < 0 or order.max() >= F or np.any(np.diff(order) <= 0)):
+            return None
+        if m and (hold.max() >= F or hrep.max() >= R or hold.min() < -1 or hrep.min() < -1):
+            return None
+        n = len(spans.report)
+        if any(len(getattr(spans, name)) != n for name in SpanArrays.FIELDS):
+            return None
+        for name in ("report", "other", "holder1", "holder2"):
+            col = getattr(spans, name)
+            if n and (col.max() >= R or col.min() < (0 if name in ("report", "other") else -1)):
+                return None
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    return State(rels, shas, unit_keys, years, bounds, shared, spans)
+
+
+@dataclass(slots=True)
+class Update:
+    """The folder's shared fingerprints after the change, the reports whose spans must be computed
+    again (a mask), and the spans every other report keeps (in the new report numbers)."""
+
+    shared: Shared
+    redo: np.ndarray
+    kept: SpanArrays
+
+
+def _member(hashes: np.ndarray, shift: np.uint64, keys: np.ndarray) -> np.ndarray:
+    """Which ``hashes`` are in the groups ``keys`` (``hash >> shift``), for many hashes and few keys: a
+    bitmap of the keys' low bits screens the hashes, and only those that pass are looked up."""
+    out = np.zeros(len(hashes), dtype=bool)
+    if not len(keys) or not len(hashes):
+        return out
+    keys = np.unique(keys)
+    bits = min(26, max(16, int(len(keys)).bit_length() + 6))
+    low = np.uint64((1 << bits) - 1)
+    screen = np.zeros(1 << bits, dtype=bool)
+    screen[(keys & low).astype(np.int64)] = True
+    probe = np.right_shift(hashes, shift)
+    probe &= low
+    maybe = np.flatnonzero(screen[probe.view(np.int64)])
+    del probe
+    cand = hashes[maybe] >> shift
+    at = np.minimum(np.searchsorted(keys, cand), len(keys) - 1)
+    out[maybe[keys[at] == cand]] = True
+    return out
+
+
+def update(
+    state: State,
+    ordered: list["Entry"],
+    bounds: np.ndarray,
+    hashes: np.ndarray,
+    unit_ids: np.ndarray,
+    old_hashes: dict[str, np.ndarray],
+) -> Update | None:
+    """The update from ``state`` to the reports ``ordered`` (fingerprint ``bounds`` and ``hashes`` of the
+    whole folder, in that order), or None when it must be matched whole. ``old_hashes`` are the hashes
+    of the content hashes ``state`` holds (a changed report's old fingerprints), by content hash."""
+    R, F = len(ordered), int(bounds[-1])
+    bits = state.shared.bits
+    if R < 2 or F == 0 or group_bits(F) != bits:
+        return None
+    if common_threshold(len(np.unique(unit_ids))) != state.shared.threshold:
+        return None
+    old_at = {(rel, sha): i for i, (rel, sha) in enumerate(zip(state.rels, state.shas))}
+    R0 = len(state.rels)
+    new_of_old = np.full(R0, -1, dtype=np.int64)
+    changed_new = []
+    for i, e in enumerate(ordered):
+        j = old_at.get((e.rel, e.sha))
+        if j is None:
+            changed_new.append(i)
+        else:
+            new_of_old[j] = i
+    changed_old = np.flatnonzero(new_of_old < 0)
+    if len(changed_new) + len(changed_old) > max(MIN_CHANGED, MAX_CHANGED_SHARE * R):
+        return None
+    if any(state.shas[j] not in old_hashes for j in changed_old):
+        return None
+    kept_old = np.flatnonzero(new_of_old >= 0)
+    kept_new = new_of_old[kept_old]
+    if np.any(np.diff(kept_new) <= 0):  # the unchanged reports keep their order (they always should)
+        return None
+    old_sizes = np.diff(state.bounds)
+    new_sizes = np.diff(bounds)
+    if np.any(old_sizes[kept_old] != new_sizes[kept_new]):
+        return None
+    shift = np.uint64(bits)
+
+    # the groups of the changed reports: touched (computed again) and restructured (their reports changed)
+    def groups_new(i: int) -> np.ndarray:
+        return np.unique(hashes[bounds[i] : bounds[i + 1]] >> shift)
+
+    def groups_old(j: int) -> np.ndarray:
+        return np.unique(old_hashes[state.shas[j]] >> shift)
+
+    touched, restructured = [], []
+    old_by_rel = {state.rels[j]: j for j in changed_old}
+    paired = set()
+    for i in changed_new:
+        e = ordered[i]
+        gn = groups_new(i)
+        touched.append(gn)
+        j = old_by_rel.get(e.rel)
+        if j is not None and state.unit_keys[j] == e.unit_key and state.years[j] == (e.year or 0):
+            go = groups_old(j)  # the same report edited: only the groups it entered or left changed reports
+            touched.append(go)
+            restructured.append(np.setxor1d(gn, go, assume_unique=True))
+            paired.add(j)
+        else:
+            restructured.append(gn)
+    for j in changed_old:
+        if j not in paired:
+            go = groups_old(j)
+            touched.append(go)
+            restructured.append(go)
+    touched_keys = np.unique(np.concatenate(touched)) if touched else np.zeros(0, np.uint64)
+    restructured_keys = np.unique(np.concatenate(restructured)) if restructured else np.zeros(0, np.uint64)
+    in_touched = _member(hashes, shift, touched_keys)
+    in_restructured = _member(hashes[in_touched], shift, restructured_keys)
+
+    # the touched groups, computed from the current fingerprints
+    fresh = shared_subset(hashes, bounds, unit_ids, bits, in_touched)
+    itype = fresh[0].dtype
+
+    # every other group's results, in the new numbering (the old arrays are read-only views of the file)
+    old = state.shared
+    gone = np.zeros(R0, dtype=bool)
+    gone[changed_old] = True
+    old_rep = np.repeat(np.arange(R0, dtype=np.int32), np.diff(np.searchsorted(old.order, state.bounds)))
+    drop = gone[old_rep]
+    delta = np.zeros(R0 + 1, dtype=itype)  # the last item serves holder -1 (none): it stays -1
+    delta[kept_old] = bounds[kept_new] - state.bounds[kept_old]
+    shifted = bool(delta.any())
+    order = old.order.astype(itype) + delta[old_rep] if shifted else old.order
+    del old_rep
+    drop |= in_touched[np.clip(order, 0, F - 1)]
+    keep = ~drop
+    del drop
+    order = order[keep]
+    hrep = old.hrep[:, keep]
+    if len(changed_old) and np.isin(hrep, changed_old).any():
+        return None  # a changed report holding a group it is not in: the state does not fit
+    hold = old.hold[:, keep].astype(itype, copy=False)
+    if shifted:
+        hold += delta[hrep]
+    if not np.array_equal(kept_old, kept_new):
+        renumber = np.append(new_of_old, -1).astype(np.int32)
+        hrep = renumber[hrep]
+    nrp, nup = old.nrp[keep], old.nup[keep]
+    del keep
+
+    # the touched groups' rows go in among the others (both sorted by fingerprint number)
+    is_fresh = np.zeros(len(order) + len(fresh[0]), dtype=bool)
+    is_fresh[np.searchsorted(order, fresh[0]) + np.arange(len(fresh[0]))] = True
+    is_kept = ~is_fresh
+
+    merged = Shared(
+        _merge(order, fresh[0], is_kept, is_fresh, itype),
+        _merge(hold, fresh[1], is_kept, is_fresh, itype),
+        _merge(hrep, fresh[2], is_kept, is_fresh, np.int32),
+        _merge(nrp, fresh[3], is_kept, is_fresh, np.int32),
+        _merge(nup, fresh[4], is_kept, is_fresh, np.int32),
+        bits,
+        state.shared.threshold,
+    )
+    del order, hold, hrep, nrp, nup, fresh, is_fresh, is_kept
+
+    # the reports whose spans are computed again
+    redo = np.zeros(R, dtype=bool)
+    redo[changed_new] = True
+    touched_fp = np.flatnonzero(in_touched)[in_restructured]
+    del in_touched, in_restructured
+    redo[np.unique(np.searchsorted(bounds, touched_fp, side="right") - 1)] = True
+    spans = state.spans
+    sourced = gone[spans.other] | gone[np.maximum(spans.holder1, 0)] & (spans.holder1 >= 0)
+    sourced |= gone[np.maximum(spans.holder2, 0)] & (spans.holder2 >= 0)
+    via = new_of_old[spans.report[sourced]]
+    redo[via[via >= 0]] = True
+
+    # the spans of every other report, renumbered
+    mine = new_of_old[spans.report]
+    pick = np.flatnonzero((mine >= 0) & ~redo[np.maximum(mine, 0)])
+    if np.any(new_of_old[spans.other[pick]] < 0):
+        return None
+
+    def renumber(col: np.ndarray) -> np.ndarray:
+        c = col[pick]
+        return np.where(c >= 0, new_of_old[np.maximum(c, 0)], -1).astype(np.int32)
+
+    cols = {name: getattr(spans, name)[pick] for name in SpanArrays.FIELDS}
+    for name in ("report", "other", "holder1", "holder2"):
+        cols[name] = renumber(getattr(spans, name))
+    return Update(merged, redo, SpanArrays(**cols))
+
+
+def _merge(kept: np.ndarray, new: np.ndarray, is_kept: np.ndarray, is_fresh: np.ndarray, dtype) -> np.ndarray:
+    """Kept and new rows (along the last axis) in the places the masks give them."""
+    out = np.empty(kept.shape[:-1] + (len(is_kept),), dtype=dtype)
+    out[..., is_kept] = kept
+    out[..., is_fresh] = new
+    return out
+
+
+def rows_of(shared: Shared, bounds: np.ndarray, reports: np.ndarray) -> np.ndarray:
+    """The rows of ``shared`` that belong to the ``reports`` (a mask over the reports)."""
+    at = np.searchsorted(shared.order, bounds)  # every report's rows are a run of them
+    picked = np.flatnonzero(reports)
+    starts, ends = at[picked], at[picked + 1]
+    sizes = ends - starts
+    if not sizes.sum():
+        return np.zeros(0, dtype=np.int64)
+    return np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+
+
+def combine(kept: SpanArrays, fresh: SpanArrays) -> SpanArrays:
+    """The kept and the recomputed spans in the whole computation's order (by report, each report's
+    spans in their own order)."""
+    both = SpanArrays(*(np.concatenate([getattr(kept, f), getattr(fresh, f)]) for f in SpanArrays.FIELDS))
+    sort = np.argsort(both.report, kind="stable")
+    return SpanArrays(*(getattr(both, f)[sort] for f in SpanArrays.FIELDS))
