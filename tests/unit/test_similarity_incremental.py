@@ -126,14 +126,12 @@ def test_an_updated_index_gives_the_spans_of_a_whole_match(tmp_path, fixed_bits,
     folder = Folder(seed)
     first = run(tmp_path, folder.entries())
     assert len(first.arrays) > 0
-    engine.wait_for_writes()
     whole_matches.clear()
     change(folder, case)
     updated = run(tmp_path, folder.entries())
     assert whole_matches == [], "the index was matched whole, not updated"
     same(updated, run(tmp_path, folder.entries(), cache=False))
     # and once more from the updated state
-    engine.wait_for_writes()
     change(folder, "append")
     same(run(tmp_path, folder.entries()), run(tmp_path, folder.entries(), cache=False))
 
@@ -149,7 +147,6 @@ def test_the_folder_has_copies_and_common_wording(tmp_path):
 def test_a_damaged_or_foreign_state_is_not_used(tmp_path, fixed_bits, whole_matches):
     folder = Folder(1)
     run(tmp_path, folder.entries())
-    engine.wait_for_writes()
     path = next(disk.cache_root().glob("shared-*.bin"))
     data = bytearray(path.read_bytes())
     data[-7] ^= 0xFF  # a flipped byte in the arrays: the checksum no longer matches
@@ -159,15 +156,29 @@ def test_a_damaged_or_foreign_state_is_not_used(tmp_path, fixed_bits, whole_matc
     updated = run(tmp_path, folder.entries())
     assert whole_matches == [1]
     same(updated, run(tmp_path, folder.entries(), cache=False))
-    # a killed writer leaves at most a temporary file next to the state, which is never read
-    engine.wait_for_writes()
-    assert incremental.load_state(path, "another key") is None
+
+
+def test_a_state_is_used_only_with_the_result_written_with_it(tmp_path, fixed_bits, whole_matches):
+    folder = Folder(1)
+    run(tmp_path, folder.entries())
+    root = disk.cache_root()
+    state, result = next(root.glob("shared-*.bin")), next(root.glob("result-*.bin"))
+    assert incremental.load_state(state, result, "another key") is None
+    old_result = result.read_bytes()
+    change(folder, "append")
+    run(tmp_path, folder.entries())
+    # a run killed after writing its state but before its result leaves the last run's result beside it
+    result.write_bytes(old_result)
+    change(folder, "delete")
+    whole_matches.clear()
+    updated = run(tmp_path, folder.entries())
+    assert whole_matches == [1]
+    same(updated, run(tmp_path, folder.entries(), cache=False))
 
 
 def test_too_many_changes_match_the_whole_folder(tmp_path, fixed_bits, whole_matches):
     folder = Folder(2, n=60)
     run(tmp_path, folder.entries())
-    engine.wait_for_writes()
     for rel in list(folder.reports)[: incremental.MIN_CHANGED + 1]:
         folder.edit(rel, "append")
     whole_matches.clear()
@@ -179,7 +190,6 @@ def test_too_many_changes_match_the_whole_folder(tmp_path, fixed_bits, whole_mat
 def test_a_new_group_width_matches_the_whole_folder(tmp_path, monkeypatch, whole_matches):
     folder = Folder(0)
     run(tmp_path, folder.entries())
-    engine.wait_for_writes()
     monkeypatch.setattr(index, "group_bits", lambda n: 21)  # as if the folder's fingerprints had doubled
     monkeypatch.setattr(incremental, "group_bits", lambda n: 21)
     change(folder, "append")
@@ -214,7 +224,6 @@ def test_scan_after_an_edit_says_what_a_scan_without_the_cache_says(samples_copy
     (samples_copy / "copy-east.txt").write_text(text.replace("西区", "东区"), encoding="utf-8")
     assert main(["scan", str(samples_copy), "--json"]) == 0
     capsys.readouterr()
-    engine.wait_for_writes()
     (samples_copy / "copy-east.txt").write_text(text.replace("西区", "东区") + "\n本报告由本单位自行编写。\n", "utf-8")
     assert main(["scan", str(samples_copy), "--json"]) == 0
     updated = json.loads(capsys.readouterr().out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -80,19 +81,6 @@ def _order(entries: list[Entry]) -> tuple[list[Entry], np.ndarray]:
     return ordered, unit_ids
 
 
-_writing: list[threading.Thread] = []  # cache files still being written by a thread
-_writing_lock = threading.Lock()
-
-
-def wait_for_writes() -> None:
-    """Wait until the cache files a finished run still writes are written."""
-    with _writing_lock:
-        pending = list(_writing)
-        _writing.clear()
-    for writer in pending:
-        writer.join()
-
-
 @gc_paused()
 def run(
     entries: list[Entry],
@@ -110,7 +98,6 @@ def run(
     ``units`` (the folder's units.toml, :mod:`shenyue.model.units`) decides which
     reports are one unit; without it the unit names' keys do.
     """
-    wait_for_writes()  # a run reads what the last one wrote
     if statutory is None:
         statutory = load_statutory(folder, simplify=settings.simplify)
     key = engine_key(settings, statutory)
@@ -173,7 +160,7 @@ def run(
     counts = [len(fresh[e.sha]) if e.sha in fresh else stored[e.sha].count for e in ordered]
     bounds = np.zeros(len(ordered) + 1, dtype=np.int64)
     np.cumsum(counts, out=bounds[1:])
-    state = incremental.load_state(state_path, result_key) if use_cache else None
+    state = incremental.load_state(state_path, result_path, result_key) if use_cache else None
     old_hashes: dict[str, np.ndarray] = {}
     if state is not None:  # the old fingerprints of the reports changed since the last match
         now = {(e.rel, e.sha) for e in ordered}
@@ -185,69 +172,61 @@ def run(
     del fresh, arrays
     prints = [Prints(*(table[f][a:b] for f in PRINT_FIELDS)) for a, b in zip(bounds[:-1], bounds[1:])]
     years = np.fromiter((e.year or 0 for e in ordered), dtype=np.int64, count=len(ordered))
-    # the fingerprint store is written by a thread while the index is built and the caller goes on
-    # (numpy, hashing and file writes release the GIL); the next run, and the process's exit, wait for it
-    saver = None
+    # the cache files are written by threads while the index is built (numpy, hashing and file writes
+    # release the GIL): the fingerprint store from now on, the shared fingerprints once they are known
+    writers: list[_Writer] = []
     if use_cache and (fresh_count or set(stored) != {e.sha for e in ordered}):
-        saver = _Saver(store_path, key, ordered, table, bounds)
-        with _writing_lock:
-            _writing.append(saver)
-        saver.start()
+        writers.append(_Writer(_save_store, store_path, key, ordered, table, bounds))
+    run_id = secrets.token_hex(8)  # ties the state file to the result file written with it
+
+    def shared_ready(shared: Shared) -> None:
+        if use_cache:
+            writers.append(_Writer(incremental.save_state, state_path, result_key, run_id, ordered, bounds, shared))
+
     try:
         update = None
         if state is not None:
             update = incremental.update(state, ordered, bounds, table["hashes"], unit_ids, old_hashes)
         del state, old_hashes
         if update is not None:
-            shared: Shared | None = update.shared
+            shared_ready(update.shared)
             rows = incremental.rows_of(update.shared, bounds, update.redo)
             redone = spans_of_shared(update.shared, bounds, table, unit_ids, years, settings, rows=rows)
             del rows
             spans = incremental.combine(update.kept, redone)
             del update, redone
         else:
-            spans, shared = match_shared(prints, unit_ids, settings, years=years, fields=table)
-    except BaseException:
-        if saver is not None:
-            saver.join()
-        raise
-    if use_cache and shared is not None:
-        # written while the reports' copy summaries and the output are made (not a daemon: the process
-        # waits for it before it exits); a run killed meanwhile leaves the old file or none
-        writer = threading.Thread(
-            target=_save_state, args=(state_path, result_key, list(ordered), bounds, shared, spans),
-            name="shenyue-similarity-state",
-        )  # fmt: skip
-        with _writing_lock:
-            _writing.append(writer)
-        writer.start()
-    del shared
+            spans = match_shared(prints, unit_ids, settings, years=years, fields=table, shared_ready=shared_ready)
+    finally:
+        for writer in writers:
+            writer.join()
+        writers.clear()
     result = SimilarityResult(ordered, spans, settings)
 
     if use_cache:
         try:
-            _save_result(result_path, result_key, result, all_entries, unreadable)
+            _save_result(result_path, result_key, result, all_entries, unreadable, run_id)
         except OSError:
             pass  # a read-only or full cache folder must not stop the work
     return result
 
 
-class _Saver(threading.Thread):
-    """Writes the fingerprint store; a failure to write is not an error (the cache is optional)."""
+class _Writer(threading.Thread):
+    """Writes a cache file from a thread, started at once; a failure to write is not an error (the cache
+    is optional)."""
 
-    def __init__(
-        self, path: Path, key: str, ordered: list[Entry], table: dict[str, np.ndarray], bounds: np.ndarray
-    ) -> None:
-        super().__init__(name="shenyue-similarity-store")
-        self.args_ = (path, key, list(ordered), table, bounds)
+    def __init__(self, write: Callable[..., None], *args) -> None:
+        super().__init__(name="shenyue-similarity-cache", daemon=True)
+        self.write, self.args_ = write, args
+        self.start()
 
     def run(self) -> None:
         try:
-            _save_store(*self.args_)
+            self.write(*self.args_)
         except (OSError, ValueError, MemoryError):
             pass  # a read-only or full cache folder must not stop the work
         finally:
-            self.args_ = ()  # the table is not kept alive by a finished thread
+            self.args_ = ()  # what it wrote is not kept alive by a finished thread
 
 
 Packed = tuple[list[np.ndarray], np.ndarray]  # one array per field of a chunk's reports, and their bounds
@@ -381,21 +360,13 @@ def _save_store(path: Path, key: str, ordered: list[Entry], table: dict[str, np.
     disk.write_blob(path, {"kind": "prints", "key": key, "entries": header_entries}, arrays)
 
 
-def _save_state(
-    path: Path, key: str, ordered: list[Entry], bounds: np.ndarray, shared: Shared, spans: SpanArrays
-) -> None:
-    try:
-        incremental.save_state(path, key, ordered, bounds, shared, spans)
-    except (OSError, ValueError, MemoryError):
-        pass  # a read-only or full cache folder must not stop the work
-
-
 def _save_result(
-    path: Path, key: str, result: SimilarityResult, all_entries: list[Entry], unreadable: list[Entry]
+    path: Path, key: str, result: SimilarityResult, all_entries: list[Entry], unreadable: list[Entry], run_id: str
 ) -> None:
     header = {
         "kind": "result",
         "key": key,
+        "run": run_id,
         "signature": _signature(key, all_entries),
         "entries": [[e.rel, e.sha, e.unit, e.year, e.length, [list(x) for x in e.outside]] for e in result.entries],
         "unreadable": [[e.rel, e.sha] for e in unreadable],  # same files, same content: still unreadable

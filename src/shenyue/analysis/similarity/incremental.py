@@ -16,8 +16,8 @@ The result is exactly the whole computation's (the tests compare them). It is no
 groups themselves change (another fingerprint-number width), when the folder's count of units moves
 the common-wording threshold, or when too many reports changed for the update to pay.
 
-The state it starts from (the folder's shared fingerprints and spans, and the reports they were
-computed for) is a cache file of its own, checked like the others.
+The state it starts from is the folder's shared fingerprints (a cache file of its own, checked like
+the others, written while the spans are made) and the spans of the result file written with them.
 """
 
 from __future__ import annotations
@@ -59,12 +59,12 @@ def state_path(root: Path, fkey: str) -> Path:
     return root / f"shared-{fkey}.bin"
 
 
-def save_state(
-    path: Path, key: str, ordered: list["Entry"], bounds: np.ndarray, shared: Shared, spans: SpanArrays
-) -> None:
+def save_state(path: Path, key: str, run_id: str, ordered: list["Entry"], bounds: np.ndarray, shared: Shared) -> None:
+    """Write a match's shared fingerprints; its spans are in the result file written with the same ``run_id``."""
     header = {
         "kind": "shared",
         "key": key,
+        "run": run_id,
         "bits": shared.bits,
         "threshold": shared.threshold,
         "reports": [[e.rel, e.sha, e.unit_key, e.year or 0] for e in ordered],
@@ -72,17 +72,19 @@ def save_state(
     arrays: dict[str, np.ndarray] = {"bounds": bounds, "order": shared.order, "nrp": shared.nrp, "nup": shared.nup}
     arrays["hold"] = np.ascontiguousarray(shared.hold).ravel()  # (holders, m) row by row
     arrays["hrep"] = np.ascontiguousarray(shared.hrep).ravel()
-    for name in SpanArrays.FIELDS:
-        arrays["span_" + name] = getattr(spans, name)
     disk.write_blob(path, header, arrays)
 
 
-def load_state(path: Path, key: str) -> State | None:
-    """The folder's last match, or None when absent, for other settings or damaged."""
+def load_state(path: Path, result_path: Path, key: str) -> State | None:
+    """The folder's last match (its shared fingerprints, and its spans from the result file written with
+    them), or None when either is absent, for other settings, damaged or not of the same run."""
     got = disk.read_blob(path, {"kind": "shared", "key": key})
     if got is None:
         return None
     header, arrays = got
+    result = disk.read_blob(result_path, {"kind": "result", "key": key, "run": header.get("run")})
+    if result is None:
+        return None
     try:
         rels, shas, unit_keys, years = [], [], [], []
         for rel, sha, unit_key, year in header["reports"]:
@@ -94,6 +96,10 @@ def load_state(path: Path, key: str) -> State | None:
             shas.append(sha)
             unit_keys.append(unit_key)
             years.append(year)
+        if [(row[0], row[1]) for row in result[0]["entries"]] != list(zip(rels, shas)):
+            return None
+        spans = SpanArrays(*(result[1][name] for name in SpanArrays.FIELDS))
+        del result
         nh = 1 + PEER_HOLDERS
         bounds = arrays["bounds"]
         order = arrays["order"]
@@ -102,11 +108,10 @@ def load_state(path: Path, key: str) -> State | None:
             return None
         hold, hrep = arrays["hold"].reshape(nh, m), arrays["hrep"].reshape(nh, m)
         shared = Shared(order, hold, hrep, arrays["nrp"], arrays["nup"], int(header["bits"]), int(header["threshold"]))
-        spans = SpanArrays(*(arrays["span_" + name] for name in SpanArrays.FIELDS))
         R, F = len(rels), int(bounds[-1]) if len(bounds) else 0
         if len(bounds) != R + 1 or (R and (bounds[0] != 0 or np.any(np.diff(bounds) < 0))):
             return None
-        if hold.shape != (nh, m) or hrep.shape != (nh, m) or len(shared.nrp) != m or len(shared.nup) != m:
+        if len(shared.nrp) != m or len(shared.nup) != m:
             return None
         if m and (order.min() < 0 or order.max() >= F or np.any(np.diff(order) <= 0)):
             return None

@@ -24,6 +24,7 @@ its best few holders.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -135,7 +136,7 @@ def match(
     are each other's same-unit holder. ``fields`` are the fingerprints' arrays of every report
     one after the other (``prints`` are then views into them): given, they are not copied again.
     """
-    return match_shared(prints, unit_ids, s, years=years, fields=fields)[0]
+    return match_shared(prints, unit_ids, s, years=years, fields=fields)
 
 
 def match_shared(
@@ -145,15 +146,17 @@ def match_shared(
     *,
     years: np.ndarray | None = None,
     fields: dict[str, np.ndarray] | None = None,
-) -> tuple[SpanArrays, Shared | None]:
-    """:func:`match`, and the shared fingerprints it found (None when there are none to keep)."""
+    shared_ready: Callable[[Shared], None] | None = None,
+) -> SpanArrays:
+    """:func:`match`; ``shared_ready`` is given the shared fingerprints once they are found (before
+    the spans are made from them), when there are reports to compare."""
     R = len(prints)
     counts = np.fromiter((len(p) for p in prints), dtype=np.int64, count=R)
     bounds = np.zeros(R + 1, dtype=np.int64)
     np.cumsum(counts, out=bounds[1:])
     F = int(bounds[-1])
     if R < 2 or F == 0:
-        return SpanArrays.empty(), None
+        return SpanArrays.empty()
     unit_ids = np.asarray(unit_ids, dtype=np.int64)
     threshold = common_threshold(len(np.unique(unit_ids)))
     years = np.zeros(R, np.int64) if years is None else np.asarray(years, dtype=np.int64)
@@ -164,11 +167,13 @@ def match_shared(
     else:
         arrays = _shared(prints, bounds, unit_ids)
     shared = Shared(*arrays, bits=group_bits(F), threshold=threshold)
+    if shared_ready is not None:
+        shared_ready(shared)
     if fields is None:
         fields = {
             f: np.concatenate([getattr(p, f) for p in prints]) for f in ("vpos", "ostart", "oend", "back", "ahead")
         }
-    return spans_of_shared(shared, bounds, fields, unit_ids, years, s), shared
+    return spans_of_shared(shared, bounds, fields, unit_ids, years, s)
 
 
 def spans_of_shared(
