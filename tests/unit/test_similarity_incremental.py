@@ -62,6 +62,16 @@ class Folder:
         self.reports[rel] = ("\n".join(lines) + "\n", unit, year)
 
 
+class Hashes:
+    """What the shared step reads of a report's fingerprints."""
+
+    def __init__(self, hashes: np.ndarray) -> None:
+        self.hashes = hashes
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+
 def run(folder_path, entries, *, cache=True):
     return engine.run(entries, folder=folder_path, use_cache=cache)
 
@@ -120,9 +130,24 @@ CASES = ["append", "replace", "delete", "rewrite", "first-unit", "added", "added
          "renamed", "several"]  # fmt: skip
 
 
+@pytest.fixture
+def updates(monkeypatch):
+    """The updates made, with the folder's fingerprint hashes and bounds they were made for."""
+    got = []
+    real = incremental.update
+
+    def spy(state, ordered, bounds, hashes, unit_ids, old_hashes):
+        out = real(state, ordered, bounds, hashes, unit_ids, old_hashes)
+        got.append((out, bounds.copy(), hashes.copy(), np.asarray(unit_ids).copy()))
+        return out
+
+    monkeypatch.setattr(incremental, "update", spy)
+    return got
+
+
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("case", CASES)
-def test_an_updated_index_gives_the_spans_of_a_whole_match(tmp_path, fixed_bits, whole_matches, case, seed):
+def test_an_updated_index_gives_the_spans_of_a_whole_match(tmp_path, fixed_bits, whole_matches, updates, case, seed):
     folder = Folder(seed)
     first = run(tmp_path, folder.entries())
     assert len(first.arrays) > 0
@@ -131,6 +156,11 @@ def test_an_updated_index_gives_the_spans_of_a_whole_match(tmp_path, fixed_bits,
     updated = run(tmp_path, folder.entries())
     assert whole_matches == [], "the index was matched whole, not updated"
     same(updated, run(tmp_path, folder.entries(), cache=False))
+    # the shared fingerprints it keeps for the next update are the whole computation's too
+    (update, bounds, hashes, unit_ids), *_ = updates
+    whole = index._shared([Hashes(hashes[a:b]) for a, b in zip(bounds[:-1], bounds[1:])], bounds, unit_ids)
+    for name, array in zip(("order", "hold", "hrep", "nrp", "nup"), whole):
+        assert np.array_equal(getattr(update.shared, name), array), name
     # and once more from the updated state
     change(folder, "append")
     same(run(tmp_path, folder.entries()), run(tmp_path, folder.entries(), cache=False))

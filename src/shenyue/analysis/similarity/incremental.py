@@ -202,47 +202,44 @@ def update(
         return None
     shift = np.uint64(bits)
 
-    # the groups of the changed reports: touched (computed again) and restructured (their reports changed)
+    # the groups whose reports changed (a changed report entered or left them) are matched again. An
+    # edited report (same path, unit and year) stays in its other groups: their results are the same
+    # but for its own fingerprints' places, carried over below
     def groups_new(i: int) -> np.ndarray:
         return np.unique(hashes[bounds[i] : bounds[i + 1]] >> shift)
 
     def groups_old(j: int) -> np.ndarray:
         return np.unique(old_hashes[state.shas[j]] >> shift)
 
-    touched, restructured = [], []
+    restructured = []
     old_by_rel = {state.rels[j]: j for j in changed_old}
-    paired = set()
+    paired: dict[int, int] = {}  # old number -> new number of an edited report
     for i in changed_new:
         e = ordered[i]
         gn = groups_new(i)
-        touched.append(gn)
         j = old_by_rel.get(e.rel)
         if j is not None and state.unit_keys[j] == e.unit_key and state.years[j] == (e.year or 0):
-            go = groups_old(j)  # the same report edited: only the groups it entered or left changed reports
-            touched.append(go)
-            restructured.append(np.setxor1d(gn, go, assume_unique=True))
-            paired.add(j)
+            restructured.append(np.setxor1d(gn, groups_old(j), assume_unique=True))
+            paired[int(j)] = i
         else:
             restructured.append(gn)
     for j in changed_old:
-        if j not in paired:
-            go = groups_old(j)
-            touched.append(go)
-            restructured.append(go)
-    touched_keys = np.unique(np.concatenate(touched)) if touched else np.zeros(0, np.uint64)
-    restructured_keys = np.unique(np.concatenate(restructured)) if restructured else np.zeros(0, np.uint64)
+        if int(j) not in paired:
+            restructured.append(groups_old(j))
+    touched_keys = np.unique(np.concatenate(restructured)) if restructured else np.zeros(0, np.uint64)
+    del restructured
     in_touched = _member(hashes, shift, touched_keys)
-    in_restructured = _member(hashes[in_touched], shift, restructured_keys)
 
     # the touched groups, computed from the current fingerprints
-    fresh = shared_subset(hashes, bounds, unit_ids, bits, in_touched)
+    fresh = list(shared_subset(hashes, bounds, unit_ids, bits, in_touched))
     itype = fresh[0].dtype
 
     # every other group's results, in the new numbering (the old arrays are read-only views of the file)
     old = state.shared
     gone = np.zeros(R0, dtype=bool)
     gone[changed_old] = True
-    old_rep = np.repeat(np.arange(R0, dtype=np.int32), np.diff(np.searchsorted(old.order, state.bounds)))
+    old_rows = np.searchsorted(old.order, state.bounds)
+    old_rep = np.repeat(np.arange(R0, dtype=np.int32), np.diff(old_rows))
     drop = gone[old_rep]
     delta = np.zeros(R0 + 1, dtype=itype)  # the last item serves holder -1 (none): it stays -1
     delta[kept_old] = bounds[kept_new] - state.bounds[kept_old]
@@ -253,19 +250,67 @@ def update(
     keep = ~drop
     del drop
     order = order[keep]
-    hrep = old.hrep[:, keep]
-    if len(changed_old) and np.isin(hrep, changed_old).any():
-        return None  # a changed report holding a group it is not in: the state does not fit
-    hold = old.hold[:, keep].astype(itype, copy=False)
-    if shifted:
-        hold += delta[hrep]
-    if not np.array_equal(kept_old, kept_new):
-        renumber = np.append(new_of_old, -1).astype(np.int32)
-        hrep = renumber[hrep]
+    # (the holder arrays are handled a row at a time: numpy's 2-D fancy indexing is many times slower)
+    nh = old.hrep.shape[0]
+    hrep = np.empty((nh, len(order)), dtype=np.int32)
+    hold = np.empty((nh, len(order)), dtype=itype)
+    for c in range(nh):
+        hrep[c] = old.hrep[c][keep]
+        hold[c] = old.hold[c][keep]
+        if shifted:
+            hold[c] += delta[hrep[c]]
+    removed = [j for j in changed_old if int(j) not in paired]
+    if removed and any(np.isin(hrep[c], removed).any() for c in range(nh)):
+        return None  # a removed report holding a group that did not change: the state does not fit
+    renumber = np.append(new_of_old, -1).astype(np.int32)  # old report numbers to new, -1 stays -1
+    for j, i in paired.items():
+        renumber[j] = i
+    renumbered = not np.array_equal(renumber[:-1], np.arange(R0))
+    # an edited report's own rows in the groups it stays in: the values its old rows there had, for each
+    # of its new fingerprints there (old report numbers for now)
+    carried = [[order[:0]], [hold[:, :0]], [hrep[:, :0]], [old.nrp[:0]], [old.nup[:0]]]
+    for j, i in paired.items():
+        a, b = int(old_rows[j]), int(old_rows[j + 1])
+        own = old_hashes[state.shas[j]][old.order[a:b].astype(np.int64) - state.bounds[j]] >> shift
+        stays = ~np.isin(own, touched_keys)
+        keys, first = np.unique(own[stays], return_index=True)
+        if not len(keys):
+            continue
+        src = a + np.flatnonzero(stays)[first]  # an old row of each group it stays in
+        mine = hashes[bounds[i] : bounds[i + 1]] >> shift
+        where = np.minimum(np.searchsorted(keys, mine), len(keys) - 1)
+        hit = np.flatnonzero(keys[where] == mine)
+        rows = src[where[hit]]
+        h_rep = old.hrep[:, rows]
+        for part, value in zip(carried, ((bounds[i] + hit).astype(itype), old.hold[:, rows].astype(itype) + delta[h_rep],
+                                         h_rep, old.nrp[rows], old.nup[rows])):  # fmt: skip
+            part.append(value)
+    c_order, c_hold, c_hrep, c_nrp, c_nup = (np.concatenate(part, axis=-1) for part in carried)
+    del carried
+    # an edited report holds a group from its first fingerprint there, wherever that went
+    for j, i in paired.items():
+        first_keys, first_at = np.unique(hashes[bounds[i] : bounds[i + 1]] >> shift, return_index=True)
+        for rows_order, rows_hold, rows_hrep in ((order, hold, hrep), (c_order, c_hold, c_hrep)):
+            for c in range(rows_hold.shape[0]):
+                at = np.flatnonzero(rows_hrep[c] == j)
+                if len(at):
+                    where = np.searchsorted(first_keys, hashes[rows_order[at]] >> shift)
+                    rows_hold[c, at] = bounds[i] + first_at[np.minimum(where, len(first_keys) - 1)]
+    if renumbered:
+        c_hrep = renumber[c_hrep]
+    if len(c_order):
+        fresh = [np.concatenate([f, c], axis=-1) for f, c in zip(fresh, (c_order, c_hold, c_hrep, c_nrp, c_nup))]
+    del c_order, c_hold, c_hrep, c_nrp, c_nup
+    if renumbered:
+        for c in range(nh):
+            hrep[c] = renumber[hrep[c]]
     nrp, nup = old.nrp[keep], old.nup[keep]
     del keep
+    if paired:  # the carried-over rows among the matched ones, by fingerprint number
+        by = np.argsort(fresh[0], kind="stable")
+        fresh = [fresh[0][by], fresh[1][:, by], fresh[2][:, by], fresh[3][by], fresh[4][by]]
 
-    # the touched groups' rows go in among the others (both sorted by fingerprint number)
+    # the new rows go in among the others (both sorted by fingerprint number)
     is_fresh = np.zeros(len(order) + len(fresh[0]), dtype=bool)
     is_fresh[np.searchsorted(order, fresh[0]) + np.arange(len(fresh[0]))] = True
     is_kept = ~is_fresh
@@ -284,8 +329,8 @@ def update(
     # the reports whose spans are computed again
     redo = np.zeros(R, dtype=bool)
     redo[changed_new] = True
-    touched_fp = np.flatnonzero(in_touched)[in_restructured]
-    del in_touched, in_restructured
+    touched_fp = np.flatnonzero(in_touched)
+    del in_touched
     redo[np.unique(np.searchsorted(bounds, touched_fp, side="right") - 1)] = True
     spans = state.spans
     sourced = gone[spans.other] | gone[np.maximum(spans.holder1, 0)] & (spans.holder1 >= 0)
@@ -312,8 +357,13 @@ def update(
 def _merge(kept: np.ndarray, new: np.ndarray, is_kept: np.ndarray, is_fresh: np.ndarray, dtype) -> np.ndarray:
     """Kept and new rows (along the last axis) in the places the masks give them."""
     out = np.empty(kept.shape[:-1] + (len(is_kept),), dtype=dtype)
-    out[..., is_kept] = kept
-    out[..., is_fresh] = new
+    if out.ndim == 1:
+        out[is_kept] = kept
+        out[is_fresh] = new
+    else:  # a row at a time: numpy's 2-D masked assignment is many times slower
+        for c in range(out.shape[0]):
+            out[c][is_kept] = kept[c]
+            out[c][is_fresh] = new[c]
     return out
 
 
