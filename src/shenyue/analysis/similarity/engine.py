@@ -160,16 +160,18 @@ def run(
     counts = [len(fresh[e.sha]) if e.sha in fresh else stored[e.sha].count for e in ordered]
     bounds = np.zeros(len(ordered) + 1, dtype=np.int64)
     np.cumsum(counts, out=bounds[1:])
-    state = incremental.load_state(state_path, result_path, result_key) if use_cache else None
+    before = incremental.state_reports(state_path, result_key) if use_cache else None
     old_hashes: dict[str, np.ndarray] = {}
-    if state is not None:  # the old fingerprints of the reports changed since the last match
+    if before:  # the old fingerprints of the reports changed since the last match
         now = {(e.rel, e.sha) for e in ordered}
-        for rel, sha in zip(state.rels, state.shas):
+        for rel, sha in before:
             known = stored.get(sha)
             if (rel, sha) not in now and known is not None and sha not in old_hashes:
                 old_hashes[sha] = arrays["hashes"][known.start : known.start + known.count].copy()
     table = _table(ordered, bounds, fresh, stored, arrays)
     del fresh, arrays
+    # the last match's state is read once the old store has gone (both are large)
+    state = incremental.load_state(state_path, result_path, result_key) if before else None
     prints = [Prints(*(table[f][a:b] for f in PRINT_FIELDS)) for a, b in zip(bounds[:-1], bounds[1:])]
     years = np.fromiter((e.year or 0 for e in ordered), dtype=np.int64, count=len(ordered))
     # the cache files are written by threads while the index is built (numpy, hashing and file writes

@@ -75,6 +75,17 @@ def save_state(path: Path, key: str, run_id: str, ordered: list["Entry"], bounds
     disk.write_blob(path, header, arrays)
 
 
+def state_reports(path: Path, key: str) -> list[tuple[str, str]] | None:
+    """The reports (path, content hash) of the folder's last match, from its state file's header alone."""
+    got = disk.read_header(path)
+    if got is None or got[0].get("kind") != "shared" or got[0].get("key") != key:
+        return None
+    try:
+        return [(str(row[0]), str(row[1])) for row in got[0]["reports"]]
+    except (KeyError, TypeError, IndexError):
+        return None
+
+
 def load_state(path: Path, result_path: Path, key: str) -> State | None:
     """The folder's last match (its shared fingerprints, and its spans from the result file written with
     them), or None when either is absent, for other settings, damaged or not of the same run."""
@@ -150,10 +161,16 @@ def _member(hashes: np.ndarray, shift: np.uint64, keys: np.ndarray) -> np.ndarra
     low = np.uint64((1 << bits) - 1)
     screen = np.zeros(1 << bits, dtype=bool)
     screen[(keys & low).astype(np.int64)] = True
-    probe = np.right_shift(hashes, shift)
-    probe &= low
-    maybe = np.flatnonzero(screen[probe.view(np.int64)])
-    del probe
+    step = 1 << 22  # a few million at a time: the probe's temporary stays small
+    probe = np.empty(min(step, len(hashes)), dtype=np.uint64)
+    found = []
+    for a in range(0, len(hashes), step):
+        part = probe[: min(step, len(hashes) - a)]
+        np.right_shift(hashes[a : a + step], shift, out=part)
+        part &= low
+        found.append(a + np.flatnonzero(screen[part.view(np.int64)]))
+    maybe = np.concatenate(found)
+    del probe, found
     cand = hashes[maybe] >> shift
     at = np.minimum(np.searchsorted(keys, cand), len(keys) - 1)
     out[maybe[keys[at] == cand]] = True
@@ -250,25 +267,26 @@ def update(
     keep = ~drop
     del drop
     order = order[keep]
-    # (the holder arrays are handled a row at a time: numpy's 2-D fancy indexing is many times slower)
     nh = old.hrep.shape[0]
-    hrep = np.empty((nh, len(order)), dtype=np.int32)
-    hold = np.empty((nh, len(order)), dtype=itype)
-    for c in range(nh):
-        hrep[c] = old.hrep[c][keep]
-        hold[c] = old.hold[c][keep]
-        if shifted:
-            hold[c] += delta[hrep[c]]
     removed = [j for j in changed_old if int(j) not in paired]
-    if removed and any(np.isin(hrep[c], removed).any() for c in range(nh)):
-        return None  # a removed report holding a group that did not change: the state does not fit
     renumber = np.append(new_of_old, -1).astype(np.int32)  # old report numbers to new, -1 stays -1
     for j, i in paired.items():
         renumber[j] = i
     renumbered = not np.array_equal(renumber[:-1], np.arange(R0))
+    first_of = {}  # an edited report holds a group from its first fingerprint there, wherever that went
+    for j, i in paired.items():
+        first_of[j] = np.unique(hashes[bounds[i] : bounds[i + 1]] >> shift, return_index=True)
+
+    def patch(rows_order: np.ndarray, rows_hold: np.ndarray, rows_hrep: np.ndarray) -> None:
+        """Holder places in edited reports moved to where those reports' fingerprints went."""
+        for j, (first_keys, first_at) in first_of.items():
+            at = np.flatnonzero(rows_hrep == j)
+            if len(at):
+                where = np.minimum(np.searchsorted(first_keys, hashes[rows_order[at]] >> shift), len(first_keys) - 1)
+                rows_hold[at] = bounds[paired[j]] + first_at[where]
+
     # an edited report's own rows in the groups it stays in: the values its old rows there had, for each
-    # of its new fingerprints there (old report numbers for now)
-    carried = [[order[:0]], [hold[:, :0]], [hrep[:, :0]], [old.nrp[:0]], [old.nup[:0]]]
+    # of its new fingerprints there
     for j, i in paired.items():
         a, b = int(old_rows[j]), int(old_rows[j + 1])
         own = old_hashes[state.shas[j]][old.order[a:b].astype(np.int64) - state.bounds[j]] >> shift
@@ -281,50 +299,53 @@ def update(
         where = np.minimum(np.searchsorted(keys, mine), len(keys) - 1)
         hit = np.flatnonzero(keys[where] == mine)
         rows = src[where[hit]]
-        h_rep = old.hrep[:, rows]
-        for part, value in zip(carried, ((bounds[i] + hit).astype(itype), old.hold[:, rows].astype(itype) + delta[h_rep],
-                                         h_rep, old.nrp[rows], old.nup[rows])):  # fmt: skip
-            part.append(value)
-    c_order, c_hold, c_hrep, c_nrp, c_nup = (np.concatenate(part, axis=-1) for part in carried)
-    del carried
-    # an edited report holds a group from its first fingerprint there, wherever that went
-    for j, i in paired.items():
-        first_keys, first_at = np.unique(hashes[bounds[i] : bounds[i + 1]] >> shift, return_index=True)
-        for rows_order, rows_hold, rows_hrep in ((order, hold, hrep), (c_order, c_hold, c_hrep)):
-            for c in range(rows_hold.shape[0]):
-                at = np.flatnonzero(rows_hrep[c] == j)
-                if len(at):
-                    where = np.searchsorted(first_keys, hashes[rows_order[at]] >> shift)
-                    rows_hold[c, at] = bounds[i] + first_at[np.minimum(where, len(first_keys) - 1)]
-    if renumbered:
-        c_hrep = renumber[c_hrep]
-    if len(c_order):
-        fresh = [np.concatenate([f, c], axis=-1) for f, c in zip(fresh, (c_order, c_hold, c_hrep, c_nrp, c_nup))]
-    del c_order, c_hold, c_hrep, c_nrp, c_nup
-    if renumbered:
+        c_order = (bounds[i] + hit).astype(itype)
+        c_hrep = old.hrep[:, rows]
+        c_hold = old.hold[:, rows].astype(itype) + delta[c_hrep]
         for c in range(nh):
-            hrep[c] = renumber[hrep[c]]
-    nrp, nup = old.nrp[keep], old.nup[keep]
-    del keep
+            patch(c_order, c_hold[c], c_hrep[c])
+        if renumbered:
+            c_hrep = renumber[c_hrep]
+        fresh = [
+            np.concatenate([f, x], axis=-1)
+            for f, x in zip(fresh, (c_order, c_hold, c_hrep, old.nrp[rows], old.nup[rows]))
+        ]
     if paired:  # the carried-over rows among the matched ones, by fingerprint number
         by = np.argsort(fresh[0], kind="stable")
         fresh = [fresh[0][by], fresh[1][:, by], fresh[2][:, by], fresh[3][by], fresh[4][by]]
 
-    # the new rows go in among the others (both sorted by fingerprint number)
+    # the new rows go in among the kept ones (both sorted by fingerprint number), written straight into
+    # the merged arrays, the holder arrays a row at a time (numpy's 2-D fancy indexing is many times
+    # slower, and a whole kept copy of them would double the memory)
     is_fresh = np.zeros(len(order) + len(fresh[0]), dtype=bool)
     is_fresh[np.searchsorted(order, fresh[0]) + np.arange(len(fresh[0]))] = True
     is_kept = ~is_fresh
-
+    hold = np.empty((nh, len(is_fresh)), dtype=itype)
+    hrep = np.empty((nh, len(is_fresh)), dtype=np.int32)
+    for c in range(nh):
+        row_rep = old.hrep[c][keep]
+        if removed and np.isin(row_rep, removed).any():
+            return None  # a removed report holding a group that did not change: the state does not fit
+        row_hold = old.hold[c][keep].astype(itype)
+        if shifted:
+            row_hold += delta[row_rep]
+        patch(order, row_hold, row_rep)
+        hold[c][is_kept] = row_hold
+        del row_hold
+        hold[c][is_fresh] = fresh[1][c]
+        hrep[c][is_kept] = renumber[row_rep] if renumbered else row_rep
+        del row_rep
+        hrep[c][is_fresh] = fresh[2][c]
     merged = Shared(
         _merge(order, fresh[0], is_kept, is_fresh, itype),
-        _merge(hold, fresh[1], is_kept, is_fresh, itype),
-        _merge(hrep, fresh[2], is_kept, is_fresh, np.int32),
-        _merge(nrp, fresh[3], is_kept, is_fresh, np.int32),
-        _merge(nup, fresh[4], is_kept, is_fresh, np.int32),
+        hold,
+        hrep,
+        _merge(old.nrp[keep], fresh[3], is_kept, is_fresh, np.int32),
+        _merge(old.nup[keep], fresh[4], is_kept, is_fresh, np.int32),
         bits,
         state.shared.threshold,
     )
-    del order, hold, hrep, nrp, nup, fresh, is_fresh, is_kept
+    del order, hold, hrep, fresh, is_fresh, is_kept, keep
 
     # the reports whose spans are computed again
     redo = np.zeros(R, dtype=bool)
