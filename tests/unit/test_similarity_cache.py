@@ -52,6 +52,7 @@ def test_unchanged_folder_reuses_the_cache(tmp_path, counted):
     write_folder(folder)
     first = find_copies(reports_of(folder))
     assert len(counted) == 3
+    engine.wait_for_writes()  # the index's state is written on after the run returns
     files = sorted(p.name for p in cache_root().iterdir())
     assert [f.split("-")[0] for f in files] == ["prints", "result", "shared"]
     counted.clear()
@@ -90,6 +91,7 @@ def test_damaged_cache_is_rebuilt_not_trusted(tmp_path, counted, victim, damage)
     write_folder(folder)
     fresh = spans(find_copies(reports_of(folder), cache=False))
     find_copies(reports_of(folder))
+    engine.wait_for_writes()
     (path,) = [p for p in cache_root().iterdir() if p.name.startswith(victim)]
     data = path.read_bytes()
     if damage == "truncate":
@@ -104,6 +106,7 @@ def test_damaged_cache_is_rebuilt_not_trusted(tmp_path, counted, victim, damage)
             p.unlink()
     counted.clear()
     assert spans(find_copies(reports_of(folder))) == fresh
+    engine.wait_for_writes()
     # a damaged store means every file is fingerprinted again; a damaged result is redone from the store
     assert len(counted) == (3 if victim == "prints-" else 0)
     rebuilt = path.read_bytes()

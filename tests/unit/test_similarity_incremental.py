@@ -73,7 +73,9 @@ class Hashes:
 
 
 def run(folder_path, entries, *, cache=True):
-    return engine.run(entries, folder=folder_path, use_cache=cache)
+    result = engine.run(entries, folder=folder_path, use_cache=cache)
+    engine.wait_for_writes()  # the state file is written on after the run returns
+    return result
 
 
 def same(a, b) -> None:
@@ -260,3 +262,52 @@ def test_scan_after_an_edit_says_what_a_scan_without_the_cache_says(samples_copy
     assert main(["scan", str(samples_copy), "--json", "--no-cache"]) == 0
     assert updated == json.loads(capsys.readouterr().out)
     assert any(r["copy"]["peer_share"] > 0.3 for r in updated["reports"] if r["path"] == "copy-east.txt")
+
+
+@pytest.fixture
+def fingerprinted(monkeypatch):
+    """The texts fingerprinted (the per-file work the store spares)."""
+    from shenyue.analysis.similarity.fingerprint import fingerprint_texts
+
+    texts: list[str] = []
+
+    def spy(batch, statutory, settings, masks=None):
+        texts.extend(batch)
+        return fingerprint_texts(batch, statutory, settings, masks)
+
+    monkeypatch.setattr(engine, "fingerprint_texts", spy)
+    return texts
+
+
+def test_a_few_changes_go_to_the_stores_additions_and_the_store_stays(tmp_path, fingerprinted):
+    folder = Folder(4, n=40)
+    run(tmp_path, folder.entries())
+    root = disk.cache_root()
+    store = next(root.glob("prints-*.bin"))
+    before = store.read_bytes()
+    change(folder, "append")
+    fingerprinted.clear()
+    run(tmp_path, folder.entries())
+    assert len(fingerprinted) == 1  # the edited report alone
+    assert store.read_bytes() == before and len(list(root.glob("added-*.bin"))) == 1
+    # the next run reads the store and its additions: nothing is fingerprinted again
+    for p in root.glob("result-*.bin"):
+        p.unlink()
+    fingerprinted.clear()
+    again = run(tmp_path, folder.entries())
+    assert fingerprinted == []
+    same(again, run(tmp_path, folder.entries(), cache=False))
+    # a damaged additions file is not trusted: what it held is fingerprinted again
+    added = next(root.glob("added-*.bin"))
+    added.write_bytes(added.read_bytes()[:-3])
+    for p in root.glob("result-*.bin"):
+        p.unlink()
+    fingerprinted.clear()
+    updated = run(tmp_path, folder.entries())
+    assert len(fingerprinted) == 1  # the edited report
+    same(updated, run(tmp_path, folder.entries(), cache=False))
+    # many changes: the store is written again whole, and the additions go
+    for rel in list(folder.reports)[:8]:
+        folder.edit(rel, "delete")
+    run(tmp_path, folder.entries())
+    assert store.read_bytes() != before and list(root.glob("added-*.bin")) == []

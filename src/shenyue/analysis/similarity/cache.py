@@ -1,15 +1,20 @@
 """On-disk cache of fingerprints (per report content) and of the last result (per folder).
 
-Two files per reports folder under ``shenyue.paths.cache_dir() / "similarity"``
+Files per reports folder under ``shenyue.paths.cache_dir() / "similarity"``
 (``SHENYUE_CACHE_DIR`` overrides the location):
 
 * ``prints-<folder>.bin``: for every report content hash seen in the folder,
   its unit, year, lengths and fingerprint arrays. A changed or added file is
-  fingerprinted alone and the store is rewritten with the current reports.
+  fingerprinted alone; while the changes are few they go to
+  ``added-<folder>.bin`` (which names the store it adds to by its checksum),
+  and the store is rewritten with the current reports once they are not.
 * ``result-<folder>.bin``: the spans of the last run, valid only for exactly
   the same reports (paths and content hashes) and engine settings.
+* ``shared-<folder>.bin``: the last run's shared fingerprints, from which the
+  next run updates the index after a few changes (:mod:`.incremental`); tied
+  to the result file written with it by a run id.
 
-Both use one format: a magic line, a JSON header (engine key, array layout,
+All use one format: a magic line, a JSON header (engine key, array layout,
 blake2b checksum of the array bytes) and the raw arrays. Anything that does
 not check out (wrong magic, other settings, truncated, checksum mismatch) is
 treated as absent and rebuilt; the cache is never trusted blindly. Writes are

@@ -47,6 +47,57 @@ class _Stored:
     start: int
     count: int
     outside: list[tuple[int, int]]
+    part: int = 0  # 0: the store, 1: its additions
+
+
+ADDED_SHARE = 0.1  # new contents go to the additions file while they (and the stale ones) stay below this share
+
+
+@dataclass(slots=True)
+class _Store:
+    """The fingerprint store as read: what it holds by content hash, its arrays (the store's, then its
+    additions'), and what the decision to rewrite it needs."""
+
+    stored: dict[str, _Stored]
+    parts: list[dict[str, np.ndarray]]
+    checksum: str | None = None  # the store file's (its additions file names it)
+    base: frozenset[str] = frozenset()  # the contents the store file holds
+    added: frozenset[str] = frozenset()  # the contents the additions file holds
+
+
+def _read_part(header: dict, arrays: dict[str, np.ndarray], part: int) -> dict[str, _Stored] | None:
+    try:
+        got: dict[str, _Stored] = {}
+        pos = 0
+        for sha, unit, year, length, count, outside in header["entries"]:
+            got[sha] = _Stored(unit, year, int(length), pos, int(count), _spans_of(outside), part)
+            pos += int(count)
+        if pos != len(arrays["hashes"]) or any(len(arrays[f]) != pos for f in PRINT_FIELDS):
+            return None
+    except (KeyError, TypeError, ValueError):
+        return None
+    return got
+
+
+def _read_store(path: Path, added_path: Path, key: str) -> _Store:
+    """The fingerprint store and its additions (written after a few reports changed: the store itself is
+    rewritten only when they, or the contents no report has any more, grow beyond :data:`ADDED_SHARE`)."""
+    got = disk.read_blob(path, {"kind": "prints", "key": key})
+    if got is None:
+        return _Store({}, [])
+    header, arrays = got
+    stored = _read_part(header, arrays, 0)
+    if stored is None:
+        return _Store({}, [])
+    store = _Store(stored, [arrays], header.get("checksum"), frozenset(stored))
+    more = disk.read_blob(added_path, {"kind": "prints-added", "key": key, "base": store.checksum})
+    if more is not None:
+        added = _read_part(more[0], more[1], 1)
+        if added is not None:
+            stored.update(added)
+            store.parts.append(more[1])
+            store.added = frozenset(added)
+    return store
 
 
 def engine_key(settings: Settings, statutory: Statutory) -> str:
@@ -81,6 +132,19 @@ def _order(entries: list[Entry]) -> tuple[list[Entry], np.ndarray]:
     return ordered, unit_ids
 
 
+_pending: list[threading.Thread] = []  # state files still being written after their run returned
+_pending_lock = threading.Lock()
+
+
+def wait_for_writes() -> None:
+    """Wait until the cache files finished runs still write are written."""
+    with _pending_lock:
+        pending = list(_pending)
+        _pending.clear()
+    for writer in pending:
+        writer.join()
+
+
 @gc_paused()
 def run(
     entries: list[Entry],
@@ -98,6 +162,7 @@ def run(
     ``units`` (the folder's units.toml, :mod:`shenyue.model.units`) decides which
     reports are one unit; without it the unit names' keys do.
     """
+    wait_for_writes()  # a run reads what the last one wrote
     if statutory is None:
         statutory = load_statutory(folder, simplify=settings.simplify)
     key = engine_key(settings, statutory)
@@ -106,6 +171,7 @@ def run(
     root = disk.cache_root()
     result_path = root / f"result-{fkey}.bin"
     store_path = root / f"prints-{fkey}.bin"
+    added_path = root / f"added-{fkey}.bin"
     state_path = incremental.state_path(root, fkey)
 
     all_entries = list(entries)
@@ -115,22 +181,8 @@ def run(
             _apply_units(cached.entries, units)
             return cached
 
-    stored: dict[str, _Stored] = {}
-    arrays: dict[str, np.ndarray] = {}
-    if use_cache:
-        got = disk.read_blob(store_path, {"kind": "prints", "key": key})
-        if got is not None:
-            header, arrays = got
-            del got  # the store's bytes must go once copied into the table
-            try:
-                pos = 0
-                for sha, unit, year, length, count, outside in header["entries"]:
-                    stored[sha] = _Stored(unit, year, int(length), pos, int(count), _spans_of(outside))
-                    pos += int(count)
-                if pos != len(arrays["hashes"]) or any(len(arrays[f]) != pos for f in PRINT_FIELDS):
-                    raise ValueError("inconsistent store")
-            except (KeyError, TypeError, ValueError):
-                stored, arrays = {}, {}
+    store = _read_store(store_path, added_path, key) if use_cache else _Store({}, [])
+    stored = store.stored
 
     for e in entries:
         known = stored.get(e.sha)
@@ -167,9 +219,10 @@ def run(
         for rel, sha in before:
             known = stored.get(sha)
             if (rel, sha) not in now and known is not None and sha not in old_hashes:
-                old_hashes[sha] = arrays["hashes"][known.start : known.start + known.count].copy()
-    table = _table(ordered, bounds, fresh, stored, arrays)
-    del fresh, arrays
+                old_hashes[sha] = store.parts[known.part]["hashes"][known.start : known.start + known.count].copy()
+    table = _table(ordered, bounds, fresh, stored, store.parts)
+    del fresh
+    store.parts.clear()
     # the last match's state is read once the old store has gone (both are large)
     state = incremental.load_state(state_path, result_path, result_key) if before else None
     prints = [Prints(*(table[f][a:b] for f in PRINT_FIELDS)) for a, b in zip(bounds[:-1], bounds[1:])]
@@ -177,13 +230,28 @@ def run(
     # the cache files are written by threads while the index is built (numpy, hashing and file writes
     # release the GIL): the fingerprint store from now on, the shared fingerprints once they are known
     writers: list[_Writer] = []
-    if use_cache and (fresh_count or set(stored) != {e.sha for e in ordered}):
-        writers.append(_Writer(_save_store, store_path, key, ordered, table, bounds))
+    if use_cache:
+        current = {e.sha for e in ordered}
+        new, stale = current - store.base, store.base - current
+        if store.checksum and len(new) + len(stale) <= ADDED_SHARE * max(len(current), 1):
+            if new != store.added:  # the store stays; what it lacks goes to its additions
+                writers.append(_Writer(_save_store, added_path, key, ordered, table, bounds, new, store.checksum))
+        elif fresh_count or store.base != current or store.added:
+            writers.append(_Writer(_save_store, store_path, key, ordered, table, bounds))
+            disk.remove(added_path)
+        del current, new, stale
     run_id = secrets.token_hex(8)  # ties the state file to the result file written with it
 
-    def shared_ready(shared: Shared) -> None:
-        if use_cache:
-            writers.append(_Writer(incremental.save_state, state_path, result_key, run_id, ordered, bounds, shared))
+    def shared_ready(shared: Shared, *, on: bool = False) -> None:
+        if not use_cache:
+            return
+        writer = _Writer(incremental.save_state, state_path, result_key, run_id, ordered, bounds, shared)
+        if on:  # written on while the caller makes the reports' summaries and output; the next run and the
+            # process's exit wait for it (after a whole match the run waits: its arrays would raise the peak)
+            with _pending_lock:
+                _pending.append(writer)
+        else:
+            writers.append(writer)
 
     try:
         update = None
@@ -191,7 +259,7 @@ def run(
             update = incremental.update(state, ordered, bounds, table["hashes"], unit_ids, old_hashes)
         del state, old_hashes
         if update is not None:
-            shared_ready(update.shared)
+            shared_ready(update.shared, on=True)  # an update's peak is behind it
             rows = incremental.rows_of(update.shared, bounds, update.redo)
             redone = spans_of_shared(update.shared, bounds, table, unit_ids, years, settings, rows=rows)
             del rows
@@ -218,7 +286,7 @@ class _Writer(threading.Thread):
     is optional)."""
 
     def __init__(self, write: Callable[..., None], *args) -> None:
-        super().__init__(name="shenyue-similarity-cache", daemon=True)
+        super().__init__(name="shenyue-similarity-cache")
         self.write, self.args_ = write, args
         self.start()
 
@@ -325,7 +393,7 @@ def _table(
     bounds: np.ndarray,
     fresh: dict[str, Prints],
     stored: dict[str, _Stored],
-    arrays: dict[str, np.ndarray],
+    parts: list[dict[str, np.ndarray]],
 ) -> dict[str, np.ndarray]:
     """Every report's fingerprints (fresh, or from the store) copied once into one array per field."""
     table = {f: np.empty(int(bounds[-1]), dtype=dt) for f, dt in zip(PRINT_FIELDS, PRINT_DTYPES)}
@@ -338,17 +406,27 @@ def _table(
             if pr is not None:
                 table[f][a:b] = getattr(pr, f)
             else:
-                start = stored[e.sha].start
-                table[f][a:b] = arrays[f][start : start + b - a]
+                known = stored[e.sha]
+                table[f][a:b] = parts[known.part][f][known.start : known.start + b - a]
     return table
 
 
-def _save_store(path: Path, key: str, ordered: list[Entry], table: dict[str, np.ndarray], bounds: np.ndarray) -> None:
+def _save_store(
+    path: Path,
+    key: str,
+    ordered: list[Entry],
+    table: dict[str, np.ndarray],
+    bounds: np.ndarray,
+    only: set[str] | None = None,
+    base: str | None = None,
+) -> None:
+    """Write the store of every report's fingerprints, or (``only``) the additions file of those contents,
+    naming the store it adds to by its checksum ``base``."""
     seen: set[str] = set()
     header_entries = []
     keep: list[tuple[int, int]] = []  # fingerprint ranges of the reports stored (one per content)
     for i, e in enumerate(ordered):
-        if e.sha in seen:
+        if e.sha in seen or (only is not None and e.sha not in only):
             continue
         seen.add(e.sha)
         a, b = int(bounds[i]), int(bounds[i + 1])
@@ -359,7 +437,10 @@ def _save_store(path: Path, key: str, ordered: list[Entry], table: dict[str, np.
     else:
         pick = np.concatenate([np.arange(a, b, dtype=np.int64) for a, b in keep]) if keep else np.zeros(0, np.int64)
         arrays = {f: table[f][pick] for f in PRINT_FIELDS}
-    disk.write_blob(path, {"kind": "prints", "key": key, "entries": header_entries}, arrays)
+    header = {"kind": "prints", "key": key, "entries": header_entries}
+    if only is not None:
+        header.update({"kind": "prints-added", "base": base})
+    disk.write_blob(path, header, arrays)
 
 
 def _save_result(
