@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 
 import pytest
 
@@ -206,6 +207,21 @@ def test_the_cache_is_bounded_and_the_least_recently_used_segments_go_first(samp
     report_cache.prune(max_bytes=total - 1)
     assert not first.exists() and not first.with_suffix(".pack").exists()
     assert second.exists() and second.with_suffix(".pack").exists()
+
+
+def test_a_run_never_prunes_what_it_used_or_wrote(samples_copy, reads, monkeypatch):
+    # a folder whose one segment is near the bound (100,000 reports make about 2 GB): a scan after a change
+    # of settings writes a second one, and pruning must not take both and leave the next scan nothing
+    scan_folder(samples_copy)
+    size = sum(p.stat().st_size for p in report_cache.cache_root().glob("seg-*"))
+    monkeypatch.setattr(report_cache, "MAX_BYTES", int(size * 1.05))
+    monkeypatch.setattr(report_cache, "prune", partial(report_cache.prune, int(size * 1.05)))
+    scan_folder(samples_copy, max_pages=7)  # other settings: every report read again, a second segment
+    segments = list(report_cache.cache_root().glob("seg-*.idx"))
+    assert len(segments) == 1  # the old one went, this run's stayed
+    reads.clear()
+    result = scan_folder(samples_copy, max_pages=7)
+    assert reads == [] and result.reports  # and the next scan loads every report from it
 
 
 def test_many_small_segments_are_merged_into_one(samples_copy, reads, monkeypatch):

@@ -378,8 +378,10 @@ class ReportCache:
             except OSError:
                 pass
         if self.new:
-            self._merge_small()
-            prune()
+            merged = self._merge_small()
+            # what this run used or wrote stays, even when it alone is near the bound (a folder of 100,000
+            # reports is one segment of about 2 GB: pruned with the rest, the next scan would redo them all)
+            prune(keep=self.used | ({merged} if merged else set()))
 
     def _write_index(self, segment: str, entries: list[tuple[str, int, int]]) -> None:
         idx = segment[: -len(".pack")] + ".idx"
@@ -399,8 +401,9 @@ class ReportCache:
         self.writer = None
         self.new = []
 
-    def _merge_small(self) -> None:
-        """Many segments of these settings (a run per edit): their live entries copied into one."""
+    def _merge_small(self) -> str | None:
+        """Many segments of these settings (a run per edit): their live entries copied into one (its index
+        name is returned)."""
         try:
             mine = sorted(
                 (e.stat().st_mtime, e.name)
@@ -408,9 +411,9 @@ class ReportCache:
                 if e.name.startswith(f"seg-{self.tag}-") and e.name.endswith(".idx")
             )
         except OSError:
-            return
+            return None
         if len(mine) < MERGE_AT:
-            return
+            return None
         latest: dict[str, tuple[str, int, int]] = {}
         for _mtime, idx in mine:
             for name, offset, length, segment in self._read_index(idx):
@@ -436,10 +439,11 @@ class ReportCache:
             self._write_index(segment, entries)
         except OSError:
             _unlink(str(self.root / segment))
-            return
+            return None
         for _mtime, idx in mine:
             _unlink(str(self.root / idx))
             _unlink(str(self.root / (idx[: -len(".idx")] + ".pack")))
+        return segment[: -len(".pack")] + ".idx"
 
 
 def file_sha256(path: Path, max_bytes: int) -> str | None:
@@ -456,8 +460,9 @@ def file_sha256(path: Path, max_bytes: int) -> str | None:
     return hashlib.sha256(data).hexdigest()
 
 
-def prune(max_bytes: int = MAX_BYTES) -> None:
-    """Keep the cache under ``max_bytes`` (least recently used segments go first) and remove what killed runs left."""
+def prune(max_bytes: int = MAX_BYTES, keep: set[str] | frozenset[str] = frozenset()) -> None:
+    """Keep the cache under ``max_bytes`` (least recently used segments go first, never those whose index is
+    named in ``keep``) and remove what killed runs left."""
     root = cache_root()
     now = time.time()
     try:
@@ -487,6 +492,8 @@ def prune(max_bytes: int = MAX_BYTES) -> None:
     if total <= max_bytes:
         return
     for _mtime, size, idx in sorted(segments):
+        if idx in keep:
+            continue
         _unlink(os.path.join(root, idx))  # the index first: a segment without one is never read
         _unlink(os.path.join(root, idx[:-4] + ".pack"))
         total -= size
