@@ -121,6 +121,9 @@ def change(folder: Folder, case: str) -> None:
         folder.reports[rels[4]] = (text + "补记一行。\n", "单位11", year)
     elif case == "renamed":
         folder.reports["renamed.txt"] = folder.reports.pop(rels[3])
+    elif case == "emptied":  # a report saved over with nothing of its text left
+        text, unit, year = folder.reports[rels[8]]
+        folder.reports[rels[8]] = ("\n", unit, year)
     elif case == "several":
         folder.edit(rels[1], "append")
         folder.edit(rels[2], "delete")
@@ -129,7 +132,7 @@ def change(folder: Folder, case: str) -> None:
 
 
 CASES = ["append", "replace", "delete", "rewrite", "first-unit", "added", "added-copy", "removed", "year", "unit",
-         "renamed", "several"]  # fmt: skip
+         "renamed", "emptied", "several"]  # fmt: skip
 
 
 @pytest.fixture

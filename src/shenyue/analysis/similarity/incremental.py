@@ -281,7 +281,7 @@ def update(
         """Holder places in edited reports moved to where those reports' fingerprints went."""
         for j, (first_keys, first_at) in first_of.items():
             at = np.flatnonzero(rows_hrep == j)
-            if len(at):
+            if len(at) and len(first_keys):
                 where = np.minimum(np.searchsorted(first_keys, hashes[rows_order[at]] >> shift), len(first_keys) - 1)
                 rows_hold[at] = bounds[paired[j]] + first_at[where]
 
