@@ -4,11 +4,14 @@ A shared fingerprint's results (:class:`~.index.Shared`) depend on its *group* a
 fingerprints whose hashes agree above the low ``bits``), and a report's spans on the results of its
 own fingerprints alone. So when a few reports were changed, added or removed:
 
-* the groups of their old and new fingerprints (*touched* groups) are computed again, from the
-  current fingerprints of every report holding them (:func:`~.partition.shared_in_subset`); every
-  other group keeps its results, its fingerprint and report numbers moved to the new numbering;
-* a report's spans are computed again when one of its groups changed its reports (a changed report's
-  old and new group sets differ there, or its unit or year changed), when a changed report was a
+* the groups a changed report entered or left (*touched* groups: all of an added or removed report's,
+  or of one whose unit or year changed) are computed again, from the current fingerprints of every
+  report holding them (:func:`~.partition.shared_subset`);
+* an edited report's other groups keep their reports and their results: its own rows there are carried
+  over to its new fingerprints, and where another report holds the group through it, the place is
+  moved to its first new fingerprint there;
+* every other group keeps its results, its fingerprint and report numbers moved to the new numbering;
+* a report's spans are computed again when one of its groups is touched, when a changed report was a
   source or holder of one of its spans (the source's places moved), and for the changed reports
   themselves; every other report keeps its spans.
 
@@ -17,7 +20,7 @@ groups themselves change (another fingerprint-number width), when the folder's c
 the common-wording threshold, or when too many reports changed for the update to pay.
 
 The state it starts from is the folder's shared fingerprints (a cache file of its own, checked like
-the others, written while the spans are made) and the spans of the result file written with them.
+the others) and the spans of the result file written with them (a run id ties the two).
 """
 
 from __future__ import annotations
