@@ -232,6 +232,7 @@ def shares(
     *,
     top: int | None = TOP_SOURCES,
     later: bool = False,
+    ordered: bool = False,
 ) -> Shares:
     """The shares of ``lo..hi`` covered by ``spans``, by kind, and its main sources.
 
@@ -242,33 +243,46 @@ def shares(
     ``outside`` (chrome, statistics tables) is not prose: it is left out of
     the denominator, so a share is of the text a unit wrote. ``top`` sources
     are named (None: all); with ``later`` a report that repeats this text later
-    (REUSED_LATER) is named too (it is never counted in a share).
+    (REUSED_LATER) is named too (it is never counted in a share). ``ordered``:
+    the spans are already sorted by (start, end).
     """
     size = max(0, hi - lo - _overlap(outside, lo, hi))
     if not size:
         return Shares()
-    chars = {PEER: 0, SAME_UNIT: 0, COMMON: 0, REUSED_LATER: 0}
+    peer = same = common = 0
     by_source: dict[tuple[str, str, str | None], int] = defaultdict(int)
     last = lo
-    for s in sorted(spans, key=lambda s: (s.start, s.end)):
-        a, b = max(s.start, last), min(s.end, hi)
+    for s in spans if ordered else sorted(spans, key=_position):
+        a = s.start if s.start > last else last
+        b = s.end if s.end < hi else hi
         if b <= a:
             continue
-        chars[s.kind] += b - a
         last = b
-        if s.kind not in (PEER, SAME_UNIT) and not (later and s.kind == REUSED_LATER):
+        kind = s.kind
+        if kind == PEER:
+            peer += b - a
+        elif kind == SAME_UNIT:
+            same += b - a
+        elif kind == COMMON:
+            common += b - a
+            continue
+        elif not (later and kind == REUSED_LATER):
             continue
         sec = None
         if other_sections is not None:
             sec = _section_at(other_sections.get(s.other_report, ()), s.other_start, s.other_end)
-        by_source[(s.other_report, s.kind, sec)] += b - a
+        by_source[(s.other_report, kind, sec)] += b - a
     top_sources = sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0][0]))[:top]
     return Shares(
-        peer_share=round(chars[PEER] / size, 4),
-        same_unit_share=round(chars[SAME_UNIT] / size, 4),
-        common_share=round(chars[COMMON] / size, 4),
+        peer_share=round(peer / size, 4),
+        same_unit_share=round(same / size, 4),
+        common_share=round(common / size, 4),
         sources=[SourceShare(path, n, kind, sec, round(n / size, 4)) for (path, kind, sec), n in top_sources],
     )
+
+
+def _position(span: CopySpan) -> tuple[int, int]:
+    return (span.start, span.end)
 
 
 class SimilarityResult:
@@ -283,7 +297,7 @@ class SimilarityResult:
         self.settings = settings
         self._index = {e.rel: i for i, e in enumerate(entries)}
         self._threshold: int | None = None
-        self._holders: dict[tuple[int, int], Holder] = {}
+        self._holders: tuple[list[str], list[tuple[Holder, Holder, Holder]]] | None = None
         self._rel: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         # spans come sorted by report number: one slice per report
         self._bounds = np.searchsorted(spans.report, np.arange(len(entries) + 1)) if len(entries) else np.zeros(1, int)
@@ -337,28 +351,30 @@ class SimilarityResult:
         rels = [r[lo:hi].tolist() for r in self._relations()]
         if lo < hi:
             rel = self.entries[int(a.report[lo])].rel  # rows of one report
-        holder = self._holder_of
+        names, holders = self._names_and_holders()
+        new = tuple.__new__
         out = []
         for start, end, other, o_start, o_end, kind, n_rep, sim, n_units, h1, h2, r0, r1, r2 in zip(*cols, *rels):
             if h1 < 0:
-                hs: tuple[Holder, ...] = (holder(other, r0),)
+                hs: tuple[Holder, ...] = (holders[other][r0],)
             elif h2 < 0:
-                hs = (holder(other, r0), holder(h1, r1))
+                hs = (holders[other][r0], holders[h1][r1])
             else:
-                hs = (holder(other, r0), holder(h1, r1), holder(h2, r2))
+                hs = (holders[other][r0], holders[h1][r1], holders[h2][r2])
             out.append(
-                CopySpan(rel, start, end, self.entries[other].rel, o_start, o_end, _KIND_OF_CODE[kind], n_rep, sim,
-                         n_units, hs)
+                new(CopySpan, (rel, start, end, names[other], o_start, o_end, _KIND_OF_CODE[kind], n_rep, sim,
+                               n_units, hs))
             )  # fmt: skip
         return out
 
-    def _holder_of(self, other: int, relation: int) -> Holder:
-        """The holder ``other`` in ``relation`` (0 peer, 1 same unit, 2 later year), made once each."""
-        holder = self._holders.get((other, relation))
-        if holder is None:
-            o = self.entries[other]
-            holder = self._holders[(other, relation)] = Holder(o.rel, o.year, _RELATION_KINDS[relation])
-        return holder
+    def _names_and_holders(self) -> tuple[list[str], list[tuple[Holder, Holder, Holder]]]:
+        """Every report's path, and its holder in each relation (peer, same unit, later year), made once."""
+        if self._holders is None:
+            self._holders = (
+                [e.rel for e in self.entries],
+                [tuple(Holder(e.rel, e.year, kind) for kind in _RELATION_KINDS) for e in self.entries],
+            )
+        return self._holders
 
     def spans(self) -> list[CopySpan]:
         """Every span, by report path then position."""
@@ -433,12 +449,14 @@ class SimilarityResult:
         entry = self.entry(rel)
         spans = self.spans_of(rel)
         outside = entry.outside if entry else []
-        whole = shares(spans, 0, entry.length if entry else 0, outside=outside)
+        positions = [(s.start, s.end) for s in spans]
+        ordered = all(a <= b for a, b in zip(positions, positions[1:]))  # the usual case: no sort needed
+        whole = shares(spans, 0, entry.length if entry else 0, outside=outside, ordered=ordered)
         out = CopySummary(whole.peer_share, whole.same_unit_share, whole.common_share, whole.sources, spans=spans)
         out.threshold = self.threshold
         out.outside = outside
         out.length = entry.length if entry else 0
-        starts = [s.start for s in spans]
+        starts = [p[0] for p in positions]
         reach = list(accumulate((s.end for s in spans), max))  # how far the spans up to each one reach
         by_start = all(a <= b for a, b in zip(starts, starts[1:]))  # by position: the usual case
         for sec in sections:
@@ -448,7 +466,7 @@ class SimilarityResult:
             else:
                 near = spans
             clipped = [s for s in near if s.end > sec.start and s.start < sec.end]
-            out.sections[sec.key] = shares(clipped, sec.start, sec.end, other_sections, outside)
+            out.sections[sec.key] = shares(clipped, sec.start, sec.end, other_sections, outside, ordered=ordered)
         return out
 
     def section_pairs(
