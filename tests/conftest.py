@@ -69,3 +69,19 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     _hypothesis_settings.load_profile("ci")
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The texts the copy index fingerprints (the heavy per-file work its store spares)."""
+    from shenyue.analysis.similarity import engine
+    from shenyue.analysis.similarity.fingerprint import fingerprint_texts
+
+    calls: list[str] = []
+
+    def spy(texts, statutory, settings, masks=None):
+        calls.extend(texts)
+        return fingerprint_texts(texts, statutory, settings, masks)
+
+    monkeypatch.setattr(engine, "fingerprint_texts", spy)
+    return calls

@@ -10,21 +10,7 @@ from test_similarity import OWN, PARA, PARA_COPY, body, make_report  # noqa: E40
 
 from shenyue.analysis.similarity import engine, find_copies
 from shenyue.analysis.similarity.cache import cache_root
-from shenyue.analysis.similarity.fingerprint import fingerprint_texts as real_fingerprint_texts
 from shenyue.cli import main
-
-
-@pytest.fixture
-def counted(monkeypatch):
-    """Record which texts get fingerprinted (the heavy per-file work)."""
-    calls: list[str] = []
-
-    def spy(texts, statutory, settings, masks=None):
-        calls.extend(texts)
-        return real_fingerprint_texts(texts, statutory, settings, masks)
-
-    monkeypatch.setattr(engine, "fingerprint_texts", spy)
-    return calls
 
 
 def write_folder(folder: Path) -> dict[str, str]:
@@ -204,8 +190,8 @@ def test_cli_warm_run_with_an_unreadable_file_uses_the_stored_result(samples_cop
     assert main(["similar", str(samples_copy), "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
     calls = []
-    real_match = engine.match_shared
-    monkeypatch.setattr(engine, "match_shared", lambda *a, **k: calls.append(1) or real_match(*a, **k))
+    real_match = engine.match
+    monkeypatch.setattr(engine, "match", lambda *a, **k: calls.append(1) or real_match(*a, **k))
     assert main(["similar", str(samples_copy), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "1 files were empty, too large or unreadable" in out

@@ -96,9 +96,17 @@ def fixed_bits(monkeypatch):
 @pytest.fixture
 def whole_matches(monkeypatch):
     calls = []
-    real = engine.match_shared
-    monkeypatch.setattr(engine, "match_shared", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = engine.match
+    monkeypatch.setattr(engine, "match", lambda *a, **k: calls.append(1) or real(*a, **k))
     return calls
+
+
+def matched_whole(tmp_path, folder: Folder, whole_matches: list) -> None:
+    """The next run matches the folder whole (no update) and gives the spans of a run without the cache."""
+    whole_matches.clear()
+    updated = run(tmp_path, folder.entries())
+    assert whole_matches == [1], "the index was updated, not matched whole"
+    same(updated, run(tmp_path, folder.entries(), cache=False))
 
 
 def change(folder: Folder, case: str) -> None:
@@ -187,10 +195,7 @@ def test_a_damaged_or_foreign_state_is_not_used(tmp_path, fixed_bits, whole_matc
     data[-7] ^= 0xFF  # a flipped byte in the arrays: the checksum no longer matches
     path.write_bytes(bytes(data))
     change(folder, "append")
-    whole_matches.clear()
-    updated = run(tmp_path, folder.entries())
-    assert whole_matches == [1]
-    same(updated, run(tmp_path, folder.entries(), cache=False))
+    matched_whole(tmp_path, folder, whole_matches)
 
 
 def test_a_state_is_used_only_with_the_result_written_with_it(tmp_path, fixed_bits, whole_matches):
@@ -205,10 +210,7 @@ def test_a_state_is_used_only_with_the_result_written_with_it(tmp_path, fixed_bi
     # a run killed after writing its state but before its result leaves the last run's result beside it
     result.write_bytes(old_result)
     change(folder, "delete")
-    whole_matches.clear()
-    updated = run(tmp_path, folder.entries())
-    assert whole_matches == [1]
-    same(updated, run(tmp_path, folder.entries(), cache=False))
+    matched_whole(tmp_path, folder, whole_matches)
 
 
 def test_too_many_changes_match_the_whole_folder(tmp_path, fixed_bits, whole_matches):
@@ -216,10 +218,7 @@ def test_too_many_changes_match_the_whole_folder(tmp_path, fixed_bits, whole_mat
     run(tmp_path, folder.entries())
     for rel in list(folder.reports)[: incremental.MIN_CHANGED + 1]:
         folder.edit(rel, "append")
-    whole_matches.clear()
-    updated = run(tmp_path, folder.entries())
-    assert whole_matches == [1]
-    same(updated, run(tmp_path, folder.entries(), cache=False))
+    matched_whole(tmp_path, folder, whole_matches)
 
 
 def test_a_new_group_width_matches_the_whole_folder(tmp_path, monkeypatch, whole_matches):
@@ -228,14 +227,11 @@ def test_a_new_group_width_matches_the_whole_folder(tmp_path, monkeypatch, whole
     monkeypatch.setattr(index, "group_bits", lambda n: 21)  # as if the folder's fingerprints had doubled
     monkeypatch.setattr(incremental, "group_bits", lambda n: 21)
     change(folder, "append")
-    whole_matches.clear()
-    updated = run(tmp_path, folder.entries())
-    assert whole_matches == [1]
-    same(updated, run(tmp_path, folder.entries(), cache=False))
+    matched_whole(tmp_path, folder, whole_matches)
 
 
-def test_a_texts_fingerprints_do_not_depend_on_the_texts_fingerprinted_with_it():
-    # a report fingerprinted alone (edited since the last run) must get the fingerprints it got in a batch
+def test_a_texts_fingerprints_do_not_depend_on_the_texts_counted_with_it():
+    # a report counted alone (edited since the last run) must get the fingerprints it got in a batch
     from shenyue.analysis.similarity.fingerprint import fingerprint_texts
     from shenyue.analysis.similarity.settings import DEFAULT
     from shenyue.analysis.similarity.statutory import load_statutory
@@ -267,47 +263,32 @@ def test_scan_after_an_edit_says_what_a_scan_without_the_cache_says(samples_copy
     assert any(r["copy"]["peer_share"] > 0.3 for r in updated["reports"] if r["path"] == "copy-east.txt")
 
 
-@pytest.fixture
-def fingerprinted(monkeypatch):
-    """The texts fingerprinted (the per-file work the store spares)."""
-    from shenyue.analysis.similarity.fingerprint import fingerprint_texts
-
-    texts: list[str] = []
-
-    def spy(batch, statutory, settings, masks=None):
-        texts.extend(batch)
-        return fingerprint_texts(batch, statutory, settings, masks)
-
-    monkeypatch.setattr(engine, "fingerprint_texts", spy)
-    return texts
-
-
-def test_a_few_changes_go_to_the_stores_additions_and_the_store_stays(tmp_path, fingerprinted):
+def test_a_few_changes_go_to_the_stores_additions_and_the_store_stays(tmp_path, counted):
     folder = Folder(4, n=40)
     run(tmp_path, folder.entries())
     root = disk.cache_root()
     store = next(root.glob("prints-*.bin"))
     before = store.read_bytes()
     change(folder, "append")
-    fingerprinted.clear()
+    counted.clear()
     run(tmp_path, folder.entries())
-    assert len(fingerprinted) == 1  # the edited report alone
+    assert len(counted) == 1  # the edited report alone
     assert store.read_bytes() == before and len(list(root.glob("added-*.bin"))) == 1
-    # the next run reads the store and its additions: nothing is fingerprinted again
+    # the next run reads the store and its additions: nothing is counted again
     for p in root.glob("result-*.bin"):
         p.unlink()
-    fingerprinted.clear()
+    counted.clear()
     again = run(tmp_path, folder.entries())
-    assert fingerprinted == []
+    assert counted == []
     same(again, run(tmp_path, folder.entries(), cache=False))
-    # a damaged additions file is not trusted: what it held is fingerprinted again
+    # a damaged additions file is not trusted: what it held is counted again
     added = next(root.glob("added-*.bin"))
     added.write_bytes(added.read_bytes()[:-3])
     for p in root.glob("result-*.bin"):
         p.unlink()
-    fingerprinted.clear()
+    counted.clear()
     updated = run(tmp_path, folder.entries())
-    assert len(fingerprinted) == 1  # the edited report
+    assert len(counted) == 1  # the edited report
     same(updated, run(tmp_path, folder.entries(), cache=False))
     # many changes: the store is written again whole, and the additions go
     for rel in list(folder.reports)[:8]:

@@ -17,7 +17,7 @@ import numpy as np
 from shenyue.analysis.similarity import cache as disk
 from shenyue.analysis.similarity import incremental
 from shenyue.analysis.similarity.fingerprint import Prints, fingerprint_texts
-from shenyue.analysis.similarity.index import Shared, SpanArrays, match_shared, spans_of_shared
+from shenyue.analysis.similarity.index import Shared, SpanArrays, match, spans_of_shared
 from shenyue.analysis.similarity.result import Entry, SimilarityResult
 from shenyue.analysis.similarity.settings import DEFAULT, Settings
 from shenyue.analysis.similarity.statutory import Statutory, load_statutory
@@ -266,7 +266,7 @@ def run(
             spans = incremental.combine(update.kept, redone)
             del update, redone
         else:
-            spans = match_shared(prints, unit_ids, settings, years=years, fields=table, shared_ready=shared_ready)
+            spans = match(prints, unit_ids, settings, years=years, fields=table, shared_ready=shared_ready)
     finally:
         for writer in writers:
             writer.join()

@@ -126,6 +126,7 @@ def match(
     *,
     years: np.ndarray | None = None,
     fields: dict[str, np.ndarray] | None = None,
+    shared_ready: Callable[[Shared], None] | None = None,
 ) -> SpanArrays:
     """Spans of every report shared with other reports of the list.
 
@@ -135,21 +136,9 @@ def match(
     ``years`` every year is unknown). Two reports of one unit and one year
     are each other's same-unit holder. ``fields`` are the fingerprints' arrays of every report
     one after the other (``prints`` are then views into them): given, they are not copied again.
+    ``shared_ready`` is given the shared fingerprints once they are found (before the spans are
+    made from them), when there are reports to compare.
     """
-    return match_shared(prints, unit_ids, s, years=years, fields=fields)
-
-
-def match_shared(
-    prints: list[Prints],
-    unit_ids: np.ndarray,
-    s: Settings,
-    *,
-    years: np.ndarray | None = None,
-    fields: dict[str, np.ndarray] | None = None,
-    shared_ready: Callable[[Shared], None] | None = None,
-) -> SpanArrays:
-    """:func:`match`; ``shared_ready`` is given the shared fingerprints once they are found (before
-    the spans are made from them), when there are reports to compare."""
     R = len(prints)
     counts = np.fromiter((len(p) for p in prints), dtype=np.int64, count=R)
     bounds = np.zeros(R + 1, dtype=np.int64)
