@@ -225,7 +225,6 @@ def run(
     store.parts.clear()
     # the last match's state is read once the old store has gone (both are large)
     state = incremental.load_state(state_path, result_path, result_key) if before else None
-    prints = [Prints(*(table[f][a:b] for f in PRINT_FIELDS)) for a, b in zip(bounds[:-1], bounds[1:])]
     years = np.fromiter((e.year or 0 for e in ordered), dtype=np.int64, count=len(ordered))
     # the cache files are written by threads while the index is built (numpy, hashing and file writes
     # release the GIL): the fingerprint store from now on, the shared fingerprints once they are known
@@ -265,8 +264,10 @@ def run(
             del rows
             spans = incremental.combine(update.kept, redone)
             del update, redone
-        else:
+        else:  # every report's fingerprints as views into the table
+            prints = [Prints(*(table[f][a:b] for f in PRINT_FIELDS)) for a, b in zip(bounds[:-1], bounds[1:])]
             spans = match(prints, unit_ids, settings, years=years, fields=table, shared_ready=shared_ready)
+            del prints
     finally:
         for writer in writers:
             writer.join()

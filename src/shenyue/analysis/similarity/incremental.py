@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
 MAX_CHANGED_SHARE = 0.05  # beyond this share of the folder's reports changed, everything is matched again
 MIN_CHANGED = 20  # ... but this many may always change
-SHARED_FIELDS = ("order", "hold", "hrep", "nrp", "nup")
 
 
 @dataclass(slots=True)
@@ -298,9 +297,9 @@ def update(
         if not len(keys):
             continue
         src = a + np.flatnonzero(stays)[first]  # an old row of each group it stays in
-        mine = hashes[bounds[i] : bounds[i + 1]] >> shift
-        where = np.minimum(np.searchsorted(keys, mine), len(keys) - 1)
-        hit = np.flatnonzero(keys[where] == mine)
+        groups = hashes[bounds[i] : bounds[i + 1]] >> shift
+        where = np.minimum(np.searchsorted(keys, groups), len(keys) - 1)
+        hit = np.flatnonzero(keys[where] == groups)
         rows = src[where[hit]]
         c_order = (bounds[i] + hit).astype(itype)
         c_hrep = old.hrep[:, rows]
@@ -323,8 +322,11 @@ def update(
     is_fresh = np.zeros(len(order) + len(fresh[0]), dtype=bool)
     is_fresh[np.searchsorted(order, fresh[0]) + np.arange(len(fresh[0]))] = True
     is_kept = ~is_fresh
-    hold = np.empty((nh, len(is_fresh)), dtype=itype)
-    hrep = np.empty((nh, len(is_fresh)), dtype=np.int32)
+    n = len(is_fresh)
+    merged = Shared(
+        np.empty(n, itype), np.empty((nh, n), itype), np.empty((nh, n), np.int32), np.empty(n, np.int32),
+        np.empty(n, np.int32), bits, state.shared.threshold,
+    )  # fmt: skip
     for c in range(nh):
         row_rep = old.hrep[c][keep]
         if removed and np.isin(row_rep, removed).any():
@@ -333,22 +335,14 @@ def update(
         if shifted:
             row_hold += delta[row_rep]
         patch(order, row_hold, row_rep)
-        hold[c][is_kept] = row_hold
+        _place(merged.hold[c], row_hold, fresh[1][c], is_kept, is_fresh)
         del row_hold
-        hold[c][is_fresh] = fresh[1][c]
-        hrep[c][is_kept] = renumber[row_rep] if renumbered else row_rep
+        _place(merged.hrep[c], renumber[row_rep] if renumbered else row_rep, fresh[2][c], is_kept, is_fresh)
         del row_rep
-        hrep[c][is_fresh] = fresh[2][c]
-    merged = Shared(
-        _merge(order, fresh[0], is_kept, is_fresh, itype),
-        hold,
-        hrep,
-        _merge(old.nrp[keep], fresh[3], is_kept, is_fresh, np.int32),
-        _merge(old.nup[keep], fresh[4], is_kept, is_fresh, np.int32),
-        bits,
-        state.shared.threshold,
-    )
-    del order, hold, hrep, fresh, is_fresh, is_kept, keep
+    _place(merged.order, order, fresh[0], is_kept, is_fresh)
+    _place(merged.nrp, old.nrp[keep], fresh[3], is_kept, is_fresh)
+    _place(merged.nup, old.nup[keep], fresh[4], is_kept, is_fresh)
+    del order, fresh, is_fresh, is_kept, keep
 
     # the reports whose spans are computed again
     redo = np.zeros(R, dtype=bool)
@@ -357,38 +351,24 @@ def update(
     del in_touched
     redo[np.unique(np.searchsorted(bounds, touched_fp, side="right") - 1)] = True
     spans = state.spans
-    sourced = gone[spans.other] | gone[np.maximum(spans.holder1, 0)] & (spans.holder1 >= 0)
-    sourced |= gone[np.maximum(spans.holder2, 0)] & (spans.holder2 >= 0)
+    gone_or_none = np.append(gone, False)  # holder -1 (none) reads the last item
+    sourced = gone_or_none[spans.other] | gone_or_none[spans.holder1] | gone_or_none[spans.holder2]
     via = new_of_old[spans.report[sourced]]
     redo[via[via >= 0]] = True
 
-    # the spans of every other report, renumbered
-    mine = new_of_old[spans.report]
-    pick = np.flatnonzero((mine >= 0) & ~redo[np.maximum(mine, 0)])
-    if np.any(new_of_old[spans.other[pick]] < 0):
-        return None
-
-    def renumber(col: np.ndarray) -> np.ndarray:
-        c = col[pick]
-        return np.where(c >= 0, new_of_old[np.maximum(c, 0)], -1).astype(np.int32)
-
+    # the spans of every other report (none of them refers to a changed report: those were redone), renumbered
+    owner = new_of_old[spans.report]
+    pick = np.flatnonzero((owner >= 0) & ~redo[np.maximum(owner, 0)])
     cols = {name: getattr(spans, name)[pick] for name in SpanArrays.FIELDS}
     for name in ("report", "other", "holder1", "holder2"):
-        cols[name] = renumber(getattr(spans, name))
+        cols[name] = renumber[cols[name]]  # -1 (no holder) stays -1
     return Update(merged, redo, SpanArrays(**cols))
 
 
-def _merge(kept: np.ndarray, new: np.ndarray, is_kept: np.ndarray, is_fresh: np.ndarray, dtype) -> np.ndarray:
-    """Kept and new rows (along the last axis) in the places the masks give them."""
-    out = np.empty(kept.shape[:-1] + (len(is_kept),), dtype=dtype)
-    if out.ndim == 1:
-        out[is_kept] = kept
-        out[is_fresh] = new
-    else:  # a row at a time: numpy's 2-D masked assignment is many times slower
-        for c in range(out.shape[0]):
-            out[c][is_kept] = kept[c]
-            out[c][is_fresh] = new[c]
-    return out
+def _place(out: np.ndarray, kept: np.ndarray, new: np.ndarray, is_kept: np.ndarray, is_fresh: np.ndarray) -> None:
+    """Kept and new values written into ``out`` (one row) in the places the masks give them."""
+    out[is_kept] = kept
+    out[is_fresh] = new
 
 
 def rows_of(shared: Shared, bounds: np.ndarray, reports: np.ndarray) -> np.ndarray:

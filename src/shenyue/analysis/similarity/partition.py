@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from shenyue.analysis.similarity.fingerprint import Prints
-from shenyue.analysis.similarity.index import _shared
+from shenyue.analysis.similarity.index import _shared, group_bits
 
 
 @dataclass(slots=True)
@@ -60,28 +60,18 @@ def shared_in_parts(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`~.index._shared`'s five arrays, computed ``parts`` groups-parts at a time."""
     F = int(bounds[-1])
-    bits = max(1, (F - 1).bit_length())  # the whole folder's split, so that groups are the same
+    bits = group_bits(F)  # the whole folder's split, so that groups are the same
     shift = np.uint64(bits)
     n_parts = np.uint64(max(1, parts))
+    hashes = np.concatenate([pr.hashes for pr in prints]) if prints else np.zeros(0, np.uint64)
+    part_of = (hashes >> shift) % n_parts
     got = []
     for p in range(max(1, parts)):
-        sub, numbers = [], []
-        for i, pr in enumerate(prints):
-            a = int(bounds[i])
-            pick = np.flatnonzero((pr.hashes >> shift) % n_parts == np.uint64(p))
-            sub.append(_Hashes(pr.hashes[pick]))
-            numbers.append(pick + a)
-        sub_bounds = np.zeros(len(prints) + 1, dtype=np.int64)
-        np.cumsum([len(x) for x in sub], out=sub_bounds[1:])
-        if not sub_bounds[-1]:
-            continue
-        number = np.concatenate(numbers)  # the whole folder's number of each fingerprint of the part
-        del numbers
-        order, hold, hrep, nrp, nup = _shared(sub, sub_bounds, unit_ids, bits=bits)
-        del sub
-        hold = np.where(hold >= 0, number[np.maximum(hold, 0)], -1)
-        got.append((number[order], hold, hrep, nrp, nup))
-        del number, order
+        pick = part_of == np.uint64(p)
+        if pick.any():
+            got.append(shared_subset(hashes, bounds, unit_ids, bits, pick))
+        del pick
+    del hashes, part_of
     if not got:
         return _shared([], np.zeros(1, dtype=np.int64), unit_ids)
     m = sum(len(g[0]) for g in got)

@@ -352,7 +352,6 @@ class SimilarityResult:
         if lo < hi:
             rel = self.entries[int(a.report[lo])].rel  # rows of one report
         names, holders = self._names_and_holders()
-        new = tuple.__new__
         out = []
         for start, end, other, o_start, o_end, kind, n_rep, sim, n_units, h1, h2, r0, r1, r2 in zip(*cols, *rels):
             if h1 < 0:
@@ -362,8 +361,8 @@ class SimilarityResult:
             else:
                 hs = (holders[other][r0], holders[h1][r1], holders[h2][r2])
             out.append(
-                new(CopySpan, (rel, start, end, names[other], o_start, o_end, _KIND_OF_CODE[kind], n_rep, sim,
-                               n_units, hs))
+                CopySpan(rel, start, end, names[other], o_start, o_end, _KIND_OF_CODE[kind], n_rep, sim, n_units,
+                         hs)
             )  # fmt: skip
         return out
 
