@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shenyue.i18n import t
+from shenyue.pickled import by_constructor
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
+@by_constructor
 @dataclass(frozen=True, slots=True)
 class Term:
     """One operand of an arithmetic rule: a table cell's value as the check read it.
@@ -25,6 +27,7 @@ class Term:
     report: str = ""
 
 
+@by_constructor
 @dataclass(frozen=True, slots=True)
 class Identity:
     """An arithmetic rule as a check evaluated it and found broken: the sum of
@@ -42,6 +45,7 @@ class Identity:
         return list(dict.fromkeys(ids))
 
 
+@by_constructor
 @dataclass(slots=True)
 class Finding:
     """One finding of one check.

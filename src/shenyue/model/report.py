@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # The reading layer's products; re-exported here so the model reads as one vocabulary.
+from shenyue.pickled import by_constructor
 from shenyue.reading.base import Document, Span, Unreadable  # noqa: F401
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ KINDS = ("annual-2021", "annual-2019", "annual-legacy", "template", "summary", "
 FORMAT_KINDS = ("annual-2021", "annual-2019")
 
 
+@by_constructor
 @dataclass(slots=True)
 class Section:
     """One section: ``start``..``end`` covers its heading and body."""
@@ -49,6 +51,7 @@ class Section:
         return {"key": self.key, "title": self.title, "start": self.start, "end": self.end, "empty": self.empty}
 
 
+@by_constructor
 @dataclass(slots=True)
 class Report:
     doc: Document

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from shenyue.pickled import by_constructor
 
+
+@by_constructor
 @dataclass(slots=True)
 class Span:
     start: int
@@ -23,6 +26,7 @@ class Span:
     kind: str = ""
 
 
+@by_constructor
 @dataclass(slots=True)
 class Document:
     """What the reading layer produces: one file's decoded text."""

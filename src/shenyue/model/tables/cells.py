@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from shenyue.pickled import by_constructor
+
 # Cell statuses of a cell the page prints (its value may still be unknown: blank, or digits with several readings).
 READ_STATUSES = frozenset({"ok", "split", "blank", "ambiguous", "unsplit", "scrambled"})
 
 
+@by_constructor
 @dataclass(slots=True)
 class Cell:
     """One cell: ``value`` is None unless the cell holds a readable number."""
@@ -25,6 +28,7 @@ class Cell:
         return self.value is None
 
 
+@by_constructor
 @dataclass(slots=True)
 class TableIssue:
     """Why some cells could not be read. ``kind``: merged, split, count, extra,
@@ -38,6 +42,7 @@ class TableIssue:
     params: dict = field(default_factory=dict)
 
 
+@by_constructor
 @dataclass(slots=True)
 class Table:
     key: str  # "t2", "t3", "t4"
@@ -59,6 +64,7 @@ class Table:
         return sum(1 for c in self.cells.values() if c.status in READ_STATUSES)
 
 
+@by_constructor
 @dataclass(slots=True)
 class Tables:
     t2: Table | None = None
