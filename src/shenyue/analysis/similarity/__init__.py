@@ -154,12 +154,30 @@ def attach_copy_info(reports: Sequence["Report"], result: "SimilarityResult") ->
     A section source's ``section`` is the source report's section the text sits in.
     """
     sections_by_rel = {r.rel: r.sections for r in reports}
+    digests: dict[str, int] = {}
+    kept: dict = {}
+    if result.lineage is not None:  # the last run's summaries that still hold (:mod:`.summaries`)
+        from shenyue.analysis.similarity import summaries
+
+        for r in reports:
+            entry = result.entry(r.rel)
+            if entry is not None:
+                digests[r.rel] = summaries.digest(entry.length, entry.outside, r.sections)
+        kept = summaries.load(result, digests)
+    made = 0
     for r in reports:
         entry = result.entry(r.rel)
         if entry is None:
             continue
         r.unit_key = entry.unit_key
-        r.copy = result.summary(r.rel, r.sections, sections_by_rel)
+        r.copy = kept.get(r.rel)
+        if r.copy is None:
+            r.copy = result.summary(r.rel, r.sections, sections_by_rel)
+            made += 1
+    if made and result.lineage is not None:
+        from shenyue.analysis.similarity.engine import write_later
+
+        write_later(summaries.save, result, {r.rel: r.copy for r in reports if r.copy is not None}, digests)
 
 
 def align(

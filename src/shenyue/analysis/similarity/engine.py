@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from shenyue.analysis.similarity import cache as disk
-from shenyue.analysis.similarity import incremental
+from shenyue.analysis.similarity import incremental, summaries
 from shenyue.analysis.similarity.fingerprint import Prints, fingerprint_texts
 from shenyue.analysis.similarity.index import Shared, SpanArrays, match, spans_of_shared
-from shenyue.analysis.similarity.result import Entry, SimilarityResult
+from shenyue.analysis.similarity.result import Entry, Lineage, SimilarityResult
 from shenyue.analysis.similarity.settings import DEFAULT, Settings
 from shenyue.analysis.similarity.statutory import Statutory, load_statutory
 from shenyue.gcpause import gc_paused, process_pool
@@ -136,6 +136,14 @@ _pending: list[threading.Thread] = []  # state files still being written after t
 _pending_lock = threading.Lock()
 
 
+def write_later(write: Callable[..., None], *args) -> None:
+    """Write a cache file from a thread, while the caller goes on; the next run and the process's exit
+    wait for it (:func:`wait_for_writes`)."""
+    writer = _Writer(write, *args)
+    with _pending_lock:
+        _pending.append(writer)
+
+
 def wait_for_writes() -> None:
     """Wait until the cache files finished runs still write are written."""
     with _pending_lock:
@@ -174,12 +182,20 @@ def run(
     added_path = root / f"added-{fkey}.bin"
     state_path = incremental.state_path(root, fkey)
 
+    summaries_path = summaries.summaries_path(root, fkey)
+
+    def lineage(run: str, base: str | None, fresh: np.ndarray | None) -> Lineage | None:
+        return Lineage(result_key, run, base, fresh, summaries_path) if use_cache else None
+
     all_entries = list(entries)
     if use_cache:
         cached = _load_result(result_path, result_key, entries, settings)
         if cached is not None:
-            _apply_units(cached.entries, units)
-            return cached
+            result, run = cached
+            _apply_units(result.entries, units)
+            if run:
+                result.lineage = lineage(run, run, np.zeros(len(result.entries), dtype=bool))
+            return result
 
     store = _read_store(store_path, added_path, key) if use_cache else _Store({}, [])
     stored = store.stored
@@ -244,18 +260,19 @@ def run(
     def shared_ready(shared: Shared, *, on: bool = False) -> None:
         if not use_cache:
             return
-        writer = _Writer(incremental.save_state, state_path, result_key, run_id, ordered, bounds, shared)
-        if on:  # written on while the caller makes the reports' summaries and output; the next run and the
-            # process's exit wait for it (after a whole match the run waits: its arrays would raise the peak)
-            with _pending_lock:
-                _pending.append(writer)
-        else:
-            writers.append(writer)
+        args = (incremental.save_state, state_path, result_key, run_id, ordered, bounds, shared)
+        if on:  # written on while the caller makes the reports' summaries and output
+            write_later(*args)
+        else:  # after a whole match the run waits: its arrays would raise the peak
+            writers.append(_Writer(*args))
 
+    origin = lineage(run_id, None, None)  # a whole match's
     try:
         update = None
         if state is not None:
             update = incremental.update(state, ordered, bounds, table["hashes"], unit_ids, old_hashes)
+            if update is not None:
+                origin = lineage(run_id, state.run, update.redo)
         del state, old_hashes
         if update is not None:
             shared_ready(update.shared, on=True)  # an update's peak is behind it
@@ -272,7 +289,7 @@ def run(
         for writer in writers:
             writer.join()
         writers.clear()
-    result = SimilarityResult(ordered, spans, settings)
+    result = SimilarityResult(ordered, spans, settings, origin)
 
     if use_cache:
         try:
@@ -396,19 +413,38 @@ def _table(
     stored: dict[str, _Stored],
     parts: list[dict[str, np.ndarray]],
 ) -> dict[str, np.ndarray]:
-    """Every report's fingerprints (fresh, or from the store) copied once into one array per field."""
+    """Every report's fingerprints (fresh, or from the store) copied once into one array per field.
+
+    Reports that lie one after the other in the store (it is written in this order) are copied as one
+    run: after a few edits, a handful of copies instead of one per report and field.
+    """
     table = {f: np.empty(int(bounds[-1]), dtype=dt) for f, dt in zip(PRINT_FIELDS, PRINT_DTYPES)}
+    run: list = []  # [table start, part, store start, length] of the stored run being gathered
+
+    def flush() -> None:
+        if run:
+            a, part, start, n = run
+            for f in PRINT_FIELDS:
+                table[f][a : a + n] = parts[part][f][start : start + n]
+            run.clear()
+
     for i, e in enumerate(ordered):
         a, b = int(bounds[i]), int(bounds[i + 1])
         if a == b:
             continue
         pr = fresh.get(e.sha)
-        for f in PRINT_FIELDS:
-            if pr is not None:
+        if pr is not None:
+            flush()
+            for f in PRINT_FIELDS:
                 table[f][a:b] = getattr(pr, f)
-            else:
-                known = stored[e.sha]
-                table[f][a:b] = parts[known.part][f][known.start : known.start + b - a]
+            continue
+        known = stored[e.sha]
+        if run and run[1] == known.part and run[0] + run[3] == a and run[2] + run[3] == known.start:
+            run[3] += b - a
+        else:
+            flush()
+            run.extend((a, known.part, known.start, b - a))
+    flush()
     return table
 
 
@@ -459,7 +495,10 @@ def _save_result(
     disk.write_blob(path, header, arrays)
 
 
-def _load_result(path: Path, key: str, entries: list[Entry], settings: Settings) -> SimilarityResult | None:
+def _load_result(
+    path: Path, key: str, entries: list[Entry], settings: Settings
+) -> tuple[SimilarityResult, str | None] | None:
+    """The cached result for exactly these reports, and its run id."""
     got = disk.read_blob(path, {"kind": "result", "key": key, "signature": _signature(key, entries)})
     if got is None:
         return None
@@ -487,4 +526,5 @@ def _load_result(path: Path, key: str, entries: list[Entry], settings: Settings)
             return None
     except (KeyError, TypeError, ValueError):
         return None
-    return SimilarityResult(ordered, spans, settings)
+    run = header.get("run")
+    return SimilarityResult(ordered, spans, settings), run if isinstance(run, str) else None

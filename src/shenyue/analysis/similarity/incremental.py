@@ -48,6 +48,7 @@ class State:
     """What the last match of a folder left: its reports (in match order), fingerprint bounds, shared
     fingerprints and spans."""
 
+    run: str  # the run id of the match it comes from
     rels: list[str]
     shas: list[str]
     unit_keys: list[str | None]
@@ -139,7 +140,7 @@ def load_state(path: Path, result_path: Path, key: str) -> State | None:
                 return None
     except (KeyError, TypeError, ValueError, IndexError):
         return None
-    return State(rels, shas, unit_keys, years, bounds, shared, spans)
+    return State(str(header.get("run")), rels, shas, unit_keys, years, bounds, shared, spans)
 
 
 @dataclass(slots=True)

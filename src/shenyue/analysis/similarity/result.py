@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -34,7 +35,7 @@ from shenyue.analysis.similarity.settings import Settings
 
 __all__ = [
     "COMMON", "COMMON_MIN", "COMMON_SHARE", "PEER", "REUSED_LATER", "SAME_UNIT", "CopySpan", "CopySummary", "Entry", "Holder",
-    "Shares", "SimilarityResult", "SourceShare", "common_threshold", "shares",
+    "Lineage", "Shares", "SimilarityResult", "SourceShare", "common_threshold", "shares",
 ]  # fmt: skip
 
 TOP_SOURCES = 5
@@ -171,19 +172,64 @@ class Shares:
         }
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False, eq=False)
 class CopySummary(Shares):
-    """A report's shared text: its spans (by position), shares and per-section shares."""
+    """A report's shared text: its spans (by position), shares and per-section shares.
 
-    spans: list[CopySpan] = field(default_factory=list)
-    sections: dict[str, Shares] = field(default_factory=dict)
-    threshold: int = COMMON_MIN  # units holding a stretch for it to be common wording in this folder
-    outside: list[tuple[int, int]] = field(default_factory=list)  # not prose: left out of share denominators
-    length: int = 0  # characters of the report's text (0: not known)
+    A summary read back from the cache (:mod:`.summaries`) makes its spans from the result when they are
+    first asked for: the list, the checks and ``scan --json`` read only the shares and the span count.
+    """
+
+    sections: dict[str, Shares]
+    threshold: int  # units holding a stretch for it to be common wording in this folder
+    outside: list[tuple[int, int]]  # not prose: left out of share denominators
+    length: int  # characters of the report's text (0: not known)
+    _spans: list[CopySpan] | None
+    _made_by: Callable[[], list[CopySpan]] | None  # makes the spans when they are not kept
+    _count: int  # how many spans, when they are not kept
+
+    def __init__(
+        self,
+        peer_share: float = 0.0,
+        same_unit_share: float = 0.0,
+        common_share: float = 0.0,
+        sources: list[SourceShare] | None = None,
+        spans: list[CopySpan] | None = None,
+        sections: dict[str, Shares] | None = None,
+        threshold: int = COMMON_MIN,
+        outside: list[tuple[int, int]] | None = None,
+        length: int = 0,
+        *,
+        made_by: Callable[[], list[CopySpan]] | None = None,
+        count: int = 0,
+    ) -> None:
+        Shares.__init__(self, peer_share, same_unit_share, common_share, [] if sources is None else sources)
+        self._spans = [] if spans is None and made_by is None else spans
+        self._made_by = made_by
+        self._count = count
+        self.sections = {} if sections is None else sections
+        self.threshold = threshold
+        self.outside = [] if outside is None else outside
+        self.length = length
+
+    @property
+    def spans(self) -> list[CopySpan]:
+        """The spans, by position."""
+        if self._spans is None:
+            self._spans = self._made_by() if self._made_by is not None else []
+            self._made_by = None
+        return self._spans
 
     @property
     def n_spans(self) -> int:
-        return len(self.spans)
+        return len(self._spans) if self._spans is not None else self._count
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CopySummary):
+            return NotImplemented
+        return Shares.__eq__(self, other) and (self.spans, self.sections, self.threshold, self.outside, self.length) == (
+            other.spans, other.sections, other.threshold, other.outside, other.length
+        )  # fmt: skip
 
     def spans_in(self, start: int, end: int) -> list[CopySpan]:
         """The spans overlapping ``start..end``, by position."""
@@ -285,16 +331,34 @@ def _position(span: CopySpan) -> tuple[int, int]:
     return (span.start, span.end)
 
 
+@dataclass(slots=True, frozen=True)
+class Lineage:
+    """Where a cached run's result comes from, for the caches built on it (:mod:`.summaries`).
+
+    ``run`` is the result's run id (its result file's). ``base`` is the run whose spans it kept: its own
+    when it was read whole from the cache, the last run's after an update, None after a whole match.
+    ``fresh`` marks the reports (engine order) whose spans this run computed (None: every one).
+    """
+
+    key: str
+    run: str
+    base: str | None
+    fresh: np.ndarray | None
+    summaries: Path
+
+
 class SimilarityResult:
     """Spans of shared text for a set of reports.
 
-    ``entries`` are the reports in the engine's order; span arrays index them.
+    ``entries`` are the reports in the engine's order; span arrays index them. ``lineage`` is set when
+    the result is cached (None with the cache off).
     """
 
-    def __init__(self, entries: list[Entry], spans: SpanArrays, settings: Settings):
+    def __init__(self, entries: list[Entry], spans: SpanArrays, settings: Settings, lineage: Lineage | None = None):
         self.entries = entries
         self.arrays = spans
         self.settings = settings
+        self.lineage = lineage
         self._index = {e.rel: i for i, e in enumerate(entries)}
         self._threshold: int | None = None
         self._holders: tuple[list[str], list[tuple[Holder, Holder, Holder]]] | None = None
@@ -320,6 +384,10 @@ class SimilarityResult:
     def entry(self, rel: str) -> Entry | None:
         i = self._index.get(rel)
         return None if i is None else self.entries[i]
+
+    def index_of(self, rel: str) -> int | None:
+        """The report's number in :attr:`entries` (and in the span arrays)."""
+        return self._index.get(rel)
 
     def _relations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every span's relation to its three holders (0 peer, 1 same unit, 2 the same unit's later year;
