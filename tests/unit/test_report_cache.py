@@ -44,11 +44,12 @@ def snapshot(result):
 
 
 def entries():
-    """Every indexed entry: (index file, its JSON document, entry name, offset in the segment, length)."""
+    """Every indexed entry: (index file, its JSON document, entry name, offset in the segment, length of the
+    report, length of its text, which follows it)."""
     out = []
     for idx in sorted(report_cache.cache_root().glob("seg-*.idx")):
         doc = json.loads(idx.read_bytes()[len(report_cache.IDX_MAGIC) + report_cache.MAC_SIZE :])
-        out += [(idx, doc, name, offset, length) for name, offset, length in doc["entries"]]
+        out += [(idx, doc, name, offset, length, text) for name, offset, length, text in doc["entries"]]
     return out
 
 
@@ -342,3 +343,50 @@ def test_a_tampered_stat_memo_is_ignored(samples_copy, hashed, reads):
     warm = full_scan(samples_copy)
     assert len(hashed) == len(cold.reports) and reads == []
     assert snapshot(warm) == snapshot(cold)
+
+
+def test_a_warm_scan_leaves_every_text_in_the_cache_until_it_is_read(samples_copy, reads):
+    cold = full_scan(samples_copy)
+    texts = {r.rel: r.text for r in cold.reports}
+    reads.clear()
+    warm = full_scan(samples_copy)
+    scan_json(warm)  # the copy index, the cross-report checks and the JSON need no text
+    assert not any(r.doc.text_loaded for r in warm.reports)
+    assert {r.rel: r.text for r in warm.reports} == texts  # each read back when asked for
+    assert reads == []
+
+
+def damage_every_text():
+    for idx, _doc, _name, offset, length, text_length in entries():
+        segment = idx.with_suffix(".pack")
+        data = bytearray(segment.read_bytes())
+        data[offset + 2 * report_cache.MAC_SIZE + length + text_length // 2] ^= 0xFF
+        segment.write_bytes(bytes(data))
+
+
+def test_a_damaged_text_is_read_again_from_its_file(samples_copy, monkeypatch):
+    import shenyue.reading
+    from shenyue.reading.base import TextLost
+
+    cold = full_scan(samples_copy)
+    texts = {r.rel: r.text for r in cold.reports}
+    warm = scan_folder(samples_copy)  # loaded before the damage: the texts are read later
+    damage_every_text()
+    reads = []
+    real = shenyue.reading.read_document
+    monkeypatch.setattr(
+        shenyue.reading, "read_document", lambda path, *a, **k: reads.append(path) or real(path, *a, **k)
+    )
+    assert {r.rel: r.text for r in warm.reports[1:]} == {rel: texts[rel] for rel in list(texts)[1:]}
+    assert len(reads) == len(texts) - 1
+    changed = warm.reports[0]
+    changed.path.write_text("另一份报告。\n", encoding="utf-8")  # and the file is not what was scanned any more
+    with pytest.raises(TextLost, match="scan the folder again"):
+        changed.text  # noqa: B018
+
+
+def test_texts_stay_readable_when_the_cache_is_cleared_meanwhile(samples_copy):
+    cold = full_scan(samples_copy)
+    warm = scan_folder(samples_copy)
+    report_cache.clear()  # another process pruned or cleared the cache while this one still has reports
+    assert [r.text for r in warm.reports] == [r.text for r in cold.reports]

@@ -59,6 +59,7 @@ import json
 import os
 import pickle
 import sys
+import threading
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -66,8 +67,8 @@ from typing import Any
 
 from shenyue.model.report import Report
 
-SEG_MAGIC = b"SHENYUE-SEGMENT-1\n"
-IDX_MAGIC = b"SHENYUE-INDEX-1\n"
+SEG_MAGIC = b"SHENYUE-SEGMENT-2\n"
+IDX_MAGIC = b"SHENYUE-INDEX-2\n"
 MAC_SIZE = 32
 MAX_BYTES = 2 << 30  # all segments together; the least recently used go beyond this
 MERGE_AT = 24  # segments of one stamp and settings before they are merged into one
@@ -177,10 +178,11 @@ class ReportCache:
         self.secret = secret
         self.prefix = prefix  # analysis stamp and settings digest
         self.tag = hashlib.blake2b(prefix.encode(), digest_size=8).hexdigest()  # in segment names
-        self.index: dict[str, tuple[str, int, int, str]] | None = None  # name -> (segment, offset, length, index)
-        self.handles: dict[str, Any] = {}
+        # name -> (segment, offset, length, text length, index)
+        self.index: dict[str, tuple[str, int, int, int, str]] | None = None
+        self.handles: dict[str, _Segment] = {}
         self.used: set[str] = set()  # index files a lookup used (touched at the end: least recently used)
-        self.new: list[tuple[str, int, int]] = []  # this run's entries: name, offset, length
+        self.new: list[tuple[str, int, int, int]] = []  # this run's entries: name, offset, length, text length
         self.writer: Any = None
         self.segment = ""
         self.stats: dict[str, list] | None = None  # path -> [size, mtime_ns, ctime_ns, ino, dev, sha256]
@@ -205,15 +207,12 @@ class ReportCache:
         return hashlib.blake2b(f"{self.prefix}\x1f{ext}\x1f{sha256}".encode(), digest_size=20).hexdigest()
 
     def _mac(self, *parts: bytes | memoryview) -> bytes:
-        mac = hashlib.blake2b(key=self.secret, digest_size=MAC_SIZE)
-        for part in parts:
-            mac.update(part)
-        return mac.digest()
+        return _mac(self.secret, *parts)
 
     # ------------------------------------------------------------ reading
 
-    def _load_index(self) -> dict[str, tuple[str, int, int, str]]:
-        index: dict[str, tuple[str, int, int, str]] = {}
+    def _load_index(self) -> dict[str, tuple[str, int, int, int, str]]:
+        index: dict[str, tuple[str, int, int, int, str]] = {}
         found = []
         try:
             for item in os.scandir(self.root):
@@ -225,11 +224,11 @@ class ReportCache:
         except OSError:
             return index
         for _mtime, idx in sorted(found):  # newer segments win over older ones
-            for name, offset, length, segment in self._read_index(idx):
-                index[name] = (segment, offset, length, idx)
+            for name, offset, length, text_length, segment in self._read_index(idx):
+                index[name] = (segment, offset, length, text_length, idx)
         return index
 
-    def _read_index(self, idx: str) -> list[tuple[str, int, int, str]]:
+    def _read_index(self, idx: str) -> list[tuple[str, int, int, int, str]]:
         try:
             data = (self.root / idx).read_bytes()
         except OSError:
@@ -245,7 +244,7 @@ class ReportCache:
             segment = doc["segment"]
             if doc["prefix"] != self.prefix or not isinstance(segment, str) or "/" in segment:
                 return []
-            return [(str(n), int(o), int(ln), segment) for n, o, ln in doc["entries"]]
+            return [(str(n), int(o), int(ln), int(tl), segment) for n, o, ln, tl in doc["entries"]]
         except (ValueError, KeyError, TypeError):
             return []
 
@@ -257,13 +256,12 @@ class ReportCache:
         found = self.index.get(name)
         if found is None:
             return None
-        segment, offset, length, idx = found
+        segment, offset, length, text_length, idx = found
         try:
             handle = self.handles.get(segment)
             if handle is None:
-                handle = self.handles[segment] = open(self.root / segment, "rb")
-            handle.seek(offset)
-            data = handle.read(MAC_SIZE + length)
+                handle = self.handles[segment] = _Segment(self.root / segment)
+            data = handle.read(offset, MAC_SIZE + length)
         except (OSError, ValueError, OverflowError):
             return None
         if len(data) != MAC_SIZE + length:
@@ -275,10 +273,14 @@ class ReportCache:
             report = pickle.loads(view[MAC_SIZE:])
         except Exception:  # a model type that changed shape: a miss
             return None
-        if not isinstance(report, Report) or report.doc.sha256 != sha256:
+        if not isinstance(report, Report) or report.doc.sha256 != sha256 or report.doc.text_loaded:
             return None
         report.doc.path = path
         report.doc.rel = rel
+        text_name = (name + TEXT_SUFFIX).encode()
+        report.doc.attach_text(
+            source=_CachedText(handle, offset + MAC_SIZE + length, text_length, text_name, self.secret)
+        )
         self.used.add(idx)
         return report
 
@@ -342,9 +344,11 @@ class ReportCache:
 
     # ------------------------------------------------------------ writing
 
-    def add(self, sha256: str, ext: str, payload: bytes) -> None:
-        """Append one entry (a pickled report fresh from build_report, before any folder step) to this run's segment."""
+    def add(self, sha256: str, ext: str, payload: bytes, text: str) -> None:
+        """Append one entry to this run's segment: a report fresh from build_report (before any folder step)
+        pickled without its text (``payload``), then its text, each with its MAC."""
         name = self.name(sha256, ext)
+        body = text.encode("utf-8", "surrogatepass")
         try:
             if self.writer is None:
                 self.segment = f"seg-{self.tag}-{time.time_ns():x}-{os.getpid()}-{os.urandom(4).hex()}.pack"
@@ -353,14 +357,18 @@ class ReportCache:
             offset = self.writer.tell()
             self.writer.write(self._mac(name.encode(), payload))
             self.writer.write(payload)
-            self.new.append((name, offset, len(payload)))
+            self.writer.write(self._mac((name + TEXT_SUFFIX).encode(), body))
+            self.writer.write(body)
+            self.new.append((name, offset, len(payload), len(body)))
         except OSError:
             self._drop_writer()
 
     def close(self) -> None:
-        """Index this run's segment (which makes its entries visible), touch the segments used, tidy up."""
-        for handle in self.handles.values():
-            handle.close()
+        """Index this run's segment (which makes its entries visible), touch the segments used, tidy up.
+
+        The segments read stay open for the texts still to be read from them (each closes when the last
+        report holding it is gone); one merged or pruned meanwhile stays readable where files are
+        removed by name only (POSIX)."""
         self.handles.clear()
         self._save_stats()
         if self.writer is not None:
@@ -383,7 +391,7 @@ class ReportCache:
             # reports is one segment of about 2 GB: pruned with the rest, the next scan would redo them all)
             prune(keep=self.used | ({merged} if merged else set()))
 
-    def _write_index(self, segment: str, entries: list[tuple[str, int, int]]) -> None:
+    def _write_index(self, segment: str, entries: list[tuple[str, int, int, int]]) -> None:
         idx = segment[: -len(".pack")] + ".idx"
         body = json.dumps({"prefix": self.prefix, "segment": segment, "entries": entries}).encode()
         tmp = self.root / f".{idx}.tmp"
@@ -414,10 +422,10 @@ class ReportCache:
             return None
         if len(mine) < MERGE_AT:
             return None
-        latest: dict[str, tuple[str, int, int]] = {}
+        latest: dict[str, tuple[str, int, int, int]] = {}
         for _mtime, idx in mine:
-            for name, offset, length, segment in self._read_index(idx):
-                latest[name] = (segment, offset, length)
+            for name, offset, length, text_length, segment in self._read_index(idx):
+                latest[name] = (segment, offset, length, text_length)
         segment = f"seg-{self.tag}-{time.time_ns():x}-{os.getpid()}-{os.urandom(4).hex()}.pack"
         entries = []
         try:
@@ -425,13 +433,14 @@ class ReportCache:
                 out.write(SEG_MAGIC)
                 sources: dict[str, Any] = {}
                 try:
-                    for name, (src, offset, length) in latest.items():
+                    for name, (src, offset, length, text_length) in latest.items():
                         handle = sources.get(src) or sources.setdefault(src, open(self.root / src, "rb"))
                         handle.seek(offset)
-                        record = handle.read(MAC_SIZE + length)
-                        if len(record) != MAC_SIZE + length:
+                        size = 2 * MAC_SIZE + length + text_length  # the report, then its text
+                        record = handle.read(size)
+                        if len(record) != size:
                             continue  # verified again when read: a bad record stays a miss
-                        entries.append((name, out.tell(), length))
+                        entries.append((name, out.tell(), length, text_length))
                         out.write(record)
                 finally:
                     for handle in sources.values():
@@ -444,6 +453,64 @@ class ReportCache:
             _unlink(str(self.root / idx))
             _unlink(str(self.root / (idx[: -len(".idx")] + ".pack")))
         return segment[: -len(".pack")] + ".idx"
+
+
+def _mac(secret: bytes, *parts: bytes | memoryview) -> bytes:
+    mac = hashlib.blake2b(key=secret, digest_size=MAC_SIZE)
+    for part in parts:
+        mac.update(part)
+    return mac.digest()
+
+
+TEXT_SUFFIX = "#text"  # a text's MAC is bound to its entry's name and this
+
+
+class _Segment:
+    """A segment file open for reading, shared by the reports loaded from it (and their texts, read later,
+    from any thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.handle = open(path, "rb")
+        self.lock = threading.Lock()
+
+    def read(self, offset: int, size: int) -> bytes:
+        with self.lock:
+            self.handle.seek(offset)
+            return self.handle.read(size)
+
+    def __del__(self) -> None:
+        handle = getattr(self, "handle", None)
+        if handle is not None:
+            handle.close()
+
+
+class _CachedText:
+    """A cached report's text, read from its segment when first asked for and checked against its MAC."""
+
+    __slots__ = ("segment", "offset", "size", "name", "secret")
+
+    def __init__(self, segment: _Segment, offset: int, size: int, name: bytes, secret: bytes) -> None:
+        self.segment, self.offset, self.size, self.name, self.secret = segment, offset, size, name, secret
+
+    def read(self) -> str:
+        try:
+            data = self.segment.read(self.offset, MAC_SIZE + self.size)
+        except (OSError, ValueError) as exc:
+            raise CachedTextLost(self.name) from exc
+        view = memoryview(data)
+        if len(data) != MAC_SIZE + self.size or not hmac.compare_digest(
+            data[:MAC_SIZE], _mac(self.secret, self.name, view[MAC_SIZE:])
+        ):
+            raise CachedTextLost(self.name)
+        return bytes(view[MAC_SIZE:]).decode("utf-8", "surrogatepass")
+
+
+class CachedTextLost(OSError):
+    """A cached report's text could not be read back (its segment damaged); the document reads its file
+    again (:class:`~shenyue.reading.base.Document`)."""
+
+    def __init__(self, name: bytes) -> None:
+        super().__init__(f"the report cache entry {name.decode(errors='replace')} could not be read back")
 
 
 def file_sha256(path: Path, max_bytes: int) -> str | None:

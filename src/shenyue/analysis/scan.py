@@ -152,8 +152,9 @@ def known_check_ids() -> set[str]:
 def _scan_one(
     args: tuple[Path, Path, int | None, bool, int | None, dict | None, ReadLimits | None, bool],
     cancelled: Callable[[], bool] | None = None,
-) -> Report | Unreadable | bytes:
-    """One file's report; pickled already when ``pack`` (a worker's report goes to the cache as it travels)."""
+) -> Report | Unreadable | tuple[bytes, str]:
+    """One file's report; pickled already when ``pack`` (a worker's report goes to the cache as it travels:
+    see :func:`_packed`)."""
     path, folder, max_bytes, checks, max_pages, config, limits, pack = args
     # container formats are read in a child process that is abandoned after the
     # time limit or when the scan is cancelled (reading/guard.py)
@@ -165,26 +166,37 @@ def _scan_one(
     except RecursionError:
         return Unreadable(path, doc.rel, "too_deep")
     if pack:
-        try:
-            return pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, RecursionError, TypeError):
-            pass
+        packed = _packed(report)
+        if packed is not None:
+            return packed
     return report
 
 
-def _keep(outcome: Report | Unreadable | bytes, store: ReportCache | None) -> Report | Unreadable:
+def _packed(report: Report) -> tuple[bytes, str] | None:
+    """The report pickled without its text, and its text (the report cache keeps them apart); None when
+    it cannot be pickled."""
+    text = report.doc.detach_text()
+    try:
+        return pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), text
+    except (pickle.PicklingError, RecursionError, TypeError):
+        return None
+    finally:
+        report.doc.attach_text(text)
+
+
+def _keep(outcome: Report | Unreadable | tuple[bytes, str], store: ReportCache | None) -> Report | Unreadable:
     """The report of a scanned file, written to the cache as it was built (before any folder step)."""
-    if isinstance(outcome, bytes):
-        report = pickle.loads(outcome)
+    if isinstance(outcome, tuple):  # from a worker: pickled once, for the trip and for the cache
+        payload, text = outcome
+        report = pickle.loads(payload)
+        report.doc.attach_text(text)
         if store is not None:
-            store.add(report.doc.sha256, report.path.suffix.lower(), outcome)
+            store.add(report.doc.sha256, report.path.suffix.lower(), payload, text)
         return report
     if store is not None and isinstance(outcome, Report):
-        try:
-            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, RecursionError, TypeError):
-            return outcome
-        store.add(outcome.doc.sha256, outcome.path.suffix.lower(), payload)
+        packed = _packed(outcome)
+        if packed is not None:
+            store.add(outcome.doc.sha256, outcome.path.suffix.lower(), *packed)
     return outcome
 
 

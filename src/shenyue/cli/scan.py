@@ -83,7 +83,7 @@ def report_json(report: Report, lang: str | None = None) -> dict:
         "unit": report.unit,
         "year": report.year,
         "published": report.published.isoformat() if report.published else None,
-        "chars": len(report.text),
+        "chars": report.doc.length,
         "sections": [s.to_json() for s in report.sections],
         "findings": [f.to_json(lang) for f in report.findings],
     }

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from shenyue.pickled import by_constructor
 
@@ -26,30 +26,139 @@ class Span:
     kind: str = ""
 
 
-@by_constructor
-@dataclass(slots=True)
+class TextSource(Protocol):
+    """Where a document's text is read from when it is not kept in memory (the report cache)."""
+
+    def read(self) -> str: ...
+
+
+@dataclass(slots=True, init=False, eq=False)
 class Document:
-    """What the reading layer produces: one file's decoded text."""
+    """What the reading layer produces: one file's decoded text.
+
+    A document loaded from the report cache reads its text from the cache when it is first asked for
+    (:class:`TextSource`): a warm scan needs the texts of none of its reports, and they are most of a
+    report's memory. ``length`` is always known.
+    """
 
     path: Path
     rel: str  # path relative to the scanned folder, with "/" separators
-    text: str
     encoding: str
     sha256: str
     size: int
     source_format: str  # "txt", "md", "html", later "docx", "pdf"
     # Spans the reading layer already knows are not report text (HTML page chrome, PDF page numbers).
-    chrome: list[Span] = field(default_factory=list)
+    chrome: list[Span]
     # Table spans the reading layer knows (HTML tables rendered as pipe rows).
-    tables: list[Span] = field(default_factory=list)
-    pages: int = 0  # page count of a paged format (PDF); 0 otherwise
+    tables: list[Span]
+    pages: int  # page count of a paged format (PDF); 0 otherwise
     # Pages whose text was recognised by OCR (a scan, a garbled text layer): its
     # digits may be misread, so arithmetic findings say to check the original.
-    ocr_pages: int = 0
+    ocr_pages: int
+    length: int  # characters of the text
+    _text: str | None
+    _source: TextSource | None
+
+    def __init__(
+        self,
+        path: Path,
+        rel: str,
+        text: str | None,
+        encoding: str,
+        sha256: str,
+        size: int,
+        source_format: str,
+        chrome: list[Span] | None = None,
+        tables: list[Span] | None = None,
+        pages: int = 0,
+        ocr_pages: int = 0,
+        *,
+        length: int | None = None,
+        source: TextSource | None = None,
+    ) -> None:
+        self.path, self.rel, self.encoding, self.sha256, self.size = path, rel, encoding, sha256, size
+        self.source_format = source_format
+        self.chrome = [] if chrome is None else chrome
+        self.tables = [] if tables is None else tables
+        self.pages, self.ocr_pages = pages, ocr_pages
+        self._text, self._source = text, source
+        self.length = len(text) if text is not None else (length or 0)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            if self._source is None:
+                raise ValueError(f"{self.rel}: the text was left out of this document")
+            try:
+                text = self._source.read()
+            except OSError:  # the cache could not give it back (a damaged disk): the file is read again
+                text = self._read_again()
+            self._text, self._source = text, None
+        return self._text
+
+    def _read_again(self) -> str:
+        from shenyue.reading import read_document  # noqa: PLC0415 (the reading layer's entry point)
+
+        doc = read_document(self.path, self.path.parent)
+        if not isinstance(doc, Document) or doc.sha256 != self.sha256 or doc.length != self.length:
+            raise TextLost(self.rel)
+        return doc.text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._text, self._source, self.length = value, None, len(value)
+
+    @property
+    def text_loaded(self) -> bool:
+        """The text is in memory (not still in the cache)."""
+        return self._text is not None
+
+    def detach_text(self) -> str:
+        """Take the text out (the report cache keeps it apart from the rest); :meth:`attach_text` puts it
+        back, or a :class:`TextSource` that reads it."""
+        text = self.text
+        self._text = None
+        return text
+
+    def attach_text(self, text: str | None = None, source: TextSource | None = None) -> None:
+        if text is not None:
+            self.text = text
+        else:
+            self._text, self._source = None, source
 
     @property
     def ocr(self) -> bool:
         return self.ocr_pages > 0
+
+    def _fields(self) -> tuple:
+        return (self.path, self.rel, self.encoding, self.sha256, self.size, self.source_format, self.chrome,
+                self.tables, self.pages, self.ocr_pages, self.length)  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return self._fields() == other._fields() and self.text == other.text
+
+    def __reduce__(self):
+        """Pickled as its constructor call (see :mod:`shenyue.pickled`); a detached text stays out."""
+        f = self._fields()
+        if self._text is None and self._source is None:
+            return (_without_text, f)
+        return (Document, (f[0], f[1], self.text, *f[2:-1]))
+
+
+class TextLost(OSError):
+    """A document's text could not be read back, from the cache or from its file (changed since): the
+    folder must be scanned again."""
+
+    def __init__(self, rel: str) -> None:
+        super().__init__(f"{rel}: the report's text could not be read back (the file changed); scan the folder again")
+        self.rel = rel
+
+
+def _without_text(path, rel, encoding, sha256, size, source_format, chrome, tables, pages, ocr_pages, length):
+    return Document(path, rel, None, encoding, sha256, size, source_format, chrome, tables, pages, ocr_pages,
+                    length=length)  # fmt: skip
 
 
 @dataclass(slots=True)

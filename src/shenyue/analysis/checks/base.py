@@ -166,7 +166,11 @@ class Context:
     def __init__(self, report: Report, config: Any = None):
         self.report = report
         self.config = config
-        self.text = report.text
+
+    @cached_property
+    def text(self) -> str:
+        """The report's text (read from the report cache only when a check asks for it)."""
+        return self.report.text
 
     @cached_property
     def norm(self) -> str:
