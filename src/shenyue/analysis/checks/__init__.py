@@ -35,7 +35,16 @@ from shenyue.analysis.checks import content  # noqa: F401
 from shenyue.analysis.checks import crossreport  # noqa: F401
 
 # isort: on
-from shenyue.analysis.checks.base import CheckSpec, Context, ids_where, mark_ocr, providers, spec, specs
+from shenyue.analysis.checks.base import (
+    CheckSpec,
+    Context,
+    ids_where,
+    mark_ocr,
+    providers,
+    spec,
+    specs,
+    stage_providers,
+)
 from shenyue.analysis.findings import SEVERITY_RANK, Finding
 
 __all__ = ["CheckSpec", "UnknownCheck", "all_checks", "check_ids", "ids_where", "run_checks"]
@@ -80,11 +89,12 @@ def run_checks(report, *, only: str | Iterable[str] | None = None, config=None, 
     ctx = Context(report, config)
     findings: list[Finding] = []
     kind = report.kind
-    for func, ids in providers():
-        first = spec(ids[0])
+    if wanted is None:
+        chosen = stage_providers(stage)
+    else:
+        chosen = [(func, ids, spec(ids[0])) for func, ids in providers() if wanted.intersection(ids)]
+    for func, ids, first in chosen:
         if not first.applies_to(kind):
-            continue
-        if wanted is None and first.stage != stage or wanted is not None and not wanted.intersection(ids):
             continue
         try:
             found = list(func(ctx))
