@@ -295,8 +295,13 @@ async def _time_tables(app, frames: Frames, figures: dict[str, list[float]]) -> 
     """``t`` to the table view drawn, then ``j`` and ``n`` in it, then back to the review screen."""
     from shenyue.tui.screens.review.table_screen import TableScreen
 
+    from textual.css.query import NoMatches
+
     def grid():
-        return app.screen.query_one("#table-grid") if isinstance(app.screen, TableScreen) else None
+        try:  # the screen is pushed before its grid is mounted
+            return app.screen.query_one("#table-grid") if isinstance(app.screen, TableScreen) else None
+        except NoMatches:
+            return None
 
     figures["open tables"].append(
         await key_to_frame(app, frames, "t", lambda: grid() is not None and bool(grid().lines))
