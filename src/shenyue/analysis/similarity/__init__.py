@@ -164,21 +164,16 @@ def attach_copy_info(reports: Sequence["Report"], result: "SimilarityResult") ->
     A section source's ``section`` is the source report's section the text sits in.
     """
     sections_by_rel = {r.rel: r.sections for r in reports}
+    found = [(r, entry) for r in reports if (entry := result.entry(r.rel)) is not None]
     digests: dict[str, int] = {}
     kept: dict = {}
     if result.lineage is not None:  # the last run's summaries that still hold (:mod:`.summaries`)
         from shenyue.analysis.similarity import summaries
 
-        for r in reports:
-            entry = result.entry(r.rel)
-            if entry is not None:
-                digests[r.rel] = summaries.digest(entry.length, entry.outside, r.sections)
+        digests = {r.rel: summaries.digest(e.length, e.outside, r.sections) for r, e in found}
         kept = summaries.load(result, digests)
     made = 0
-    for r in reports:
-        entry = result.entry(r.rel)
-        if entry is None:
-            continue
+    for r, entry in found:
         r.unit_key = entry.unit_key
         r.copy = kept.get(r.rel)
         if r.copy is None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -147,13 +148,9 @@ def _build(
         entry = result.entry(rel)
         got[rel] = CopySummary(
             peer[row], same[row], common[row], whole, sections=sections, threshold=threshold, outside=entry.outside,
-            length=entry.length, made_by=_spans_of(result, rel), count=count[row],
+            length=entry.length, made_by=partial(result.spans_of, rel), count=count[row],
         )  # fmt: skip
     return got
-
-
-def _spans_of(result: SimilarityResult, rel: str):
-    return lambda: result.spans_of(rel)
 
 
 def save(result: SimilarityResult, summaries: dict[str, CopySummary], digests: dict[str, int]) -> None:
