@@ -35,6 +35,8 @@ import json
 import os
 import struct
 import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -98,25 +100,63 @@ def tree_stamp(folders: tuple[str, ...], files: tuple[str, ...] = ()) -> str:
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=10).hexdigest()
 
 
-def write_blob(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
-    """Write header and arrays atomically, streaming the arrays (no copy of the payload in memory)."""
+@dataclass(frozen=True, slots=True)
+class Spilled:
+    """An array kept in raw files of ``dtype`` items, read one after the other (never whole in memory)."""
+
+    dtype: np.dtype
+    paths: list[Path]
+
+    def blocks(self) -> Iterator[bytes]:
+        for path in self.paths:
+            with open(path, "rb") as handle:
+                while block := handle.read(SPILL_BLOCK):
+                    yield block
+
+
+SPILL_BLOCK = 1 << 23
+
+
+def write_blob(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray | Spilled]) -> None:
+    """Write header and arrays atomically, streaming the arrays (no copy of the payload in memory; a
+    :class:`Spilled` array is read from its files twice, for the checksum and for the copy)."""
     layout = []
     offset = 0
     crc = 0
-    parts = []
+    parts: list = []
     for name, arr in arrays.items():
-        arr = np.ascontiguousarray(arr)
-        view = memoryview(arr).cast("B") if arr.size else memoryview(b"")
-        layout.append([name, arr.dtype.str, len(arr), offset, view.nbytes])
-        crc = zlib.crc32(view, crc)
-        parts.append(view)
-        offset += view.nbytes
+        if isinstance(arr, Spilled):
+            nbytes = 0
+            for block in arr.blocks():
+                crc = zlib.crc32(block, crc)
+                nbytes += len(block)
+            if nbytes % arr.dtype.itemsize:
+                raise ValueError(f"{name}: not a whole number of items")
+            layout.append([name, arr.dtype.str, nbytes // arr.dtype.itemsize, offset, nbytes])
+            parts.append(arr)
+        else:
+            arr = np.ascontiguousarray(arr)
+            view = memoryview(arr).cast("B") if arr.size else memoryview(b"")
+            nbytes = view.nbytes
+            layout.append([name, arr.dtype.str, len(arr), offset, nbytes])
+            crc = zlib.crc32(view, crc)
+            parts.append(view)
+        offset += nbytes
     head = dict(header)
     head.update(
         {"format": FORMAT, "layout": layout, "payload": offset, "checksum": f"{crc:08x}-{offset}-{os.urandom(6).hex()}"}
     )
     hbytes = json.dumps(head, ensure_ascii=False).encode("utf-8", "surrogatepass")  # file names need not be UTF-8
-    atomic_write_parts(path, [MAGIC + struct.pack("<Q", len(hbytes)) + hbytes, *parts])
+
+    def pieces() -> Iterator[bytes | memoryview]:
+        yield MAGIC + struct.pack("<Q", len(hbytes)) + hbytes
+        for part in parts:
+            if isinstance(part, Spilled):
+                yield from part.blocks()
+            else:
+                yield part
+
+    atomic_write_parts(path, pieces())
 
 
 def read_header(path: Path) -> tuple[dict[str, Any], int] | None:

@@ -18,6 +18,7 @@ from shenyue.analysis.similarity import cache as disk
 from shenyue.analysis.similarity import incremental, summaries
 from shenyue.analysis.similarity.fingerprint import Prints, fingerprint_texts
 from shenyue.analysis.similarity.index import Shared, SpanArrays, match, spans_of_shared
+from shenyue.analysis.similarity.partition import SpooledShared, spill_folder
 from shenyue.analysis.similarity.result import Entry, Lineage, SimilarityResult
 from shenyue.analysis.similarity.settings import DEFAULT, Settings
 from shenyue.analysis.similarity.statutory import Statutory, load_statutory
@@ -257,7 +258,7 @@ def run(
         del current, new, stale
     run_id = secrets.token_hex(8)  # ties the state file to the result file written with it
 
-    def shared_ready(shared: Shared, *, on: bool = False) -> None:
+    def shared_ready(shared: Shared | SpooledShared, *, on: bool = False) -> None:
         if not use_cache:
             return
         args = (incremental.save_state, state_path, result_key, run_id, ordered, bounds, shared)
@@ -267,28 +268,39 @@ def run(
             writers.append(_Writer(*args))
 
     origin = lineage(run_id, None, None)  # a whole match's
-    try:
-        update = None
-        if state is not None:
-            update = incremental.update(state, ordered, bounds, table["hashes"], unit_ids, old_hashes)
+    # a large folder is matched in parts written to a spill folder in the cache folder (partition.py); the
+    # folder goes once the state written from it is
+    with spill_folder(root) as spill:
+        try:
+            update = None
+            if state is not None:
+                update = incremental.update(state, ordered, bounds, table["hashes"], unit_ids, old_hashes)
+                if update is not None:
+                    origin = lineage(run_id, state.run, update.redo)
+            del state, old_hashes
             if update is not None:
-                origin = lineage(run_id, state.run, update.redo)
-        del state, old_hashes
-        if update is not None:
-            shared_ready(update.shared, on=True)  # an update's peak is behind it
-            rows = incremental.rows_of(update.shared, bounds, update.redo)
-            redone = spans_of_shared(update.shared, bounds, table, unit_ids, years, settings, rows=rows)
-            del rows
-            spans = incremental.combine(update.kept, redone)
-            del update, redone
-        else:  # every report's fingerprints as views into the table
-            prints = [Prints(*(table[f][a:b] for f in PRINT_FIELDS)) for a, b in zip(bounds[:-1], bounds[1:])]
-            spans = match(prints, unit_ids, settings, years=years, fields=table, shared_ready=shared_ready)
-            del prints
-    finally:
-        for writer in writers:
-            writer.join()
-        writers.clear()
+                shared_ready(update.shared, on=True)  # an update's peak is behind it
+                rows = incremental.rows_of(update.shared, bounds, update.redo)
+                redone = spans_of_shared(update.shared, bounds, table, unit_ids, years, settings, rows=rows)
+                del rows
+                spans = incremental.combine(update.kept, redone)
+                del update, redone
+            else:  # every report's fingerprints as views into the table
+                prints = [Prints(*(table[f][a:b] for f in PRINT_FIELDS)) for a, b in zip(bounds[:-1], bounds[1:])]
+                spans = match(
+                    prints,
+                    unit_ids,
+                    settings,
+                    years=years,
+                    fields=table,
+                    shared_ready=shared_ready if use_cache else None,
+                    spill=spill,
+                )
+                del prints
+        finally:
+            for writer in writers:
+                writer.join()
+            writers.clear()
     result = SimilarityResult(ordered, spans, settings, origin)
 
     if use_cache:

@@ -34,7 +34,7 @@ import numpy as np
 from shenyue.analysis.similarity import cache as disk
 from shenyue.analysis.similarity.index import PEER_HOLDERS, Shared, SpanArrays, group_bits
 from shenyue.analysis.similarity.kinds import common_threshold
-from shenyue.analysis.similarity.partition import shared_subset
+from shenyue.analysis.similarity.partition import SpooledShared, shared_subset
 
 if TYPE_CHECKING:
     from shenyue.analysis.similarity.result import Entry
@@ -62,8 +62,11 @@ def state_path(root: Path, fkey: str) -> Path:
     return root / f"shared-{fkey}.bin"
 
 
-def save_state(path: Path, key: str, run_id: str, ordered: list["Entry"], bounds: np.ndarray, shared: Shared) -> None:
-    """Write a match's shared fingerprints; its spans are in the result file written with the same ``run_id``."""
+def save_state(
+    path: Path, key: str, run_id: str, ordered: list["Entry"], bounds: np.ndarray, shared: "Shared | SpooledShared"
+) -> None:
+    """Write a match's shared fingerprints (in memory, or in the files of a match made in parts); its spans
+    are in the result file written with the same ``run_id``."""
     header = {
         "kind": "shared",
         "key": key,
@@ -72,6 +75,9 @@ def save_state(path: Path, key: str, run_id: str, ordered: list["Entry"], bounds
         "threshold": shared.threshold,
         "reports": [[e.rel, e.sha, e.unit_key, e.year or 0] for e in ordered],
     }
+    if isinstance(shared, SpooledShared):
+        disk.write_blob(path, header, {"bounds": bounds, **shared.arrays()})
+        return
     arrays: dict[str, np.ndarray] = {"bounds": bounds, "order": shared.order, "nrp": shared.nrp, "nup": shared.nup}
     arrays["hold"] = np.ascontiguousarray(shared.hold).ravel()  # (holders, m) row by row
     arrays["hrep"] = np.ascontiguousarray(shared.hrep).ravel()

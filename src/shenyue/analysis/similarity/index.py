@@ -24,9 +24,11 @@ its best few holders.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -85,11 +87,10 @@ def _run_counts(flags: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.n
 
 CHUNK = 2_000_000  # shared fingerprints turned into spans at a time (bounds the memory of that step)
 SPAN_THREADS = min(2, os.cpu_count() or 1)  # chunks turned into spans at once
-# Beyond this many fingerprints the groups would be found a part of the hash space at a time (partition.py).
-# Off (None): it gives the same arrays, but measured on 10,000 reports its peak was higher (1.63 GB against
-# 1.26 GB for the match) and it took 20 % longer, as the parts' results are merged in memory. It is the step
-# towards parts written to and matched from disk, or on other machines.
-PART_FINGERPRINTS: int | None = None
+# Beyond this many fingerprints the groups are matched a part of the hash space at a time, each part's results
+# written to a spill folder and the spans made from there (partition.py): the memory of the match is then that of
+# this many fingerprints and a chunk of rows, not the folder's (at 10,000 reports, about 20 million fingerprints).
+PART_FINGERPRINTS: int | None = 4_000_000
 
 
 @dataclass(slots=True)
@@ -126,7 +127,8 @@ def match(
     *,
     years: np.ndarray | None = None,
     fields: dict[str, np.ndarray] | None = None,
-    shared_ready: Callable[[Shared], None] | None = None,
+    shared_ready: Callable[..., None] | None = None,
+    spill: Path | None = None,
 ) -> SpanArrays:
     """Spans of every report shared with other reports of the list.
 
@@ -137,7 +139,10 @@ def match(
     are each other's same-unit holder. ``fields`` are the fingerprints' arrays of every report
     one after the other (``prints`` are then views into them): given, they are not copied again.
     ``shared_ready`` is given the shared fingerprints once they are found (before the spans are
-    made from them), when there are reports to compare.
+    made from them), when there are reports to compare. With a ``spill`` folder, a folder of more than
+    :data:`PART_FINGERPRINTS` fingerprints is matched in parts written there (partition.py), and
+    ``shared_ready`` is given the shared fingerprints as files (a
+    :class:`~.partition.SpooledShared`) once the spans are made.
     """
     R = len(prints)
     counts = np.fromiter((len(p) for p in prints), dtype=np.int64, count=R)
@@ -149,20 +154,24 @@ def match(
     unit_ids = np.asarray(unit_ids, dtype=np.int64)
     threshold = common_threshold(len(np.unique(unit_ids)))
     years = np.zeros(R, np.int64) if years is None else np.asarray(years, dtype=np.int64)
-    if PART_FINGERPRINTS and F > PART_FINGERPRINTS:  # the groups matched a part at a time
-        from shenyue.analysis.similarity.partition import shared_in_parts
+    if spill is not None and PART_FINGERPRINTS and F > PART_FINGERPRINTS:
+        from shenyue.analysis.similarity.partition import match_in_parts
 
-        arrays = shared_in_parts(prints, bounds, unit_ids, -(-F // PART_FINGERPRINTS))
-    else:
-        arrays = _shared(prints, bounds, unit_ids)
-    shared = Shared(*arrays, bits=group_bits(F), threshold=threshold)
+        fields = _fields(prints, fields)
+        hashes = fields["hashes"] if "hashes" in fields else np.concatenate([p.hashes for p in prints])
+        parts = -(-F // PART_FINGERPRINTS)
+        return match_in_parts(hashes, bounds, fields, unit_ids, years, s, threshold, parts, spill, shared_ready)
+    shared = Shared(*_shared(prints, bounds, unit_ids), bits=group_bits(F), threshold=threshold)
     if shared_ready is not None:
         shared_ready(shared)
-    if fields is None:
-        fields = {
-            f: np.concatenate([getattr(p, f) for p in prints]) for f in ("vpos", "ostart", "oend", "back", "ahead")
-        }
-    return spans_of_shared(shared, bounds, fields, unit_ids, years, s)
+    return spans_of_shared(shared, bounds, _fields(prints, fields), unit_ids, years, s)
+
+
+def _fields(prints: list[Prints], fields: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
+    """The span step's fingerprint arrays of the whole folder: ``fields`` when given, else joined from ``prints``."""
+    if fields is not None:
+        return fields
+    return {f: np.concatenate([getattr(p, f) for p in prints]) for f in ("vpos", "ostart", "oend", "back", "ahead")}
 
 
 def spans_of_shared(
@@ -180,23 +189,7 @@ def spans_of_shared(
         order, hold, hrep, nrp, nup = order[rows], hold[:, rows], hrep[:, rows], nrp[rows], nup[rows]
     if not len(order):
         return SpanArrays.empty()
-    R = len(bounds) - 1
     threshold = shared.threshold
-    # chunks end on report boundaries: spans never cross reports
-    report_pos = np.searchsorted(order, bounds)
-    cuts = []
-    a = 0
-    while a < len(order):
-        want = a + CHUNK
-        if want >= len(order):
-            b = len(order)
-        else:
-            r = int(np.searchsorted(report_pos, want, side="right"))  # first report starting after want
-            b = int(report_pos[max(r - 1, 0)])
-            if b <= a:  # one report bigger than a chunk: take it whole
-                b = int(report_pos[min(r, R)])
-        cuts.append((a, b))
-        a = b
 
     def spans_of(cut: tuple[int, int]) -> SpanArrays:
         a, b = cut
@@ -204,13 +197,45 @@ def spans_of_shared(
             order[a:b], hold[:, a:b], hrep[:, a:b], nrp[a:b], nup[a:b], bounds, fields, unit_ids, years, s, threshold
         )
 
-    # numpy releases the GIL on large arrays: two chunks at a time keep both cores busy (memory: two chunks)
-    if len(cuts) > 1 and SPAN_THREADS > 1:
-        with ThreadPoolExecutor(max_workers=SPAN_THREADS) as pool:
-            parts = list(pool.map(spans_of, cuts))
-    else:
-        parts = [spans_of(cut) for cut in cuts]
+    parts = list(_in_order(spans_of, _cuts(np.searchsorted(order, bounds)), SPAN_THREADS))
     return SpanArrays(*(np.concatenate([getattr(p, f) for p in parts]) for f in SpanArrays.FIELDS))
+
+
+def _cuts(report_pos: np.ndarray) -> list[tuple[int, int]]:
+    """Chunks of about :data:`CHUNK` shared fingerprints (rows), given the rows before each report bound;
+    chunks end on report boundaries (spans never cross reports), a report bigger than a chunk is taken whole."""
+    R, total = len(report_pos) - 1, int(report_pos[-1])
+    cuts = []
+    a = 0
+    while a < total:
+        want = a + CHUNK
+        if want >= total:
+            b = total
+        else:
+            r = int(np.searchsorted(report_pos, want, side="right"))  # first report starting after want
+            b = int(report_pos[max(r - 1, 0)])
+            if b <= a:  # one report bigger than a chunk: take it whole
+                b = int(report_pos[min(r, R)])
+        cuts.append((a, b))
+        a = b
+    return cuts
+
+
+def _in_order(make: Callable, items: list, threads: int) -> Iterator:
+    """``make`` of every item, in order, ``threads`` at a time (numpy releases the GIL on large arrays: two
+    chunks at a time keep both cores busy). At most ``threads`` results wait: memory is a few chunks'."""
+    if threads <= 1 or len(items) <= 1:
+        for item in items:
+            yield make(item)
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        waiting: deque = deque()
+        for item in items:
+            waiting.append(pool.submit(make, item))
+            if len(waiting) >= threads:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
 
 
 def _shared(

@@ -1,31 +1,58 @@
-"""The shared-fingerprint step of the index, a part of the hash space at a time.
+"""The copy index of a large folder, a part of the hash space at a time, each part's results on disk.
 
 :func:`~.index._shared` sorts every fingerprint of the folder at once; its
-temporaries (a dozen arrays as long as the folder's fingerprints) are most of
-a large folder's peak memory. A fingerprint's results depend only on its
-group (the fingerprints whose hashes agree above the low bits the fingerprint
-number takes), so the folder can be cut by group: part ``p`` holds the
-groups whose key is ``p`` modulo the number of parts. Each part is matched
-alone with the same bit split as the whole, its fingerprint numbers mapped
-back, and the parts merged in fingerprint order: exactly the arrays of the
-one-sort version (a test checks it), with temporaries a part's size.
+temporaries (a dozen arrays as long as the folder's fingerprints) and its
+results (36 bytes a shared fingerprint) are most of a large folder's peak
+memory. A fingerprint's results depend only on its group (the fingerprints
+whose hashes agree above the low bits the fingerprint number takes), so the
+folder can be cut by group: part ``p`` holds the groups whose key is ``p``
+modulo the number of parts. Each part is matched alone with the same bit
+split as the whole (:func:`shared_subset`) and its results, in fingerprint
+order, are written to a file of a spill folder in the cache folder
+(:class:`SharedParts`). The spans are then made a few reports at a time: the
+rows of those reports are read from every part's file and merged in
+fingerprint order, which gives exactly the rows the one-sort version holds
+for them (tests compare the arrays and the spans). Memory is the fingerprint
+table, a part's temporaries and a chunk of rows, whatever the folder's size.
 
-Not used by default (``index.PART_FINGERPRINTS``): merged in memory, the
-parts' results made the peak higher, not lower. Bounded memory needs each
-part's results written to the cache folder and the span step run from there.
+The rows are also appended, chunk by chunk, to one file per array
+(:class:`SpooledShared`), from which the index's state for the next update is
+written without ever being whole in memory.
 
 The same cut splits the index across machines: part ``p`` of every report's
-fingerprints goes to worker ``p``, which returns its shared fingerprints.
+fingerprints goes to worker ``p``, which returns its shared fingerprints in
+fingerprint order; the span step reads them back by report range.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from shenyue.analysis.similarity.fingerprint import Prints
-from shenyue.analysis.similarity.index import _shared, group_bits
+from shenyue.analysis.similarity.cache import Spilled
+from shenyue.analysis.similarity.index import (
+    PEER_HOLDERS,
+    Shared,
+    SpanArrays,
+    _cuts,
+    _in_order,
+    _shared,
+    _spans,
+    group_bits,
+)
+from shenyue.analysis.similarity.settings import Settings
+
+NH = 1 + PEER_HOLDERS
+BLOCK = 1 << 22  # hashes given a part number at a time
+STALE_SPILL_SECONDS = 24 * 3600  # where a spill folder's process cannot be asked about, its age decides
 
 
 @dataclass(slots=True)
@@ -55,32 +82,249 @@ def shared_subset(
     return number[order].astype(itype), hold, hrep, nrp, nup
 
 
-def shared_in_parts(
-    prints: list[Prints], bounds: np.ndarray, unit_ids: np.ndarray, parts: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`~.index._shared`'s five arrays, computed ``parts`` groups-parts at a time."""
+@dataclass(slots=True)
+class _Part:
+    fd: int  # the part's file, open for reading
+    m: int  # its rows (shared fingerprints)
+    pos: np.ndarray  # its rows before each report bound (int64, reports + 1)
+
+
+class SharedParts:
+    """A folder's shared fingerprints (:class:`~.index.Shared`'s arrays), one file per part of the hash
+    space in ``folder``, each in fingerprint order; :meth:`take` gives the rows of a range of reports."""
+
+    def __init__(self, folder: Path, bounds: np.ndarray, bits: int, threshold: int) -> None:
+        self.folder, self.bounds, self.bits, self.threshold = folder, bounds, bits, threshold
+        self.itype = np.dtype(np.int32 if int(bounds[-1]) < 2**31 else np.int64)
+        self.parts: list[_Part] = []
+
+    def add(self, arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]) -> None:
+        """Write one part's arrays (:func:`shared_subset`'s) to its file."""
+        order, hold, hrep, nrp, nup = arrays
+        path = self.folder / f"part-{len(self.parts)}.bin"
+        with open(path, "wb") as handle:
+            for arr, dt in (
+                (order, self.itype),
+                (hold, self.itype),
+                (hrep, np.int32),
+                (nrp, np.int32),
+                (nup, np.int32),
+            ):
+                np.ascontiguousarray(arr, dtype=dt).tofile(handle)  # (holders, m): row by row
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        self.parts.append(_Part(fd, len(order), np.searchsorted(order, self.bounds).astype(np.int64)))
+
+    def __len__(self) -> int:
+        return sum(p.m for p in self.parts)
+
+    def report_rows(self) -> np.ndarray:
+        """Every part's rows before each report bound, added up (like ``searchsorted(order, bounds)``)."""
+        total = np.zeros(len(self.bounds), dtype=np.int64)
+        for p in self.parts:
+            total += p.pos
+        return total
+
+    def take(self, ra: int, rb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The rows of reports ``ra`` to ``rb`` (excluded) of every part, merged in fingerprint order."""
+        got = [self._read(p, int(p.pos[ra]), int(p.pos[rb])) for p in self.parts if p.pos[rb] > p.pos[ra]]
+        if not got:
+            z = np.zeros(0, np.int32)
+            return np.zeros(0, self.itype), np.zeros((NH, 0), self.itype), np.zeros((NH, 0), np.int32), z, z
+        order = np.concatenate([g[0] for g in got])
+        sort = np.argsort(order, kind="stable")
+        return (
+            order[sort],
+            np.concatenate([g[1] for g in got], axis=1)[:, sort],
+            np.concatenate([g[2] for g in got], axis=1)[:, sort],
+            np.concatenate([g[3] for g in got])[sort],
+            np.concatenate([g[4] for g in got])[sort],
+        )
+
+    def _read(self, p: _Part, a: int, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        n, m, isz = b - a, p.m, self.itemsize
+
+        def read(offset: int, dtype) -> np.ndarray:
+            nbytes = n * np.dtype(dtype).itemsize
+            data = os.pread(p.fd, nbytes, offset)  # one call per array: safe from several threads
+            if len(data) != nbytes:
+                raise OSError(f"part file of the copy index cut short in {self.folder}")
+            return np.frombuffer(data, dtype=dtype)
+
+        hold_at, hrep_at = m * isz, m * isz * (1 + NH)
+        nrp_at = hrep_at + NH * m * 4
+        order = read(a * isz, self.itype)
+        hold = np.stack([read(hold_at + (c * m + a) * isz, self.itype) for c in range(NH)])
+        hrep = np.stack([read(hrep_at + (c * m + a) * 4, np.int32) for c in range(NH)])
+        return order, hold, hrep, read(nrp_at + a * 4, np.int32), read(nrp_at + m * 4 + a * 4, np.int32)
+
+    @property
+    def itemsize(self) -> int:
+        return self.itype.itemsize
+
+    def close(self) -> None:
+        for p in self.parts:
+            try:
+                os.close(p.fd)
+            except OSError:
+                pass
+        self.parts.clear()
+
+
+def shared_to_parts(
+    hashes: np.ndarray, bounds: np.ndarray, unit_ids: np.ndarray, threshold: int, parts: int, folder: Path
+) -> SharedParts:
+    """The folder's shared fingerprints matched ``parts`` parts of the hash space at a time, into ``folder``."""
     F = int(bounds[-1])
-    bits = group_bits(F)  # the whole folder's split, so that groups are the same
+    bits = group_bits(F)  # the whole folder's split, so that the groups are the whole folder's
     shift = np.uint64(bits)
-    n_parts = np.uint64(max(1, parts))
-    hashes = np.concatenate([pr.hashes for pr in prints]) if prints else np.zeros(0, np.uint64)
-    part_of = (hashes >> shift) % n_parts
-    got = []
-    for p in range(max(1, parts)):
-        pick = part_of == np.uint64(p)
-        if pick.any():
-            got.append(shared_subset(hashes, bounds, unit_ids, bits, pick))
-        del pick
-    del hashes, part_of
-    if not got:
-        return _shared([], np.zeros(1, dtype=np.int64), unit_ids)
-    m = sum(len(g[0]) for g in got)
-    itype = np.int32 if max(m, F) < 2**31 else np.int64
-    order = np.concatenate([g[0] for g in got])
-    sort = np.argsort(order, kind="stable")
-    order = order[sort].astype(itype)
-    hold = np.concatenate([g[1] for g in got], axis=1)[:, sort].astype(itype)
-    hrep = np.concatenate([g[2] for g in got], axis=1)[:, sort]
-    nrp = np.concatenate([g[3] for g in got])[sort]
-    nup = np.concatenate([g[4] for g in got])[sort]
-    return order, hold, hrep, nrp, nup
+    n = max(1, min(parts, 65535))
+    part_of = np.empty(F, dtype=np.uint8 if n <= 256 else np.uint16)
+    for a in range(0, F, BLOCK):
+        np.remainder(hashes[a : a + BLOCK] >> shift, np.uint64(n), out=part_of[a : a + BLOCK], casting="unsafe")
+    out = SharedParts(folder, bounds, bits, threshold)
+    try:
+        for p in range(n):
+            pick = part_of == p
+            if pick.any():
+                out.add(shared_subset(hashes, bounds, unit_ids, bits, pick))
+            del pick
+    except BaseException:
+        out.close()
+        raise
+    return out
+
+
+class SpooledShared:
+    """:class:`~.index.Shared` written to files, one per array (holder rows apart) in fingerprint order,
+    chunk by chunk; :func:`~.incremental.save_state` streams the state file from them."""
+
+    NAMES = ("order", *(f"hold{c}" for c in range(NH)), *(f"hrep{c}" for c in range(NH)), "nrp", "nup")
+
+    def __init__(self, folder: Path, itype: np.dtype, bits: int, threshold: int) -> None:
+        self.folder, self.itype, self.bits, self.threshold = folder, np.dtype(itype), bits, threshold
+        self.paths = {name: folder / f"spool-{name}.bin" for name in self.NAMES}
+        self._files = {name: open(path, "wb") for name, path in self.paths.items()}
+
+    def append(self, order, hold, hrep, nrp, nup) -> None:
+        np.ascontiguousarray(order, dtype=self.itype).tofile(self._files["order"])
+        for c in range(NH):
+            np.ascontiguousarray(hold[c], dtype=self.itype).tofile(self._files[f"hold{c}"])
+            np.ascontiguousarray(hrep[c], dtype=np.int32).tofile(self._files[f"hrep{c}"])
+        np.ascontiguousarray(nrp, dtype=np.int32).tofile(self._files["nrp"])
+        np.ascontiguousarray(nup, dtype=np.int32).tofile(self._files["nup"])
+
+    def close(self) -> None:
+        for handle in self._files.values():
+            handle.close()
+
+    def arrays(self) -> dict[str, Spilled]:
+        """The state file's arrays (``hold``/``hrep`` row after row), as files."""
+        paths = self.paths
+        return {
+            "order": Spilled(self.itype, [paths["order"]]),
+            "nrp": Spilled(np.dtype(np.int32), [paths["nrp"]]),
+            "nup": Spilled(np.dtype(np.int32), [paths["nup"]]),
+            "hold": Spilled(self.itype, [paths[f"hold{c}"] for c in range(NH)]),
+            "hrep": Spilled(np.dtype(np.int32), [paths[f"hrep{c}"] for c in range(NH)]),
+        }
+
+
+def match_in_parts(
+    hashes: np.ndarray,
+    bounds: np.ndarray,
+    fields: dict[str, np.ndarray],
+    unit_ids: np.ndarray,
+    years: np.ndarray,
+    s: Settings,
+    threshold: int,
+    parts: int,
+    folder: Path,
+    shared_ready: Callable[[Shared | SpooledShared], None] | None,
+) -> SpanArrays:
+    """:func:`~.index.match`'s spans, the groups matched ``parts`` parts at a time into ``folder``.
+    ``shared_ready`` is given the shared fingerprints as files once the spans are made."""
+    from shenyue.analysis.similarity import index
+
+    shared = shared_to_parts(hashes, bounds, unit_ids, threshold, parts, folder)
+    spool = SpooledShared(folder, shared.itype, shared.bits, threshold) if shared_ready is not None else None
+    try:
+        report_pos = shared.report_rows()
+
+        def rows_of(cut: tuple[int, int]) -> tuple:
+            ra = int(np.searchsorted(report_pos, cut[0], side="left"))
+            rb = int(np.searchsorted(report_pos, cut[1], side="left"))
+            return shared.take(ra, rb)
+
+        def spans_of(cut: tuple[int, int]) -> tuple[tuple, SpanArrays]:
+            rows = rows_of(cut)
+            return rows, _spans(*rows, bounds, fields, unit_ids, years, s, threshold)
+
+        out = []
+        for rows, spans in _in_order(spans_of, _cuts(report_pos), index.SPAN_THREADS):
+            if spool is not None:
+                spool.append(*rows)
+            out.append(spans)
+            del rows
+    finally:
+        shared.close()
+        if spool is not None:
+            spool.close()
+    if spool is not None:
+        shared_ready(spool)
+    if not out:
+        return SpanArrays.empty()
+    return SpanArrays(*(np.concatenate([getattr(p, f) for p in out]) for f in SpanArrays.FIELDS))
+
+
+@contextmanager
+def spill_folder(root: Path) -> Iterator[Path | None]:
+    """A folder of this run's part files in ``root`` (the cache folder), removed afterwards; None when it
+    cannot be made (the index is then matched in memory). Folders that killed runs left are removed."""
+    remove_stale(root)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f"parts-{os.getpid()}-", dir=root))
+    except OSError:
+        yield None
+        return
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale(root: Path) -> int:
+    """Remove the spill folders of runs that are gone (killed); returns how many."""
+    removed = 0
+    try:
+        found = [p for p in root.iterdir() if p.name.startswith("parts-") and p.is_dir()]
+    except OSError:
+        return 0
+    for path in found:
+        if _alive(path):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _alive(path: Path) -> bool:
+    """Whether the process that made a spill folder may still use it."""
+    try:
+        pid = int(path.name.split("-")[1])
+    except (IndexError, ValueError):
+        pid = None
+    if pid is not None and os.name == "posix":
+        if pid == os.getpid():
+            return True
+        try:
+            os.kill(pid, 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True  # it exists (another user's)
+        return True
+    try:  # elsewhere asking would be killing (Windows): a day-old folder is taken as left behind
+        return time.time() - path.stat().st_mtime < STALE_SPILL_SECONDS
+    except OSError:
+        return True
