@@ -85,7 +85,7 @@ def _run_counts(flags: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.n
     return csum[ends] - csum[starts]
 
 
-CHUNK = 2_000_000  # shared fingerprints turned into spans at a time (bounds the memory of that step)
+CHUNK = 1_000_000  # shared fingerprints turned into spans at a time (bounds the memory of that step)
 SPAN_THREADS = min(2, os.cpu_count() or 1)  # chunks turned into spans at once
 # Beyond this many fingerprints the groups are matched a part of the hash space at a time, each part's results
 # written to a spill folder and the spans made from there (partition.py): the memory of the match is then that of
