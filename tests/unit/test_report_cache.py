@@ -390,3 +390,17 @@ def test_texts_stay_readable_when_the_cache_is_cleared_meanwhile(samples_copy):
     warm = scan_folder(samples_copy)
     report_cache.clear()  # another process pruned or cleared the cache while this one still has reports
     assert [r.text for r in warm.reports] == [r.text for r in cold.reports]
+
+
+@pytest.mark.parametrize("workers", ["one process", "worker processes"])
+def test_a_cold_scan_keeps_no_text_in_memory_and_says_what_a_scan_without_the_cache_says(
+    samples_copy, monkeypatch, workers
+):
+    if workers == "worker processes":
+        monkeypatch.setattr(scan, "PARALLEL_THRESHOLD", 1)
+    plain = full_scan(samples_copy, cache=False)
+    cold = full_scan(samples_copy)  # every report read, written to the cache, fingerprinted, checked
+    # a large folder's texts would not fit: each is read back from the cache when needed, and not kept
+    assert cold.reports and not any(r.doc.text_loaded for r in cold.reports)
+    assert {r.rel: r.text for r in cold.reports} == {r.rel: r.text for r in plain.reports}
+    assert snapshot(cold) == snapshot(plain)

@@ -299,3 +299,21 @@ def test_the_same_content_under_two_names_is_stored_once_and_read_back_right(tmp
     fresh = find_copies(reports_of(folder), cache=False)
     assert spans(second) == spans(fresh)
     assert {s.other_report for s in second.spans_of("a-copy.txt")} >= {"a.txt"}
+
+
+def test_a_report_whose_text_cannot_be_read_back_is_left_out_not_fatal(tmp_path):
+    from shenyue.analysis.similarity.result import Entry
+
+    def lost() -> str:
+        raise OSError("the report cache entry could not be read back")
+
+    text = body(OWN[0], PARA, OWN[1])
+    entries = [
+        Entry(rel="a.txt", sha="a", unit="甲", year=2024, text=text),
+        Entry(rel="b.txt", sha="b", unit="乙", year=2024, text=body(OWN[2], PARA_COPY)),
+        Entry(rel="c.txt", sha="c", unit="丙", year=2024, read=lambda: text, length=len(text)),
+        Entry(rel="lost.txt", sha="d", unit="丁", year=2024, read=lost, length=500),
+    ]
+    result = engine.run(entries, folder=tmp_path, use_cache=False)
+    assert sorted(e.rel for e in result.entries) == ["a.txt", "b.txt", "c.txt"]
+    assert {"a.txt", "c.txt"} <= {result.entries[i].rel for i in result.arrays.report.tolist()}  # c was read

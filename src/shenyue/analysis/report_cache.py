@@ -184,6 +184,7 @@ class ReportCache:
         self.used: set[str] = set()  # index files a lookup used (touched at the end: least recently used)
         self.new: list[tuple[str, int, int, int]] = []  # this run's entries: name, offset, length, text length
         self.writer: Any = None
+        self.reader: _Segment | None = None  # this run's segment, for the texts of the reports written to it
         self.segment = ""
         self.stats: dict[str, list] | None = None  # path -> [size, mtime_ns, ctime_ns, ino, dev, sha256]
         self.seen: dict[str, list] = {}  # this run's files, memoised at close()
@@ -344,9 +345,10 @@ class ReportCache:
 
     # ------------------------------------------------------------ writing
 
-    def add(self, sha256: str, ext: str, payload: bytes, text: str) -> None:
+    def add(self, sha256: str, ext: str, payload: bytes, text: str) -> "_CachedText | None":
         """Append one entry to this run's segment: a report fresh from build_report (before any folder step)
-        pickled without its text (``payload``), then its text, each with its MAC."""
+        pickled without its text (``payload``), then its text, each with its MAC. Returns where the text
+        can be read back from (the report need not keep it in memory), or None when it was not written."""
         name = self.name(sha256, ext)
         body = text.encode("utf-8", "surrogatepass")
         try:
@@ -354,6 +356,7 @@ class ReportCache:
                 self.segment = f"seg-{self.tag}-{time.time_ns():x}-{os.getpid()}-{os.urandom(4).hex()}.pack"
                 self.writer = open(self.root / self.segment, "xb")
                 self.writer.write(SEG_MAGIC)
+                self.reader = _Segment(self.root / self.segment, self.writer)
             offset = self.writer.tell()
             self.writer.write(self._mac(name.encode(), payload))
             self.writer.write(payload)
@@ -362,6 +365,9 @@ class ReportCache:
             self.new.append((name, offset, len(payload), len(body)))
         except OSError:
             self._drop_writer()
+            return None
+        text_name = (name + TEXT_SUFFIX).encode()
+        return _CachedText(self.reader, offset + MAC_SIZE + len(payload), len(body), text_name, self.secret)
 
     def close(self) -> None:
         """Index this run's segment (which makes its entries visible), touch the segments used, tidy up.
@@ -467,14 +473,20 @@ TEXT_SUFFIX = "#text"  # a text's MAC is bound to its entry's name and this
 
 class _Segment:
     """A segment file open for reading, shared by the reports loaded from it (and their texts, read later,
-    from any thread)."""
+    from any thread). This run's own segment is read while it is written: its ``writer`` is flushed first."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, writer: Any = None) -> None:
         self.handle = open(path, "rb")
         self.lock = threading.Lock()
+        self.writer = writer
 
     def read(self, offset: int, size: int) -> bytes:
         with self.lock:
+            if self.writer is not None:
+                if self.writer.closed:
+                    self.writer = None
+                else:
+                    self.writer.flush()
             self.handle.seek(offset)
             return self.handle.read(size)
 

@@ -189,14 +189,17 @@ def _keep(outcome: Report | Unreadable | tuple[bytes, str], store: ReportCache |
     if isinstance(outcome, tuple):  # from a worker: pickled once, for the trip and for the cache
         payload, text = outcome
         report = pickle.loads(payload)
-        report.doc.attach_text(text)
-        if store is not None:
-            store.add(report.doc.sha256, report.path.suffix.lower(), payload, text)
+        source = store.add(report.doc.sha256, report.path.suffix.lower(), payload, text) if store else None
+        # a cached report's text is read back when it is needed, as on a warm scan: a large folder's texts
+        # do not stay in memory
+        report.doc.attach_text(None if source else text, source)
         return report
     if store is not None and isinstance(outcome, Report):
         packed = _packed(outcome)
         if packed is not None:
-            store.add(outcome.doc.sha256, outcome.path.suffix.lower(), *packed)
+            source = store.add(outcome.doc.sha256, outcome.path.suffix.lower(), *packed)
+            if source is not None:
+                outcome.doc.attach_text(source=source)
     return outcome
 
 

@@ -87,14 +87,20 @@ class Document:
     @property
     def text(self) -> str:
         if self._text is None:
-            if self._source is None:
-                raise ValueError(f"{self.rel}: the text was left out of this document")
-            try:
-                text = self._source.read()
-            except OSError:  # the cache could not give it back (a damaged disk): the file is read again
-                text = self._read_again()
-            self._text, self._source = text, None
+            self._text, self._source = self.read_text(), None
         return self._text
+
+    def read_text(self) -> str:
+        """The text; one still in the cache is read from there and not kept (a large folder's texts are read
+        one after the other for their fingerprints, never all held at once)."""
+        if self._text is not None:
+            return self._text
+        if self._source is None:
+            raise ValueError(f"{self.rel}: the text was left out of this document")
+        try:
+            return self._source.read()
+        except OSError:  # the cache could not give it back (a damaged disk): the file is read again
+            return self._read_again()
 
     def _read_again(self) -> str:
         from shenyue.reading import read_document  # noqa: PLC0415 (the reading layer's entry point)

@@ -141,21 +141,14 @@ def find_copies(
     entries = []
     for r in reports:
         mask = not_prose(r)
-        # a text still in the report cache is read only if the copy index does not know its fingerprints
+        # a text still in the report cache is read only if the copy index does not know its fingerprints,
+        # and then not kept
         text = r.text if r.doc.text_loaded else None
-        entries.append(Entry(rel=r.rel, sha=r.doc.sha256, unit=r.unit, year=r.year, text=text, length=r.doc.length,
-                             mask=mask, outside=mask))  # fmt: skip
-    by_rel = {r.rel: r for r in reports}
-
-    def load_texts(missing: list[Entry]) -> list[Entry]:
-        for e in missing:
-            e.text = by_rel[e.rel].text
-        return missing
-
-    return run(
-        entries, folder=folder, settings=settings, statutory=statutory, use_cache=cache, progress=progress,
-        units=units, loader=load_texts,
-    )  # fmt: skip
+        read = None if text is not None else r.doc.read_text
+        entries.append(Entry(rel=r.rel, sha=r.doc.sha256, unit=r.unit, year=r.year, text=text, read=read,
+                             length=r.doc.length, mask=mask, outside=mask))  # fmt: skip
+    return run(entries, folder=folder, settings=settings, statutory=statutory, use_cache=cache, progress=progress,
+               units=units)  # fmt: skip
 
 
 def attach_copy_info(reports: Sequence["Report"], result: "SimilarityResult") -> None:

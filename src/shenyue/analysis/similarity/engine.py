@@ -6,7 +6,8 @@ import hashlib
 import os
 import secrets
 import threading
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,22 +208,28 @@ def run(
             e.unit, e.year, e.length = known.unit, known.year, known.length
             e.outside = e.outside or known.outside
     missing = [e for e in entries if e.sha not in stored]
-    need_text = [e for e in missing if e.text is None]
+    need_text = [e for e in missing if e.text is None and e.read is None]
     unreadable: list[Entry] = []
     if need_text:
         if loader is None:
             raise ValueError("reports without text and no loader")
         loaded = {id(e) for e in loader(need_text)}
         unreadable = [e for e in need_text if id(e) not in loaded or e.text is None]
-        entries = [e for e in entries if e.sha in stored or e.text is not None]
-        missing = [e for e in missing if e.text is not None]
+        entries = [e for e in entries if e.sha in stored or e.text is not None or e.read is not None]
+        missing = [e for e in missing if e.text is not None or e.read is not None]
 
     for e in missing:
-        e.length = len(e.text or "")
-    fresh = _fingerprint_all(list({e.sha: e for e in missing}.values()), statutory, settings, progress)
+        if e.text is not None:
+            e.length = len(e.text)
+    _apply_units(entries, units)
+    # fingerprinted in the order the table holds them, so that each chunk's arrays go once copied there
+    fresh = _fingerprint_all(list({e.sha: e for e in _order(missing)[0]}.values()), statutory, settings, progress)
+    lost = [e for e in missing if e.sha not in fresh]  # a text that could not be read back
+    if lost:
+        unreadable += lost
+        entries = [e for e in entries if e.sha in stored or e.sha in fresh]
     fresh_count = len(fresh)
 
-    _apply_units(entries, units)
     ordered, unit_ids = _order(entries)
     # every report's fingerprints in one set of arrays, in report order: the index reads them and the
     # store is written from them, and the per-report arrays (and the old store) go before the match
@@ -359,57 +366,78 @@ def _fp_chunk(job: tuple[list[str], list[list[tuple[int, int]]], Statutory, Sett
 def _fingerprint_all(
     todo: list[Entry], statutory: Statutory, settings: Settings, progress: Progress | None
 ) -> dict[str, Prints]:
-    """Fingerprints of ``todo`` by content hash; in worker processes when there is enough text."""
+    """Fingerprints of ``todo`` by content hash; in worker processes when there is enough text.
+
+    A text still in the report cache (``Entry.read``) is read when its chunk goes to be fingerprinted, and
+    only a few chunks are in flight: a large folder's texts are never all in memory. An entry whose text
+    cannot be read back is left out of the result."""
     fresh: dict[str, Prints] = {}
     total = len(todo)
-    chars = sum(len(e.text or "") for e in todo)
+    chars = sum(len(e.text) if e.text is not None else e.length for e in todo)
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     # several jobs per worker, so that the workers finish together
     size = (
         FP_CHUNK if workers < 2 or chars < PARALLEL_CHARS else min(FP_CHUNK, max(MIN_JOB, -(-total // (4 * workers))))
     )
     chunks = [todo[i : i + size] for i in range(0, total, size)]
-    pool = None
-    if workers > 1 and len(chunks) > 1 and chars >= PARALLEL_CHARS:
-        try:
-            pool = process_pool(workers)
-            jobs = ((([e.text or "" for e in c], [e.mask for e in c], statutory, settings)) for c in chunks)
-            outcomes = pool.map(_fp_chunk, jobs)
-        except (OSError, ValueError, RuntimeError):  # no processes here (a sandbox): do it in this one
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
-            pool = None
+    lost: set[int] = set()  # ids of the entries whose text could not be read
+
+    def job(c: list[Entry]) -> tuple[list[str], list[list[tuple[int, int]]], Statutory, Settings]:
+        texts = []
+        for e in c:
+            if e.text is None and e.read is not None:
+                try:
+                    texts.append(e.read())
+                    continue
+                except (OSError, ValueError):
+                    lost.add(id(e))
+            texts.append(e.text or "")
+        return texts, [e.mask for e in c], statutory, settings
 
     def here(c: list[Entry]) -> list[Prints]:
-        return _unpack(_pack(fingerprint_texts([e.text or "" for e in c], statutory, settings, [e.mask for e in c])))
+        texts, masks, *_ = job(c)
+        return _unpack(_pack(fingerprint_texts(texts, statutory, settings, masks)))
 
-    def results():
+    def results() -> Iterator[list[Prints]]:
+        pool = None
+        if workers > 1 and len(chunks) > 1 and chars >= PARALLEL_CHARS:
+            try:
+                pool = process_pool(workers)
+            except (OSError, ValueError, RuntimeError):  # no processes here (a sandbox): do it in this one
+                pool = None
         if pool is None:
             for c in chunks:
                 yield here(c)
             return
         got = 0
+        waiting: deque = deque()
         try:
-            for packed in outcomes:
-                got += 1
-                yield _unpack(packed)
-        except BrokenProcessPool:  # a worker died (killed, out of memory): finish in this process
-            for c in chunks[got:]:
-                yield here(c)
-
-    try:
-        done = 0
-        for chunk, prints in zip(chunks, results()):
-            for e, pr in zip(chunk, prints):
-                fresh[e.sha] = pr
-                e.text = None
-                e.mask = []  # not needed any more; a large folder's texts should not stay in memory
-            done += len(chunk)
-            if progress:
-                progress(done, total, chunk[-1].rel)
-    finally:
-        if pool is not None:
+            try:
+                for c in chunks:  # a few chunks in flight, their texts read as they are sent
+                    waiting.append(pool.submit(_fp_chunk, job(c)))
+                    if len(waiting) > 2 * workers:
+                        yield _unpack(waiting.popleft().result())
+                        got += 1
+                while waiting:
+                    yield _unpack(waiting.popleft().result())
+                    got += 1
+            except (BrokenProcessPool, OSError, RuntimeError):  # a worker died (killed, out of memory): finish here
+                waiting.clear()
+                for c in chunks[got:]:
+                    yield here(c)
+        finally:
             pool.shutdown(cancel_futures=True)
+
+    done = 0
+    for chunk, prints in zip(chunks, results()):
+        for e, pr in zip(chunk, prints):
+            if id(e) not in lost:
+                fresh[e.sha] = pr
+            e.text = None
+            e.mask = []  # not needed any more; a large folder's texts should not stay in memory
+        done += len(chunk)
+        if progress:
+            progress(done, total, chunk[-1].rel)
     return fresh
 
 
@@ -428,10 +456,14 @@ def _table(
     """Every report's fingerprints (fresh, or from the store) copied once into one array per field.
 
     Reports that lie one after the other in the store (it is written in this order) are copied as one
-    run: after a few edits, a handful of copies instead of one per report and field.
+    run: after a few edits, a handful of copies instead of one per report and field. A fresh report's
+    fingerprints leave ``fresh`` once copied (the chunk arrays they are views of go with the last of them:
+    fingerprinted in this order, about one chunk is held at a time besides the table); a content held
+    twice is copied from the table.
     """
     table = {f: np.empty(int(bounds[-1]), dtype=dt) for f, dt in zip(PRINT_FIELDS, PRINT_DTYPES)}
     run: list = []  # [table start, part, store start, length] of the stored run being gathered
+    placed: dict[str, int] = {}  # where the fresh contents went in the table
 
     def flush() -> None:
         if run:
@@ -444,11 +476,19 @@ def _table(
         a, b = int(bounds[i]), int(bounds[i + 1])
         if a == b:
             continue
-        pr = fresh.get(e.sha)
+        pr = fresh.pop(e.sha, None)
         if pr is not None:
             flush()
             for f in PRINT_FIELDS:
                 table[f][a:b] = getattr(pr, f)
+            placed[e.sha] = a
+            del pr
+            continue
+        if e.sha in placed:  # the same content again
+            flush()
+            at = placed[e.sha]
+            for f in PRINT_FIELDS:
+                table[f][a:b] = table[f][at : at + b - a]
             continue
         known = stored[e.sha]
         if run and run[1] == known.part and run[0] + run[3] == a and run[2] + run[3] == known.start:

@@ -52,6 +52,8 @@ class Entry:
     unit: str | None = None  # the unit name as read from the report
     year: int | None = None
     text: str | None = None  # needed only when the cache does not know this content
+    # or where to read it from then (a cached report's text, read when its fingerprints are made and not kept)
+    read: Callable[[], str] | None = None
     length: int = 0  # characters of the text
     mask: list[tuple[int, int]] = field(default_factory=list)  # spans that are not prose (chrome, tables)
     # The same spans, kept after fingerprinting (the engine drops ``mask``): left out of every share's denominator,
