@@ -85,9 +85,18 @@ def test_a_folder_matched_in_parts_gives_the_same_spans(samples_copy, monkeypatc
     monkeypatch.setattr("shenyue.analysis.similarity.partition._shared", spy)
     monkeypatch.setattr(index, "PART_FINGERPRINTS", 500)
     monkeypatch.setattr(index, "CHUNK", chunk)  # spans made from rows of every part merged, a few reports at a time
+    monkeypatch.setattr(engine, "SPILL_CHARS", 0)  # the fingerprints and the table in files too
+    mapped = []
+    real_init = partition.FileArrays.__init__
+    monkeypatch.setattr(
+        partition.FileArrays,
+        "__init__",
+        lambda self, paths, *a, **k: mapped.extend(paths) or real_init(self, paths, *a, **k),
+    )
     split = find_copies(reports, folder=samples_copy, cache=cache)
     engine.wait_for_writes()
     assert len(calls) > 2 and all(bits is not None for bits in calls)  # really matched in parts
+    assert mapped and all(name in mapped for name in engine.PRINT_FIELDS)  # the table and fresh prints were files
     assert len(whole) > 0
     for name in index.SpanArrays.FIELDS:
         assert np.array_equal(getattr(split.arrays, name), getattr(whole.arrays, name)), name
@@ -104,6 +113,7 @@ def test_the_state_written_from_parts_updates_the_index_like_a_whole_match(tmp_p
     monkeypatch.setattr(incremental, "group_bits", lambda n: 20)
     monkeypatch.setattr(partition, "group_bits", lambda n: 20)
     monkeypatch.setattr(index, "PART_FINGERPRINTS", 300)
+    monkeypatch.setattr(engine, "SPILL_CHARS", 0)
     updates = []
     real = incremental.update
     monkeypatch.setattr(incremental, "update", lambda *a: updates.append(real(*a)) or updates[-1])

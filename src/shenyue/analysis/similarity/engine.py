@@ -10,16 +10,17 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from shenyue.analysis.similarity import cache as disk
-from shenyue.analysis.similarity import incremental, summaries
+from shenyue.analysis.similarity import incremental, index, summaries
 from shenyue.analysis.similarity.fingerprint import Prints, fingerprint_texts
 from shenyue.analysis.similarity.index import Shared, SpanArrays, match, spans_of_shared
-from shenyue.analysis.similarity.partition import SpooledShared, spill_folder
+from shenyue.analysis.similarity.partition import FileArrays, Spool, SpooledShared, spill_folder
 from shenyue.analysis.similarity.result import Entry, Lineage, SimilarityResult
 from shenyue.analysis.similarity.settings import DEFAULT, Settings
 from shenyue.analysis.similarity.statutory import Statutory, load_statutory
@@ -39,6 +40,9 @@ FP_CHUNK = 200  # reports fingerprinted between two progress reports (and per wo
 PARALLEL_CHARS = 2_000_000  # with less text than this, worker processes cost more than they save
 MAX_WORKERS = 4
 MIN_JOB = 50  # reports per worker job at least
+# With more text than this to fingerprint, the fingerprints go to the spill folder as they are made (partition.py)
+SPILL_CHARS = 20_000_000
+RELEASE_EVERY = 4_000_000  # fingerprints copied into a table in files between two releases of its pages
 
 
 @dataclass(slots=True)
@@ -199,85 +203,102 @@ def run(
                 result.lineage = lineage(run, run, np.zeros(len(result.entries), dtype=bool))
             return result
 
-    store = _read_store(store_path, added_path, key) if use_cache else _Store({}, [])
-    stored = store.stored
-
-    for e in entries:
-        known = stored.get(e.sha)
-        if known is not None:
-            e.unit, e.year, e.length = known.unit, known.year, known.length
-            e.outside = e.outside or known.outside
-    missing = [e for e in entries if e.sha not in stored]
-    need_text = [e for e in missing if e.text is None and e.read is None]
-    unreadable: list[Entry] = []
-    if need_text:
-        if loader is None:
-            raise ValueError("reports without text and no loader")
-        loaded = {id(e) for e in loader(need_text)}
-        unreadable = [e for e in need_text if id(e) not in loaded or e.text is None]
-        entries = [e for e in entries if e.sha in stored or e.text is not None or e.read is not None]
-        missing = [e for e in missing if e.text is not None or e.read is not None]
-
-    for e in missing:
-        if e.text is not None:
-            e.length = len(e.text)
-    _apply_units(entries, units)
-    # fingerprinted in the order the table holds them, so that each chunk's arrays go once copied there
-    fresh = _fingerprint_all(list({e.sha: e for e in _order(missing)[0]}.values()), statutory, settings, progress)
-    lost = [e for e in missing if e.sha not in fresh]  # a text that could not be read back
-    if lost:
-        unreadable += lost
-        entries = [e for e in entries if e.sha in stored or e.sha in fresh]
-    fresh_count = len(fresh)
-
-    ordered, unit_ids = _order(entries)
-    # every report's fingerprints in one set of arrays, in report order: the index reads them and the
-    # store is written from them, and the per-report arrays (and the old store) go before the match
-    counts = [len(fresh[e.sha]) if e.sha in fresh else stored[e.sha].count for e in ordered]
-    bounds = np.zeros(len(ordered) + 1, dtype=np.int64)
-    np.cumsum(counts, out=bounds[1:])
-    before = incremental.state_reports(state_path, result_key) if use_cache else None
-    old_hashes: dict[str, np.ndarray] = {}
-    if before:  # the old fingerprints of the reports changed since the last match
-        now = {(e.rel, e.sha) for e in ordered}
-        for rel, sha in before:
-            known = stored.get(sha)
-            if (rel, sha) not in now and known is not None and sha not in old_hashes:
-                old_hashes[sha] = store.parts[known.part]["hashes"][known.start : known.start + known.count].copy()
-    table = _table(ordered, bounds, fresh, stored, store.parts)
-    del fresh
-    store.parts.clear()
-    # the last match's state is read once the old store has gone (both are large)
-    state = incremental.load_state(state_path, result_path, result_key) if before else None
-    years = np.fromiter((e.year or 0 for e in ordered), dtype=np.int64, count=len(ordered))
-    # the cache files are written by threads while the index is built (numpy, hashing and file writes
-    # release the GIL): the fingerprint store from now on, the shared fingerprints once they are known
-    writers: list[_Writer] = []
-    if use_cache:
-        current = {e.sha for e in ordered}
-        new, stale = current - store.base, store.base - current
-        if store.checksum and len(new) + len(stale) <= ADDED_SHARE * max(len(current), 1):
-            if new != store.added:  # the store stays; what it lacks goes to its additions
-                writers.append(_Writer(_save_store, added_path, key, ordered, table, bounds, new, store.checksum))
-        elif fresh_count or store.base != current or store.added:
-            writers.append(_Writer(_save_store, store_path, key, ordered, table, bounds))
-            disk.remove(added_path)
-        del current, new, stale
-    run_id = secrets.token_hex(8)  # ties the state file to the result file written with it
-
-    def shared_ready(shared: Shared | SpooledShared, *, on: bool = False) -> None:
-        if not use_cache:
-            return
-        args = (incremental.save_state, state_path, result_key, run_id, ordered, bounds, shared)
-        if on:  # written on while the caller makes the reports' summaries and output
-            write_later(*args)
-        else:  # after a whole match the run waits: its arrays would raise the peak
-            writers.append(_Writer(*args))
-
-    origin = lineage(run_id, None, None)  # a whole match's
-    # a large folder is matched in parts written to a spill folder in the cache folder (partition.py); the
-    # folder goes once the state written from it is
+    # a large folder's fingerprints and shared fingerprints go to a spill folder in the cache folder
+    # (partition.py): it goes once the files written from it are
     with spill_folder(root) as spill:
+        store = _read_store(store_path, added_path, key) if use_cache else _Store({}, [])
+        stored = store.stored
+
+        for e in entries:
+            known = stored.get(e.sha)
+            if known is not None:
+                e.unit, e.year, e.length = known.unit, known.year, known.length
+                e.outside = e.outside or known.outside
+        missing = [e for e in entries if e.sha not in stored]
+        need_text = [e for e in missing if e.text is None and e.read is None]
+        unreadable: list[Entry] = []
+        if need_text:
+            if loader is None:
+                raise ValueError("reports without text and no loader")
+            loaded = {id(e) for e in loader(need_text)}
+            unreadable = [e for e in need_text if id(e) not in loaded or e.text is None]
+            entries = [e for e in entries if e.sha in stored or e.text is not None or e.read is not None]
+            missing = [e for e in missing if e.text is not None or e.read is not None]
+
+        for e in missing:
+            if e.text is not None:
+                e.length = len(e.text)
+        _apply_units(entries, units)
+        # fingerprinted in the order the table holds them, so that each chunk's arrays go once copied there
+        todo = list({e.sha: e for e in _order(missing)[0]}.values())
+        chars = sum(len(e.text) if e.text is not None else e.length for e in todo)
+        fresh, fresh_files = _fingerprint_all(
+            todo, statutory, settings, progress, spill=spill if chars > SPILL_CHARS else None
+        )
+        del todo
+        lost = [e for e in missing if e.sha not in fresh]  # a text that could not be read back
+        if lost:
+            unreadable += lost
+            entries = [e for e in entries if e.sha in stored or e.sha in fresh]
+        fresh_count = len(fresh)
+
+        ordered, unit_ids = _order(entries)
+        # every report's fingerprints in one set of arrays, in report order: the index reads them and the
+        # store is written from them, and the per-report arrays (and the old store) go before the match
+        counts = [len(fresh[e.sha]) if e.sha in fresh else stored[e.sha].count for e in ordered]
+        bounds = np.zeros(len(ordered) + 1, dtype=np.int64)
+        np.cumsum(counts, out=bounds[1:])
+        before = incremental.state_reports(state_path, result_key) if use_cache else None
+        old_hashes: dict[str, np.ndarray] = {}
+        if before:  # the old fingerprints of the reports changed since the last match
+            now = {(e.rel, e.sha) for e in ordered}
+            for rel, sha in before:
+                known = stored.get(sha)
+                if (rel, sha) not in now and known is not None and sha not in old_hashes:
+                    old_hashes[sha] = store.parts[known.part]["hashes"][known.start : known.start + known.count].copy()
+        table_files = None
+        if spill is not None and index.PART_FINGERPRINTS and int(bounds[-1]) > index.PART_FINGERPRINTS:
+            table_files = FileArrays.create(spill, "table", int(bounds[-1]), list(zip(PRINT_FIELDS, PRINT_DTYPES)))
+
+        def release() -> None:  # this process's pages of the files the table and its sources are mapped from
+            for files in (table_files, fresh_files):
+                if files is not None:
+                    files.release()
+
+        table = _table(ordered, bounds, fresh, stored, store.parts, table_files, release)
+        del fresh
+        fresh_files = None  # copied: its files' mapping goes
+        store.parts.clear()
+        # the last match's state is read once the old store has gone (both are large)
+        state = incremental.load_state(state_path, result_path, result_key) if before else None
+        years = np.fromiter((e.year or 0 for e in ordered), dtype=np.int64, count=len(ordered))
+        # the cache files are written by threads while the index is built (numpy, hashing and file writes
+        # release the GIL): the fingerprint store from now on, the shared fingerprints once they are known
+        writers: list[_Writer] = []
+        if use_cache:
+            current = {e.sha for e in ordered}
+            new, stale = current - store.base, store.base - current
+            if store.checksum and len(new) + len(stale) <= ADDED_SHARE * max(len(current), 1):
+                if new != store.added:  # the store stays; what it lacks goes to its additions
+                    writers.append(
+                        _Writer(_save_store, added_path, key, ordered, table, bounds, new, store.checksum, table_files)
+                    )
+            elif fresh_count or store.base != current or store.added:
+                writers.append(_Writer(_save_store, store_path, key, ordered, table, bounds, None, None, table_files))
+                disk.remove(added_path)
+            del current, new, stale
+        run_id = secrets.token_hex(8)  # ties the state file to the result file written with it
+
+        def shared_ready(shared: Shared | SpooledShared, *, on: bool = False) -> None:
+            if not use_cache:
+                return
+            args = (incremental.save_state, state_path, result_key, run_id, ordered, bounds, shared)
+            if on:  # written on while the caller makes the reports' summaries and output
+                write_later(*args)
+            else:  # after a whole match the run waits: its arrays would raise the peak
+                writers.append(_Writer(*args))
+
+        origin = lineage(run_id, None, None)  # a whole match's
         try:
             update = None
             if state is not None:
@@ -302,6 +323,7 @@ def run(
                     fields=table,
                     shared_ready=shared_ready if use_cache else None,
                     spill=spill,
+                    release=release,
                 )
                 del prints
         finally:
@@ -364,13 +386,18 @@ def _fp_chunk(job: tuple[list[str], list[list[tuple[int, int]]], Statutory, Sett
 
 
 def _fingerprint_all(
-    todo: list[Entry], statutory: Statutory, settings: Settings, progress: Progress | None
-) -> dict[str, Prints]:
+    todo: list[Entry],
+    statutory: Statutory,
+    settings: Settings,
+    progress: Progress | None,
+    spill: Path | None = None,
+) -> tuple[dict[str, Prints], FileArrays | None]:
     """Fingerprints of ``todo`` by content hash; in worker processes when there is enough text.
 
     A text still in the report cache (``Entry.read``) is read when its chunk goes to be fingerprinted, and
     only a few chunks are in flight: a large folder's texts are never all in memory. An entry whose text
-    cannot be read back is left out of the result."""
+    cannot be read back is left out of the result. With a ``spill`` folder the fingerprints are written
+    there chunk by chunk and given as views of the files mapped (returned too, to release their pages)."""
     fresh: dict[str, Prints] = {}
     total = len(todo)
     chars = sum(len(e.text) if e.text is not None else e.length for e in todo)
@@ -394,11 +421,11 @@ def _fingerprint_all(
             texts.append(e.text or "")
         return texts, [e.mask for e in c], statutory, settings
 
-    def here(c: list[Entry]) -> list[Prints]:
+    def here(c: list[Entry]) -> Packed:
         texts, masks, *_ = job(c)
-        return _unpack(_pack(fingerprint_texts(texts, statutory, settings, masks)))
+        return _pack(fingerprint_texts(texts, statutory, settings, masks))
 
-    def results() -> Iterator[list[Prints]]:
+    def results() -> Iterator[Packed]:
         pool = None
         if workers > 1 and len(chunks) > 1 and chars >= PARALLEL_CHARS:
             try:
@@ -416,10 +443,10 @@ def _fingerprint_all(
                 for c in chunks:  # a few chunks in flight, their texts read as they are sent
                     waiting.append(pool.submit(_fp_chunk, job(c)))
                     if len(waiting) > 2 * workers:
-                        yield _unpack(waiting.popleft().result())
+                        yield waiting.popleft().result()
                         got += 1
                 while waiting:
-                    yield _unpack(waiting.popleft().result())
+                    yield waiting.popleft().result()
                     got += 1
             except (BrokenProcessPool, OSError, RuntimeError):  # a worker died (killed, out of memory): finish here
                 waiting.clear()
@@ -428,17 +455,34 @@ def _fingerprint_all(
         finally:
             pool.shutdown(cancel_futures=True)
 
+    spool = Spool(spill, "fresh", list(zip(PRINT_FIELDS, PRINT_DTYPES))) if spill is not None else None
+    spooled: dict[str, tuple[int, int]] = {}  # content hash -> start and count in the spool
     done = 0
-    for chunk, prints in zip(chunks, results()):
-        for e, pr in zip(chunk, prints):
-            if id(e) not in lost:
-                fresh[e.sha] = pr
+    for chunk, packed in zip(chunks, results()):
+        if spool is not None:
+            whole, bounds = packed
+            at = spool.append(whole)
+            for i, e in enumerate(chunk):
+                if id(e) not in lost:
+                    spooled[e.sha] = (at + int(bounds[i]), int(bounds[i + 1] - bounds[i]))
+        else:
+            for e, pr in zip(chunk, _unpack(packed)):
+                if id(e) not in lost:
+                    fresh[e.sha] = pr
+        del packed
+        for e in chunk:
             e.text = None
             e.mask = []  # not needed any more; a large folder's texts should not stay in memory
         done += len(chunk)
         if progress:
             progress(done, total, chunk[-1].rel)
-    return fresh
+    if spool is None:
+        return fresh, None
+    files = spool.mapped()
+    arrays = [files.arrays[f] for f in PRINT_FIELDS]
+    for sha, (a, n) in spooled.items():
+        fresh[sha] = Prints(*(arr[a : a + n] for arr in arrays))
+    return fresh, files
 
 
 def _spans_of(rows) -> list[tuple[int, int]]:
@@ -452,6 +496,8 @@ def _table(
     fresh: dict[str, Prints],
     stored: dict[str, _Stored],
     parts: list[dict[str, np.ndarray]],
+    files: FileArrays | None = None,
+    release: Callable[[], None] | None = None,
 ) -> dict[str, np.ndarray]:
     """Every report's fingerprints (fresh, or from the store) copied once into one array per field.
 
@@ -460,16 +506,31 @@ def _table(
     fingerprints leave ``fresh`` once copied (the chunk arrays they are views of go with the last of them:
     fingerprinted in this order, about one chunk is held at a time besides the table); a content held
     twice is copied from the table.
+
+    With ``files`` the table is theirs (a large folder's, mapped from the spill folder), and ``release``
+    is called every few million fingerprints copied, so that the pages copied do not stay this process's.
     """
-    table = {f: np.empty(int(bounds[-1]), dtype=dt) for f, dt in zip(PRINT_FIELDS, PRINT_DTYPES)}
+    if files is not None:
+        table = files.arrays
+    else:
+        table = {f: np.empty(int(bounds[-1]), dtype=dt) for f, dt in zip(PRINT_FIELDS, PRINT_DTYPES)}
+    copied = [0]
+
+    def copy(a: int, n: int, source: Callable[[str], np.ndarray]) -> None:
+        for f in PRINT_FIELDS:
+            table[f][a : a + n] = source(f)
+        copied[0] += n
+        if release is not None and copied[0] >= RELEASE_EVERY:
+            release()
+            copied[0] = 0
+
     run: list = []  # [table start, part, store start, length] of the stored run being gathered
     placed: dict[str, int] = {}  # where the fresh contents went in the table
 
     def flush() -> None:
         if run:
             a, part, start, n = run
-            for f in PRINT_FIELDS:
-                table[f][a : a + n] = parts[part][f][start : start + n]
+            copy(a, n, lambda f: parts[part][f][start : start + n])
             run.clear()
 
     for i, e in enumerate(ordered):
@@ -479,16 +540,14 @@ def _table(
         pr = fresh.pop(e.sha, None)
         if pr is not None:
             flush()
-            for f in PRINT_FIELDS:
-                table[f][a:b] = getattr(pr, f)
+            copy(a, b - a, partial(getattr, pr))
             placed[e.sha] = a
             del pr
             continue
         if e.sha in placed:  # the same content again
             flush()
             at = placed[e.sha]
-            for f in PRINT_FIELDS:
-                table[f][a:b] = table[f][at : at + b - a]
+            copy(a, b - a, lambda f: table[f][at : at + b - a])  # noqa: B023 (used at once)
             continue
         known = stored[e.sha]
         if run and run[1] == known.part and run[0] + run[3] == a and run[2] + run[3] == known.start:
@@ -497,6 +556,8 @@ def _table(
             flush()
             run.extend((a, known.part, known.start, b - a))
     flush()
+    if release is not None:
+        release()
     return table
 
 
@@ -508,9 +569,10 @@ def _save_store(
     bounds: np.ndarray,
     only: set[str] | None = None,
     base: str | None = None,
+    files: FileArrays | None = None,
 ) -> None:
     """Write the store of every report's fingerprints, or (``only``) the additions file of those contents,
-    naming the store it adds to by its checksum ``base``."""
+    naming the store it adds to by its checksum ``base``. A table in ``files`` is streamed from them."""
     seen: set[str] = set()
     header_entries = []
     keep: list[tuple[int, int]] = []  # fingerprint ranges of the reports stored (one per content)
@@ -521,8 +583,9 @@ def _save_store(
         a, b = int(bounds[i]), int(bounds[i + 1])
         header_entries.append([e.sha, e.unit, e.year, e.length, b - a, [list(x) for x in e.outside]])
         keep.append((a, b))
+    arrays: dict[str, np.ndarray | disk.Spilled]
     if len(keep) == len(ordered):  # no content twice: the table is the store as it is
-        arrays = table
+        arrays = {f: files.spilled(f) for f in PRINT_FIELDS} if files is not None else dict(table)
     else:
         pick = np.concatenate([np.arange(a, b, dtype=np.int64) for a, b in keep]) if keep else np.zeros(0, np.int64)
         arrays = {f: table[f][pick] for f in PRINT_FIELDS}

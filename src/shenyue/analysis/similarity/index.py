@@ -129,6 +129,7 @@ def match(
     fields: dict[str, np.ndarray] | None = None,
     shared_ready: Callable[..., None] | None = None,
     spill: Path | None = None,
+    release: Callable[[], None] | None = None,
 ) -> SpanArrays:
     """Spans of every report shared with other reports of the list.
 
@@ -142,7 +143,9 @@ def match(
     made from them), when there are reports to compare. With a ``spill`` folder, a folder of more than
     :data:`PART_FINGERPRINTS` fingerprints is matched in parts written there (partition.py), and
     ``shared_ready`` is given the shared fingerprints as files (a
-    :class:`~.partition.SpooledShared`) once the spans are made.
+    :class:`~.partition.SpooledShared`) once the spans are made, and ``release`` (when given) after each
+    part and each chunk of spans (the fingerprint arrays may be files mapped into memory: it hands their
+    pages back).
     """
     R = len(prints)
     counts = np.fromiter((len(p) for p in prints), dtype=np.int64, count=R)
@@ -160,7 +163,9 @@ def match(
         fields = _fields(prints, fields)
         hashes = fields["hashes"] if "hashes" in fields else np.concatenate([p.hashes for p in prints])
         parts = -(-F // PART_FINGERPRINTS)
-        return match_in_parts(hashes, bounds, fields, unit_ids, years, s, threshold, parts, spill, shared_ready)
+        return match_in_parts(
+            hashes, bounds, fields, unit_ids, years, s, threshold, parts, spill, shared_ready, release
+        )
     shared = Shared(*_shared(prints, bounds, unit_ids), bits=group_bits(F), threshold=threshold)
     if shared_ready is not None:
         shared_ready(shared)

@@ -26,11 +26,12 @@ fingerprint order; the span step reads them back by report range.
 
 from __future__ import annotations
 
+import mmap
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,12 +73,18 @@ def shared_subset(
     fingerprints ``hashes``, in report order) with the folder's fingerprint numbers. Exact for every
     group ``pick`` holds whole: a group's results depend on the group alone."""
     number = np.flatnonzero(pick)
+    return shared_of(hashes[number], number, bounds, unit_ids, bits)
+
+
+def shared_of(
+    picked: np.ndarray, number: np.ndarray, bounds: np.ndarray, unit_ids: np.ndarray, bits: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`shared_subset` for the fingerprints numbered ``number`` (ascending) whose hashes are ``picked``."""
     sub_bounds = np.searchsorted(number, bounds).astype(np.int64)
-    picked = hashes[number]
     sub = [_Hashes(picked[a:b]) for a, b in zip(sub_bounds[:-1], sub_bounds[1:])]
     order, hold, hrep, nrp, nup = _shared(sub, sub_bounds, unit_ids, bits=bits)
     del sub, picked
-    itype = np.int32 if len(hashes) < 2**31 else np.int64
+    itype = np.int32 if int(bounds[-1]) < 2**31 else np.int64
     hold = np.where(hold >= 0, number[np.maximum(hold, 0)], -1).astype(itype)
     return number[order].astype(itype), hold, hrep, nrp, nup
 
@@ -171,27 +178,53 @@ class SharedParts:
 
 
 def shared_to_parts(
-    hashes: np.ndarray, bounds: np.ndarray, unit_ids: np.ndarray, threshold: int, parts: int, folder: Path
+    hashes: np.ndarray,
+    bounds: np.ndarray,
+    unit_ids: np.ndarray,
+    threshold: int,
+    parts: int,
+    folder: Path,
+    release: Callable[[], None] | None = None,
 ) -> SharedParts:
-    """The folder's shared fingerprints matched ``parts`` parts of the hash space at a time, into ``folder``."""
+    """The folder's shared fingerprints matched ``parts`` parts of the hash space at a time, into ``folder``.
+
+    One pass over the fingerprints writes each part's hashes and fingerprint numbers to a file of its own
+    (a block at a time); each part is then read back and matched alone. ``release`` is called after the
+    pass and after each part (the hashes may be a file mapped into memory)."""
     F = int(bounds[-1])
     bits = group_bits(F)  # the whole folder's split, so that the groups are the whole folder's
     shift = np.uint64(bits)
     n = max(1, min(parts, 65535))
-    part_of = np.empty(F, dtype=np.uint8 if n <= 256 else np.uint16)
+    record = np.dtype([("hash", np.uint64), ("number", np.int32 if F < 2**31 else np.int64)])
+    paths = [folder / f"hashes-{p}.bin" for p in range(n)]
+    for path in paths:  # appended to below: nothing of another call's
+        path.unlink(missing_ok=True)
     for a in range(0, F, BLOCK):
-        np.remainder(hashes[a : a + BLOCK] >> shift, np.uint64(n), out=part_of[a : a + BLOCK], casting="unsafe")
-    out = SharedParts(folder, bounds, bits, threshold)
+        block = np.asarray(hashes[a : a + BLOCK])
+        part_of = ((block >> shift) % np.uint64(n)).astype(np.uint16)
+        by_part = np.argsort(part_of, kind="stable")  # fingerprint order kept inside each part
+        cut = np.searchsorted(part_of[by_part], np.arange(n + 1))
+        for p in np.flatnonzero(np.diff(cut)):
+            rows = by_part[cut[p] : cut[p + 1]]
+            out = np.empty(len(rows), dtype=record)
+            out["hash"], out["number"] = block[rows], rows + a
+            with open(paths[p], "ab") as handle:  # opened per block: any number of parts, few files open
+                out.tofile(handle)
+        del block, part_of, by_part
+    if release is not None:
+        release()
+    shared = SharedParts(folder, bounds, bits, threshold)
     try:
         for p in range(n):
-            pick = part_of == p
-            if pick.any():
-                out.add(shared_subset(hashes, bounds, unit_ids, bits, pick))
-            del pick
+            if paths[p].exists():
+                got = np.fromfile(paths[p], dtype=record)
+                paths[p].unlink()  # read: its disk space goes
+                shared.add(shared_of(got["hash"], got["number"], bounds, unit_ids, bits))
+                del got
     except BaseException:
-        out.close()
+        shared.close()
         raise
-    return out
+    return shared
 
 
 class SpooledShared:
@@ -240,12 +273,13 @@ def match_in_parts(
     parts: int,
     folder: Path,
     shared_ready: Callable[[Shared | SpooledShared], None] | None,
+    release: Callable[[], None] | None = None,
 ) -> SpanArrays:
     """:func:`~.index.match`'s spans, the groups matched ``parts`` parts at a time into ``folder``.
     ``shared_ready`` is given the shared fingerprints as files once the spans are made."""
     from shenyue.analysis.similarity import index
 
-    shared = shared_to_parts(hashes, bounds, unit_ids, threshold, parts, folder)
+    shared = shared_to_parts(hashes, bounds, unit_ids, threshold, parts, folder, release)
     spool = SpooledShared(folder, shared.itype, shared.bits, threshold) if shared_ready is not None else None
     try:
         report_pos = shared.report_rows()
@@ -265,6 +299,8 @@ def match_in_parts(
                 spool.append(*rows)
             out.append(spans)
             del rows
+            if release is not None:
+                release()
     finally:
         shared.close()
         if spool is not None:
@@ -274,6 +310,88 @@ def match_in_parts(
     if not out:
         return SpanArrays.empty()
     return SpanArrays(*(np.concatenate([getattr(p, f) for p in out]) for f in SpanArrays.FIELDS))
+
+
+class FileArrays:
+    """Arrays kept in files of the spill folder and mapped into memory, one file per field: the system keeps
+    their pages in its file cache, and :meth:`release` hands back those this process touched, so that a
+    step going through a large folder's fingerprints does not hold them all in its own memory.
+
+    :meth:`create` makes zeroed arrays to be filled; :meth:`spool` appends arrays chunk by chunk and
+    :meth:`Spool.mapped` maps what was written (read-only)."""
+
+    def __init__(self, paths: dict[str, Path], dtypes: dict[str, np.dtype], writable: bool) -> None:
+        self.paths, self.dtypes = paths, dtypes
+        self.arrays: dict[str, np.ndarray] = {}
+        self._maps: list[mmap.mmap] = []
+        for name, path in paths.items():
+            dt = np.dtype(dtypes[name])
+            with open(path, "r+b" if writable else "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if size == 0:
+                    self.arrays[name] = np.zeros(0, dt)
+                    continue
+                access = mmap.ACCESS_WRITE if writable else mmap.ACCESS_READ
+                mapped = mmap.mmap(handle.fileno(), size, access=access)
+            self._maps.append(mapped)
+            self.arrays[name] = np.frombuffer(mapped, dtype=dt, count=size // dt.itemsize)
+
+    @classmethod
+    def create(cls, folder: Path, name: str, n: int, fields: Sequence[tuple[str, object]]) -> "FileArrays":
+        paths, dtypes = {}, {}
+        for field, dt in fields:
+            paths[field] = folder / f"{name}-{field}.bin"
+            dtypes[field] = np.dtype(dt)
+            with open(paths[field], "wb") as handle:
+                handle.truncate(n * dtypes[field].itemsize)
+        return cls(paths, dtypes, writable=True)
+
+    def release(self) -> None:
+        """Drop this process's pages of the arrays (their contents stay in the files and the file cache)."""
+        if not _DONTNEED:
+            return
+        for mapped in self._maps:
+            try:
+                mapped.madvise(_DONTNEED)
+            except (OSError, ValueError):
+                pass
+
+    def spilled(self, field: str) -> Spilled:
+        """A field as :func:`~.cache.write_blob` streams it from its file."""
+        return Spilled(self.dtypes[field], [self.paths[field]])
+
+
+_DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
+
+
+class Spool:
+    """Chunks of arrays appended to one file per field; :meth:`mapped` maps them once written."""
+
+    def __init__(self, folder: Path, name: str, fields: Sequence[tuple[str, object]]) -> None:
+        self.paths = {f: folder / f"{name}-{f}.bin" for f, _dt in fields}
+        self.dtypes = {f: np.dtype(dt) for f, dt in fields}
+        self._files = {f: open(path, "wb") for f, path in self.paths.items()}
+        self.count = 0
+
+    def append(self, arrays: Sequence[np.ndarray]) -> int:
+        """Append one chunk (an array per field, in the fields' order, of one length); returns its start."""
+        start = self.count
+        for field, arr in zip(self._files, arrays):
+            self.write(field, arr)
+        self.count += len(arrays[0]) if len(arrays) else 0
+        return start
+
+    def write(self, field: str, arr: np.ndarray) -> None:
+        """Append to one field's file alone."""
+        np.ascontiguousarray(arr, dtype=self.dtypes[field]).tofile(self._files[field])
+
+    def close(self) -> None:
+        for handle in self._files.values():
+            handle.close()
+
+    def mapped(self) -> FileArrays:
+        self.close()
+        return FileArrays(self.paths, self.dtypes, writable=False)
 
 
 @contextmanager
