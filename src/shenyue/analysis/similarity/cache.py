@@ -13,6 +13,9 @@ Files per reports folder under ``shenyue.paths.cache_dir() / "similarity"``
 * ``shared-<folder>.bin``: the last run's shared fingerprints, from which the
   next run updates the index after a few changes (:mod:`.incremental`); tied
   to the result file written with it by a run id.
+* ``parts-<process id>-<random>/``: a large folder's fingerprints, table and
+  parts of the index while a run works on them (:mod:`.partition`); removed at
+  its end, and by a later run when the process that made it is gone.
 
 All use one format: a magic line, a JSON header (engine key, array layout,
 a checksum of the array bytes) and the raw arrays. Anything that does

@@ -30,6 +30,7 @@ import mmap
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -152,7 +153,7 @@ class SharedParts:
 
         def read(offset: int, dtype) -> np.ndarray:
             nbytes = n * np.dtype(dtype).itemsize
-            data = os.pread(p.fd, nbytes, offset)  # one call per array: safe from several threads
+            data = _pread(p.fd, nbytes, offset)
             if len(data) != nbytes:
                 raise OSError(f"part file of the copy index cut short in {self.folder}")
             return np.frombuffer(data, dtype=dtype)
@@ -175,6 +176,26 @@ class SharedParts:
             except OSError:
                 pass
         self.parts.clear()
+
+
+_seek_lock = threading.Lock()
+
+
+def _pread(fd: int, size: int, offset: int) -> bytes:
+    """``size`` bytes at ``offset`` of ``fd``; safe from several threads (positioned reads, or a lock where the
+    system has none)."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    with _seek_lock:  # Windows
+        os.lseek(fd, offset, os.SEEK_SET)
+        chunks = []
+        while size > 0:
+            got = os.read(fd, size)
+            if not got:
+                break
+            chunks.append(got)
+            size -= len(got)
+        return b"".join(chunks)
 
 
 def shared_to_parts(
