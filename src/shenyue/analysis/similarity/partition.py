@@ -210,8 +210,8 @@ def shared_to_parts(
     """The folder's shared fingerprints matched ``parts`` parts of the hash space at a time, into ``folder``.
 
     One pass over the fingerprints writes each part's hashes and fingerprint numbers to a file of its own
-    (a block at a time); each part is then read back and matched alone. ``release`` is called after the
-    pass and after each part (the hashes may be a file mapped into memory)."""
+    (a block at a time); each part is then read back and matched alone. ``release`` is called after each
+    block (the hashes may be a file mapped into memory)."""
     F = int(bounds[-1])
     bits = group_bits(F)  # the whole folder's split, so that the groups are the whole folder's
     shift = np.uint64(bits)
@@ -232,8 +232,8 @@ def shared_to_parts(
             with open(paths[p], "ab") as handle:  # opened per block: any number of parts, few files open
                 out.tofile(handle)
         del block, part_of, by_part
-    if release is not None:
-        release()
+        if release is not None:  # the hashes' pages read so far
+            release()
     shared = SharedParts(folder, bounds, bits, threshold)
     try:
         for p in range(n):
