@@ -17,6 +17,16 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
 
 
+def shenyue_exe() -> str:
+    """The ``shenyue`` command of this Python's environment; exits with a plain message when it is not installed."""
+    import shutil
+
+    exe = shutil.which("shenyue", path=str(Path(sys.executable).parent)) or shutil.which("shenyue")
+    if exe is None:
+        sys.exit(f"shenyue is not installed for {sys.executable}: run `pip install -e .` in the project first")
+    return exe
+
+
 def build_corpus(n: int, out: Path, seed: int = 7, layouts: str | None = None) -> int:
     """Build ``n`` reports with ../shared/bench/make_corpus.py (once); returns the corpus size in characters.
 

@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import build_corpus, timed
+from common import build_corpus, shenyue_exe, timed
 
 
 def add_reviews(corpus: Path, env: dict) -> None:
@@ -52,7 +52,7 @@ def main() -> None:
     ap.add_argument("--extra", nargs="*", default=[], help="extra arguments for shenyue report")
     args = ap.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="shenyue-bench-"))
-    exe = shutil.which("shenyue", path=str(Path(sys.executable).parent)) or "shenyue"
+    exe = shenyue_exe()
     env = dict(os.environ, SHENYUE_CACHE_DIR=str(base / "cache"), SHENYUE_CONFIG_DIR=str(base / "config"))
     try:
         for n in args.sizes:

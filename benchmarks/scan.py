@@ -37,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, build_corpus, timed_cpu
+from common import ROOT, build_corpus, shenyue_exe, timed_cpu
 
 
 def main() -> None:
@@ -52,7 +52,7 @@ def main() -> None:
         ap.error("--sizes: between 1 and 100000")
     base = args.keep or Path(tempfile.mkdtemp(prefix="shenyue-bench-"))
     base.mkdir(parents=True, exist_ok=True)
-    exe = shutil.which("shenyue", path=str(Path(sys.executable).parent)) or "shenyue"
+    exe = shenyue_exe()
     try:
         for n in args.sizes:
             corpus = base / f"corpus{n}"

@@ -59,7 +59,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import BENCH, build_corpus, timed_cpu
+from common import BENCH, build_corpus, shenyue_exe, timed_cpu
 
 
 def build(n: int, seed: int, out: Path, layouts: str | None) -> int:
@@ -133,7 +133,7 @@ def main() -> None:
         ap.error("--sizes: between 1 and 100000")
     base = args.keep or Path(tempfile.mkdtemp(prefix="shenyue-sim-bench-"))
     base.mkdir(parents=True, exist_ok=True)
-    exe = shutil.which("shenyue", path=str(Path(sys.executable).parent)) or "shenyue"
+    exe = shenyue_exe()
     try:
         for n in args.sizes:
             tag = "" if not args.layouts else "-" + re.sub(r"[^a-z0-9.]+", "_", args.layouts)
