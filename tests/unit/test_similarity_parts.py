@@ -199,3 +199,34 @@ def test_spans_made_chunk_by_chunk_in_threads_are_the_spans_of_one_chunk(samples
     for name in index.SpanArrays.FIELDS:
         assert np.array_equal(getattr(split.arrays, name), getattr(whole.arrays, name)), name
     assert split.to_json_text() == whole.to_json_text()
+
+
+@pytest.mark.parametrize("fails", ["fingerprints", "table", "parts"])
+def test_a_full_disk_in_the_spill_folder_costs_memory_not_the_run(samples_copy, monkeypatch, fails):
+    reports = copies_folder(samples_copy)
+    whole = find_copies(reports, folder=samples_copy, cache=False)
+    monkeypatch.setattr(index, "PART_FINGERPRINTS", 500)
+    monkeypatch.setattr(engine, "SPILL_CHARS", 0)
+    monkeypatch.setattr(engine, "FP_CHUNK", 2)  # several chunks: the disk fills after the first
+    writes = []
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    if fails == "fingerprints":
+        real_write = partition.Spool.write
+        monkeypatch.setattr(
+            partition.Spool,
+            "write",
+            lambda self, *a: (writes.append(1), full() if len(writes) > 6 else real_write(self, *a))[1],
+        )
+    elif fails == "table":
+        monkeypatch.setattr(partition.FileArrays, "create", classmethod(lambda cls, *a: full()))
+    else:
+        monkeypatch.setattr(partition.SharedParts, "add", lambda self, arrays: full())
+    split = find_copies(reports, folder=samples_copy, cache=True)
+    engine.wait_for_writes()
+    assert split.to_json_text() == whole.to_json_text() and len(whole) > 0
+    assert spill_folders() == []
+    if fails == "fingerprints":
+        assert len(writes) > 6  # the disk filled during the fingerprints, after some were written

@@ -258,7 +258,10 @@ def run(
                     old_hashes[sha] = store.parts[known.part]["hashes"][known.start : known.start + known.count].copy()
         table_files = None
         if spill is not None and index.PART_FINGERPRINTS and int(bounds[-1]) > index.PART_FINGERPRINTS:
-            table_files = FileArrays.create(spill, "table", int(bounds[-1]), list(zip(PRINT_FIELDS, PRINT_DTYPES)))
+            try:
+                table_files = FileArrays.create(spill, "table", int(bounds[-1]), list(zip(PRINT_FIELDS, PRINT_DTYPES)))
+            except OSError:  # no room for it (a full disk): the table is made in memory
+                table_files = None
 
         def release() -> None:  # this process's pages of the files the table and its sources are mapped from
             for files in (table_files, fresh_files):
@@ -455,13 +458,23 @@ def _fingerprint_all(
         finally:
             pool.shutdown(cancel_futures=True)
 
-    spool = Spool(spill, "fresh", list(zip(PRINT_FIELDS, PRINT_DTYPES))) if spill is not None else None
+    spool = None
+    if spill is not None:
+        try:
+            spool = Spool(spill, "fresh", list(zip(PRINT_FIELDS, PRINT_DTYPES)))
+        except OSError:
+            spool = None
     spooled: dict[str, tuple[int, int]] = {}  # content hash -> start and count in the spool
     done = 0
     for chunk, packed in zip(chunks, results()):
-        if spool is not None:
-            whole, bounds = packed
-            at = spool.append(whole)
+        at = None
+        if spool is not None and spool.writable:
+            try:
+                at = spool.append(packed[0])
+            except OSError:  # the disk is full: this chunk and the next ones stay in memory
+                spool.writable = False
+        if at is not None:
+            bounds = packed[1]
             for i, e in enumerate(chunk):
                 if id(e) not in lost:
                     spooled[e.sha] = (at + int(bounds[i]), int(bounds[i + 1] - bounds[i]))
@@ -476,7 +489,9 @@ def _fingerprint_all(
         done += len(chunk)
         if progress:
             progress(done, total, chunk[-1].rel)
-    if spool is None:
+    if spool is None or not spooled:
+        if spool is not None:
+            spool.close()
         return fresh, None
     files = spool.mapped()
     arrays = [files.arrays[f] for f in PRINT_FIELDS]

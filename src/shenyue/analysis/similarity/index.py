@@ -163,9 +163,12 @@ def match(
         fields = _fields(prints, fields)
         hashes = fields["hashes"] if "hashes" in fields else np.concatenate([p.hashes for p in prints])
         parts = -(-F // PART_FINGERPRINTS)
-        return match_in_parts(
-            hashes, bounds, fields, unit_ids, years, s, threshold, parts, spill, shared_ready, release
-        )
+        try:
+            return match_in_parts(
+                hashes, bounds, fields, unit_ids, years, s, threshold, parts, spill, shared_ready, release
+            )
+        except OSError:  # the spill folder cannot take the parts (a full disk): matched in memory
+            pass
     shared = Shared(*_shared(prints, bounds, unit_ids), bits=group_bits(F), threshold=threshold)
     if shared_ready is not None:
         shared_ready(shared)

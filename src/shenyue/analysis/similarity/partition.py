@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -338,8 +339,9 @@ class FileArrays:
     their pages in its file cache, and :meth:`release` hands back those this process touched, so that a
     step going through a large folder's fingerprints does not hold them all in its own memory.
 
-    :meth:`create` makes zeroed arrays to be filled; :meth:`spool` appends arrays chunk by chunk and
-    :meth:`Spool.mapped` maps what was written (read-only)."""
+    :meth:`create` makes zeroed arrays to be filled (their disk space taken at once where the system
+    allows, so that a full disk is an error here and not a crash when a page is written); :class:`Spool`
+    appends arrays chunk by chunk and :meth:`Spool.mapped` maps what was written (read-only)."""
 
     def __init__(self, paths: dict[str, Path], dtypes: dict[str, np.dtype], writable: bool) -> None:
         self.paths, self.dtypes = paths, dtypes
@@ -360,16 +362,25 @@ class FileArrays:
     @classmethod
     def create(cls, folder: Path, name: str, n: int, fields: Sequence[tuple[str, object]]) -> "FileArrays":
         paths, dtypes = {}, {}
-        for field, dt in fields:
-            paths[field] = folder / f"{name}-{field}.bin"
-            dtypes[field] = np.dtype(dt)
-            with open(paths[field], "wb") as handle:
-                handle.truncate(n * dtypes[field].itemsize)
-        return cls(paths, dtypes, writable=True)
+        try:
+            for field, dt in fields:
+                paths[field] = folder / f"{name}-{field}.bin"
+                dtypes[field] = np.dtype(dt)
+                with open(paths[field], "wb") as handle:
+                    size = n * dtypes[field].itemsize
+                    if size and hasattr(os, "posix_fallocate"):
+                        os.posix_fallocate(handle.fileno(), 0, size)
+                    else:
+                        handle.truncate(size)
+            return cls(paths, dtypes, writable=True)
+        except OSError:
+            for path in paths.values():
+                path.unlink(missing_ok=True)
+            raise
 
     def release(self) -> None:
         """Drop this process's pages of the arrays (their contents stay in the files and the file cache)."""
-        if not _DONTNEED:
+        if _DONTNEED is None:
             return
         for mapped in self._maps:
             try:
@@ -391,14 +402,35 @@ class Spool:
     def __init__(self, folder: Path, name: str, fields: Sequence[tuple[str, object]]) -> None:
         self.paths = {f: folder / f"{name}-{f}.bin" for f, _dt in fields}
         self.dtypes = {f: np.dtype(dt) for f, dt in fields}
-        self._files = {f: open(path, "wb") for f, path in self.paths.items()}
+        self._files: dict[str, Any] = {}
+        try:
+            for f, path in self.paths.items():
+                self._files[f] = open(path, "wb")
+        except OSError:
+            self.close()
+            raise
         self.count = 0
+        self.writable = True  # False once an append failed (a full disk): what it holds stays readable
 
     def append(self, arrays: Sequence[np.ndarray]) -> int:
-        """Append one chunk (an array per field, in the fields' order, of one length); returns its start."""
+        """Append one chunk (an array per field, in the fields' order, of one length); returns its start.
+        When it fails the files are cut back to where the chunk began."""
         start = self.count
-        for field, arr in zip(self._files, arrays):
-            self.write(field, arr)
+        try:
+            for field, arr in zip(self._files, arrays):
+                self.write(field, arr)
+        except OSError:
+            for field, handle in self._files.items():
+                try:
+                    handle.flush()
+                except OSError:
+                    pass
+                try:
+                    handle.truncate(start * self.dtypes[field].itemsize)
+                    handle.seek(0, os.SEEK_END)
+                except OSError:
+                    pass
+            raise
         self.count += len(arrays[0]) if len(arrays) else 0
         return start
 
@@ -408,7 +440,10 @@ class Spool:
 
     def close(self) -> None:
         for handle in self._files.values():
-            handle.close()
+            try:
+                handle.close()
+            except OSError:  # what a full disk kept from being written is not used
+                pass
 
     def mapped(self) -> FileArrays:
         self.close()
