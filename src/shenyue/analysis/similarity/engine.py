@@ -270,7 +270,9 @@ def run(
 
         table = _table(ordered, bounds, fresh, stored, store.parts, table_files, release)
         del fresh
-        fresh_files = None  # copied: its files' mapping goes
+        if fresh_files is not None:  # copied: the files and their mapping go
+            fresh_files.remove()
+            fresh_files = None
         store.parts.clear()
         # the last match's state is read once the old store has gone (both are large)
         state = incremental.load_state(state_path, result_path, result_key) if before else None

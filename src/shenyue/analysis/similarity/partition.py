@@ -388,6 +388,15 @@ class FileArrays:
             except (OSError, ValueError):
                 pass
 
+    def remove(self) -> None:
+        """Remove the files (their disk space goes once no array maps them; where a mapped file cannot be
+        removed, as on Windows, it goes with the spill folder)."""
+        for path in self.paths.values():
+            try:
+                path.unlink()
+            except OSError:
+                pass
+
     def spilled(self, field: str) -> Spilled:
         """A field as :func:`~.cache.write_blob` streams it from its file."""
         return Spilled(self.dtypes[field], [self.paths[field]])
