@@ -231,10 +231,7 @@ def run(
         _apply_units(entries, units)
         # fingerprinted in the order the table holds them, so that each chunk's arrays go once copied there
         todo = list({e.sha: e for e in _order(missing)[0]}.values())
-        chars = sum(len(e.text) if e.text is not None else e.length for e in todo)
-        fresh, fresh_files = _fingerprint_all(
-            todo, statutory, settings, progress, spill=spill if chars > SPILL_CHARS else None
-        )
+        fresh, fresh_files = _fingerprint_all(todo, statutory, settings, progress, spill=spill)
         del todo
         lost = [e for e in missing if e.sha not in fresh]  # a text that could not be read back
         if lost:
@@ -401,8 +398,9 @@ def _fingerprint_all(
 
     A text still in the report cache (``Entry.read``) is read when its chunk goes to be fingerprinted, and
     only a few chunks are in flight: a large folder's texts are never all in memory. An entry whose text
-    cannot be read back is left out of the result. With a ``spill`` folder the fingerprints are written
-    there chunk by chunk and given as views of the files mapped (returned too, to release their pages)."""
+    cannot be read back is left out of the result. With a ``spill`` folder and more than :data:`SPILL_CHARS`
+    characters the fingerprints are written there chunk by chunk and given as views of the files mapped
+    (returned too, to release their pages)."""
     fresh: dict[str, Prints] = {}
     total = len(todo)
     chars = sum(len(e.text) if e.text is not None else e.length for e in todo)
@@ -461,7 +459,7 @@ def _fingerprint_all(
             pool.shutdown(cancel_futures=True)
 
     spool = None
-    if spill is not None:
+    if spill is not None and chars > SPILL_CHARS:
         try:
             spool = Spool(spill, "fresh", list(zip(PRINT_FIELDS, PRINT_DTYPES)))
         except OSError:

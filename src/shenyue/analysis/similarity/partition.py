@@ -253,34 +253,27 @@ class SpooledShared:
     """:class:`~.index.Shared` written to files, one per array (holder rows apart) in fingerprint order,
     chunk by chunk; :func:`~.incremental.save_state` streams the state file from them."""
 
-    NAMES = ("order", *(f"hold{c}" for c in range(NH)), *(f"hrep{c}" for c in range(NH)), "nrp", "nup")
-
     def __init__(self, folder: Path, itype: np.dtype, bits: int, threshold: int) -> None:
-        self.folder, self.itype, self.bits, self.threshold = folder, np.dtype(itype), bits, threshold
-        self.paths = {name: folder / f"spool-{name}.bin" for name in self.NAMES}
-        self._files = {name: open(path, "wb") for name, path in self.paths.items()}
+        self.itype, self.bits, self.threshold = np.dtype(itype), bits, threshold
+        fields = [("order", self.itype), *((f"hold{c}", self.itype) for c in range(NH))]
+        fields += [*((f"hrep{c}", np.int32) for c in range(NH)), ("nrp", np.int32), ("nup", np.int32)]
+        self._spool = Spool(folder, "spool", fields)
 
     def append(self, order, hold, hrep, nrp, nup) -> None:
-        np.ascontiguousarray(order, dtype=self.itype).tofile(self._files["order"])
-        for c in range(NH):
-            np.ascontiguousarray(hold[c], dtype=self.itype).tofile(self._files[f"hold{c}"])
-            np.ascontiguousarray(hrep[c], dtype=np.int32).tofile(self._files[f"hrep{c}"])
-        np.ascontiguousarray(nrp, dtype=np.int32).tofile(self._files["nrp"])
-        np.ascontiguousarray(nup, dtype=np.int32).tofile(self._files["nup"])
+        self._spool.append([order, *hold, *hrep, nrp, nup])
 
     def close(self) -> None:
-        for handle in self._files.values():
-            handle.close()
+        self._spool.close()
 
     def arrays(self) -> dict[str, Spilled]:
         """The state file's arrays (``hold``/``hrep`` row after row), as files."""
-        paths = self.paths
+        paths, int32 = self._spool.paths, np.dtype(np.int32)
         return {
             "order": Spilled(self.itype, [paths["order"]]),
-            "nrp": Spilled(np.dtype(np.int32), [paths["nrp"]]),
-            "nup": Spilled(np.dtype(np.int32), [paths["nup"]]),
+            "nrp": Spilled(int32, [paths["nrp"]]),
+            "nup": Spilled(int32, [paths["nup"]]),
             "hold": Spilled(self.itype, [paths[f"hold{c}"] for c in range(NH)]),
-            "hrep": Spilled(np.dtype(np.int32), [paths[f"hrep{c}"] for c in range(NH)]),
+            "hrep": Spilled(int32, [paths[f"hrep{c}"] for c in range(NH)]),
         }
 
 
