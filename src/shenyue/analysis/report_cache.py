@@ -53,6 +53,7 @@ recently used segments go first.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -92,7 +93,7 @@ def analysis_stamp() -> str:
     """The similarity cache's code stamp plus the checks, the findings and the catalogue they render."""
     from importlib import metadata
 
-    from shenyue.analysis.similarity.cache import code_stamp, tree_stamp
+    from shenyue.analysis.stamps import code_stamp, tree_stamp
 
     parts = [code_stamp(), tree_stamp(("analysis/checks", "i18n"), ("analysis/findings.py", "config.py")), sys.version]
     for name in _LIBRARIES:
@@ -113,6 +114,19 @@ def settings_digest(settings: Any) -> str:
         ocr_state = "ocr=?"
     text = repr(settings) + "\x1f" + ocr_state
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+
+
+def open_report_cache(max_bytes, max_pages, checks, deadlines, limits) -> ReportCache | None:
+    """The report cache of a scan with these settings (as :func:`scan_folder` takes them), or None."""
+    from shenyue.config import ReadLimits
+
+    limits = limits or ReadLimits()
+    if max_bytes or max_pages:
+        limits = dataclasses.replace(
+            limits, max_bytes=max_bytes or limits.max_bytes, max_pages=max_pages or limits.max_pages
+        )
+    settings = (limits, bool(checks), sorted((deadlines or {}).items(), key=repr))
+    return ReportCache.open(settings)
 
 
 def _user_owns(path: Path) -> bool:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from shenyue.analysis.checks import check_ids, run_checks
-from shenyue.analysis.report_cache import ReportCache
+from shenyue.analysis.report_cache import ReportCache, open_report_cache
 from shenyue.config import ReadLimits
 from shenyue.gcpause import gc_paused, process_pool
 from shenyue.model.chrome import find_chrome
@@ -173,23 +173,30 @@ def _scan_one(
 
 
 def _packed(report: Report) -> tuple[bytes, str] | None:
-    """The report pickled without its text, and its text (the report cache keeps them apart); None when
-    it cannot be pickled."""
-    text = report.doc.detach_text()
+    """The report pickled without its text and its path, and its text (the report cache keeps them apart);
+    None when it cannot be pickled. Whoever loads it knows the path (a warm scan's file may have moved), and
+    a path unpickled would cost a ``Path`` built per report for nothing."""
+    doc = report.doc
+    text, path = doc.detach_text(), doc.path
+    doc.path = None  # type: ignore[assignment]
     try:
         return pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL), text
     except (pickle.PicklingError, RecursionError, TypeError):
         return None
     finally:
-        report.doc.attach_text(text)
+        doc.path = path
+        doc.attach_text(text)
 
 
-def _keep(outcome: Report | Unreadable | tuple[bytes, str], store: ReportCache | None) -> Report | Unreadable:
-    """The report of a scanned file, written to the cache as it was built (before any folder step)."""
+def _keep(
+    outcome: Report | Unreadable | tuple[bytes, str], store: ReportCache | None, path: Path
+) -> Report | Unreadable:
+    """The report of the scanned file ``path``, written to the cache as it was built (before any folder step)."""
     if isinstance(outcome, tuple):  # from a worker: pickled once, for the trip and for the cache
         payload, text = outcome
         report = pickle.loads(payload)
-        source = store.add(report.doc.sha256, report.path.suffix.lower(), payload, text) if store else None
+        report.doc.path = path
+        source = store.add(report.doc.sha256, path.suffix.lower(), payload, text) if store else None
         # a cached report's text is read back when it is needed, as on a warm scan: a large folder's texts
         # do not stay in memory
         report.doc.attach_text(None if source else text, source)
@@ -201,14 +208,6 @@ def _keep(outcome: Report | Unreadable | tuple[bytes, str], store: ReportCache |
             if source is not None:
                 outcome.doc.attach_text(source=source)
     return outcome
-
-
-def _open_cache(max_bytes, max_pages, checks, deadlines, limits) -> ReportCache | None:
-    limits = limits or ReadLimits()
-    if max_bytes or max_pages:
-        limits = replace(limits, max_bytes=max_bytes or limits.max_bytes, max_pages=max_pages or limits.max_pages)
-    settings = (limits, bool(checks), sorted((deadlines or {}).items(), key=repr))
-    return ReportCache.open(settings)
 
 
 @gc_paused()
@@ -251,7 +250,7 @@ def scan_folder(
             result.unreadable.append(read_document(path, folder, max_bytes))  # "unsupported type" entry
     result.unreadable.extend(skipped)
     total = len(files)
-    store = _open_cache(max_bytes, max_pages, checks, deadlines, limits) if cache else None
+    store = open_report_cache(max_bytes, max_pages, checks, deadlines, limits) if cache else None
     # each file's outcome in listing order, so that a warm scan lists exactly what a cold one does
     outcomes: list[Report | Unreadable | None] = [None] * total
     todo: list[int] = []
@@ -285,7 +284,7 @@ def scan_folder(
             for i, outcome in zip(todo, got):
                 if stop():
                     break
-                outcome = outcomes[i] = _keep(outcome, store)
+                outcome = outcomes[i] = _keep(outcome, store, files[i])
                 done += 1
                 if progress:
                     progress(done, total, outcome.rel)
@@ -299,7 +298,7 @@ def scan_folder(
         for i, job in zip(todo, jobs):
             if stop():
                 break
-            outcome = outcomes[i] = _keep(_scan_one(job, cancelled), store)
+            outcome = outcomes[i] = _keep(_scan_one(job, cancelled), store, job[0])
             done += 1
             if progress:
                 progress(done, total, outcome.rel)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import sys
 
-from shenyue.analysis.checks import all_checks
 from shenyue.cli.common import format_table
 from shenyue.i18n import t
 
@@ -18,6 +17,8 @@ def add_parser(sub, parent) -> None:
 
 
 def run(args) -> int:
+    from shenyue.analysis.checks import all_checks
+
     specs = all_checks()
     if args.json:
         data = [

@@ -136,7 +136,7 @@ def iter_report_files(folder: Path, skipped: list[Unreadable] | None = None) -> 
             if name not in APP_FILES:
                 skip(path, "not_regular_" + _kind_name(st.st_mode))
         elif name not in APP_FILES:
-            yield path, Path(name).suffix.lower() in EXTRACTORS
+            yield path, os.path.splitext(name)[1].lower() in EXTRACTORS
 
 
 def _kind_name(mode: int) -> str:
@@ -183,6 +183,10 @@ def _link_text(path: Path) -> str:
 
 
 def relative(path: Path, folder: Path) -> str:
+    p, f = os.fspath(path), os.fspath(folder)
+    if isinstance(path, Path) and isinstance(folder, Path) and p.startswith(f) and p[len(f) : len(f) + 1] == os.sep:
+        # a path the walk built under the folder: its tail (what relative_to gives, a path parsed per file)
+        return p[len(f) + 1 :].replace(os.sep, "/")
     try:
         return Path(path).relative_to(folder).as_posix()
     except ValueError:
