@@ -67,11 +67,14 @@ print(json.dumps([wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, os.wai
 """
 
 
-def timed_cpu(cmd: list[str], env: dict) -> tuple[float, float, bytes, float]:
+def timed_cpu(cmd: list[str], env: dict, before=None) -> tuple[float, float, bytes, float]:
     """As :func:`timed`, plus the CPU seconds (user + system) of the process and its reaped workers.
 
-    CPU seconds do not grow when other work shares the machine; wall time does.
+    CPU seconds do not grow when other work shares the machine; wall time does. ``before`` (a callable) runs
+    first, untimed.
     """
+    if before is not None:
+        before()
     with tempfile.TemporaryDirectory() as tmp:
         out, err = os.path.join(tmp, "out"), os.path.join(tmp, "err")
         got = subprocess.run([sys.executable, "-c", _RUNNER, json.dumps(cmd), out, err], env=env,

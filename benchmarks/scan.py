@@ -9,7 +9,10 @@ sample_reports/ (once; --keep reuses it), then runs `shenyue scan CORPUS
 
   cold    with an empty cache folder (every file read, modelled, checked,
           fingerprinted),
-  warm    again with the same cache (nothing changed),
+  warm    again with the same cache (nothing changed): the output memo prints what the
+          cold run printed,
+  loaded  the same without the output memo (removed before each run): every report
+          loaded from the report cache, the copy index and cross-report checks redone,
   edited  after one report was changed (that file's work plus the
           folder-level steps: units, copy index, cross-report checks),
 
@@ -35,6 +38,7 @@ import shutil
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from common import ROOT, build_corpus, shenyue_exe, timed_cpu
@@ -70,6 +74,8 @@ def main() -> None:
                 colds.append(timed_cpu(cmd, env))
             cold = min(colds, key=lambda r: r[0])
             warm = min((timed_cpu(cmd, env) for _ in range(max(1, args.repeat))), key=lambda r: r[0])
+            loaded = min((timed_cpu(cmd, env, before=partial(shutil.rmtree, cache / "output", ignore_errors=True))
+                          for _ in range(max(1, args.repeat))), key=lambda r: r[0])  # fmt: skip
             victim = corpus / "r00001.txt"
             original = victim.read_bytes()
             try:
@@ -79,6 +85,7 @@ def main() -> None:
                 victim.write_bytes(original)
             data = json.loads(cold[2])
             same = json.loads(warm[2]) == data
+            same_loaded = json.loads(loaded[2]) == data
             findings = sum(len(r["findings"]) for r in data["reports"])
             print(f"  load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work slows the wall times)")
             print(
@@ -86,7 +93,10 @@ def main() -> None:
                 f"{len(data['reports'])} reports, {findings} findings"
                 + (f"  (runs: {', '.join(f'{r[0]:.2f}' for r in colds)})" if len(colds) > 1 else "")
             )
-            print(f"  warm   wall {warm[0]:7.2f} s  cpu {warm[3]:7.2f} s  peak RSS {warm[1]:6.0f} MB  same: {same}")
+            print(f"  warm   wall {warm[0]:7.2f} s  cpu {warm[3]:7.2f} s  peak RSS {warm[1]:6.0f} MB  same: {same}"
+                  "  (the output memo)")  # fmt: skip
+            print(f"  loaded wall {loaded[0]:7.2f} s  cpu {loaded[3]:7.2f} s  peak RSS {loaded[1]:6.0f} MB  "
+                  f"same: {same_loaded}  (warm without the output memo: every report loaded from the cache)")  # fmt: skip
             print(f"  edited wall {edited[0]:7.2f} s  cpu {edited[3]:7.2f} s  peak RSS {edited[1]:6.0f} MB")
             if args.workers_compare:
                 compare_workers(corpus)

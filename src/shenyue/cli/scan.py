@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from functools import partial
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from shenyue.analysis.findings import count_by_severity, most_serious
-from shenyue.analysis.scan import ScanResult, scan_folder
 from shenyue.cli.common import Progress, folder_argument, format_table, max_bytes_argument, safe_text, warn_config
 from shenyue.gcpause import gc_paused
 from shenyue.i18n import current_language, t
-from shenyue.model.report import FORMAT_KINDS, SECTION_KEYS, Report
+
+if TYPE_CHECKING:
+    from shenyue.analysis.scan import ScanResult
+    from shenyue.model.report import Report
+
+# The analysis (the checks, numpy) is imported when a scan runs: a scan whose output is memoised, and
+# every other command, start without it.
 
 
 def add_parser(sub, parent) -> None:
@@ -33,6 +37,11 @@ def run(args) -> int:
     max_bytes = max_bytes_argument(args)
     if max_bytes is None:
         return 2
+    memo = None if args.no_cache else _memo(folder, args, max_bytes)
+    if memo is not None and memo.replay(sys.stdout):
+        return 0  # nothing the output depends on changed since it was printed
+    from shenyue.analysis.scan import scan_folder
+
     progress = Progress("scan.progress")
     try:
         result = scan_folder(
@@ -66,13 +75,39 @@ def run(args) -> int:
             return 2
         for report in result.reports:
             report.findings = [f for f in report.findings if f.check in only]
-    if args.json:
-        # json.dumps without indent runs the C encoder: several times faster on big folders
-        with gc_paused():
-            write_scan_json(result, sys.stdout)
-    else:
-        sys.stdout.write(scan_table(result) + "\n")
+    # memoised only when every report was read (a file a time limit left unreadable may read next time)
+    recorder = None
+    if memo is not None and len(result.reports) == memo.reports and not result.units_problem:
+        recorder = memo.recorder(sys.stdout)
+    out = recorder or sys.stdout
+    try:
+        if args.json:
+            # json.dumps without indent runs the C encoder: several times faster on big folders
+            with gc_paused():
+                write_scan_json(result, out)
+        else:
+            out.write(scan_table(result) + "\n")
+        if recorder is not None:
+            recorder.commit()
+    finally:
+        if recorder is not None:
+            recorder.discard()  # nothing after a commit; the partial memo after an error
     return 0
+
+
+def _memo(folder, args, max_bytes: int):
+    """The output memo of this scan (see :mod:`shenyue.cli.output_memo`), or None."""
+    from shenyue.analysis.report_cache import open_report_cache
+    from shenyue.cli.output_memo import OutputMemo
+    from shenyue.config import ReadLimits
+
+    config = args.config
+    store = open_report_cache(max_bytes, config.max_pdf_pages, True, config.deadlines, config.read_limits)
+    if store is None:
+        return None
+    limit = max_bytes or (config.read_limits or ReadLimits()).max_bytes
+    options = (bool(args.json), sorted(set(args.only or [])), bool(args.no_similar), max_bytes, config.data)
+    return OutputMemo.open("scan", folder, options, store, limit)
 
 
 def report_json(report: Report, lang: str | None = None) -> dict:
@@ -116,6 +151,8 @@ def write_scan_json(result: ScanResult, out: TextIO, batch: int = 200) -> None:
 
 
 def section_summary(report: Report) -> str:
+    from shenyue.model.report import FORMAT_KINDS, SECTION_KEYS
+
     present = {s.key for s in report.sections if s.canonical}
     if report.kind not in FORMAT_KINDS:  # a summary, a pre-2019 report, a non-report: its own parts
         return t("scan.parts", n=len(report.sections))
@@ -134,6 +171,8 @@ def copy_cell(report: Report) -> str:
 
 
 def scan_table(result: ScanResult) -> str:
+    from shenyue.analysis.findings import count_by_severity, most_serious
+
     headers = [
         t(f"scan.col_{c}") for c in ("file", "unit", "year", "kind", "sections", "findings", "copied", "top_finding")
     ]
