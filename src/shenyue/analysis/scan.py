@@ -31,7 +31,7 @@ from shenyue.model.sections import (
 from shenyue.model.tables import parse_tables
 from shenyue.model.text import fold
 from shenyue.model.units import apply_units, load_units, unit_key
-from shenyue.reading import iter_report_files, read_document, relative
+from shenyue.reading import FolderListing, iter_report_files, read_document, relative
 
 # progress(done, total, path) — called from the scanning thread.
 Progress = Callable[[int, int, str], None]
@@ -223,6 +223,7 @@ def scan_folder(
     cancelled: Callable[[], bool] | None = None,
     limits: ReadLimits | None = None,
     cache: bool = True,
+    listing: FolderListing | None = None,
 ) -> ScanResult:
     """Read and analyse every report under ``folder``.
 
@@ -236,12 +237,19 @@ def scan_folder(
     With ``cache`` (the default) a file whose content, settings and analysis
     code are unchanged since an earlier scan is loaded from the report cache
     (:mod:`shenyue.analysis.report_cache`) instead of read again.
+
+    ``listing`` is a walk of ``folder`` made just before (the output memo's), used instead of walking again.
     """
     folder = Path(folder)
     result = ScanResult(folder)
     stop = cancelled or (lambda: False)
     files, skipped = [], []  # skipped: links, special files, folders that cannot be opened (with the reason)
-    for path, supported in iter_report_files(folder, skipped):
+    digests = listing.digests if listing is not None else {}
+    if listing is not None:
+        walk, skipped = iter(listing.files), list(listing.skipped)
+    else:
+        walk = iter_report_files(folder, skipped)
+    for path, supported in walk:
         if stop():
             return result
         if supported:
@@ -263,7 +271,7 @@ def scan_folder(
             return _finish(result, outcomes, folder)
         hit = None
         if store is not None:
-            sha = store.file_digest(path, limit)
+            sha = digests.get(path) or store.file_digest(path, limit)
             hit = store.load(path, relative(path, folder), sha) if sha else None
         if hit is None:
             todo.append(i)

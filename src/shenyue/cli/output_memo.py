@@ -39,7 +39,7 @@ from typing import TextIO
 
 from shenyue.analysis.report_cache import ReportCache, _unlink, _user_owns
 from shenyue.model.units import UNITS_FILE
-from shenyue.reading import iter_report_files, relative
+from shenyue.reading import FolderListing, relative
 
 MAGIC = b"SHENYUE-OUTPUT-1\n"
 KEY_SIZE = 32
@@ -60,11 +60,12 @@ def memo_root() -> Path:
 class OutputMemo:
     """The memo of one command on one folder: :meth:`replay` what was printed, or :meth:`recorder` it."""
 
-    def __init__(self, path: Path, key: bytes, secret: bytes, reports: int) -> None:
+    def __init__(self, path: Path, key: bytes, secret: bytes, reports: int, listing: FolderListing) -> None:
         self.path = path
         self.key = key
         self.secret = secret
         self.reports = reports  # report files in the folder (each must have been read for a memo)
+        self.listing = listing  # the walk the key was made of: the scan that follows need not walk again
 
     @classmethod
     def open(cls, command: str, folder: Path, options: object, store: ReportCache, max_bytes: int) -> OutputMemo | None:
@@ -86,20 +87,21 @@ class OutputMemo:
         key = hashlib.blake2b(digest_size=KEY_SIZE)
         key.update(MAGIC + head.encode("utf-8", "surrogatepass"))
         key.update(f"\x1e{store.prefix}\x1e{tree_stamp(('',))}".encode())
-        skipped: list = []
+        listing = FolderListing.walk(folder)
         reports = 0
         try:
-            for path, supported in iter_report_files(folder, skipped):
+            for path, supported in listing.files:
                 rel = relative(path, folder)
                 if supported:
                     sha = store.file_digest(path, max_bytes)
                     if sha is None:
                         return None
+                    listing.digests[path] = sha
                     reports += 1
                     key.update(f"\x1ef\x1f{rel}\x1f{sha}".encode("utf-8", "surrogatepass"))
                 else:
                     key.update(f"\x1eo\x1f{rel}".encode("utf-8", "surrogatepass"))
-            for u in skipped:
+            for u in listing.skipped:
                 key.update(f"\x1es\x1f{u.rel}\x1f{u.reason_key}\x1f{sorted(u.params.items())!r}".encode(
                     "utf-8", "surrogatepass"))  # fmt: skip
             units = _units_digest(folder)
@@ -109,7 +111,7 @@ class OutputMemo:
             return None
         key.update(b"\x1eu" + units)
         name = hashlib.blake2b(head.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        return cls(root / f"{name}.memo", key.digest(), store.secret, reports)
+        return cls(root / f"{name}.memo", key.digest(), store.secret, reports, listing)
 
     # ------------------------------------------------------------ reading
 

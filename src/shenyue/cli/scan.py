@@ -52,6 +52,7 @@ def run(args) -> int:
             deadlines=args.config.deadlines,
             limits=args.config.read_limits,
             cache=not args.no_cache,
+            listing=memo.listing if memo is not None else None,
         )
     finally:
         progress.close()

@@ -29,6 +29,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 UNITS_FILE = "units.toml"
@@ -45,6 +46,7 @@ _PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,8}?" + _AREA)
 _OWN_AREA = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:" + _AREA[3:-1] + r"|镇|乡|街道)")
 
 
+@lru_cache(maxsize=1 << 16)  # a folder has few units and asks for each key many times
 def unit_key(name: str | None) -> str | None:
     """The key of a unit name: equal keys are one unit. None for no name."""
     if not name:

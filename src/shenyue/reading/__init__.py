@@ -21,7 +21,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from importlib import import_module
 from pathlib import Path
 
@@ -63,6 +63,22 @@ DEFAULT_MAX_BYTES = DEFAULT_MAX_FILE_MB * 1024 * 1024
 def source_format(path: Path) -> str:
     ext = path.suffix.lower()
     return {".htm": "html", ".mht": "mhtml", ".markdown": "md", ".text": "txt"}.get(ext, ext.lstrip("."))
+
+
+@dataclass(slots=True)
+class FolderListing:
+    """One walk of a folder (:func:`iter_report_files`), for a command that walks it before the scan does:
+    the files with whether they are supported, what the walk skipped, and the sha256 of report files whose
+    bytes were hashed meanwhile (by the report cache's stat memo)."""
+
+    files: list[tuple[Path, bool]]
+    skipped: list[Unreadable]
+    digests: dict[Path, str] = field(default_factory=dict)
+
+    @classmethod
+    def walk(cls, folder: Path) -> FolderListing:
+        skipped: list[Unreadable] = []
+        return cls(list(iter_report_files(folder, skipped)), skipped)
 
 
 def iter_report_files(folder: Path, skipped: list[Unreadable] | None = None) -> Iterator[tuple[Path, bool]]:

@@ -326,10 +326,9 @@ def update(
     # the new rows go in among the kept ones (both sorted by fingerprint number), written straight into
     # the merged arrays, the holder arrays a row at a time (numpy's 2-D fancy indexing is many times
     # slower, and a whole kept copy of them would double the memory)
-    is_fresh = np.zeros(len(order) + len(fresh[0]), dtype=bool)
-    is_fresh[np.searchsorted(order, fresh[0]) + np.arange(len(fresh[0]))] = True
-    is_kept = ~is_fresh
-    n = len(is_fresh)
+    at = np.searchsorted(order, fresh[0]) + np.arange(len(fresh[0]))  # the new rows' places, ascending
+    place = _Places(at, len(order) + len(fresh[0]))
+    n = place.n
     merged = Shared(
         np.empty(n, itype), np.empty((nh, n), itype), np.empty((nh, n), np.int32), np.empty(n, np.int32),
         np.empty(n, np.int32), bits, state.shared.threshold,
@@ -342,14 +341,14 @@ def update(
         if shifted:
             row_hold += delta[row_rep]
         patch(order, row_hold, row_rep)
-        _place(merged.hold[c], row_hold, fresh[1][c], is_kept, is_fresh)
+        place(merged.hold[c], row_hold, fresh[1][c])
         del row_hold
-        _place(merged.hrep[c], renumber[row_rep] if renumbered else row_rep, fresh[2][c], is_kept, is_fresh)
+        place(merged.hrep[c], renumber[row_rep] if renumbered else row_rep, fresh[2][c])
         del row_rep
-    _place(merged.order, order, fresh[0], is_kept, is_fresh)
-    _place(merged.nrp, old.nrp[keep], fresh[3], is_kept, is_fresh)
-    _place(merged.nup, old.nup[keep], fresh[4], is_kept, is_fresh)
-    del order, fresh, is_fresh, is_kept, keep
+    place(merged.order, order, fresh[0])
+    place(merged.nrp, old.nrp[keep], fresh[3])
+    place(merged.nup, old.nup[keep], fresh[4])
+    del order, fresh, place, keep
 
     # the reports whose spans are computed again
     redo = np.zeros(R, dtype=bool)
@@ -372,10 +371,40 @@ def update(
     return Update(merged, redo, SpanArrays(**cols))
 
 
-def _place(out: np.ndarray, kept: np.ndarray, new: np.ndarray, is_kept: np.ndarray, is_fresh: np.ndarray) -> None:
-    """Kept and new values written into ``out`` (one row) in the places the masks give them."""
-    out[is_kept] = kept
-    out[is_fresh] = new
+class _Places:
+    """Where new rows go among kept ones: ``at``, the new rows' places in the merged row (ascending). A few
+    changed reports make a few runs of consecutive places (a report's rows are consecutive), so the kept
+    rows are copied a slice at a time between them; many runs are written through masks instead."""
+
+    MAX_RUNS = 4096
+
+    def __init__(self, at: np.ndarray, n: int) -> None:
+        self.n = n
+        breaks = np.flatnonzero(np.diff(at) != 1) + 1
+        self.runs = None
+        if len(breaks) < self.MAX_RUNS:
+            starts = np.concatenate([[0], breaks]).astype(np.int64)
+            ends = np.concatenate([breaks, [len(at)]]).astype(np.int64)
+            self.runs = [(int(at[a]), int(a), int(b)) for a, b in zip(starts, ends) if b > a]
+        else:
+            self.is_fresh = np.zeros(n, dtype=bool)
+            self.is_fresh[at] = True
+            self.is_kept = ~self.is_fresh
+
+    def __call__(self, out: np.ndarray, kept: np.ndarray, new: np.ndarray) -> None:
+        """Kept and new values written into ``out`` (one row) in their places."""
+        if self.runs is None:
+            out[self.is_kept] = kept
+            out[self.is_fresh] = new
+            return
+        o = k = 0  # next place in out, next kept value
+        for place, a, b in self.runs:
+            gap = place - o
+            out[o:place] = kept[k : k + gap]
+            k += gap
+            out[place : place + b - a] = new[a:b]
+            o = place + b - a
+        out[o:] = kept[k:]
 
 
 def rows_of(shared: Shared, bounds: np.ndarray, reports: np.ndarray) -> np.ndarray:
