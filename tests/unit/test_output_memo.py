@@ -63,8 +63,10 @@ def test_a_changed_file_is_scanned_again_and_printed_as_a_fresh_scan_would(sampl
     assert "东区街道" in out
 
 
-@pytest.mark.parametrize("change", ["add", "remove", "rename", "units", "other type"])
-def test_a_file_added_removed_renamed_or_a_new_units_file_scans_again(samples_copy, capsys, scans, change):
+@pytest.mark.parametrize("change", ["add", "remove", "rename", "units", "other type", "statutory", "my statutory"])
+def test_a_file_added_removed_renamed_or_a_changed_units_or_statutory_file_scans_again(
+    samples_copy, capsys, scans, change
+):
     run(capsys, samples_copy, "--json")
     if change == "add":
         (samples_copy / "copy.txt").write_bytes((samples_copy / "zhongshan-xiqu-2024.txt").read_bytes())
@@ -72,6 +74,12 @@ def test_a_file_added_removed_renamed_or_a_new_units_file_scans_again(samples_co
         (samples_copy / "zhongshan-xiqu-2024.txt").unlink()
     elif change == "rename":
         (samples_copy / "zhongshan-xiqu-2024.txt").rename(samples_copy / "xiqu.txt")
+    elif change in ("statutory", "my statutory"):  # common wording is never counted as copied
+        place = samples_copy if change == "statutory" else config_file().parent
+        place.mkdir(parents=True, exist_ok=True)
+        common = (samples_copy / "zhongshan-xiqu-2024.txt").read_text(encoding="utf-8").splitlines()
+        lines = [line for line in common if len(line) > 20][:20]
+        (place / "statutory.toml").write_text("phrases = " + json.dumps(lines, ensure_ascii=False), encoding="utf-8")
     elif change == "units":
         (samples_copy / "units.toml").write_text('[names]\n"西区街道" = "中山市人民政府"\n', encoding="utf-8")
     else:

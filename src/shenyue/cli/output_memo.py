@@ -13,7 +13,8 @@ The memo's key is a digest of everything the output depends on:
 * every file of the folder as the scan walks it: each report's path and the sha256 of its bytes (from the
   report cache's stat memo: a file whose size, times and inode are unchanged is not read again), the
   files of other types by name, what the walk skipped (links, special files) and why;
-* the folder's units.toml, byte for byte.
+* the folder's units.toml, and statutory.toml in the folder and in the config folder (the copy index's
+  common wording), byte for byte.
 
 Output is memoised only when it cannot depend on anything else: every report file was read (a file left
 unreadable by a time or memory limit may read next time), units.toml was usable, and the output was
@@ -39,6 +40,7 @@ from typing import TextIO
 
 from shenyue.analysis.report_cache import ReportCache, _unlink, _user_owns
 from shenyue.model.units import UNITS_FILE
+from shenyue.paths import config_dir
 from shenyue.reading import FolderListing, relative
 
 MAGIC = b"SHENYUE-OUTPUT-1\n"
@@ -49,6 +51,7 @@ BLOCK = 1 << 22  # bytes read or written at a time
 MAX_MEMOS = 8  # memo files kept (all folders and commands)
 MAX_TOTAL = 2 << 30  # their bytes together
 STALE_TEMP = 3600  # a temporary file older than this was left by a killed run
+STATUTORY_FILE = "statutory.toml"  # the copy index's common wording (analysis/similarity/statutory.py)
 
 
 def memo_root() -> Path:
@@ -104,12 +107,13 @@ class OutputMemo:
             for u in listing.skipped:
                 key.update(f"\x1es\x1f{u.rel}\x1f{u.reason_key}\x1f{sorted(u.params.items())!r}".encode(
                     "utf-8", "surrogatepass"))  # fmt: skip
-            units = _units_digest(folder)
+            extra = [_file_digest(Path(folder) / UNITS_FILE)]
+            extra += [_file_digest(place / STATUTORY_FILE) for place in (config_dir(), Path(folder))]
         finally:
             store.close()  # keeps the digests just computed
-        if units is None:
+        if None in extra:
             return None
-        key.update(b"\x1eu" + units)
+        key.update(b"\x1eu" + b"".join(extra))
         name = hashlib.blake2b(head.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         return cls(root / f"{name}.memo", key.digest(), store.secret, reports, listing)
 
@@ -209,14 +213,14 @@ class Recorder:
         _unlink(str(self.tmp))
 
 
-def _units_digest(folder: Path) -> bytes | None:
-    """The folder's units.toml, byte for byte (b"-" when there is none); None when it cannot be read."""
-    path = Path(folder) / UNITS_FILE
+def _file_digest(path: Path) -> bytes | None:
+    """A file the output depends on, byte for byte (units.toml, statutory.toml); a fixed value when there is
+    none, None when it cannot be read."""
     try:
         with open(path, "rb") as handle:
             data = handle.read(1 << 24)
     except FileNotFoundError:
-        return b"-"
+        return bytes(32)
     except OSError:
         return None
     return hashlib.blake2b(data, digest_size=32).digest()
