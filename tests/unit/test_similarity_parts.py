@@ -88,6 +88,10 @@ def test_a_folder_matched_in_parts_gives_the_same_spans(samples_copy, monkeypatc
     monkeypatch.setattr(index, "PART_FINGERPRINTS", 500)
     monkeypatch.setattr(index, "CHUNK", chunk)  # spans made from rows of every part merged, a few reports at a time
     monkeypatch.setattr(engine, "SPILL_CHARS", 0)  # the fingerprints and the table in files too
+    monkeypatch.setattr(partition, "GATHER_WINDOW", 256)  # the source places read in many windows
+    gathered = []
+    real_gather = partition.MappedFields.gather
+    monkeypatch.setattr(partition.MappedFields, "gather", lambda self, *a: gathered.append(1) or real_gather(self, *a))
     mapped = []
     real_init = partition.FileArrays.__init__
     monkeypatch.setattr(
@@ -99,6 +103,7 @@ def test_a_folder_matched_in_parts_gives_the_same_spans(samples_copy, monkeypatc
     engine.wait_for_writes()
     assert len(calls) > 2 and all(bits is not None for bits in calls)  # really matched in parts
     assert mapped and all(name in mapped for name in engine.PRINT_FIELDS)  # the table and fresh prints were files
+    assert gathered  # the span step read the source places from the mapped table a window at a time
     assert len(whole) > 0
     for name in index.SpanArrays.FIELDS:
         assert np.array_equal(getattr(split.arrays, name), getattr(whole.arrays, name)), name
@@ -230,3 +235,19 @@ def test_a_full_disk_in_the_spill_folder_costs_memory_not_the_run(samples_copy, 
     assert spill_folders() == []
     if fails == "fingerprints":
         assert len(writes) > 6  # the disk filled during the fingerprints, after some were written
+
+
+@pytest.mark.parametrize("window", [8, 100, 1 << 20])
+def test_places_gathered_from_mapped_files_a_window_at_a_time_are_those_indexed(tmp_path, monkeypatch, window):
+    monkeypatch.setattr(partition, "GATHER_WINDOW", window)
+    rng = np.random.default_rng(7)
+    n = 5000
+    files = partition.FileArrays.create(tmp_path, "t", n, [("a", np.int32), ("b", np.int8), ("c", np.int64)])
+    for name in ("a", "b", "c"):
+        files.arrays[name][:] = rng.integers(-100, 100, n)
+    for places in (rng.integers(0, n, 3000), np.array([0, n - 1, n - 1, 0, 17]), np.array([4], np.int64)):
+        got = files.arrays.gather(("a", "b", "c"), places)
+        for name, array in zip(("a", "b", "c"), got):
+            assert array.dtype == files.arrays[name].dtype
+            assert np.array_equal(array, files.arrays[name][places]), name
+    files.remove()

@@ -516,9 +516,15 @@ def _spans(
     is_src = src >= 0
     hfp = np.maximum(src, 0)
     del src
-    hb = fields["back"][hfp].astype(np.int64)
-    src_start = fields["ostart"][hfp] - np.where(hb <= s.snap, hb, 0)
-    del hb
+    # the source places are all over the folder's fingerprints: read together, a window at a time when they
+    # are files (partition.MappedFields)
+    gather = getattr(fields, "gather", None)
+    names = ("back", "ostart", "ahead", "oend")
+    hb, h_ostart, ha, h_oend = gather(names, hfp) if gather else [fields[n][hfp] for n in names]
+    del hfp
+    hb = hb.astype(np.int64)
+    src_start = h_ostart - np.where(hb <= s.snap, hb, 0)
+    del hb, h_ostart
     # A k-gram the source holds more than once (a repeated phrase) points to its first place there: keep
     # only the source places near the span's median source place, so the source stretch is the passage's
     # own (a 38-character passage once got a 1,300-character source stretch).
@@ -533,11 +539,11 @@ def _spans(
     del med, own_len, n_src
     o_start = np.minimum.reduceat(np.where(near, src_start, big), sstart)
     del src_start
-    ha = fields["ahead"][hfp].astype(np.int64)
-    src_end = fields["oend"][hfp] + np.where(ha <= s.snap, ha, 0)
-    del ha
+    ha = ha.astype(np.int64)
+    src_end = h_oend + np.where(ha <= s.snap, ha, 0)
+    del ha, h_oend
     o_end = np.maximum.reduceat(np.where(near, src_end, -1), sstart)
-    del src_end, is_src, hfp, near
+    del src_end, is_src, near
 
     # n_reports and n_units: the median over the span's fingerprints
     mid = sstart + (slast - sstart) // 2
