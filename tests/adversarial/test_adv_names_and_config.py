@@ -135,3 +135,18 @@ def test_a_config_file_that_is_a_fifo_does_not_hang(tmp_path):
     with deadline(5):
         config = load_config(Path(path))
     assert config.error is not None
+
+
+def test_a_memoised_scan_prints_file_names_in_any_bytes_as_the_scan_did(tmp_path):
+    from shenyue.cli.output_memo import memo_root
+
+    folder = reports_folder(tmp_path)
+    raw, name = gbk_name(folder)
+    shutil.copyfile(folder / REPORT, raw)
+    for args in (["scan"], ["scan", "--json"]):
+        first = _cli([*args, str(folder), "--lang", "en"])
+        again = _cli([*args, str(folder), "--lang", "en"])  # printed from the memo
+        assert first.returncode == again.returncode == 0, again.stderr.decode("utf-8", "replace")
+        assert again.stdout == first.stdout and b"Traceback" not in again.stderr
+    assert len(list(memo_root().glob("*.memo"))) == 2
+    assert json.dumps(name) in json.dumps(json.loads(again.stdout))
