@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -521,7 +522,10 @@ class SimilarityResult:
         positions = [(s.start, s.end) for s in spans]
         ordered = all(a <= b for a, b in zip(positions, positions[1:]))  # the usual case: no sort needed
         whole = shares(spans, 0, entry.length if entry else 0, outside=outside, ordered=ordered)
-        out = CopySummary(whole.peer_share, whole.same_unit_share, whole.common_share, whole.sources, spans=spans)
+        # the spans are made again from the result when something asks for them (the review screen): a large
+        # folder's span objects kept in every summary took 1.3 GB at 100,000 reports
+        out = CopySummary(whole.peer_share, whole.same_unit_share, whole.common_share, whole.sources,
+                          made_by=partial(self.spans_of, rel), count=len(spans))  # fmt: skip
         out.threshold = self.threshold
         out.outside = outside
         out.length = entry.length if entry else 0
