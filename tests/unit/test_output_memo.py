@@ -197,3 +197,14 @@ def test_a_memo_folder_others_can_write_to_is_not_used(samples_copy, capsys, sca
     ran = len(scans)
     run(capsys, samples_copy, "--json")
     assert len(scans) == ran + 1
+
+
+def test_clearing_the_cache_removes_the_memos_too(samples_copy, capsys, scans):
+    first = run(capsys, samples_copy, "--json")
+    assert memos()
+    assert main(["cache", "--clear"]) == 0
+    capsys.readouterr()
+    assert memos() == []
+    ran = len(scans)
+    assert run(capsys, samples_copy, "--json") == first
+    assert len(scans) == ran + 1

@@ -594,14 +594,21 @@ def prune(max_bytes: int = MAX_BYTES, keep: set[str] | frozenset[str] = frozense
             break
 
 
+def output_root() -> Path:
+    """Where the commands' output memos are (``cli/output_memo.py``): cleared and counted with the rest."""
+    from shenyue.paths import cache_dir
+
+    return cache_dir() / "output"
+
+
 def clear() -> int:
-    """Remove every cached report and the copy index; returns how many files were removed."""
+    """Remove every cached report, the copy index and the output memos; returns how many files were removed."""
     import shutil
 
     from shenyue.analysis.similarity.cache import cache_root as similarity_root
 
     removed = 0
-    for root in (cache_root(), similarity_root()):
+    for root in (cache_root(), similarity_root(), output_root()):
         if not root.is_dir():
             continue
         for _dirpath, _dirs, files in os.walk(root):
@@ -611,11 +618,11 @@ def clear() -> int:
 
 
 def size() -> tuple[int, int]:
-    """Files and bytes in the cache (reports and copy index)."""
+    """Files and bytes in the cache (reports, copy index, output memos)."""
     from shenyue.analysis.similarity.cache import cache_root as similarity_root
 
     count = total = 0
-    for root in (cache_root(), similarity_root()):
+    for root in (cache_root(), similarity_root(), output_root()):
         for dirpath, _dirs, files in os.walk(root):
             for name in files:
                 try:

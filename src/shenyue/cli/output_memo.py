@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from shenyue.analysis.report_cache import ReportCache, _unlink, _user_owns
+from shenyue.analysis.report_cache import ReportCache, _unlink, _user_owns, output_root
 from shenyue.model.units import UNITS_FILE
 from shenyue.paths import config_dir
 from shenyue.reading import FolderListing, relative
@@ -55,9 +55,7 @@ STATUTORY_FILE = "statutory.toml"  # the copy index's common wording (analysis/s
 
 
 def memo_root() -> Path:
-    from shenyue.paths import cache_dir
-
-    return cache_dir() / "output"
+    return output_root()  # `shenyue cache` counts and clears it with the rest
 
 
 class OutputMemo:
