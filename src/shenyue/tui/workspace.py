@@ -45,6 +45,9 @@ class Row:
     unreadable: Unreadable | None = None
     review: RowReview = field(default_factory=RowReview)
     team: Any = None  # shenyue.review.team.TeamScores: every reviewer's review (None: nobody's yet)
+    # the findings list last counted, its length and the counts: the list's summary line counts every row's
+    # errors at each refilter (10,000 rows, 190,000 findings)
+    _counted: tuple[list, int, dict[str, int]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -74,11 +77,16 @@ class Row:
     def counts(self) -> dict[str, int] | None:
         if self.report is None:
             return None
-        return count_by_severity(self.report.findings)
+        findings = self.report.findings
+        got = self._counted
+        if got is None or got[0] is not findings or got[1] != len(findings):  # replaced or added to since
+            got = self._counted = (findings, len(findings), count_by_severity(findings))
+        return dict(got[2])
 
     @property
     def errors(self) -> int:
-        return count_by_severity(self.report.findings)["error"] if self.report else 0
+        counts = self.counts()
+        return counts["error"] if counts is not None else 0
 
     def checks(self) -> set[str]:
         return {f.check for f in self.report.findings} if self.report else set()
