@@ -224,6 +224,7 @@ def scan_folder(
     limits: ReadLimits | None = None,
     cache: bool = True,
     listing: FolderListing | None = None,
+    report_cache: ReportCache | None = None,
 ) -> ScanResult:
     """Read and analyse every report under ``folder``.
 
@@ -238,7 +239,9 @@ def scan_folder(
     code are unchanged since an earlier scan is loaded from the report cache
     (:mod:`shenyue.analysis.report_cache`) instead of read again.
 
-    ``listing`` is a walk of ``folder`` made just before (the output memo's), used instead of walking again.
+    ``listing`` is a walk of ``folder`` made just before (the output memo's), used instead of walking again;
+    ``report_cache``, the report cache of these settings already open (the one that hashed its files), is
+    used instead of opening another, and closed at the end.
     """
     folder = Path(folder)
     result = ScanResult(folder)
@@ -258,7 +261,12 @@ def scan_folder(
             result.unreadable.append(read_document(path, folder, max_bytes))  # "unsupported type" entry
     result.unreadable.extend(skipped)
     total = len(files)
-    store = open_report_cache(max_bytes, max_pages, checks, deadlines, limits) if cache else None
+    if not cache:
+        store = None
+    elif report_cache is not None:
+        store = report_cache
+    else:
+        store = open_report_cache(max_bytes, max_pages, checks, deadlines, limits)
     # each file's outcome in listing order, so that a warm scan lists exactly what a cold one does
     outcomes: list[Report | Unreadable | None] = [None] * total
     todo: list[int] = []

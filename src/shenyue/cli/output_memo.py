@@ -61,19 +61,23 @@ def memo_root() -> Path:
 class OutputMemo:
     """The memo of one command on one folder: :meth:`replay` what was printed, or :meth:`recorder` it."""
 
-    def __init__(self, path: Path, key: bytes, secret: bytes, reports: int, listing: FolderListing) -> None:
+    def __init__(self, path: Path, key: bytes, store: ReportCache, reports: int, listing: FolderListing) -> None:
         self.path = path
         self.key = key
-        self.secret = secret
+        self.secret = store.secret
         self.reports = reports  # report files in the folder (each must have been read for a memo)
-        self.listing = listing  # the walk the key was made of: the scan that follows need not walk again
+        # the walk the key was made of and the report cache that hashed its files, still open: the scan that
+        # follows a miss walks, loads the stat memo and hashes nothing again (it closes the cache); a hit
+        # closes it (:meth:`replay`), keeping the digests just computed
+        self.listing = listing
+        self.store = store
 
     @classmethod
     def open(cls, command: str, folder: Path, options: object, store: ReportCache, max_bytes: int) -> OutputMemo | None:
         """The memo for ``command`` with ``options`` (a repr-able value) on ``folder``; None when the folder's
         inputs cannot all be vouched for or the memo folder is not safe. ``store`` is the report cache of
-        the scan's settings (its stamp, its secret and its stat memo); the file digests it computes are
-        kept in its stat memo (closed here), so the scan that may follow does not hash them again."""
+        the scan's settings (its stamp, its secret and its stat memo); it is closed here when there is no
+        memo, and otherwise handed on as :attr:`store`."""
         from shenyue.analysis.stamps import tree_stamp
         from shenyue.i18n import current_language
 
@@ -81,8 +85,9 @@ class OutputMemo:
         try:
             root.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError:
-            return None
-        if not _user_owns(root):
+            root = None
+        if root is None or not _user_owns(root):
+            store.close()
             return None
         head = "\x1f".join((command, repr(options), os.fspath(folder), os.path.realpath(folder), current_language()))
         key = hashlib.blake2b(digest_size=KEY_SIZE)
@@ -90,36 +95,41 @@ class OutputMemo:
         key.update(f"\x1e{store.prefix}\x1e{tree_stamp(('',))}".encode())
         listing = FolderListing.walk(folder)
         reports = 0
-        try:
-            for path, supported in listing.files:
-                rel = relative(path, folder)
-                if supported:
-                    sha = store.file_digest(path, max_bytes)
-                    if sha is None:
-                        return None
-                    listing.digests[path] = sha
-                    reports += 1
-                    key.update(f"\x1ef\x1f{rel}\x1f{sha}".encode("utf-8", "surrogatepass"))
-                else:
-                    key.update(f"\x1eo\x1f{rel}".encode("utf-8", "surrogatepass"))
-            for u in listing.skipped:
-                key.update(f"\x1es\x1f{u.rel}\x1f{u.reason_key}\x1f{sorted(u.params.items())!r}".encode(
-                    "utf-8", "surrogatepass"))  # fmt: skip
-            extra = [_file_digest(Path(folder) / UNITS_FILE)]
-            extra += [_file_digest(place / STATUTORY_FILE) for place in (config_dir(), Path(folder))]
-        finally:
-            store.close()  # keeps the digests just computed
+        for path, supported in listing.files:
+            rel = relative(path, folder)
+            if supported:
+                sha = store.file_digest(path, max_bytes)
+                if sha is None:
+                    store.close()
+                    return None
+                listing.digests[path] = sha
+                reports += 1
+                key.update(f"\x1ef\x1f{rel}\x1f{sha}".encode("utf-8", "surrogatepass"))
+            else:
+                key.update(f"\x1eo\x1f{rel}".encode("utf-8", "surrogatepass"))
+        for u in listing.skipped:
+            key.update(f"\x1es\x1f{u.rel}\x1f{u.reason_key}\x1f{sorted(u.params.items())!r}".encode(
+                "utf-8", "surrogatepass"))  # fmt: skip
+        extra = [_file_digest(Path(folder) / UNITS_FILE)]
+        extra += [_file_digest(place / STATUTORY_FILE) for place in (config_dir(), Path(folder))]
         if None in extra:
+            store.close()
             return None
         key.update(b"\x1eu" + b"".join(extra))
         name = hashlib.blake2b(head.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        return cls(root / f"{name}.memo", key.digest(), store.secret, reports, listing)
+        return cls(root / f"{name}.memo", key.digest(), store, reports, listing)
 
     # ------------------------------------------------------------ reading
 
     def replay(self, out: TextIO) -> bool:
-        """Write the memoised output to ``out`` and return True; False (nothing written) when there is no
-        memo for this key, or it is damaged."""
+        """Write the memoised output to ``out`` and return True (the report cache is closed: no scan
+        follows); False (nothing written) when there is no memo for this key, or it is damaged."""
+        if not self._replay(out):
+            return False
+        self.store.close()
+        return True
+
+    def _replay(self, out: TextIO) -> bool:
         try:
             with open(self.path, "rb") as handle:
                 head = handle.read(HEAD)

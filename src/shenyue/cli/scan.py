@@ -53,6 +53,7 @@ def run(args) -> int:
             limits=args.config.read_limits,
             cache=not args.no_cache,
             listing=memo.listing if memo is not None else None,
+            report_cache=memo.store if memo is not None else None,
         )
     finally:
         progress.close()
