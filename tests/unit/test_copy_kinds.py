@@ -213,3 +213,25 @@ def test_the_source_stretch_is_the_passage_even_when_the_source_repeats_its_word
     assert span.other_report == "jia-2022.txt"
     at = source.index(PARA)
     assert at - 20 <= span.other_start and span.other_end <= at + len(PARA) + 20
+
+
+def test_one_reports_spans_are_the_same_whether_asked_alone_or_with_the_whole_folder():
+    """Opening one report makes only its spans (its holders and relations); they equal the folder's."""
+    from shenyue.analysis.similarity.result import SimilarityResult
+
+    a22 = make_report("jia-2022.txt", body(OWN[0], PARA, OWN[1], COMMON_SENTENCE), unit="甲局", year=2022)
+    a23 = make_report("jia-2023.txt", body(OWN[2], PARA, OWN[3], COMMON_SENTENCE), unit="甲局", year=2023)
+    b22 = make_report("yi-2022.txt", body(OWN[4], PARA, OWN[5], COMMON_SENTENCE), unit="乙局", year=2022)
+    c22 = make_report("bing-2022.txt", body(OWN[6], COMMON_SENTENCE), unit=None, year=None)
+    result = find_copies([a22, a23, b22, c22], cache=False)
+
+    def fresh():
+        return SimilarityResult(result.entries, result.arrays, result.settings)
+
+    everything = fresh().spans()
+    kinds = {h.kind for s in everything for h in s.holders}
+    assert {PEER, SAME_UNIT, REUSED_LATER} <= kinds  # every relation is exercised
+    for r in (a22, a23, b22, c22):
+        alone = fresh().spans_of(r.rel)
+        assert alone, r.rel
+        assert alone == [s for s in everything if s.report == r.rel]

@@ -364,7 +364,9 @@ class SimilarityResult:
         self.lineage = lineage
         self._index = {e.rel: i for i, e in enumerate(entries)}
         self._threshold: int | None = None
-        self._holders: tuple[list[str], list[tuple[Holder, Holder, Holder]]] | None = None
+        # each report's holder in each relation (peer, same unit, later year), made when first asked for
+        self._holders: dict[int, tuple[Holder, Holder, Holder]] = {}
+        self._unit_year: tuple[np.ndarray, np.ndarray] | None = None
         self._rel: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         # spans come sorted by report number: one slice per report
         self._bounds = np.searchsorted(spans.report, np.arange(len(entries) + 1)) if len(entries) else np.zeros(1, int)
@@ -392,26 +394,39 @@ class SimilarityResult:
         """The report's number in :attr:`entries` (and in the span arrays)."""
         return self._index.get(rel)
 
-    def _relations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every span's relation to its three holders (0 peer, 1 same unit, 2 the same unit's later year;
-        computed once for the folder, as :meth:`_holder` would one by one)."""
-        if self._rel is None:
-            a = self.arrays
-            E = len(self.entries)
+    def _units_and_years(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every report's unit number (a report with no unit is its own, negative) and year (0 unknown)."""
+        if self._unit_year is None:
             ids: dict[str, int] = {}
             uid = np.array(
                 [ids.setdefault(e.unit_key, len(ids)) if e.unit_key else -1 - i for i, e in enumerate(self.entries)],
                 dtype=np.int64,
             )
             yr = np.array([e.year or 0 for e in self.entries], dtype=np.int64)
-            me = a.report.astype(np.int64)
-            rel = []
-            for col in (a.other, a.holder1, a.holder2):
-                o = np.maximum(col.astype(np.int64), 0) if E else col.astype(np.int64)
-                same = uid[me] == uid[o] if E else np.zeros(0, bool)
-                later = same & (yr[o] > yr[me]) & (yr[me] > 0) if E else same
-                rel.append(np.where(later, 2, same.astype(np.int8)).astype(np.int8))
-            self._rel = (rel[0], rel[1], rel[2])
+            self._unit_year = (uid, yr)
+        return self._unit_year
+
+    def _relations_of(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows ``lo..hi``'s relation to their three holders (0 peer, 1 same unit, 2 the same unit's later
+        year), as :meth:`_holder` would one by one."""
+        a = self.arrays
+        if not self.entries or lo >= hi:
+            empty = np.zeros(0, np.int8)
+            return (empty, empty, empty)
+        uid, yr = self._units_and_years()
+        me = a.report[lo:hi].astype(np.int64)
+        rel = []
+        for col in (a.other, a.holder1, a.holder2):
+            o = np.maximum(col[lo:hi].astype(np.int64), 0)
+            same = uid[me] == uid[o]
+            later = same & (yr[o] > yr[me]) & (yr[me] > 0)
+            rel.append(np.where(later, 2, same.astype(np.int8)).astype(np.int8))
+        return (rel[0], rel[1], rel[2])
+
+    def _relations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every span's relation to its three holders (computed once for the folder)."""
+        if self._rel is None:
+            self._rel = self._relations_of(0, len(self.arrays))
         return self._rel
 
     def _make(self, lo: int, hi: int) -> list[CopySpan]:
@@ -419,32 +434,38 @@ class SimilarityResult:
         a = self.arrays
         cols = [getattr(a, f)[lo:hi].tolist() for f in ("start", "end", "other", "other_start", "other_end",
                                                        "kind", "n_reports", "similarity", "n_units", "holder1", "holder2")]  # fmt: skip
-        rels = [r[lo:hi].tolist() for r in self._relations()]
+        if self._rel is not None:
+            rels = [r[lo:hi].tolist() for r in self._rel]
+        else:  # one report opened: its rows only, not the whole folder's
+            rels = [r.tolist() for r in self._relations_of(lo, hi)]
         if lo < hi:
             rel = self.entries[int(a.report[lo])].rel  # rows of one report
-        names, holders = self._names_and_holders()
+        entries, holder = self.entries, self._holder_of
         out = []
         for start, end, other, o_start, o_end, kind, n_rep, sim, n_units, h1, h2, r0, r1, r2 in zip(*cols, *rels):
             if h1 < 0:
-                hs: tuple[Holder, ...] = (holders[other][r0],)
+                hs: tuple[Holder, ...] = (holder(other)[r0],)
             elif h2 < 0:
-                hs = (holders[other][r0], holders[h1][r1])
+                hs = (holder(other)[r0], holder(h1)[r1])
             else:
-                hs = (holders[other][r0], holders[h1][r1], holders[h2][r2])
+                hs = (holder(other)[r0], holder(h1)[r1], holder(h2)[r2])
             out.append(
-                CopySpan(rel, start, end, names[other], o_start, o_end, _KIND_OF_CODE[kind], n_rep, sim, n_units,
-                         hs)
+                CopySpan(rel, start, end, entries[other].rel, o_start, o_end, _KIND_OF_CODE[kind], n_rep, sim,
+                         n_units, hs)
             )  # fmt: skip
         return out
 
-    def _names_and_holders(self) -> tuple[list[str], list[tuple[Holder, Holder, Holder]]]:
-        """Every report's path, and its holder in each relation (peer, same unit, later year), made once."""
-        if self._holders is None:
-            self._holders = (
-                [e.rel for e in self.entries],
-                [tuple(Holder(e.rel, e.year, kind) for kind in _RELATION_KINDS) for e in self.entries],
+    def _holder_of(self, i: int) -> tuple[Holder, Holder, Holder]:
+        """Report ``i`` as a holder in each relation (peer, same unit, later year), made once when asked."""
+        made = self._holders.get(i)
+        if made is None:
+            e = self.entries[i]
+            made = self._holders[i] = (
+                Holder(e.rel, e.year, _RELATION_KINDS[0]),
+                Holder(e.rel, e.year, _RELATION_KINDS[1]),
+                Holder(e.rel, e.year, _RELATION_KINDS[2]),
             )
-        return self._holders
+        return made
 
     def spans(self) -> list[CopySpan]:
         """Every span, by report path then position."""
