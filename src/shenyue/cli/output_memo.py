@@ -25,7 +25,9 @@ The memo file (``cache_dir()/output/<name>.memo``, one per folder, command, opti
 the key and a keyed blake2b MAC of key and output (the report cache's secret). It is written to a
 temporary file and renamed into place, so a run killed midway leaves nothing that is trusted; a file whose
 key differs, that is truncated or that fails its MAC is not used. At most :data:`MAX_MEMOS` memo files
-and :data:`MAX_TOTAL` bytes are kept, the least recently used going first.
+and :data:`MAX_TOTAL` bytes are kept, the least recently used going first. Beside a JSON memo, the
+reports' JSON fragments (:mod:`.json_fragments`) let a run after an edit print the reports the edit did not
+touch without making their JSON again; they go with their memo.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from pathlib import Path
 from typing import TextIO
 
 from shenyue.analysis.report_cache import ReportCache, _unlink, _user_owns, output_root
+from shenyue.cli.json_fragments import SUFFIX as FRAGMENTS_SUFFIX
+from shenyue.cli.json_fragments import Fragments
 from shenyue.model.units import UNITS_FILE
 from shenyue.paths import config_dir
 from shenyue.reading import FolderListing, relative
@@ -61,9 +65,12 @@ def memo_root() -> Path:
 class OutputMemo:
     """The memo of one command on one folder: :meth:`replay` what was printed, or :meth:`recorder` it."""
 
-    def __init__(self, path: Path, key: bytes, store: ReportCache, reports: int, listing: FolderListing) -> None:
+    def __init__(
+        self, path: Path, key: bytes, store: ReportCache, reports: int, listing: FolderListing, base: bytes = b""
+    ) -> None:
         self.path = path
         self.key = key
+        self.base = base  # the digest of the command, options, folder, language and code: not of the files
         self.secret = store.secret
         self.reports = reports  # report files in the folder (each must have been read for a memo)
         # the walk the key was made of and the report cache that hashed its files, still open: the scan that
@@ -93,6 +100,7 @@ class OutputMemo:
         key = hashlib.blake2b(digest_size=KEY_SIZE)
         key.update(MAGIC + head.encode("utf-8", "surrogatepass"))
         key.update(f"\x1e{store.prefix}\x1e{tree_stamp(('',))}".encode())
+        base = key.copy().digest()
         listing = FolderListing.walk(folder)
         reports = 0
         for path, supported in listing.files:
@@ -117,7 +125,7 @@ class OutputMemo:
             return None
         key.update(b"\x1eu" + b"".join(extra))
         name = hashlib.blake2b(head.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        return cls(root / f"{name}.memo", key.digest(), store, reports, listing)
+        return cls(root / f"{name}.memo", key.digest(), store, reports, listing, base)
 
     # ------------------------------------------------------------ reading
 
@@ -160,6 +168,10 @@ class OutputMemo:
 
     def recorder(self, out: TextIO) -> Recorder:
         return Recorder(self, out)
+
+    def fragments(self) -> Fragments:
+        """The reports' JSON fragments of this command's last run on the folder (:mod:`.json_fragments`)."""
+        return Fragments.open(self.path.with_suffix(FRAGMENTS_SUFFIX), self.secret, self.base)
 
 
 class Recorder:
@@ -242,6 +254,7 @@ def prune(keep: str = "", max_memos: int | None = None, max_total: int | None = 
     root = memo_root()
     now = time.time()
     memos = []
+    fragments: dict[str, tuple[int, str]] = {}  # memo path -> its fragments file's size and path
     try:
         with os.scandir(root) as it:
             for item in it:
@@ -254,10 +267,17 @@ def prune(keep: str = "", max_memos: int | None = None, max_total: int | None = 
                         _unlink(item.path)
                 elif item.name.endswith(".memo"):
                     memos.append((item.name != keep, -st.st_mtime, st.st_size, item.path))
+                elif item.name.endswith(FRAGMENTS_SUFFIX):
+                    fragments[item.path[: -len(FRAGMENTS_SUFFIX)] + ".memo"] = (st.st_size, item.path)
     except OSError:
         return
     total = 0
     for i, (_, _, size, path) in enumerate(sorted(memos)):
-        total += size
+        frag_size, frag_path = fragments.pop(path, (0, None))
+        total += size + frag_size
         if i >= max_memos or total > max_total:
             _unlink(path)
+            if frag_path is not None:
+                _unlink(frag_path)
+    for _, orphan in fragments.values():  # its memo is gone (pruned, or never kept)
+        _unlink(orphan)

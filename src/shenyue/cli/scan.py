@@ -13,6 +13,7 @@ from shenyue.i18n import current_language, t
 
 if TYPE_CHECKING:
     from shenyue.analysis.scan import ScanResult
+    from shenyue.cli.json_fragments import Fragments
     from shenyue.model.report import Report
 
 # The analysis (the checks, numpy) is imported when a scan runs: a scan whose output is memoised, and
@@ -82,18 +83,25 @@ def run(args) -> int:
     if memo is not None and len(result.reports) == memo.reports and not result.units_problem:
         recorder = memo.recorder(sys.stdout)
     out = recorder or sys.stdout
+    # the reports' JSON as the last run printed it, for those made from the same things (every one but an
+    # edited file's, usually)
+    fragments = memo.fragments() if memo is not None and args.json else None
     try:
         if args.json:
             # json.dumps without indent runs the C encoder: several times faster on big folders
             with gc_paused():
-                write_scan_json(result, out)
+                write_scan_json(result, out, fragments=fragments)
         else:
             out.write(scan_table(result) + "\n")
         if recorder is not None:
             recorder.commit()
+        if fragments is not None:
+            fragments.commit()
     finally:
         if recorder is not None:
             recorder.discard()  # nothing after a commit; the partial memo after an error
+        if fragments is not None:
+            fragments.discard()
     return 0
 
 
@@ -138,15 +146,67 @@ def scan_json(result: ScanResult) -> dict:
     }
 
 
-def write_scan_json(result: ScanResult, out: TextIO, batch: int = 200) -> None:
+def fragment_inputs(report: Report, folder_ids: frozenset[str]) -> str | None:
+    """What a report's JSON fragment (:func:`report_json` but its copy summary) is made from, beside what
+    :mod:`.json_fragments` puts in every key (command, language, code, analysis settings): the cached
+    analysis of the file's bytes, the fields the folder steps set and the cross-report findings. None: a
+    report not to keep a fragment of."""
+    doc = report.doc
+    if not doc.sha256:
+        return None
+    folder = [
+        (f.check, f.severity, f.start, f.end, f.message_key, f.note, f.params)
+        for f in report.findings
+        if f.check in folder_ids
+    ]
+    published = report.published.isoformat() if report.published else None
+    fields = (doc.encoding, report.kind, report.unit, report.year, published, doc.length, len(report.findings))
+    return f"report\x1f{report.rel}\x1f{doc.sha256}\x1f{fields!r}\x1f{folder!r}"
+
+
+def report_json_text(report: Report, lang: str, dumps, fragments: Fragments | None, folder_ids: frozenset[str]) -> str:
+    """``dumps(report_json(report, lang))``, its fragment taken from ``fragments`` when one was kept."""
+    inputs = fragment_inputs(report, folder_ids) if fragments is not None else None
+    if inputs is None:
+        return dumps(report_json(report, lang))
+    key = fragments.key(inputs)
+    head = fragments.get(key)
+    if head is None:
+        data = report_json(report, lang)
+        data.pop("copy", None)
+        head = dumps(data)[:-1]  # "{...": the copy summary goes after, as report_json places it
+    fragments.put(key, head)
+    copy = report.copy
+    if copy is None:
+        return head + "}"
+    text = None
+    if copy.run is not None:
+        # a summary kept unchanged from an earlier run prints as it printed then
+        if copy.kept_from is not None:
+            text = fragments.get(fragments.key(f"copy\x1f{copy.kept_from}\x1f{report.rel}\x1f{copy.threshold}"))
+        if text is None:
+            text = dumps(copy.to_json())
+        fragments.put(fragments.key(f"copy\x1f{copy.run}\x1f{report.rel}\x1f{copy.threshold}"), text)
+    else:
+        text = dumps(copy.to_json())
+    return head + ', "copy": ' + text + "}"
+
+
+def write_scan_json(result: ScanResult, out: TextIO, batch: int = 200, fragments: Fragments | None = None) -> None:
     """``json.dumps(scan_json(result))`` and a newline, written a few reports at a time: the same text,
-    without the whole folder's JSON in memory at once (100,000 reports make half a gigabyte of it)."""
+    without the whole folder's JSON in memory at once (100,000 reports make half a gigabyte of it). With
+    ``fragments``, a report's JSON made from the same things as last run is that run's text."""
     lang = current_language()
     dumps = partial(json.dumps, ensure_ascii=False)  # no indent: the C encoder
+    folder_ids: frozenset[str] = frozenset()
+    if fragments is not None:
+        from shenyue.analysis.checks.base import ids_where
+
+        folder_ids = ids_where(stage="folder")
     out.write('{"folder": ' + dumps(str(result.folder)) + ', "reports": [')
     reports = result.reports
     for i in range(0, len(reports), batch):
-        chunk = ", ".join(dumps(report_json(r, lang)) for r in reports[i : i + batch])
+        chunk = ", ".join(report_json_text(r, lang, dumps, fragments, folder_ids) for r in reports[i : i + batch])
         out.write((", " if i else "") + chunk)
     unreadable = [{"path": u.rel, "reason": u.reason(lang)} for u in result.unreadable]
     out.write('], "unreadable": ' + dumps(unreadable) + "}\n")

@@ -166,12 +166,17 @@ def attach_copy_info(reports: Sequence["Report"], result: "SimilarityResult") ->
         digests = {r.rel: summaries.digest(e.length, e.outside, r.sections) for r, e in found}
         kept = summaries.load(result, digests)
     made = 0
+    lineage = result.lineage
     for r, entry in found:
         r.unit_key = entry.unit_key
         r.copy = kept.get(r.rel)
         if r.copy is None:
             r.copy = result.summary(r.rel, r.sections, sections_by_rel)
             made += 1
+        elif lineage is not None:
+            r.copy.kept_from = lineage.base
+        if lineage is not None:
+            r.copy.run = lineage.run
     if made and result.lineage is not None:
         from shenyue.analysis.similarity.engine import write_later
 

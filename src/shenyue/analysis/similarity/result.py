@@ -190,6 +190,10 @@ class CopySummary(Shares):
     _spans: list[CopySpan] | None
     _made_by: Callable[[], list[CopySpan]] | None  # makes the spans when they are not kept
     _count: int  # how many spans, when they are not kept
+    # the cached run whose result this summary is of, and the earlier run whose summary it is unchanged
+    # (read back from the cache: :mod:`.summaries`); None without the cache
+    run: str | None
+    kept_from: str | None
 
     def __init__(
         self,
@@ -214,6 +218,8 @@ class CopySummary(Shares):
         self.threshold = threshold
         self.outside = [] if outside is None else outside
         self.length = length
+        self.run = None
+        self.kept_from = None
 
     @property
     def spans(self) -> list[CopySpan]:

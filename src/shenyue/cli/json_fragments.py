@@ -1,0 +1,186 @@
+"""Each report's JSON as the last ``shenyue scan --json`` of a folder printed it, kept for the next run.
+
+After one file of 10,000 changed, the output memo (:mod:`.output_memo`) no longer holds and the scan runs,
+but the JSON of nearly every report is the same text as last time: making it again (188,000 findings'
+messages, formatted and encoded, and 10,000 copy summaries) took over a second. So each report's JSON is
+kept in two fragments, and the next run prints a fragment again when everything it was made from is the
+same:
+
+* the report up to and including its findings, found by a digest (:func:`~shenyue.cli.scan.fragment_inputs`)
+  of the base (the command, its options, the folder, the language, the report cache's stamp and
+  settings, the code's stamp: any change of code or catalogue makes every fragment new), the report's
+  path, the sha256 of its bytes (with the base, the cached analysis it was loaded from), the fields the
+  folder steps set (unit, year, kind) and every cross-report finding it got;
+* its copy summary, found by the copy index's run and the report's path: a summary the similarity cache
+  kept unchanged from an earlier run (:mod:`shenyue.analysis.similarity.summaries`) prints as that run's
+  did, under the same common-wording threshold.
+
+The file (``cache_dir()/output/<memo name>.frags``, beside its memo) holds the base, then entries of a
+16-byte key, a length and UTF-8 text, and a keyed blake2b MAC of all of it (the report cache's secret).
+It is checked whole before any fragment is used; one that is damaged, truncated or of another base is
+not used. A run writes the fragments it printed to a temporary file and renames it into place once the
+whole JSON was written, so a killed run leaves the last good file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import mmap
+import os
+import struct
+from pathlib import Path
+
+from shenyue.analysis.report_cache import _unlink
+
+MAGIC = b"SHENYUE-FRAGMENTS-1\n"
+MAC_SIZE = 32
+BASE_SIZE = 32
+KEY_SIZE = 16
+HEAD = len(MAGIC) + MAC_SIZE + BASE_SIZE
+LENGTH = struct.Struct("<I")
+ENTRY = KEY_SIZE + LENGTH.size
+MAX_FILE = 2 << 30  # a larger file is not read (a folder of 100,000 reports makes about 400 MB)
+BLOCK = 1 << 22
+SUFFIX = ".frags"
+
+
+class Fragments:
+    """The last run's fragments of one memo's command on one folder, and the file this run writes."""
+
+    def __init__(self, path: Path, secret: bytes, base: bytes) -> None:
+        self.path = path
+        self.secret = secret
+        self.base = base
+        self.old: dict[bytes, tuple[int, int]] = {}  # key -> (offset, length) in the last file
+        self._map: mmap.mmap | None = None
+        self.reused = 0
+        self.tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+        self.handle = None
+        self.mac = hashlib.blake2b(key=secret, digest_size=MAC_SIZE)
+
+    @classmethod
+    def open(cls, path: Path, secret: bytes, base: bytes) -> Fragments:
+        """The fragments at ``path`` when the file is whole, vouched for by its MAC and of ``base``; none
+        otherwise (every report's JSON is made again)."""
+        fragments = cls(path, secret, base)
+        fragments._load()
+        return fragments
+
+    def _load(self) -> None:
+        try:
+            with open(self.path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if size < HEAD or size > MAX_FILE:
+                    return
+                data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            return
+        view = memoryview(data)
+        try:
+            ok = (
+                data[: len(MAGIC)] == MAGIC
+                and data[len(MAGIC) + MAC_SIZE : HEAD] == self.base
+                and hmac.compare_digest(data[len(MAGIC) : len(MAGIC) + MAC_SIZE], self._mac_of(view[len(MAGIC) + MAC_SIZE :]))
+            )  # fmt: skip
+            old: dict[bytes, tuple[int, int]] = {}
+            at = HEAD
+            while ok and at < size:
+                if at + ENTRY > size:
+                    ok = False
+                    break
+                key = data[at : at + KEY_SIZE]
+                (length,) = LENGTH.unpack_from(data, at + KEY_SIZE)
+                at += ENTRY
+                if at + length > size:
+                    ok = False
+                    break
+                old[key] = (at, length)
+                at += length
+        finally:
+            view.release()
+        if not ok:
+            data.close()
+            return
+        self.old = old
+        self._map = data
+
+    def _mac_of(self, body: memoryview) -> bytes:
+        mac = hashlib.blake2b(key=self.secret, digest_size=MAC_SIZE)
+        for i in range(0, len(body), BLOCK):
+            mac.update(body[i : i + BLOCK])
+        return mac.digest()
+
+    def key(self, inputs: str) -> bytes:
+        """The key of a fragment made from ``inputs`` (see :func:`shenyue.cli.scan.fragment_inputs`)."""
+        return hashlib.blake2b(self.base + inputs.encode("utf-8", "surrogatepass"), digest_size=KEY_SIZE).digest()
+
+    def get(self, key: bytes) -> str | None:
+        """The last run's fragment of ``key``; None when there is none (or it does not decode)."""
+        found = self.old.get(key)
+        if found is None or self._map is None:
+            return None
+        at, length = found
+        try:
+            text = self._map[at : at + length].decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            return None
+        self.reused += 1
+        return text
+
+    def put(self, key: bytes, text: str) -> None:
+        """Keep ``text`` as the fragment of ``key`` for the next run (in the file :meth:`commit` keeps)."""
+        if self.handle is None:
+            if self.mac is None:
+                return  # writing failed: no file this run
+            try:
+                self.handle = open(self.tmp, "xb")  # noqa: SIM115 (closed by commit or discard)
+                self.handle.write(bytes(len(MAGIC) + MAC_SIZE) + self.base)
+                self.mac.update(self.base)
+            except OSError:
+                self.discard()
+                return
+        data = text.encode("utf-8", "surrogatepass")
+        entry = key + LENGTH.pack(len(data))
+        try:
+            self.handle.write(entry)
+            self.handle.write(data)
+        except OSError:
+            self.discard()
+            return
+        self.mac.update(entry)
+        self.mac.update(data)
+
+    def commit(self) -> None:
+        """The fragments put this run become the file the next run reads (once the JSON was written whole)."""
+        self.close_old()
+        if self.handle is None:
+            return
+        try:
+            self.handle.seek(len(MAGIC))
+            self.handle.write(self.mac.digest())
+            self.handle.seek(0)
+            self.handle.write(MAGIC)
+            self.handle.close()
+            self.handle = None
+            os.replace(self.tmp, self.path)
+        except OSError:
+            self.discard()
+
+    def discard(self) -> None:
+        """Nothing of this run is kept (an error, a closed pipe); the last file stays."""
+        self.close_old()
+        if self.handle is not None:
+            try:
+                self.handle.close()
+            except OSError:
+                pass
+            self.handle = None
+            _unlink(str(self.tmp))
+        self.mac = None
+
+    def close_old(self) -> None:
+        if self._map is not None:
+            self._map.close()
+            self._map = None
+        self.old = {}

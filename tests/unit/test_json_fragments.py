@@ -1,0 +1,161 @@
+"""Each report's JSON kept from the last `shenyue scan --json`: after an edit, the reports it did not touch
+print the text they printed, the output is what a fresh scan prints, and a damaged or partial file of
+fragments is never used."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from shenyue.analysis.similarity.result import CopySummary
+from shenyue.cli import json_fragments, main, output_memo
+from shenyue.cli import scan as scan_cli
+from shenyue.paths import data_dir
+
+
+@pytest.fixture
+def made(monkeypatch):
+    """The reports whose JSON was made (not taken from the fragments), and how many copy summaries were
+    encoded."""
+    log: dict[str, list] = {"reports": [], "copies": []}
+    real_report, real_copy = scan_cli.report_json, CopySummary.to_json
+
+    def report_json(report, lang=None):
+        log["reports"].append(report.rel)
+        return real_report(report, lang)
+
+    def copy_json(self):
+        log["copies"].append(self)
+        return real_copy(self)
+
+    monkeypatch.setattr(scan_cli, "report_json", report_json)
+    monkeypatch.setattr(CopySummary, "to_json", copy_json)
+    return log
+
+
+def run(capsys, *argv) -> str:
+    assert main(["scan", *map(str, argv)]) == 0
+    return capsys.readouterr().out
+
+
+def fresh(capsys, folder) -> str:
+    return run(capsys, folder, "--json", "--no-cache")
+
+
+def drop_memos() -> None:
+    """The memo gone, the fragments kept: the next scan runs and prints from the fragments."""
+    for memo in output_memo.memo_root().glob("*.memo"):
+        memo.unlink()
+
+
+def fragments_file():
+    (path,) = output_memo.memo_root().glob("*" + json_fragments.SUFFIX)
+    return path
+
+
+def edit(folder, sentence="本单位在年度内对公开栏目进行了一次例行巡检。") -> str:
+    victim = folder / "xinzhou-changzhengjie-2024.txt"
+    victim.write_text(victim.read_text(encoding="utf-8") + "\n" + sentence + "\n", encoding="utf-8")
+    return victim.name
+
+
+def test_an_unchanged_folder_without_its_memo_prints_every_report_from_the_fragments(samples_copy, capsys, made):
+    first = run(capsys, samples_copy, "--json")
+    assert len(made["reports"]) == 5
+    made["reports"].clear()
+    made["copies"].clear()
+    drop_memos()
+    assert run(capsys, samples_copy, "--json") == first
+    assert made["reports"] == [] and made["copies"] == []  # nothing made again: every report's text kept
+    assert first == fresh(capsys, samples_copy)
+
+
+def test_after_an_edit_the_edited_report_is_made_again_and_the_output_is_a_fresh_scans(samples_copy, capsys, made):
+    run(capsys, samples_copy, "--json")
+    edited = edit(samples_copy)
+    made["reports"].clear()
+    made["copies"].clear()
+    out = run(capsys, samples_copy, "--json")
+    assert edited in made["reports"]
+    assert len(made["reports"]) < 5  # the reports the edit did not touch print their kept text
+    assert len(made["copies"]) < 5  # and so do the copy summaries kept from the last run
+    assert "例行巡检" not in out  # a sentence is text, not a finding: the report's findings stand
+    assert out == fresh(capsys, samples_copy)
+    # a change that moves findings and copies is printed as a fresh scan prints it, too
+    victim = samples_copy / "zhongshan-xiqu-2024.txt"
+    victim.write_text(victim.read_text(encoding="utf-8").replace("西区街道", "东区街道"), encoding="utf-8")
+    out = run(capsys, samples_copy, "--json")
+    assert "东区街道" in out and out == fresh(capsys, samples_copy)
+
+
+def test_another_language_makes_every_report_again(samples_copy, capsys, made):
+    run(capsys, samples_copy, "--json", "--lang", "zh")
+    made["reports"].clear()
+    english = run(capsys, samples_copy, "--json", "--lang", "en")
+    assert len(made["reports"]) == 5
+    assert english == run(capsys, samples_copy, "--json", "--no-cache", "--lang", "en")
+
+
+def damage(kind: str) -> None:
+    path = fragments_file()
+    data = bytearray(path.read_bytes())
+    if kind == "changed text":  # a message altered, same length: only the MAC tells
+        at = data.index("字段".encode()) if "字段".encode() in data else data.index(b'"message": "') + 12
+        data[at] ^= 0x01
+    elif kind == "truncated":
+        del data[-7:]
+    elif kind == "other base":
+        data[len(json_fragments.MAGIC) + json_fragments.MAC_SIZE] ^= 0x01
+    else:  # written with another user's secret: its MAC does not check out
+        (data_dir() / "cache-secret").write_bytes(os.urandom(32))
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("kind", ["changed text", "truncated", "other base", "other secret"])
+def test_a_damaged_file_of_fragments_is_never_used(samples_copy, capsys, made, kind):
+    first = run(capsys, samples_copy, "--json")
+    damage(kind)
+    drop_memos()
+    made["reports"].clear()
+    assert run(capsys, samples_copy, "--json") == first
+    assert len(made["reports"]) == 5  # every report made again
+    drop_memos()
+    made["reports"].clear()
+    assert run(capsys, samples_copy, "--json") == first  # written again, and used
+    assert made["reports"] == []
+
+
+def test_an_output_cut_short_keeps_the_last_good_fragments(samples_copy, capsys, monkeypatch):
+    first = run(capsys, samples_copy, "--json")
+    kept = fragments_file().read_bytes()
+    edit(samples_copy)
+    real = scan_cli.report_json_text
+    calls = []
+
+    def cut(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise BrokenPipeError  # the reader went away after two reports
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scan_cli, "report_json_text", cut)
+    main(["scan", str(samples_copy), "--json"])
+    capsys.readouterr()
+    monkeypatch.setattr(scan_cli, "report_json_text", real)
+    assert fragments_file().read_bytes() == kept
+    assert not [p for p in output_memo.memo_root().iterdir() if p.name.endswith(".tmp")]
+    assert run(capsys, samples_copy, "--json") == fresh(capsys, samples_copy) != first
+
+
+def test_fragments_go_with_their_memo(samples_copy, capsys, monkeypatch):
+    monkeypatch.setattr(output_memo, "MAX_MEMOS", 1)
+    run(capsys, samples_copy, "--json")
+    run(capsys, samples_copy, "--json", "--no-similar")  # the first memo goes, and its fragments
+    root = output_memo.memo_root()
+    memos = {p.stem for p in root.glob("*.memo")}
+    assert len(memos) == 1
+    assert {p.stem for p in root.glob("*" + json_fragments.SUFFIX)} == memos
+    assert main(["cache", "--clear"]) == 0
+    capsys.readouterr()
+    assert list(root.glob("*")) == [] if root.exists() else True
