@@ -185,6 +185,9 @@ def add_folder_findings(reports: Sequence[Report], *, config=None) -> None:
     link_prior_years(reports)
     folder_ids = ids_where(stage="folder")
     for r in reports:
-        r.findings = [f for f in r.findings if f.check not in folder_ids]
-        r.findings.extend(run_checks(r, config=config, stage="folder"))
-        r.findings.sort(key=lambda f: (f.start if f.start is not None else -1, SEVERITY_RANK.get(f.severity, 9)))
+        findings = [f for f in r.findings if f.check not in folder_ids]
+        added = run_checks(r, config=config, stage="folder")
+        if added:  # a report's own findings come sorted (run_checks): only a report with more is sorted again
+            findings.extend(added)
+            findings.sort(key=lambda f: (f.start if f.start is not None else -1, SEVERITY_RANK.get(f.severity, 9)))
+        r.findings = findings

@@ -37,7 +37,10 @@ def first_label(first: str) -> str:
 class SourcesPanel(Dialog):
     """Returns the rel path of the chosen report, or None (Esc)."""
 
+    # opaque: a dialog's translucent background draws the whole review screen beneath it again, dimmed
+    # (two thirds of the time the panel took to open at 10,000 reports), and this panel covers most of it
     CSS = """
+    SourcesPanel { background: $background; }
     #sources-panel { width: 96%; max-width: 160; height: 90%; }
     #sources-table { height: 1fr; }
     #sources-common { height: auto; margin: 1 0 0 0; }
