@@ -159,3 +159,24 @@ def test_fragments_go_with_their_memo(samples_copy, capsys, monkeypatch):
     assert main(["cache", "--clear"]) == 0
     capsys.readouterr()
     assert list(root.glob("*")) == [] if root.exists() else True
+
+
+def test_fragments_read_back_whole_when_the_pages_read_go_back_to_the_file_cache(tmp_path, monkeypatch):
+    """A large file's pages are handed back as its fragments are read; every fragment still reads whole,
+    in the order written or any other, with any characters (a file name's undecodable bytes too)."""
+    from shenyue.cli.json_fragments import Fragments
+
+    monkeypatch.setattr(json_fragments, "RELEASE", 4096)
+    path, secret, base = tmp_path / "x.frags", os.urandom(32), os.urandom(32)
+    texts = {f"k{i}": f"{i}号报告 \udcff " + "公开" * (300 + i) for i in range(200)}
+    writer = Fragments.open(path, secret, base)
+    for name, text in texts.items():
+        writer.put(writer.key(name), text)
+    writer.commit()
+    reader = Fragments.open(path, secret, base)
+    assert [reader.get(reader.key(name)) for name in texts] == list(texts.values())
+    assert reader._released > 0  # pages were handed back on the way
+    reader.discard()
+    backwards = Fragments.open(path, secret, base)
+    assert [backwards.get(backwards.key(name)) for name in reversed(texts)] == list(reversed(texts.values()))
+    assert Fragments.open(path, secret, os.urandom(32)).get(writer.key("k0")) is None  # another base

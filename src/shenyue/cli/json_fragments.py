@@ -40,7 +40,9 @@ KEY_SIZE = 16
 HEAD = len(MAGIC) + MAC_SIZE + BASE_SIZE
 LENGTH = struct.Struct("<I")
 ENTRY = KEY_SIZE + LENGTH.size
-MAX_FILE = 2 << 30  # a larger file is not read (a folder of 100,000 reports makes about 400 MB)
+MAX_FILE = 2 << 30  # a larger file is not read (a folder of 100,000 reports makes about 500 MB)
+RELEASE = 32 << 20  # the file's pages read so far go back to the file cache every this many bytes
+DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
 BLOCK = 1 << 22
 SUFFIX = ".frags"
 
@@ -54,6 +56,7 @@ class Fragments:
         self.base = base
         self.old: dict[bytes, tuple[int, int]] = {}  # key -> (offset, length) in the last file
         self._map: mmap.mmap | None = None
+        self._released = 0  # the pages before this offset were handed back (fragments are read in order)
         self.reused = 0
         self.tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
         self.handle = None
@@ -126,6 +129,15 @@ class Fragments:
         except UnicodeDecodeError:
             return None
         self.reused += 1
+        if at - self._released > RELEASE and DONTNEED is not None:
+            # the process does not keep the pages of the whole file (500 MB at 100,000 reports)
+            lo = self._released - self._released % mmap.PAGESIZE
+            hi = at - at % mmap.PAGESIZE
+            try:
+                self._map.madvise(DONTNEED, lo, hi - lo)
+            except (OSError, ValueError):
+                pass
+            self._released = hi
         return text
 
     def put(self, key: bytes, text: str) -> None:
