@@ -43,6 +43,10 @@ def run(args) -> int:
         return 0  # nothing the output depends on changed since it was printed
     from shenyue.analysis.scan import scan_folder
 
+    if not args.no_cache and not args.no_similar:
+        from shenyue.analysis.similarity import prefetch_cache
+
+        prefetch_cache(folder)  # the copy index's cache files are checked while the reports load
     progress = Progress("scan.progress")
     try:
         result = scan_folder(

@@ -239,6 +239,9 @@ class ShenyueApp(ExportActions, App):
                 rels.append(path.relative_to(folder).as_posix())
         self.post_message(FilesListed(rels))
         worker = get_current_worker()
+        from shenyue.analysis.similarity import prefetch_cache
+
+        prefetch_cache(folder)  # the copy index's cache files are checked while the reports load
         try:
             result = scan_folder(
                 folder,

@@ -151,6 +151,16 @@ def find_copies(
                units=units)  # fmt: skip
 
 
+def prefetch_cache(folder: Path) -> None:
+    """Start checking the folder's copy-index cache files (the fingerprint store, the last match's state,
+    result and summaries) in a thread, while the caller loads the cached reports."""
+    from shenyue.analysis.similarity import cache as disk
+
+    root, fkey = disk.cache_root(), disk.folder_key(folder)
+    disk.prefetch(p for kind in ("prints", "added", "result", "shared", "summaries")
+                  if (p := root / f"{kind}-{fkey}.bin").is_file())  # fmt: skip
+
+
 def attach_copy_info(reports: Sequence["Report"], result: "SimilarityResult") -> None:
     """Set ``report.copy`` (a :class:`CopySummary`) and ``report.unit_key`` for every report of ``result``.
 
@@ -181,6 +191,10 @@ def attach_copy_info(reports: Sequence["Report"], result: "SimilarityResult") ->
         from shenyue.analysis.similarity.engine import write_later
 
         write_later(summaries.save, result, {r.rel: r.copy for r in reports if r.copy is not None}, digests)
+    if result.lineage is not None:  # the cache files this run checked ahead and did not read are let go
+        from shenyue.analysis.similarity import cache as disk
+
+        disk.drop_prefetched()
 
 
 def align(

@@ -38,11 +38,12 @@ import json
 import mmap
 import os
 import struct
+import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -127,15 +128,19 @@ def read_header(path: Path) -> tuple[dict[str, Any], int] | None:
     """The header and the payload start, or None when the file is absent or not ours."""
     try:
         with open(path, "rb") as handle:
-            start = handle.read(len(MAGIC) + 8)
-            if len(start) != len(MAGIC) + 8 or not start.startswith(MAGIC):
-                return None
-            (hlen,) = struct.unpack("<Q", start[len(MAGIC) :])
-            if hlen > 1 << 31:
-                return None
-            hbytes = handle.read(hlen)
+            return _header_of(handle)
     except OSError:
         return None
+
+
+def _header_of(handle: BinaryIO) -> tuple[dict[str, Any], int] | None:
+    start = handle.read(len(MAGIC) + 8)
+    if len(start) != len(MAGIC) + 8 or not start.startswith(MAGIC):
+        return None
+    (hlen,) = struct.unpack("<Q", start[len(MAGIC) :])
+    if hlen > 1 << 31:
+        return None
+    hbytes = handle.read(hlen)
     if len(hbytes) != hlen:
         return None
     try:
@@ -147,17 +152,42 @@ def read_header(path: Path) -> tuple[dict[str, Any], int] | None:
     return header, len(MAGIC) + 8 + hlen
 
 
-def read_blob(path: Path, expect: dict[str, Any]) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
+Blob = tuple[dict[str, Any], dict[str, np.ndarray]]
+
+
+def read_blob(path: Path, expect: dict[str, Any]) -> Blob | None:
     """Header and arrays, or None unless every ``expect`` item matches and the payload checks out."""
-    got = read_header(path)
+    got = _take_prefetched(path)
+    prefetched = got is not None
     if got is None:
-        return None
-    header, start = got
+        header = read_header(path)
+        if header is None or any(header[0].get(k) != v for k, v in expect.items()):
+            return None  # another key's file is not checked
+        got = _checked(path)
+        if got is None:
+            return None
+    header, arrays, _ = got
     if any(header.get(k) != v for k, v in expect.items()):
+        if prefetched:  # kept for a later read of the same file that expects something else
+            done = threading.Event()
+            done.set()
+            with _prefetch_lock:
+                _prefetched.setdefault(os.fspath(path), (done, [got]))
         return None
+    return header, arrays
+
+
+def _checked(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray], tuple] | None:
+    """The file's header and arrays (views of the file mapped) once its checksum checks out, and the
+    identity of the file read (device, inode, size, times)."""
     try:
         with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size - start
+            st = os.fstat(handle.fileno())
+            got = _header_of(handle)
+            if got is None:
+                return None
+            header, start = got
+            size = st.st_size - start
             if size != header["payload"] or size < 0:
                 return None
             # mapped, not read: the arrays are the file's pages (a copy of a 340 MB store took 0.4 s more)
@@ -179,7 +209,68 @@ def read_blob(path: Path, expect: dict[str, Any]) -> tuple[dict[str, Any], dict[
             data.madvise(DONTNEED)  # checked: the pages stay in the file cache until the arrays are read
     except (OSError, KeyError, TypeError, ValueError):
         return None
-    return header, arrays
+    return header, arrays, _identity(st)
+
+
+def _identity(st: os.stat_result) -> tuple:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+# files being checked ahead of their use, by path: a finished check and its result
+_prefetched: dict[str, tuple[threading.Event, list]] = {}
+_prefetch_lock = threading.Lock()
+
+
+def prefetch(paths: Iterable[Path]) -> None:
+    """Check these cache files in a thread while the caller goes on (loading the cached reports, which
+    holds the interpreter lock: CRC-32 leaves it). :func:`read_blob` takes a file's checked arrays when the
+    file is still the one checked (same inode, size and times), and checks it itself otherwise."""
+    todo = []
+    with _prefetch_lock:
+        for path in paths:
+            name = os.fspath(path)
+            old = _prefetched.get(name)
+            if old is None or old[0].is_set():  # a check no read took (a run that stopped early) is replaced
+                slot: tuple[threading.Event, list] = (threading.Event(), [])
+                _prefetched[name] = slot
+                todo.append((path, slot))
+    if not todo:
+        return
+
+    def work() -> None:
+        for path, (done, out) in todo:
+            try:
+                out.append(_checked(path))
+            except Exception:  # never a crash in a helper thread: the file is checked again when read
+                out.append(None)
+            finally:
+                done.set()
+
+    threading.Thread(target=work, name="shenyue-cache-prefetch", daemon=True).start()
+
+
+def drop_prefetched() -> None:
+    """Forget the checks no read took (their files stay mapped, and kept on disk, while they are held)."""
+    with _prefetch_lock:
+        _prefetched.clear()
+
+
+def _take_prefetched(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray], tuple] | None:
+    with _prefetch_lock:
+        slot = _prefetched.pop(os.fspath(path), None)
+    if slot is None:
+        return None
+    done, out = slot
+    done.wait()
+    got = out[0] if out else None
+    if got is None:
+        return None
+    try:
+        if _identity(os.stat(path)) != got[2]:
+            return None  # rewritten since (another run): read again
+    except OSError:
+        return None
+    return got
 
 
 CRC_BLOCK = 1 << 24
