@@ -64,7 +64,7 @@ import threading
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from shenyue.model.report import Report
 
@@ -421,11 +421,7 @@ class ReportCache:
 
     def _drop_writer(self) -> None:
         if self.writer is not None:
-            try:
-                self.writer.close()
-            except OSError:
-                pass
-            _unlink(str(self.root / self.segment))
+            abandon(self.writer, str(self.root / self.segment))
         self.writer = None
         self.new = []
 
@@ -638,3 +634,13 @@ def _unlink(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+def abandon(handle: IO[bytes] | None, path: str) -> None:
+    """A file being written that is not to be kept: closed (when open) and removed."""
+    if handle is not None:
+        try:
+            handle.close()
+        except OSError:
+            pass
+    _unlink(path)

@@ -31,7 +31,7 @@ import os
 import struct
 from pathlib import Path
 
-from shenyue.analysis.report_cache import _unlink
+from shenyue.analysis.report_cache import abandon
 
 MAGIC = b"SHENYUE-FRAGMENTS-1\n"
 MAC_SIZE = 32
@@ -183,12 +183,8 @@ class Fragments:
         """Nothing of this run is kept (an error, a closed pipe); the last file stays."""
         self.close_old()
         if self.handle is not None:
-            try:
-                self.handle.close()
-            except OSError:
-                pass
+            abandon(self.handle, str(self.tmp))
             self.handle = None
-            _unlink(str(self.tmp))
         self.mac = None
 
     def close_old(self) -> None:

@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from shenyue.analysis.report_cache import ReportCache, _unlink, _user_owns, output_root
+from shenyue.analysis.report_cache import ReportCache, _unlink, _user_owns, abandon, output_root
 from shenyue.cli.json_fragments import SUFFIX as FRAGMENTS_SUFFIX
 from shenyue.cli.json_fragments import Fragments
 from shenyue.model.units import UNITS_FILE
@@ -224,13 +224,8 @@ class Recorder:
         prune(keep=self.memo.path.name)
 
     def discard(self) -> None:
-        if self.handle is not None:
-            try:
-                self.handle.close()
-            except OSError:
-                pass
-            self.handle = None
-        _unlink(str(self.tmp))
+        abandon(self.handle, str(self.tmp))
+        self.handle = None
 
 
 def _file_digest(path: Path) -> bytes | None:
