@@ -17,6 +17,7 @@ One safe-path rule:
 from __future__ import annotations
 
 import errno
+import mmap
 import os
 import re
 import stat
@@ -266,3 +267,22 @@ def parse_toml(text: str, max_depth: int = MAX_TOML_DEPTH) -> dict[str, Any]:
     if _too_deep(data, max_depth + 1):
         raise TomlNestingError(_deep_line(text, max_depth + 1))
     return data
+
+
+_DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
+CAN_HAND_BACK = _DONTNEED is not None  # pages of a mapped file can be handed back here (not on Windows)
+
+
+def hand_back(mapped: mmap.mmap, start: int = 0, end: int | None = None) -> int:
+    """This process's pages of ``mapped`` from ``start`` (rounded down to a page) to ``end`` (default: the
+    end) go back to the file cache; the contents stay in the file. Returns where the pages handed back
+    end (``start`` when none could be: no such advice here)."""
+    end = len(mapped) if end is None else min(end, len(mapped))
+    lo = start - start % mmap.PAGESIZE
+    if _DONTNEED is None or end <= lo:
+        return start
+    try:
+        mapped.madvise(_DONTNEED, lo, end - lo)
+    except (OSError, ValueError):
+        return start
+    return end

@@ -32,6 +32,7 @@ import struct
 from pathlib import Path
 
 from shenyue.analysis.report_cache import abandon
+from shenyue.fsutil import hand_back
 
 MAGIC = b"SHENYUE-FRAGMENTS-1\n"
 MAC_SIZE = 32
@@ -42,7 +43,6 @@ LENGTH = struct.Struct("<I")
 ENTRY = KEY_SIZE + LENGTH.size
 MAX_FILE = 2 << 30  # a larger file is not read (a folder of 100,000 reports makes about 500 MB)
 RELEASE = 32 << 20  # the file's pages read so far go back to the file cache every this many bytes
-DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
 BLOCK = 1 << 22
 SUFFIX = ".frags"
 
@@ -57,7 +57,6 @@ class Fragments:
         self.old: dict[bytes, tuple[int, int]] = {}  # key -> (offset, length) in the last file
         self._map: mmap.mmap | None = None
         self._released = 0  # the pages before this offset were handed back (fragments are read in order)
-        self.reused = 0
         self.tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
         self.handle = None
         self.mac = hashlib.blake2b(key=secret, digest_size=MAC_SIZE)
@@ -128,16 +127,8 @@ class Fragments:
             text = self._map[at : at + length].decode("utf-8", "surrogatepass")
         except UnicodeDecodeError:
             return None
-        self.reused += 1
-        if at - self._released > RELEASE and DONTNEED is not None:
-            # the process does not keep the pages of the whole file (500 MB at 100,000 reports)
-            lo = self._released - self._released % mmap.PAGESIZE
-            hi = at - at % mmap.PAGESIZE
-            try:
-                self._map.madvise(DONTNEED, lo, hi - lo)
-            except (OSError, ValueError):
-                pass
-            self._released = hi
+        if at - self._released > RELEASE:  # the process does not keep the whole file's pages (500 MB at 100,000)
+            self._released = hand_back(self._map, self._released, at)
         return text
 
     def put(self, key: bytes, text: str) -> None:

@@ -183,16 +183,17 @@ def report_json_text(report: Report, lang: str, dumps, fragments: Fragments | No
     copy = report.copy
     if copy is None:
         return head + "}"
-    text = None
-    if copy.run is not None:
-        # a summary kept unchanged from an earlier run prints as it printed then
-        if copy.kept_from is not None:
-            text = fragments.get(fragments.key(f"copy\x1f{copy.kept_from}\x1f{report.rel}\x1f{copy.threshold}"))
-        if text is None:
-            text = dumps(copy.to_json())
-        fragments.put(fragments.key(f"copy\x1f{copy.run}\x1f{report.rel}\x1f{copy.threshold}"), text)
-    else:
+    if copy.run is None:  # no cached copy index: nothing to find it by
+        return head + ', "copy": ' + dumps(copy.to_json()) + "}"
+
+    def copy_key(run: str) -> bytes:
+        return fragments.key(f"copy\x1f{run}\x1f{report.rel}\x1f{copy.threshold}")
+
+    # a summary kept unchanged from an earlier run prints as it printed then
+    text = fragments.get(copy_key(copy.kept_from)) if copy.kept_from is not None else None
+    if text is None:
         text = dumps(copy.to_json())
+    fragments.put(copy_key(copy.run), text)
     return head + ', "copy": ' + text + "}"
 
 

@@ -48,7 +48,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from shenyue.analysis.stamps import code_stamp, tree_stamp  # noqa: F401 (the cache's stamps, used as disk.*)
-from shenyue.fsutil import atomic_write_parts
+from shenyue.fsutil import atomic_write_parts, hand_back
 
 MAGIC = b"SHENYUE-SIMILARITY\n"
 FORMAT = 2
@@ -195,17 +195,12 @@ def _checked(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray], tuple] 
         payload = memoryview(data)[start:] if size else memoryview(b"")
         layout = header["layout"]
         crc = 0
-        released = 0  # the file's pages before this offset were handed back
         for at in range(0, size, CRC_BLOCK):
             crc = zlib.crc32(payload[at : at + CRC_BLOCK], crc)
-            if isinstance(data, mmap.mmap) and DONTNEED is not None:
+            if isinstance(data, mmap.mmap):
                 # checked pages go back to the file cache as the check goes (it runs beside the reports'
                 # loading: holding a 340 MB file's pages raised that step's peak)
-                upto = start + min(at + CRC_BLOCK, size)
-                upto -= upto % mmap.PAGESIZE
-                if upto > released:
-                    data.madvise(DONTNEED, released, upto - released)
-                    released = upto
+                hand_back(data, start + at, start + at + CRC_BLOCK)
         if str(header["checksum"]).split("-")[:2] != [f"{crc:08x}", str(size)]:
             return None
         arrays = {}
@@ -214,8 +209,8 @@ def _checked(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray], tuple] 
             if count * dt.itemsize != nbytes or offset + nbytes > size or offset < 0:
                 return None
             arrays[name] = np.frombuffer(data, dtype=dt, count=count, offset=start + offset)
-        if isinstance(data, mmap.mmap) and DONTNEED is not None:
-            data.madvise(DONTNEED)  # checked: the pages stay in the file cache until the arrays are read
+        if isinstance(data, mmap.mmap):
+            hand_back(data)  # checked: the pages stay in the file cache until the arrays are read
     except (OSError, KeyError, TypeError, ValueError):
         return None
     return header, arrays, _identity(st)
@@ -283,7 +278,6 @@ def _take_prefetched(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray],
 
 
 CRC_BLOCK = 1 << 24
-DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
 
 
 def remove(path: Path) -> None:

@@ -52,6 +52,7 @@ from shenyue.analysis.similarity.index import (
     group_bits,
 )
 from shenyue.analysis.similarity.settings import Settings
+from shenyue.fsutil import CAN_HAND_BACK, hand_back
 
 NH = 1 + PEER_HOLDERS
 BLOCK = 1 << 22  # hashes given a part number at a time
@@ -375,13 +376,8 @@ class FileArrays:
 
     def release(self) -> None:
         """Drop this process's pages of the arrays (their contents stay in the files and the file cache)."""
-        if _DONTNEED is None:
-            return
         for mapped in self._maps:
-            try:
-                mapped.madvise(_DONTNEED)
-            except (OSError, ValueError):
-                pass
+            hand_back(mapped)
 
     def remove(self) -> None:
         """Remove the files (their disk space goes once no array maps them; where a mapped file cannot be
@@ -397,7 +393,6 @@ class FileArrays:
         return Spilled(self.dtypes[field], [self.paths[field]])
 
 
-_DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
 GATHER_WINDOW = 32 << 20  # bytes of a mapped field read between two hand-backs of its pages by gather()
 
 
@@ -414,7 +409,7 @@ class MappedFields(dict):
 
     def gather(self, names: Sequence[str], places: np.ndarray) -> list[np.ndarray]:
         """``[self[name][places] for name in names]``, in windows of the files where pages can be handed back."""
-        if _DONTNEED is None or len(places) < 2:
+        if not CAN_HAND_BACK or len(places) < 2:
             return [self[name][places] for name in names]
         by = np.argsort(places, kind="stable")
         ordered = places[by]
@@ -431,19 +426,8 @@ class MappedFields(dict):
                 if a == b:
                     continue
                 dest[by[a:b]] = array[ordered[a:b]]
-                _hand_back(mapped, w * step * array.itemsize, step * array.itemsize)
+                hand_back(mapped, w * step * array.itemsize, (w + 1) * step * array.itemsize)
         return out
-
-
-def _hand_back(mapped: mmap.mmap, start: int, length: int) -> None:
-    """This process's pages of ``mapped`` from ``start`` (rounded down to a page) for ``length`` bytes."""
-    lo = start - start % mmap.PAGESIZE
-    hi = min(start + length, len(mapped))
-    if hi > lo:
-        try:
-            mapped.madvise(_DONTNEED, lo, hi - lo)
-        except (OSError, ValueError):
-            pass
 
 
 class Spool:
