@@ -410,3 +410,19 @@ def test_table3_cells_from_pdf_match_the_txt(tmp_path, sample_text):
         for col, v in zip(("np", "biz", "res", "ngo", "law", "oth", "tot"), vals)
     }
     assert got == expected
+
+
+def test_margins_of_damaged_line_places_give_edges_not_a_crash():
+    """A damaged PDF's lines may have no real place (NaN) or end where they start: the text's edges are
+    still found (a fuzzed file once made this an IndexError the reader showed as its reason)."""
+    from shenyue.reading.pdf_layout import _margins
+    from shenyue.reading.pdf_lines import _Line, _Seg
+
+    def line(x0, x1):
+        return _Line(y=700.0, h=10.0, segs=[_Seg(x0, x1, "政务公开")])
+
+    nan = float("nan")
+    assert _margins([line(72.0, 520.0), line(nan, nan), line(72.0, 300.0)]) == (72.0, 520.0)
+    assert _margins([line(nan, 80.0), line(72.0, nan)]) == (0.0, 0.0)
+    assert _margins([line(90.0, 60.0), line(90.0, 60.0)]) == (90.0, 60.0)  # ends before it starts
+    assert _margins([line(72.0, 72.0)]) == (72.0, 72.0)

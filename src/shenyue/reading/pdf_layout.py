@@ -8,6 +8,7 @@ joined, across page breaks too, with page furniture kept as chrome spans. :func:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -236,13 +237,17 @@ def _continues(
 
 
 def _margins(lines: list[_Line]) -> tuple[float, float]:
-    """Left and right edges of the text: where most lines start, where the long lines end."""
+    """Left and right edges of the text: where most lines start, where the long lines end. A damaged file's
+    lines with no real place (NaN) are left out; lines that all end where they start give that edge."""
+    lines = [line for line in lines if math.isfinite(line.x0) and math.isfinite(line.x1)]
     if not lines:
         return 0.0, 0.0
     xs0 = sorted(line.x0 for line in lines)
     left = xs0[len(xs0) // 10]
     widest = max(line.x1 for line in lines)
     long_ends = sorted(line.x1 for line in lines if line.x1 > left + 0.6 * (widest - left))
+    if not long_ends:
+        return left, widest
     return left, long_ends[len(long_ends) // 2]
 
 
