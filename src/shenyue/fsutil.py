@@ -24,7 +24,7 @@ import stat
 import tempfile
 import time
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -128,8 +128,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     atomic_write_parts(path, (data,))
 
 
-def atomic_write_parts(path: Path, parts: Iterable[bytes | memoryview]) -> None:
-    """:func:`atomic_write_bytes` for data in several pieces (written in order, never joined)."""
+def atomic_write_parts(
+    path: Path, parts: Iterable[bytes | memoryview], head: Callable[[], bytes] | None = None
+) -> None:
+    """:func:`atomic_write_bytes` for data in several pieces (written in order, never joined). ``head``, when
+    given, is written over the start of the file once the pieces are written (a header that sums them up,
+    of the length of the one written first)."""
     path = Path(path)
     check_write_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -139,6 +143,9 @@ def atomic_write_parts(path: Path, parts: Iterable[bytes | memoryview]) -> None:
         with os.fdopen(fd, "wb") as handle:
             for part in parts:
                 handle.write(part)
+            if head is not None:
+                handle.seek(0)
+                handle.write(head())
             handle.flush()
             os.fsync(handle.fileno())
         check_write_target(path)  # checked again just before the rename

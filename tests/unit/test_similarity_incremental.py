@@ -160,12 +160,13 @@ def updates(monkeypatch):
 
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("case", CASES)
-@pytest.mark.parametrize("runs", ["slices", "masks"])
+@pytest.mark.parametrize("reading", ["whole", "chunks"])
 def test_an_updated_index_gives_the_spans_of_a_whole_match(
-    tmp_path, fixed_bits, whole_matches, updates, case, seed, runs, monkeypatch
+    tmp_path, fixed_bits, whole_matches, updates, case, seed, reading, monkeypatch
 ):
-    if runs == "masks":  # the new rows placed through masks, as when they are scattered in many runs
-        monkeypatch.setattr(incremental._Places, "MAX_RUNS", 0)
+    if reading == "chunks":  # the old index read in many chunks, edited reports' rows looked up (a large folder)
+        monkeypatch.setattr(incremental, "_CHUNK", 61)
+        monkeypatch.setattr(incremental, "_FEW_EDITED", 0)
     folder = Folder(seed)
     first = run(tmp_path, folder.entries())
     assert len(first.arrays) > 0
@@ -177,8 +178,16 @@ def test_an_updated_index_gives_the_spans_of_a_whole_match(
     # the shared fingerprints it keeps for the next update are the whole computation's too
     (update, bounds, hashes, unit_ids), *_ = updates
     whole = index._shared([Hashes(hashes[a:b]) for a, b in zip(bounds[:-1], bounds[1:])], bounds, unit_ids)
+    merged = update.shared.whole()
     for name, array in zip(("order", "hold", "hrep", "nrp", "nup"), whole):
-        assert np.array_equal(getattr(update.shared, name), array), name
+        assert np.array_equal(getattr(merged, name), array), name
+    # a few reports' rows read alone are the same rows
+    rows = np.sort(np.random.default_rng(seed).choice(len(merged), size=min(50, len(merged)), replace=False))
+    alone = update.shared.take(rows)
+    for name in ("order", "nrp", "nup"):
+        assert np.array_equal(getattr(alone, name), getattr(merged, name)[rows]), name
+    for name in ("hold", "hrep"):
+        assert np.array_equal(getattr(alone, name), getattr(merged, name)[:, rows]), name
     # and once more from the updated state
     change(folder, "append")
     same(run(tmp_path, folder.entries()), run(tmp_path, folder.entries(), cache=False))

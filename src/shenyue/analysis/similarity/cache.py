@@ -40,7 +40,7 @@ import os
 import struct
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -82,46 +82,67 @@ class Spilled:
 SPILL_BLOCK = 1 << 23
 
 
-def write_blob(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray | Spilled]) -> None:
-    """Write header and arrays atomically, streaming the arrays (no copy of the payload in memory; a
-    :class:`Spilled` array is read from its files twice, for the checksum and for the copy)."""
+@dataclass(frozen=True, slots=True)
+class Streamed:
+    """An array of ``count`` items of ``dtype`` made a piece at a time by ``pieces`` (never whole in memory)."""
+
+    dtype: np.dtype
+    count: int
+    pieces: Callable[[], Iterable[np.ndarray]]
+
+
+def write_blob(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray | Spilled | Streamed]) -> None:
+    """Write header and arrays atomically, streaming the arrays (no copy of the payload in memory): the
+    checksum is summed as they are written, and the header that holds it written over the first one."""
     layout = []
     offset = 0
-    crc = 0
-    parts: list = []
+    sources: list[tuple[str, int, Callable[[], Iterable[Any]]]] = []
     for name, arr in arrays.items():
         if isinstance(arr, Spilled):
-            nbytes = 0
-            for block in arr.blocks():
-                crc = zlib.crc32(block, crc)
-                nbytes += len(block)
-            if nbytes % arr.dtype.itemsize:
-                raise ValueError(f"{name}: not a whole number of items")
-            layout.append([name, arr.dtype.str, nbytes // arr.dtype.itemsize, offset, nbytes])
-            parts.append(arr)
+            dtype = np.dtype(arr.dtype)
+            nbytes = sum(os.path.getsize(p) for p in arr.paths)
+            blocks: Callable[[], Iterable[Any]] = arr.blocks
+        elif isinstance(arr, Streamed):
+            dtype = np.dtype(arr.dtype)
+            nbytes = arr.count * dtype.itemsize
+
+            def blocks(arr: Streamed = arr, dtype: np.dtype = dtype) -> Iterator[memoryview]:
+                for piece in arr.pieces():
+                    piece = np.ascontiguousarray(piece, dtype=dtype)
+                    if piece.size:
+                        yield memoryview(piece).cast("B")
         else:
             arr = np.ascontiguousarray(arr)
+            dtype, nbytes = arr.dtype, arr.nbytes
             view = memoryview(arr).cast("B") if arr.size else memoryview(b"")
-            nbytes = view.nbytes
-            layout.append([name, arr.dtype.str, len(arr), offset, nbytes])
-            crc = zlib.crc32(view, crc)
-            parts.append(view)
+            blocks = lambda view=view: (view,)  # noqa: E731
+        if nbytes % dtype.itemsize:
+            raise ValueError(f"{name}: not a whole number of items")
+        layout.append([name, dtype.str, nbytes // dtype.itemsize, offset, nbytes])
+        sources.append((name, nbytes, blocks))
         offset += nbytes
-    head = dict(header)
-    head.update(
-        {"format": FORMAT, "layout": layout, "payload": offset, "checksum": f"{crc:08x}-{offset}-{os.urandom(6).hex()}"}
-    )
-    hbytes = json.dumps(head, ensure_ascii=False).encode("utf-8", "surrogatepass")  # file names need not be UTF-8
+    tag = os.urandom(6).hex()
+    crc = 0
+
+    def head() -> bytes:
+        full = dict(header)
+        full.update({"format": FORMAT, "layout": layout, "payload": offset, "checksum": f"{crc:08x}-{offset}-{tag}"})
+        hbytes = json.dumps(full, ensure_ascii=False).encode("utf-8", "surrogatepass")  # names need not be UTF-8
+        return MAGIC + struct.pack("<Q", len(hbytes)) + hbytes
 
     def pieces() -> Iterator[bytes | memoryview]:
-        yield MAGIC + struct.pack("<Q", len(hbytes)) + hbytes
-        for part in parts:
-            if isinstance(part, Spilled):
-                yield from part.blocks()
-            else:
-                yield part
+        nonlocal crc
+        yield head()  # the same length as the final one: the checksum is written in fixed width
+        for name, nbytes, blocks in sources:
+            got = 0
+            for block in blocks():
+                crc = zlib.crc32(block, crc)
+                got += len(block) if isinstance(block, bytes) else block.nbytes
+                yield block
+            if got != nbytes:  # a spilled file changed, or a stream made the wrong count: not written
+                raise ValueError(f"{name}: {got} bytes where {nbytes} were expected")
 
-    atomic_write_parts(path, pieces())
+    atomic_write_parts(path, pieces(), head)
 
 
 def read_header(path: Path) -> tuple[dict[str, Any], int] | None:

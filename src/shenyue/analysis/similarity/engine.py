@@ -311,7 +311,7 @@ def run(
             if update is not None:
                 shared_ready(update.shared, on=True)  # an update's peak is behind it
                 rows = incremental.rows_of(update.shared, bounds, update.redo)
-                redone = spans_of_shared(update.shared, bounds, table, unit_ids, years, settings, rows=rows)
+                redone = spans_of_shared(update.shared.take(rows), bounds, table, unit_ids, years, settings)
                 del rows
                 spans = incremental.combine(update.kept, redone)
                 del update, redone

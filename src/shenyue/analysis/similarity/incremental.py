@@ -25,6 +25,7 @@ the others) and the spans of the result file written with them (a run id ties th
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,7 +64,12 @@ def state_path(root: Path, fkey: str) -> Path:
 
 
 def save_state(
-    path: Path, key: str, run_id: str, ordered: list["Entry"], bounds: np.ndarray, shared: "Shared | SpooledShared"
+    path: Path,
+    key: str,
+    run_id: str,
+    ordered: list["Entry"],
+    bounds: np.ndarray,
+    shared: "Shared | SpooledShared | MergedShared",
 ) -> None:
     """Write a match's shared fingerprints (in memory, or in the files of a match made in parts); its spans
     are in the result file written with the same ``run_id``."""
@@ -75,7 +81,7 @@ def save_state(
         "threshold": shared.threshold,
         "reports": [[e.rel, e.sha, e.unit_key, e.year or 0] for e in ordered],
     }
-    if isinstance(shared, SpooledShared):
+    if isinstance(shared, (SpooledShared, MergedShared)):  # streamed from their files
         disk.write_blob(path, header, {"bounds": bounds, **shared.arrays()})
         return
     arrays: dict[str, np.ndarray] = {"bounds": bounds, "order": shared.order, "nrp": shared.nrp, "nup": shared.nup}
@@ -154,7 +160,7 @@ class Update:
     """The folder's shared fingerprints after the change, the reports whose spans must be computed
     again (a mask), and the spans every other report keeps (in the new report numbers)."""
 
-    shared: Shared
+    shared: MergedShared
     redo: np.ndarray
     kept: SpanArrays
 
@@ -260,24 +266,36 @@ def update(
     fresh = list(shared_subset(hashes, bounds, unit_ids, bits, in_touched))
     itype = fresh[0].dtype
 
-    # every other group's results, in the new numbering (the old arrays are read-only views of the file)
+    # every other group's results, in the new numbering (the old arrays are read-only views of the file,
+    # read a chunk of rows at a time: :class:`MergedShared`)
     old = state.shared
+    m0 = len(old.order)
     gone = np.zeros(R0, dtype=bool)
     gone[changed_old] = True
     old_rows = np.searchsorted(old.order, state.bounds)
-    old_rep = np.repeat(np.arange(R0, dtype=np.int32), np.diff(old_rows))
-    drop = gone[old_rep]
     delta = np.zeros(R0 + 1, dtype=itype)  # the last item serves holder -1 (none): it stays -1
     delta[kept_old] = bounds[kept_new] - state.bounds[kept_old]
     shifted = bool(delta.any())
-    order = old.order.astype(itype) + delta[old_rep] if shifted else old.order
-    del old_rep
-    drop |= in_touched[np.clip(order, 0, F - 1)]
-    keep = ~drop
-    del drop
-    order = order[keep]
+    chunks = [(a, min(a + _CHUNK, m0)) for a in range(0, m0, _CHUNK)]
+    keep = np.empty(m0, dtype=bool)
+    kept_order = []
+    for a, b in chunks:
+        rep = _reports_of_rows(old_rows, a, b)
+        rows = old.order[a:b].astype(itype)
+        if shifted:
+            rows += delta[rep]
+        k = keep[a:b]
+        np.logical_not(gone[rep], out=k)
+        k &= ~in_touched[np.clip(rows, 0, F - 1)]
+        kept_order.append(rows[k])
+    order = np.concatenate(kept_order) if kept_order else np.zeros(0, itype)
+    del kept_order
     nh = old.hrep.shape[0]
-    removed = [j for j in changed_old if int(j) not in paired]
+    removed = np.array([j for j in changed_old if int(j) not in paired], dtype=np.int64)
+    if len(removed):  # a removed report holding a group that did not change: the state does not fit
+        for c in range(nh):
+            if any(np.isin(old.hrep[c][a:b][keep[a:b]], removed).any() for a, b in chunks):
+                return None
     renumber = np.append(new_of_old, -1).astype(np.int32)  # old report numbers to new, -1 stays -1
     for j, i in paired.items():
         renumber[j] = i
@@ -285,11 +303,20 @@ def update(
     first_of = {}  # an edited report holds a group from its first fingerprint there, wherever that went
     for j, i in paired.items():
         first_of[j] = np.unique(hashes[bounds[i] : bounds[i + 1]] >> shift, return_index=True)
+    is_paired = np.zeros(R0 + 1, dtype=bool)
+    is_paired[list(paired)] = True
 
     def patch(rows_order: np.ndarray, rows_hold: np.ndarray, rows_hrep: np.ndarray) -> None:
         """Holder places in edited reports moved to where those reports' fingerprints went."""
-        for j, (first_keys, first_at) in first_of.items():
-            at = np.flatnonzero(rows_hrep == j)
+        if not first_of:
+            return
+        if len(first_of) <= _FEW_EDITED:  # their rows found by comparison, not by a lookup
+            places = ((j, np.flatnonzero(rows_hrep == j)) for j in first_of)
+        else:
+            some = np.flatnonzero(is_paired[rows_hrep])
+            places = ((int(j), some[rows_hrep[some] == j]) for j in np.unique(rows_hrep[some]))
+        for j, at in places:
+            first_keys, first_at = first_of[j]
             if len(at) and len(first_keys):
                 where = np.minimum(np.searchsorted(first_keys, hashes[rows_order[at]] >> shift), len(first_keys) - 1)
                 rows_hold[at] = bounds[paired[j]] + first_at[where]
@@ -323,32 +350,13 @@ def update(
         by = np.argsort(fresh[0], kind="stable")
         fresh = [fresh[0][by], fresh[1][:, by], fresh[2][:, by], fresh[3][by], fresh[4][by]]
 
-    # the new rows go in among the kept ones (both sorted by fingerprint number), written straight into
-    # the merged arrays, the holder arrays a row at a time (numpy's 2-D fancy indexing is many times
-    # slower, and a whole kept copy of them would double the memory)
+    # the new rows go in among the kept ones (both sorted by fingerprint number)
     at = np.searchsorted(order, fresh[0]) + np.arange(len(fresh[0]))  # the new rows' places, ascending
-    place = _Places(at, len(order) + len(fresh[0]))
-    n = place.n
-    merged = Shared(
-        np.empty(n, itype), np.empty((nh, n), itype), np.empty((nh, n), np.int32), np.empty(n, np.int32),
-        np.empty(n, np.int32), bits, state.shared.threshold,
+    merged = MergedShared(
+        old, keep, order, at, fresh, _Carry(itype, delta if shifted else None, renumber if renumbered else None, patch),
+        bits, state.shared.threshold,
     )  # fmt: skip
-    for c in range(nh):
-        row_rep = old.hrep[c][keep]
-        if removed and np.isin(row_rep, removed).any():
-            return None  # a removed report holding a group that did not change: the state does not fit
-        row_hold = old.hold[c][keep].astype(itype)
-        if shifted:
-            row_hold += delta[row_rep]
-        patch(order, row_hold, row_rep)
-        place(merged.hold[c], row_hold, fresh[1][c])
-        del row_hold
-        place(merged.hrep[c], renumber[row_rep] if renumbered else row_rep, fresh[2][c])
-        del row_rep
-    place(merged.order, order, fresh[0])
-    place(merged.nrp, old.nrp[keep], fresh[3])
-    place(merged.nup, old.nup[keep], fresh[4])
-    del order, fresh, place, keep
+    del fresh, order
 
     # the reports whose spans are computed again
     redo = np.zeros(R, dtype=bool)
@@ -371,40 +379,177 @@ def update(
     return Update(merged, redo, SpanArrays(**cols))
 
 
-class _Places:
-    """Where new rows go among kept ones: ``at``, the new rows' places in the merged row (ascending). A few
-    changed reports make a few runs of consecutive places (a report's rows are consecutive), so the kept
-    rows are copied a slice at a time between them; many runs are written through masks instead."""
+_CHUNK = 1 << 20  # rows of the old index read and written at a time by an update
+_FEW_EDITED = 8  # up to this many edited reports' rows are found by comparing report numbers
 
-    MAX_RUNS = 4096
 
-    def __init__(self, at: np.ndarray, n: int) -> None:
-        self.n = n
-        breaks = np.flatnonzero(np.diff(at) != 1) + 1
-        self.runs = None
-        if len(breaks) < self.MAX_RUNS:
-            starts = np.concatenate([[0], breaks]).astype(np.int64)
-            ends = np.concatenate([breaks, [len(at)]]).astype(np.int64)
-            self.runs = [(int(at[a]), int(a), int(b)) for a, b in zip(starts, ends) if b > a]
-        else:
-            self.is_fresh = np.zeros(n, dtype=bool)
-            self.is_fresh[at] = True
-            self.is_kept = ~self.is_fresh
+def _reports_of_rows(row_bounds: np.ndarray, a: int, b: int) -> np.ndarray:
+    """The report of each of the rows ``a`` to ``b`` (``row_bounds``: each report's first row, and the end)."""
+    first = int(np.searchsorted(row_bounds, a, side="right")) - 1
+    last = int(np.searchsorted(row_bounds, b, side="left"))
+    edges = np.clip(row_bounds[first : last + 1], a, b)
+    return np.repeat(np.arange(first, last, dtype=np.int32), np.diff(edges))
 
-    def __call__(self, out: np.ndarray, kept: np.ndarray, new: np.ndarray) -> None:
-        """Kept and new values written into ``out`` (one row) in their places."""
-        if self.runs is None:
-            out[self.is_kept] = kept
-            out[self.is_fresh] = new
-            return
-        o = k = 0  # next place in out, next kept value
-        for place, a, b in self.runs:
-            gap = place - o
-            out[o:place] = kept[k : k + gap]
-            k += gap
-            out[place : place + b - a] = new[a:b]
-            o = place + b - a
-        out[o:] = kept[k:]
+
+@dataclass(slots=True)
+class _Carry:
+    """How an old row's values read in the new numbering: its holders' places moved by ``delta`` (by old
+    report; None: nothing moved), their report numbers by ``renumber`` (None: the same), and the places
+    in edited reports moved by ``patch``."""
+
+    itype: np.dtype
+    delta: np.ndarray | None
+    renumber: np.ndarray | None
+    patch: Callable[[np.ndarray, np.ndarray, np.ndarray], None]
+
+    def holds(self, hold: np.ndarray, rep: np.ndarray, order: np.ndarray) -> np.ndarray:
+        """``hold`` (a copy of old rows', changed in place) read in the new numbering."""
+        out = hold.astype(self.itype, copy=False)
+        if self.delta is not None:
+            out += self.delta[rep]
+        self.patch(order, out, rep)
+        return out
+
+    def reps(self, rep: np.ndarray) -> np.ndarray:
+        return self.renumber[rep] if self.renumber is not None else rep
+
+
+class MergedShared:
+    """The shared fingerprints after an update (:class:`~.index.Shared`'s arrays), not built whole: the old
+    state's kept rows, read from its file a chunk at a time, with the new rows (``fresh``, at the places
+    ``at``) put in among them. Writing the merged arrays whole cost more in fresh memory than everything
+    else in the update (0.6 s of 0.9 s at 10,000 reports); only ``order`` is whole (the reports' rows are
+    found in it). A few reports' rows are read with :meth:`take`; the state file is streamed from
+    :meth:`arrays`."""
+
+    def __init__(
+        self, old: Shared, keep: np.ndarray, order: np.ndarray, at: np.ndarray, fresh: list[np.ndarray],
+        carry: _Carry, bits: int, threshold: int,
+    ) -> None:  # fmt: skip
+        self.bits, self.threshold = bits, threshold
+        self._old, self._keep, self._carry = old, keep, carry
+        self._fresh = fresh
+        self._at = at
+        self._chunks = [(a, min(a + _CHUNK, len(keep))) for a in range(0, len(keep), _CHUNK)]
+        counts = [np.count_nonzero(keep[a:b]) for a, b in self._chunks]
+        self._kept_at = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])  # each chunk's first kept row
+        self._kept_order = order
+        self.order = np.concatenate(list(self._interleave(iter([order]), fresh[0])))
+        self._nh = old.hrep.shape[0]
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def _interleave(self, kept: Iterator[np.ndarray], new: np.ndarray) -> Iterator[np.ndarray]:
+        """The kept values (given in parts, in order) and the new ones, in the merged order, in pieces."""
+        runs = np.flatnonzero(np.diff(self._at) != 1) + 1
+        starts = np.concatenate([[0], runs]).astype(np.int64)
+        ends = np.concatenate([runs, [len(self._at)]]).astype(np.int64)
+        places = iter([(int(self._at[a]), int(a), int(b)) for a, b in zip(starts, ends) if b > a])
+        end = (len(self._at) + len(self._kept_order), 0, 0)
+        place, a, b = next(places, end)
+        o = 0  # the next place in the merged row
+        for part in kept:
+            i = 0
+            while i < len(part):
+                while place == o and b > a:  # new rows due here
+                    yield new[a:b]
+                    o += b - a
+                    place, a, b = next(places, end)
+                take = min(place - o, len(part) - i)
+                yield part[i : i + take]
+                o += take
+                i += take
+        while b > a:  # new rows after the last kept one
+            yield new[a:b]
+            place, a, b = next(places, end)
+
+    def _kept_values(
+        self, name: str, c: int, pick: Callable[[np.ndarray], np.ndarray], order: np.ndarray
+    ) -> np.ndarray:
+        """Array ``name``'s values (holder row ``c``) in the kept rows that ``pick`` takes from an old array,
+        whose fingerprint numbers are now ``order``."""
+        old = self._old
+        if name == "order":
+            return order
+        if name == "hold":
+            return self._carry.holds(pick(old.hold[c]), pick(old.hrep[c]), order)
+        if name == "hrep":
+            return self._carry.reps(pick(old.hrep[c]))
+        return pick(getattr(old, name))
+
+    def _new_values(self, name: str, c: int) -> np.ndarray:
+        i = ("order", "hold", "hrep", "nrp", "nup").index(name)
+        return self._fresh[i][c] if name in ("hold", "hrep") else self._fresh[i]
+
+    def column(self, name: str, c: int = 0) -> Iterator[np.ndarray]:
+        """The merged array ``name`` (holder row ``c`` of ``hold`` and ``hrep``), in pieces."""
+
+        def in_chunk(n: int) -> np.ndarray:
+            a, b = self._chunks[n]
+            keep = self._keep[a:b]
+            order = self._kept_order[self._kept_at[n] : self._kept_at[n + 1]]
+            return self._kept_values(name, c, lambda old: old[a:b][keep], order)
+
+        kept = (in_chunk(n) for n in range(len(self._chunks)))
+        return self._interleave(kept, self._new_values(name, c))
+
+    def take(self, rows: np.ndarray) -> Shared:
+        """The merged rows ``rows`` (ascending) as a :class:`~.index.Shared` of their own."""
+        rows = np.asarray(rows, dtype=np.int64)
+        is_new = np.zeros(len(rows), dtype=bool)
+        new_at = np.minimum(np.searchsorted(self._at, rows), max(len(self._at) - 1, 0))
+        if len(self._at):
+            is_new = self._at[new_at] == rows
+        kept = np.flatnonzero(~is_new)
+        rank = rows[kept] - np.searchsorted(self._at, rows[kept])  # the row's number among the kept ones
+        chunk = np.searchsorted(self._kept_at, rank, side="right") - 1
+        old_rows = np.empty(len(kept), dtype=np.int64)
+        for n in np.unique(chunk):
+            sel = np.flatnonzero(chunk == n)
+            a, b = self._chunks[n]
+            old_rows[sel] = a + np.flatnonzero(self._keep[a:b])[rank[sel] - self._kept_at[n]]
+        order = self.order[rows]
+        fresh_at = new_at[is_new]
+
+        def merged(name: str, c: int = 0) -> np.ndarray:
+            out = np.empty(len(rows), dtype=self._dtype(name))
+            out[kept] = self._kept_values(name, c, lambda old: old[old_rows], order[kept])
+            out[is_new] = self._new_values(name, c)[fresh_at]
+            return out
+
+        hold = np.stack([merged("hold", c) for c in range(self._nh)]) if len(rows) else np.zeros((self._nh, 0))
+        hrep = np.stack([merged("hrep", c) for c in range(self._nh)]) if len(rows) else np.zeros((self._nh, 0))
+        return Shared(order, hold, hrep, merged("nrp"), merged("nup"), self.bits, self.threshold)
+
+    def _dtype(self, name: str) -> np.dtype:
+        return self._carry.itype if name in ("order", "hold") else np.dtype(np.int32)
+
+    def whole(self) -> Shared:
+        """The merged arrays whole (for a small folder, or to compare)."""
+        nh = self._nh
+
+        def joined(name: str, c: int = 0) -> np.ndarray:
+            parts = list(self.column(name, c))
+            return np.concatenate(parts) if parts else np.zeros(0, self._dtype(name))
+
+        hold = np.stack([joined("hold", c) for c in range(nh)])
+        hrep = np.stack([joined("hrep", c) for c in range(nh)])
+        return Shared(joined("order"), hold, hrep, joined("nrp"), joined("nup"), self.bits, self.threshold)
+
+    def arrays(self) -> dict[str, disk.Streamed]:
+        """The state file's arrays (``hold``/``hrep`` row after row), streamed."""
+        n, nh = len(self.order), self._nh
+
+        def stream(name: str, rows: int) -> disk.Streamed:
+            return disk.Streamed(
+                self._dtype(name), n * rows, lambda: (p for c in range(rows) for p in self.column(name, c))
+            )
+
+        return {
+            "order": stream("order", 1), "nrp": stream("nrp", 1), "nup": stream("nup", 1),
+            "hold": stream("hold", nh), "hrep": stream("hrep", nh),
+        }  # fmt: skip
 
 
 def rows_of(shared: Shared, bounds: np.ndarray, reports: np.ndarray) -> np.ndarray:
