@@ -263,6 +263,13 @@ class ReportCache:
         except (ValueError, KeyError, TypeError):
             return []
 
+    def holds(self, path: Path, sha256: str) -> bool:
+        """Whether the cache has a report of a file whose bytes hash to ``sha256`` (it may still fail its
+        check when loaded)."""
+        if self.index is None:
+            self.index = self._load_index()
+        return self.name(sha256, path.suffix.lower()) in self.index
+
     def load(self, path: Path, rel: str, sha256: str) -> Report | None:
         """The cached report of a file whose bytes hash to ``sha256``, given its current path; None on a miss."""
         if self.index is None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shenyue.analysis.checks import check_ids, run_checks
+from shenyue.analysis.copies_ahead import CopiesAhead
 from shenyue.analysis.report_cache import ReportCache, open_report_cache
 from shenyue.config import ReadLimits
 from shenyue.gcpause import gc_paused, process_pool
@@ -125,13 +126,19 @@ def _publication_date(dates):
 
 @gc_paused()
 def analyse_copies(
-    reports: list[Report], *, folder: Path | None = None, progress: Progress | None = None, cache: bool = True
+    reports: list[Report],
+    *,
+    folder: Path | None = None,
+    progress: Progress | None = None,
+    cache: bool = True,
+    ahead: CopiesAhead | None = None,
 ):
     """The folder stage after scanning: apply the folder's units.toml, find text
     shared between the reports, attach each report's copy summary
     (``report.copy``) and add the cross-report findings (copied from last year
     or a peer, carry-over). Returns the similarity result (spans, sources,
-    alignments)."""
+    alignments). ``ahead``: the match the scan started while it loaded the
+    cached reports, used when it ran on these reports and units."""
     from shenyue.analysis.checks.crossreport import add_folder_findings
     from shenyue.analysis.similarity import _folder_of, attach_copy_info, find_copies
 
@@ -139,7 +146,11 @@ def analyse_copies(
         folder = _folder_of(reports)
     units = load_units(folder)
     apply_units(reports, units)
-    result = find_copies(reports, folder=folder, progress=progress, cache=cache, units=units)
+    result = None
+    if ahead is not None and ahead.units.digest == units.digest:
+        result = ahead.result(reports, progress)
+    if result is None:
+        result = find_copies(reports, folder=folder, progress=progress, cache=cache, units=units)
     attach_copy_info(reports, result)
     add_folder_findings(reports)
     return result
@@ -225,6 +236,7 @@ def scan_folder(
     cache: bool = True,
     listing: FolderListing | None = None,
     report_cache: ReportCache | None = None,
+    ahead: Callable[[list[Report | tuple[str, str]]], None] | None = None,
 ) -> ScanResult:
     """Read and analyse every report under ``folder``.
 
@@ -242,6 +254,10 @@ def scan_folder(
     ``listing`` is a walk of ``folder`` made just before (the output memo's), used instead of walking again;
     ``report_cache``, the report cache of these settings already open (the one that hashed its files), is
     used instead of opening another, and closed at the end.
+
+    ``ahead`` (:meth:`CopiesAhead.start <shenyue.analysis.copies_ahead.CopiesAhead.start>`) is given the
+    reports in listing order once the files the cache does not hold are built, before the cached ones
+    are loaded: a built report, or a cached one's path and content hash.
     """
     folder = Path(folder)
     result = ScanResult(folder)
@@ -272,6 +288,7 @@ def scan_folder(
     todo: list[int] = []
     done = 0
     limit = (limits or ReadLimits()).max_bytes if not max_bytes else max_bytes
+    held: list[tuple[int, str]] = []  # with ``ahead``: the files the cache holds, loaded after the others
     for i, path in enumerate(files):
         if i % 256 == 255 and stop():  # a lookup is quick: asked now and then, not per file
             if store is not None:
@@ -280,6 +297,9 @@ def scan_folder(
         hit = None
         if store is not None:
             sha = digests.get(path) or store.file_digest(path, limit)
+            if ahead is not None and sha and store.holds(path, sha):
+                held.append((i, sha))
+                continue
             hit = store.load(path, relative(path, folder), sha) if sha else None
         if hit is None:
             todo.append(i)
@@ -288,11 +308,61 @@ def scan_folder(
         done += 1
         if progress:
             progress(done, total, hit.rel)
+    done = _build(todo, files, outcomes, folder, store, done, total, progress, stop, cancelled, workers,
+                  (max_bytes, checks, max_pages, deadlines or None, limits))  # fmt: skip
+    if ahead is not None and held and not stop():
+        ahead([o if isinstance(o, Report) else (relative(files[i], folder), sha)
+               for i, o, sha in _in_order(outcomes, held)])  # fmt: skip
+        late = []
+        for n, (i, sha) in enumerate(held):
+            if n % 256 == 255 and stop():
+                break
+            hit = store.load(files[i], relative(files[i], folder), sha) if store is not None else None
+            if hit is None:  # it failed its check: read again
+                late.append(i)
+                continue
+            outcomes[i] = hit
+            done += 1
+            if progress:
+                progress(done, total, hit.rel)
+        _build(late, files, outcomes, folder, store, done, total, progress, stop, cancelled, 1,
+               (max_bytes, checks, max_pages, deadlines or None, limits))  # fmt: skip
+    if store is not None:
+        store.close()
+    return _finish(result, outcomes, folder)
+
+
+def _in_order(outcomes: list, held: list[tuple[int, str]]):
+    """(listing number, report or None, content hash or None) of every report or held file, in listing
+    order (the unreadable ones left out)."""
+    shas = dict(held)
+    for i, o in enumerate(outcomes):
+        if isinstance(o, Report) or i in shas:
+            yield i, o, shas.get(i)
+
+
+def _build(
+    todo: list[int],
+    files: list[Path],
+    outcomes: list,
+    folder: Path,
+    store: ReportCache | None,
+    done: int,
+    total: int,
+    progress: Progress | None,
+    stop: Callable[[], bool],
+    cancelled: Callable[[], bool] | None,
+    workers: int | None,
+    settings: tuple,
+) -> int:
+    """Build the reports of ``files`` numbered ``todo`` into ``outcomes`` (in worker processes when there
+    are many); returns how many are done."""
+    max_bytes, checks, max_pages, deadlines, limits = settings
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     parallel = len(todo) >= PARALLEL_THRESHOLD and n_workers > 1
     pack = parallel and store is not None  # a worker pickles its report once: for the trip and for the cache
     # checks get the config's [deadlines] table (a plain dict travels to worker processes)
-    jobs = [(files[i], folder, max_bytes, checks, max_pages, deadlines or None, limits, pack) for i in todo]
+    jobs = [(files[i], folder, max_bytes, checks, max_pages, deadlines, limits, pack) for i in todo]
     if parallel:
         pool = process_pool(n_workers)
         try:
@@ -318,9 +388,7 @@ def scan_folder(
             done += 1
             if progress:
                 progress(done, total, outcome.rel)
-    if store is not None:
-        store.close()
-    return _finish(result, outcomes, folder)
+    return done
 
 
 def _finish(result: ScanResult, outcomes: list, folder: Path) -> ScanResult:

@@ -43,10 +43,15 @@ def run(args) -> int:
         return 0  # nothing the output depends on changed since it was printed
     from shenyue.analysis.scan import scan_folder
 
+    ahead = None
     if not args.no_cache and not args.no_similar:
+        from shenyue.analysis.copies_ahead import CopiesAhead
         from shenyue.analysis.similarity import prefetch_cache
+        from shenyue.model.units import load_units
 
         prefetch_cache(folder)  # the copy index's cache files are checked while the reports load
+        if memo is not None:  # after a few changes the copy index is matched while the cached reports load
+            ahead = CopiesAhead(folder, load_units(folder))
     progress = Progress("scan.progress")
     try:
         result = scan_folder(
@@ -59,6 +64,7 @@ def run(args) -> int:
             cache=not args.no_cache,
             listing=memo.listing if memo is not None else None,
             report_cache=memo.store if memo is not None else None,
+            ahead=ahead.start if ahead is not None else None,
         )
     finally:
         progress.close()
@@ -69,7 +75,7 @@ def run(args) -> int:
 
         progress = Progress("scan.progress_similar")
         try:
-            analyse_copies(result.reports, folder=folder, progress=progress, cache=not args.no_cache)
+            analyse_copies(result.reports, folder=folder, progress=progress, cache=not args.no_cache, ahead=ahead)
         finally:
             progress.close()
     only = set(args.only or [])

@@ -54,7 +54,7 @@ def __getattr__(name: str):
 if TYPE_CHECKING:
     from shenyue.analysis.similarity.alignment import Alignment
     from shenyue.analysis.similarity.engine import Progress
-    from shenyue.analysis.similarity.result import SimilarityResult
+    from shenyue.analysis.similarity.result import Entry, SimilarityResult
     from shenyue.analysis.similarity.settings import Settings
     from shenyue.analysis.similarity.statutory import Statutory
     from shenyue.model.report import Report
@@ -128,7 +128,6 @@ def find_copies(
     or written to the disk cache.
     """
     from shenyue.analysis.similarity.engine import run
-    from shenyue.analysis.similarity.result import Entry
     from shenyue.analysis.similarity.settings import DEFAULT
     from shenyue.model.units import load_units
 
@@ -138,17 +137,22 @@ def find_copies(
         folder = _folder_of(reports)
     if units is None:
         units = load_units(folder)
-    entries = []
-    for r in reports:
-        mask = not_prose(r)
-        # a text still in the report cache is read only if the copy index does not know its fingerprints,
-        # and then not kept
-        text = r.text if r.doc.text_loaded else None
-        read = None if text is not None else r.doc.read_text
-        entries.append(Entry(rel=r.rel, sha=r.doc.sha256, unit=r.unit, year=r.year, text=text, read=read,
-                             length=r.doc.length, mask=mask, outside=mask))  # fmt: skip
+    entries = [entry_of(r) for r in reports]
     return run(entries, folder=folder, settings=settings, statutory=statutory, use_cache=cache, progress=progress,
                units=units)  # fmt: skip
+
+
+def entry_of(report: "Report") -> "Entry":
+    """The report as the copy index sees it."""
+    from shenyue.analysis.similarity.result import Entry
+
+    mask = not_prose(report)
+    # a text still in the report cache is read only if the copy index does not know its fingerprints, and
+    # then not kept
+    text = report.text if report.doc.text_loaded else None
+    read = None if text is not None else report.doc.read_text
+    return Entry(rel=report.rel, sha=report.doc.sha256, unit=report.unit, year=report.year, text=text, read=read,
+                 length=report.doc.length, mask=mask, outside=mask)  # fmt: skip
 
 
 def prefetch_cache(folder: Path) -> None:
