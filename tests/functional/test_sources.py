@@ -126,3 +126,36 @@ async def test_without_similarity_results_the_panel_says_so_and_opens_once_they_
         await pilot.press("p")
         await pilot.pause()
         assert len(app.screen.rows) == 3  # computed again for the new results
+
+
+async def test_after_an_edit_the_app_matches_while_it_loads_and_shows_what_a_fresh_scan_finds(copy_folder, monkeypatch):
+    from shenyue.analysis import copies_ahead
+    from shenyue.analysis.scan import analyse_copies, scan_folder
+
+    def seen(reports) -> dict:
+        return {r.rel: (r.copy.to_json() if r.copy else None, [f.to_json() for f in r.findings]) for r in reports}
+
+    app = make_app(copy_folder, resume=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(app, pilot)
+    # the peer report is edited; every other report comes from the cache
+    peer = copy_folder / PEER
+    peer.write_text(peer.read_text(encoding="utf-8") + "本报告由本单位自行编写。\n", encoding="utf-8")
+    runs = []
+    real = copies_ahead.CopiesAhead.result
+
+    def spy(self, reports, progress=None):
+        got = real(self, reports, progress)
+        runs.append(got is not None)
+        return got
+
+    monkeypatch.setattr(copies_ahead.CopiesAhead, "result", spy)
+    app = make_app(copy_folder, resume=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(app, pilot)
+        shown = seen(app.workspace.reports)
+    assert runs == [True]  # the match made while the cached reports loaded was used
+    fresh = scan_folder(copy_folder, cache=False)
+    analyse_copies(fresh.reports, folder=copy_folder, cache=False)
+    assert shown == seen(fresh.reports)
+    assert shown[PEER][0] is not None and shown[PEER][0]["sources"]

@@ -147,7 +147,7 @@ def analyse_copies(
     units = load_units(folder)
     apply_units(reports, units)
     result = None
-    if ahead is not None and ahead.units.digest == units.digest:
+    if cache and ahead is not None and ahead.units.digest == units.digest:
         result = ahead.result(reports, progress)
     if result is None:
         result = find_copies(reports, folder=folder, progress=progress, cache=cache, units=units)

@@ -242,6 +242,12 @@ class ShenyueApp(ExportActions, App):
         from shenyue.analysis.similarity import prefetch_cache
 
         prefetch_cache(folder)  # the copy index's cache files are checked while the reports load
+        ahead = None
+        if self.similarity_enabled:  # after a few changes the copy index is matched while the cached reports load
+            from shenyue.analysis.copies_ahead import CopiesAhead
+            from shenyue.model.units import load_units
+
+            ahead = CopiesAhead(folder, load_units(folder))
         try:
             result = scan_folder(
                 folder,
@@ -251,19 +257,20 @@ class ShenyueApp(ExportActions, App):
                 limits=self.config.read_limits,
                 progress=self._progress("scan"),
                 cancelled=lambda: worker.is_cancelled,  # stop reading at once when the reviewer quits
+                ahead=ahead.start if ahead is not None else None,
             )
         except _Cancelled:
             return
         if worker.is_cancelled:
             return
-        self.post_message(ScanFinished(result.reports, result.unreadable))
+        self.post_message(ScanFinished(result.reports, result.unreadable, ahead))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="copy", description="similarity")
-    def find_copies(self, reports: list[Any]) -> None:
+    def find_copies(self, reports: list[Any], ahead: Any = None) -> None:
         from shenyue.tui.copies_backend import compute_copies
 
         try:
-            data = compute_copies(reports, progress=self._progress("copy"))
+            data = compute_copies(reports, progress=self._progress("copy"), ahead=ahead)
         except _Cancelled:
             return
         except ImportError:
@@ -350,7 +357,7 @@ class ShenyueApp(ExportActions, App):
             for screen in self.screen_stack:
                 for line in screen.query(ProgressLine):
                     line.set_stage("copy", 0, 0)
-            self.find_copies(ws.reports)
+            self.find_copies(ws.reports, message.ahead)
         else:
             ws.copy_ready = True
             self.broadcast(WorkspaceChanged("copy"))

@@ -14,14 +14,15 @@ from shenyue.tui.copies import CopyData
 
 
 def compute_copies(
-    reports: Sequence[Report], *, progress: Callable[..., None] | None = None, cache: bool = True
+    reports: Sequence[Report], *, progress: Callable[..., None] | None = None, cache: bool = True, ahead: Any = None
 ) -> CopyData:
     """Find shared text between ``reports`` (raises ImportError when the
-    similarity layer is not installed)."""
+    similarity layer is not installed); ``ahead``: the match the scan started (see :func:`analyse_copies
+    <shenyue.analysis.scan.analyse_copies>`)."""
     from shenyue.analysis.scan import analyse_copies
 
     # applies units.toml, sets report.copy (read by the score sheets) and the cross-report findings
-    result = analyse_copies(list(reports), progress=progress, cache=cache)
+    result = analyse_copies(list(reports), progress=progress, cache=cache, ahead=ahead)
     return copy_data_from(reports, result)
 
 

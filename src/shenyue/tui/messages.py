@@ -34,10 +34,14 @@ class Progress(Message):
 
 
 class ScanFinished(Message):
-    def __init__(self, reports: list[Any], unreadable: list[Any]) -> None:
+    """The scan's reports and unreadable files; ``ahead``, the copy-index match the scan started while it
+    loaded the cached reports (a :class:`~shenyue.analysis.copies_ahead.CopiesAhead`), or None."""
+
+    def __init__(self, reports: list[Any], unreadable: list[Any], ahead: Any = None) -> None:
         super().__init__()
         self.reports = reports
         self.unreadable = unreadable
+        self.ahead = ahead
 
 
 class CopyFinished(Message):
