@@ -167,16 +167,60 @@ def test_fragments_read_back_whole_when_the_pages_read_go_back_to_the_file_cache
     from shenyue.cli.json_fragments import Fragments
 
     monkeypatch.setattr(json_fragments, "RELEASE", 4096)
+    monkeypatch.setattr(json_fragments, "FLUSH", 5000)  # written by the writer thread in many pieces
     path, secret, base = tmp_path / "x.frags", os.urandom(32), os.urandom(32)
     texts = {f"k{i}": f"{i}号报告 \udcff " + "公开" * (300 + i) for i in range(200)}
     writer = Fragments.open(path, secret, base)
     for name, text in texts.items():
         writer.put(writer.key(name), text)
     writer.commit()
-    reader = Fragments.open(path, secret, base)
+    reader = Fragments.open(path, secret, base, background=True)  # checked in a thread, waited for
     assert [reader.get(reader.key(name)) for name in texts] == list(texts.values())
     assert reader._released > 0  # pages were handed back on the way
     reader.discard()
     backwards = Fragments.open(path, secret, base)
     assert [backwards.get(backwards.key(name)) for name in reversed(texts)] == list(reversed(texts.values()))
     assert Fragments.open(path, secret, os.urandom(32)).get(writer.key("k0")) is None  # another base
+
+
+@pytest.mark.parametrize("fails", ["open", "write"])
+def test_a_file_of_fragments_that_cannot_be_written_leaves_the_last_one(tmp_path, monkeypatch, fails):
+    """A full disk while the writer thread writes: the run goes on, the last file stays, nothing is left."""
+    import builtins
+
+    from shenyue.cli.json_fragments import Fragments
+
+    monkeypatch.setattr(json_fragments, "FLUSH", 1000)
+    path, secret, base = tmp_path / "x.frags", os.urandom(32), os.urandom(32)
+    first = Fragments.open(path, secret, base)
+    first.put(first.key("a"), "甲" * 100)
+    first.commit()
+    kept = path.read_bytes()
+    real_open = builtins.open
+
+    class Full:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+    def failing_open(file, mode="r", *args, **kwargs):
+        if str(file).endswith(".tmp") and "x" in mode:
+            if fails == "open":
+                raise OSError(28, "No space left on device")
+            return Full(real_open(file, mode, *args, **kwargs))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", failing_open)
+    second = Fragments.open(path, secret, base)
+    for i in range(50):
+        second.put(second.key(f"k{i}"), "乙" * 200)
+    second.commit()
+    monkeypatch.setattr(builtins, "open", real_open)
+    assert path.read_bytes() == kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.frags"]
+    assert Fragments.open(path, secret, base).get(first.key("a")) == "甲" * 100

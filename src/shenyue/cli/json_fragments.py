@@ -20,6 +20,10 @@ The file (``cache_dir()/output/<memo name>.frags``, beside its memo) holds the b
 It is checked whole before any fragment is used; one that is damaged, truncated or of another base is
 not used. A run writes the fragments it printed to a temporary file and renames it into place once the
 whole JSON was written, so a killed run leaves the last good file.
+
+The last file is checked in a thread while the reports load (:meth:`Fragments.open` with ``background``),
+and the new one is summed and written by a thread, a megabyte at a time (hashing and writing leave the
+interpreter lock): at 10,000 reports, 53 MB each way.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ import hashlib
 import hmac
 import mmap
 import os
+import queue
 import struct
+import threading
 from pathlib import Path
 
 from shenyue.analysis.report_cache import abandon
@@ -44,6 +50,8 @@ ENTRY = KEY_SIZE + LENGTH.size
 MAX_FILE = 2 << 30  # a larger file is not read (a folder of 100,000 reports makes about 500 MB)
 RELEASE = 32 << 20  # the file's pages read so far go back to the file cache every this many bytes
 BLOCK = 1 << 22
+FLUSH = 1 << 20  # fragments put are handed to the writer thread in pieces of about this size
+IN_FLIGHT = 8  # pieces waiting for the writer at most
 SUFFIX = ".frags"
 
 
@@ -58,16 +66,29 @@ class Fragments:
         self._map: mmap.mmap | None = None
         self._released = 0  # the pages before this offset were handed back (fragments are read in order)
         self.tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-        self.handle = None
-        self.mac = hashlib.blake2b(key=secret, digest_size=MAC_SIZE)
+        self.writer: _Writer | None = None
+        self.failed = False  # writing failed or was given up: no file this run
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+        self._loading: threading.Thread | None = None
 
     @classmethod
-    def open(cls, path: Path, secret: bytes, base: bytes) -> Fragments:
+    def open(cls, path: Path, secret: bytes, base: bytes, *, background: bool = False) -> Fragments:
         """The fragments at ``path`` when the file is whole, vouched for by its MAC and of ``base``; none
-        otherwise (every report's JSON is made again)."""
+        otherwise (every report's JSON is made again). With ``background`` the file is checked in a
+        thread; the first :meth:`get` waits for it."""
         fragments = cls(path, secret, base)
-        fragments._load()
+        if background:
+            fragments._loading = threading.Thread(target=fragments._load, name="shenyue-fragments", daemon=True)
+            fragments._loading.start()
+        else:
+            fragments._load()
         return fragments
+
+    def _loaded(self) -> None:
+        if self._loading is not None:
+            self._loading.join()
+            self._loading = None
 
     def _load(self) -> None:
         try:
@@ -119,6 +140,7 @@ class Fragments:
 
     def get(self, key: bytes) -> str | None:
         """The last run's fragment of ``key``; None when there is none (or it does not decode)."""
+        self._loaded()
         found = self.old.get(key)
         if found is None or self._map is None:
             return None
@@ -133,53 +155,101 @@ class Fragments:
 
     def put(self, key: bytes, text: str) -> None:
         """Keep ``text`` as the fragment of ``key`` for the next run (in the file :meth:`commit` keeps)."""
-        if self.handle is None:
-            if self.mac is None:
-                return  # writing failed: no file this run
-            try:
-                self.handle = open(self.tmp, "xb")  # noqa: SIM115 (closed by commit or discard)
-                self.handle.write(bytes(len(MAGIC) + MAC_SIZE) + self.base)
-                self.mac.update(self.base)
-            except OSError:
-                self.discard()
-                return
-        data = text.encode("utf-8", "surrogatepass")
-        entry = key + LENGTH.pack(len(data))
-        try:
-            self.handle.write(entry)
-            self.handle.write(data)
-        except OSError:
-            self.discard()
+        if self.failed:
             return
-        self.mac.update(entry)
-        self.mac.update(data)
+        data = text.encode("utf-8", "surrogatepass")
+        self._pending += (key + LENGTH.pack(len(data)), data)
+        self._pending_size += ENTRY + len(data)
+        if self._pending_size >= FLUSH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        piece = b"".join(self._pending)
+        self._pending, self._pending_size = [], 0
+        if self.writer is None:
+            self.writer = _Writer(self.tmp, self.secret, self.base)
+        self.writer.pieces.put(piece)
 
     def commit(self) -> None:
         """The fragments put this run become the file the next run reads (once the JSON was written whole)."""
         self.close_old()
-        if self.handle is None:
+        if self.failed:
+            return
+        self._flush()
+        writer, self.writer = self.writer, None
+        if writer is None:
+            return
+        handle = writer.finish()
+        if handle is None:
+            self.failed = True
             return
         try:
-            self.handle.seek(len(MAGIC))
-            self.handle.write(self.mac.digest())
-            self.handle.seek(0)
-            self.handle.write(MAGIC)
-            self.handle.close()
-            self.handle = None
+            handle.seek(len(MAGIC))
+            handle.write(writer.mac.digest())
+            handle.seek(0)
+            handle.write(MAGIC)
+            handle.close()
             os.replace(self.tmp, self.path)
         except OSError:
-            self.discard()
+            abandon(handle, str(self.tmp))
+            self.failed = True
 
     def discard(self) -> None:
         """Nothing of this run is kept (an error, a closed pipe); the last file stays."""
         self.close_old()
-        if self.handle is not None:
-            abandon(self.handle, str(self.tmp))
-            self.handle = None
-        self.mac = None
+        self.failed = True
+        self._pending, self._pending_size = [], 0
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            handle = writer.finish()
+            if handle is not None:
+                abandon(handle, str(self.tmp))
 
     def close_old(self) -> None:
+        self._loaded()
         if self._map is not None:
             self._map.close()
             self._map = None
         self.old = {}
+
+
+class _Writer(threading.Thread):
+    """Sums and writes the new file's pieces as they come (a full disk ends the file, not the run)."""
+
+    def __init__(self, tmp: Path, secret: bytes, base: bytes) -> None:
+        super().__init__(name="shenyue-fragments-writer", daemon=True)
+        self.tmp, self.base = tmp, base
+        self.mac = hashlib.blake2b(key=secret, digest_size=MAC_SIZE)
+        self.pieces: queue.Queue[bytes | None] = queue.Queue(IN_FLIGHT)
+        self.handle = None
+        self.failed = False
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.handle = open(self.tmp, "xb")  # noqa: SIM115 (closed by the commit or the discard)
+            self.handle.write(bytes(len(MAGIC) + MAC_SIZE) + self.base)
+            self.mac.update(self.base)
+        except OSError:
+            self.failed = True
+        while (piece := self.pieces.get()) is not None:
+            if self.failed:
+                continue  # taken and dropped: the run goes on
+            try:
+                self.handle.write(piece)
+            except OSError:
+                self.failed = True
+                continue
+            self.mac.update(piece)
+
+    def finish(self):
+        """The file, written whole and still open; None when writing failed (what was made is removed)."""
+        self.pieces.put(None)
+        self.join()
+        if self.failed:
+            if self.handle is not None:
+                abandon(self.handle, str(self.tmp))
+            return None
+        return self.handle

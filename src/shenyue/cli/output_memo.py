@@ -170,8 +170,9 @@ class OutputMemo:
         return Recorder(self, out)
 
     def fragments(self) -> Fragments:
-        """The reports' JSON fragments of this command's last run on the folder (:mod:`.json_fragments`)."""
-        return Fragments.open(self.path.with_suffix(FRAGMENTS_SUFFIX), self.secret, self.base)
+        """The reports' JSON fragments of this command's last run on the folder (:mod:`.json_fragments`),
+        checked in a thread (the first fragment asked for waits for it)."""
+        return Fragments.open(self.path.with_suffix(FRAGMENTS_SUFFIX), self.secret, self.base, background=True)
 
 
 class Recorder:

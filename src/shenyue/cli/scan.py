@@ -41,6 +41,17 @@ def run(args) -> int:
     memo = None if args.no_cache else _memo(folder, args, max_bytes)
     if memo is not None and memo.replay(sys.stdout):
         return 0  # nothing the output depends on changed since it was printed
+    # the reports' JSON as the last run printed it, for those made from the same things (every one but an
+    # edited file's, usually); its file is checked while the reports load
+    fragments = memo.fragments() if memo is not None and args.json else None
+    try:
+        return _scan(args, folder, max_bytes, memo, fragments)
+    finally:
+        if fragments is not None:
+            fragments.discard()  # nothing after a commit; the last file stays after an error
+
+
+def _scan(args, folder, max_bytes: int, memo, fragments) -> int:
     from shenyue.analysis.scan import scan_folder
 
     ahead = None
@@ -93,9 +104,6 @@ def run(args) -> int:
     if memo is not None and len(result.reports) == memo.reports and not result.units_problem:
         recorder = memo.recorder(sys.stdout)
     out = recorder or sys.stdout
-    # the reports' JSON as the last run printed it, for those made from the same things (every one but an
-    # edited file's, usually)
-    fragments = memo.fragments() if memo is not None and args.json else None
     try:
         if args.json:
             # json.dumps without indent runs the C encoder: several times faster on big folders
@@ -110,8 +118,6 @@ def run(args) -> int:
     finally:
         if recorder is not None:
             recorder.discard()  # nothing after a commit; the partial memo after an error
-        if fragments is not None:
-            fragments.discard()
     return 0
 
 
