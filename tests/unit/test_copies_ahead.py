@@ -100,3 +100,43 @@ def test_many_changed_files_are_matched_after_the_scan(samples_copy, capsys, ahe
     edited = scan(samples_copy, capsys)
     assert ahead_runs == [(False, False)]
     assert edited == scan(samples_copy, capsys, "--no-cache")
+
+
+def test_a_scan_process_after_an_edit_leaves_the_copy_index_whole_for_the_next_one(samples_copy, tmp_path):
+    """The match made ahead runs in a daemon thread; the cache files it writes are still written whole
+    before the process ends, so the next edit updates the index instead of matching the folder whole."""
+    import os
+    import subprocess
+    import sys
+
+    from shenyue.analysis.similarity import incremental
+    from shenyue.analysis.similarity.engine import engine_key
+    from shenyue.analysis.similarity.settings import DEFAULT
+    from shenyue.analysis.similarity.statutory import load_statutory
+    from shenyue.model.units import load_units
+
+    # the index's state is written slowly, as a large folder's is: after the rest of the run is done
+    slow = (
+        "import sys, time\n"
+        "from shenyue.analysis.similarity import incremental\n"
+        "real = incremental.save_state\n"
+        "incremental.save_state = lambda *a, **k: (time.sleep(1), real(*a, **k))\n"
+        "from shenyue.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+
+    def scan_process() -> None:
+        done = subprocess.run([sys.executable, "-c", slow, "scan", str(samples_copy), "--json"],
+                              env=dict(os.environ), capture_output=True, timeout=300)  # fmt: skip
+        assert done.returncode == 0, done.stderr.decode(errors="replace")
+
+    copy_of_a_sample(samples_copy)
+    scan_process()
+    copy_of_a_sample(samples_copy, "\n本报告由本单位自行编写。\n")
+    scan_process()
+    root, fkey = disk.cache_root(), disk.folder_key(samples_copy)
+    assert not [p.name for p in root.iterdir() if p.name.endswith(".tmp")]
+    key = engine_key(DEFAULT, load_statutory(samples_copy, simplify=DEFAULT.simplify))
+    result_key = key + "-" + load_units(samples_copy).digest
+    state = incremental.load_state(incremental.state_path(root, fkey), root / f"result-{fkey}.bin", result_key)
+    assert state is not None and "copy-east.txt" in state.rels

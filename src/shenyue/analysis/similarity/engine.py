@@ -347,7 +347,9 @@ class _Writer(threading.Thread):
     is optional)."""
 
     def __init__(self, write: Callable[..., None], *args) -> None:
-        super().__init__(name="shenyue-similarity-cache")
+        # never a daemon, even when started by one (the app's and the scan's match made ahead): the process
+        # waits for the file at its exit, or the next run would find none
+        super().__init__(name="shenyue-similarity-cache", daemon=False)
         self.write, self.args_ = write, args
         self.start()
 
