@@ -37,12 +37,17 @@ def copy_of_a_sample(folder, suffix: str = "", source: str = "zhongshan-xiqu-202
     (folder / "copy-east.txt").write_text(text.replace("西区", "东区") + suffix, encoding="utf-8")
 
 
-def test_after_an_edit_the_match_runs_ahead_and_says_what_a_scan_without_cache_says(samples_copy, capsys, ahead_runs):
-    copy_of_a_sample(samples_copy)
-    scan(samples_copy, capsys)
-    copy_of_a_sample(samples_copy, "\n本报告由本单位自行编写。\n")
+def scan_after_an_edit(folder, capsys, ahead_runs) -> str:
+    """A scan, an edit of one report, and the scan after it (its output)."""
+    copy_of_a_sample(folder)
+    scan(folder, capsys)
+    copy_of_a_sample(folder, "\n本报告由本单位自行编写。\n")
     ahead_runs.clear()
-    edited = scan(samples_copy, capsys)
+    return scan(folder, capsys)
+
+
+def test_after_an_edit_the_match_runs_ahead_and_says_what_a_scan_without_cache_says(samples_copy, capsys, ahead_runs):
+    edited = scan_after_an_edit(samples_copy, capsys, ahead_runs)
     assert ahead_runs == [(True, True)]
     assert '"copy-east.txt"' in edited and '"copy"' in edited
     assert edited == scan(samples_copy, capsys, "--no-cache")
@@ -93,11 +98,7 @@ def test_a_cached_report_read_again_is_used_as_read_now(samples_copy, capsys, ah
 
 def test_many_changed_files_are_matched_after_the_scan(samples_copy, capsys, ahead_runs, monkeypatch):
     monkeypatch.setattr(copies_ahead, "MIN_FRESH", 0)
-    copy_of_a_sample(samples_copy)
-    scan(samples_copy, capsys)
-    copy_of_a_sample(samples_copy, "\n本报告由本单位自行编写。\n")
-    ahead_runs.clear()
-    edited = scan(samples_copy, capsys)
+    edited = scan_after_an_edit(samples_copy, capsys, ahead_runs)
     assert ahead_runs == [(False, False)]
     assert edited == scan(samples_copy, capsys, "--no-cache")
 

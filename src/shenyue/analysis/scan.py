@@ -289,6 +289,14 @@ def scan_folder(
     done = 0
     limit = (limits or ReadLimits()).max_bytes if not max_bytes else max_bytes
     held: list[tuple[int, str]] = []  # with ``ahead``: the files the cache holds, loaded after the others
+
+    def loaded(i: int, report: Report) -> None:
+        nonlocal done
+        outcomes[i] = report
+        done += 1
+        if progress:
+            progress(done, total, report.rel)
+
     for i, path in enumerate(files):
         if i % 256 == 255 and stop():  # a lookup is quick: asked now and then, not per file
             if store is not None:
@@ -303,11 +311,8 @@ def scan_folder(
             hit = store.load(path, relative(path, folder), sha) if sha else None
         if hit is None:
             todo.append(i)
-            continue
-        outcomes[i] = hit
-        done += 1
-        if progress:
-            progress(done, total, hit.rel)
+        else:
+            loaded(i, hit)
     done = _build(todo, files, outcomes, folder, store, done, total, progress, stop, cancelled, workers,
                   (max_bytes, checks, max_pages, deadlines or None, limits))  # fmt: skip
     if ahead is not None and held and not stop():
@@ -320,11 +325,8 @@ def scan_folder(
             hit = store.load(files[i], relative(files[i], folder), sha) if store is not None else None
             if hit is None:  # it failed its check: read again
                 late.append(i)
-                continue
-            outcomes[i] = hit
-            done += 1
-            if progress:
-                progress(done, total, hit.rel)
+            else:
+                loaded(i, hit)
         _build(late, files, outcomes, folder, store, done, total, progress, stop, cancelled, 1,
                (max_bytes, checks, max_pages, deadlines or None, limits))  # fmt: skip
     if store is not None:
