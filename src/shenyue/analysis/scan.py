@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -290,12 +290,14 @@ def scan_folder(
     limit = (limits or ReadLimits()).max_bytes if not max_bytes else max_bytes
     held: list[tuple[int, str]] = []  # with ``ahead``: the files the cache holds, loaded after the others
 
-    def loaded(i: int, report: Report) -> None:
+    settings = (max_bytes, checks, max_pages, deadlines or None, limits)  # a job's, after its file and folder
+
+    def took(i: int, outcome: Report | Unreadable) -> None:
         nonlocal done
-        outcomes[i] = report
+        outcomes[i] = outcome
         done += 1
         if progress:
-            progress(done, total, report.rel)
+            progress(done, total, outcome.rel)
 
     for i, path in enumerate(files):
         if i % 256 == 255 and stop():  # a lookup is quick: asked now and then, not per file
@@ -312,9 +314,9 @@ def scan_folder(
         if hit is None:
             todo.append(i)
         else:
-            loaded(i, hit)
-    done = _build(todo, files, outcomes, folder, store, done, total, progress, stop, cancelled, workers,
-                  (max_bytes, checks, max_pages, deadlines or None, limits))  # fmt: skip
+            took(i, hit)
+    for i, outcome in _built(todo, files, folder, store, settings, workers, stop, cancelled):
+        took(i, outcome)
     if ahead is not None and held and not stop():
         ahead([o if isinstance(o, Report) else (relative(files[i], folder), sha)
                for i, o, sha in _in_order(outcomes, held)])  # fmt: skip
@@ -326,9 +328,9 @@ def scan_folder(
             if hit is None:  # it failed its check: read again
                 late.append(i)
             else:
-                loaded(i, hit)
-        _build(late, files, outcomes, folder, store, done, total, progress, stop, cancelled, 1,
-               (max_bytes, checks, max_pages, deadlines or None, limits))  # fmt: skip
+                took(i, hit)
+        for i, outcome in _built(late, files, folder, store, settings, 1, stop, cancelled):
+            took(i, outcome)
     if store is not None:
         store.close()
     return _finish(result, outcomes, folder)
@@ -343,28 +345,24 @@ def _in_order(outcomes: list, held: list[tuple[int, str]]):
             yield i, o, shas.get(i)
 
 
-def _build(
+def _built(
     todo: list[int],
     files: list[Path],
-    outcomes: list,
     folder: Path,
     store: ReportCache | None,
-    done: int,
-    total: int,
-    progress: Progress | None,
+    settings: tuple,
+    workers: int | None,
     stop: Callable[[], bool],
     cancelled: Callable[[], bool] | None,
-    workers: int | None,
-    settings: tuple,
-) -> int:
-    """Build the reports of ``files`` numbered ``todo`` into ``outcomes`` (in worker processes when there
-    are many); returns how many are done."""
-    max_bytes, checks, max_pages, deadlines, limits = settings
+) -> Iterator[tuple[int, Report | Unreadable]]:
+    """The reports of ``files`` numbered ``todo``, built (in worker processes when there are many) and kept
+    in the cache, as they come: (number, report or unreadable file). ``settings``: the read and check
+    settings of a job (max_bytes, checks, max_pages, deadlines, limits)."""
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     parallel = len(todo) >= PARALLEL_THRESHOLD and n_workers > 1
     pack = parallel and store is not None  # a worker pickles its report once: for the trip and for the cache
     # checks get the config's [deadlines] table (a plain dict travels to worker processes)
-    jobs = [(files[i], folder, max_bytes, checks, max_pages, deadlines, limits, pack) for i in todo]
+    jobs = [(files[i], folder, *settings, pack) for i in todo]
     if parallel:
         pool = process_pool(n_workers)
         try:
@@ -372,10 +370,7 @@ def _build(
             for i, outcome in zip(todo, got):
                 if stop():
                     break
-                outcome = outcomes[i] = _keep(outcome, store, files[i])
-                done += 1
-                if progress:
-                    progress(done, total, outcome.rel)
+                yield i, _keep(outcome, store, files[i])
         finally:
             cancel = stop()
             pool.shutdown(wait=not cancel, cancel_futures=True)
@@ -386,11 +381,7 @@ def _build(
         for i, job in zip(todo, jobs):
             if stop():
                 break
-            outcome = outcomes[i] = _keep(_scan_one(job, cancelled), store, job[0])
-            done += 1
-            if progress:
-                progress(done, total, outcome.rel)
-    return done
+            yield i, _keep(_scan_one(job, cancelled), store, job[0])
 
 
 def _finish(result: ScanResult, outcomes: list, folder: Path) -> ScanResult:

@@ -276,7 +276,7 @@ def update(
     delta = np.zeros(R0 + 1, dtype=itype)  # the last item serves holder -1 (none): it stays -1
     delta[kept_old] = bounds[kept_new] - state.bounds[kept_old]
     shifted = bool(delta.any())
-    chunks = [(a, min(a + _CHUNK, m0)) for a in range(0, m0, _CHUNK)]
+    chunks = _chunks_of(m0)
     keep = np.empty(m0, dtype=bool)
     kept_order = []
     for a, b in chunks:
@@ -383,6 +383,11 @@ _CHUNK = 1 << 20  # rows of the old index read and written at a time by an updat
 _FEW_EDITED = 8  # up to this many edited reports' rows are found by comparing report numbers
 
 
+def _chunks_of(rows: int) -> list[tuple[int, int]]:
+    """The old index's rows, :data:`_CHUNK` at a time."""
+    return [(a, min(a + _CHUNK, rows)) for a in range(0, rows, _CHUNK)]
+
+
 def _reports_of_rows(row_bounds: np.ndarray, a: int, b: int) -> np.ndarray:
     """The report of each of the rows ``a`` to ``b`` (``row_bounds``: each report's first row, and the end)."""
     first = int(np.searchsorted(row_bounds, a, side="right")) - 1
@@ -430,7 +435,7 @@ class MergedShared:
         self._old, self._keep, self._carry = old, keep, carry
         self._fresh = fresh
         self._at = at
-        self._chunks = [(a, min(a + _CHUNK, len(keep))) for a in range(0, len(keep), _CHUNK)]
+        self._chunks = _chunks_of(len(keep))
         counts = [np.count_nonzero(keep[a:b]) for a, b in self._chunks]
         self._kept_at = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])  # each chunk's first kept row
         self._kept_order = order
@@ -518,8 +523,8 @@ class MergedShared:
             out[is_new] = self._new_values(name, c)[fresh_at]
             return out
 
-        hold = np.stack([merged("hold", c) for c in range(self._nh)]) if len(rows) else np.zeros((self._nh, 0))
-        hrep = np.stack([merged("hrep", c) for c in range(self._nh)]) if len(rows) else np.zeros((self._nh, 0))
+        hold = np.stack([merged("hold", c) for c in range(self._nh)]).reshape(self._nh, len(rows))
+        hrep = np.stack([merged("hrep", c) for c in range(self._nh)]).reshape(self._nh, len(rows))
         return Shared(order, hold, hrep, merged("nrp"), merged("nup"), self.bits, self.threshold)
 
     def _dtype(self, name: str) -> np.dtype:
