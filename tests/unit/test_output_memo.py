@@ -148,7 +148,7 @@ def test_a_damaged_memo_is_never_printed(samples_copy, capsys, scans, kind):
 def test_an_output_cut_short_leaves_no_memo(samples_copy, capsys, scans, monkeypatch):
     from shenyue.cli import scan as scan_cli
 
-    def broken(result, out, batch=200, fragments=None):
+    def broken(result, out, batch=200, fragments=None, order=None):
         out.write('{"folder": ')
         raise BrokenPipeError
 

@@ -44,7 +44,7 @@ class CopiesAhead:
         self._entries: list[Entry] = []
         self._result: SimilarityResult | None = None
         self._failed = False
-        self._reports: list[Report] | None = None
+        self._fetch: Callable[[list[str]], list[Report]] | None = None
         self._reports_ready = threading.Event()
         self._progress: tuple[int, int, str] | None = None
 
@@ -82,7 +82,7 @@ class CopiesAhead:
         from shenyue.analysis.similarity import entry_of
 
         self._reports_ready.wait()
-        by_rel = {r.rel: r for r in self._reports or ()}
+        by_rel = {r.rel: r for r in (self._fetch([e.rel for e in need]) if self._fetch is not None else ())}
         done = []
         for e in need:
             report = by_rel.get(e.rel)
@@ -94,12 +94,25 @@ class CopiesAhead:
             done.append(e)
         return done
 
+    def started(self) -> bool:
+        return self._thread is not None
+
     def result(self, reports: list[Report], progress: Progress | None = None) -> SimilarityResult | None:
         """The match of ``reports`` (the scan's, units applied), waited for; None when it was not started,
         failed, or ran on other reports."""
+        return self.result_of([(r.rel, r.doc.sha256) for r in reports], lambda rels: reports, progress)
+
+    def result_of(
+        self,
+        pairs: list[tuple[str, str]],
+        fetch: Callable[[list[str]], list[Report]],
+        progress: Progress | None = None,
+    ) -> SimilarityResult | None:
+        """:meth:`result` of the scan's reports given by path and content hash; ``fetch`` gives the reports
+        of paths the copy index does not know (the match waits for them)."""
         if self._thread is None:
             return None
-        self._reports = reports
+        self._fetch = fetch
         self._reports_ready.set()
         while self._thread.is_alive():
             self._thread.join(0.1)
@@ -107,6 +120,6 @@ class CopiesAhead:
                 progress(*self._progress)
         if self._failed or self._result is None:
             return None
-        if sorted((e.rel, e.sha) for e in self._result.entries) != sorted((r.rel, r.doc.sha256) for r in reports):
+        if sorted((e.rel, e.sha) for e in self._result.entries) != sorted(pairs):
             return None
         return self._result

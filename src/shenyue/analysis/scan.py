@@ -31,7 +31,7 @@ from shenyue.model.sections import (
 )
 from shenyue.model.tables import parse_tables
 from shenyue.model.text import fold
-from shenyue.model.units import apply_units, load_units, unit_key
+from shenyue.model.units import UnitMap, apply_units, load_units, unit_key
 from shenyue.reading import FolderListing, iter_report_files, read_document, relative
 
 # progress(done, total, path) — called from the scanning thread.
@@ -40,15 +40,57 @@ Progress = Callable[[int, int, str], None]
 PARALLEL_THRESHOLD = 200  # below this many files one process is faster than a pool
 
 
+@dataclass(frozen=True, slots=True)
+class HeldReport:
+    """A report file the report cache holds, not loaded (a scan with ``load_held=False``)."""
+
+    path: Path
+    rel: str
+    sha: str
+
+
 @dataclass
 class ScanResult:
     folder: Path
     reports: list[Report] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
     units_problem: str | None = None  # why the folder's units.toml was not used
+    units_digest: str = ""  # the units.toml applied (:attr:`UnitMap.digest <shenyue.model.units.UnitMap.digest>`)
+    # with ``load_held=False``: every report in listing order, a built one or one the cache holds, until
+    # :meth:`load_held` loads the rest (``reports`` has the built ones meanwhile)
+    listed: list[Report | HeldReport] | None = None
+    _held: _Held | None = None
 
     def report(self, rel: str) -> Report | None:
         return next((r for r in self.reports if r.rel == rel), None)
+
+    def load(self, rels: list[str]) -> dict[str, Report]:
+        """Reports the cache holds of ``rels`` (a path of a built or an unknown report is left out, and one
+        that fails its check), units applied; the scan's cache stays open (see :meth:`load_held`)."""
+        if self._held is None:
+            return {}
+        out = self._held.load(rels)
+        apply_units(list(out.values()), self._held.units)
+        return out
+
+    def load_held(self) -> None:
+        """Load every report the cache holds (one that fails its check is read again), as a scan with
+        ``load_held`` does: ``reports`` then has every report in listing order; the cache is closed."""
+        held, self._held = self._held, None
+        if held is None:
+            return
+        self.listed = None
+        late = held.load_all()
+        self.reports = [o for o in held.outcomes if isinstance(o, Report)]
+        self.unreadable += [o for i in late if isinstance(o := held.outcomes[i], Unreadable)]
+        self.unreadable.sort(key=lambda u: u.rel)
+        apply_units(self.reports, held.units)
+
+    def close(self) -> None:
+        """Close the report cache a scan with ``load_held=False`` left open (what was not loaded stays out)."""
+        held, self._held = self._held, None
+        if held is not None and held.store is not None:
+            held.store.close()
 
 
 def _merge(spans: list[Span]) -> list[Span]:
@@ -237,6 +279,7 @@ def scan_folder(
     listing: FolderListing | None = None,
     report_cache: ReportCache | None = None,
     ahead: Callable[[list[Report | tuple[str, str]]], None] | None = None,
+    load_held: bool = True,
 ) -> ScanResult:
     """Read and analyse every report under ``folder``.
 
@@ -257,7 +300,9 @@ def scan_folder(
 
     ``ahead`` (:meth:`CopiesAhead.start <shenyue.analysis.copies_ahead.CopiesAhead.start>`) is given the
     reports in listing order once the files the cache does not hold are built, before the cached ones
-    are loaded: a built report, or a cached one's path and content hash.
+    are loaded: a built report, or a cached one's path and content hash. With ``ahead`` and not
+    ``load_held``, the cached ones are not loaded: ``listed`` names them, the report cache stays open, and
+    the caller loads some (:meth:`ScanResult.load`) or all (:meth:`ScanResult.load_held`) and closes it.
     """
     folder = Path(folder)
     result = ScanResult(folder)
@@ -317,23 +362,70 @@ def scan_folder(
             took(i, hit)
     for i, outcome in _built(todo, files, folder, store, settings, workers, stop, cancelled):
         took(i, outcome)
+    units = load_units(folder)
+    rest = _Held(outcomes, held, files, folder, store, settings, stop, cancelled, took, units)
     if ahead is not None and held and not stop():
-        ahead([o if isinstance(o, Report) else (relative(files[i], folder), sha)
-               for i, o, sha in _in_order(outcomes, held)])  # fmt: skip
+        rels = {i: relative(files[i], folder) for i, _ in held}
+        ahead([o if isinstance(o, Report) else (rels[i], sha) for i, o, sha in _in_order(outcomes, held)])
+        if not load_held:
+            result.listed = [o if isinstance(o, Report) else HeldReport(files[i], rels[i], sha)
+                             for i, o, sha in _in_order(outcomes, held)]  # fmt: skip
+            rest.by_rel = {rels[i]: (i, sha) for i, sha in held}
+            result._held = rest
+            return _finish(result, outcomes, folder, units)
+        rest.load_all()
+    if store is not None:
+        store.close()
+    return _finish(result, outcomes, folder, units)
+
+
+@dataclass
+class _Held:
+    """The files a scan found in the report cache and has not loaded, and what loading them needs."""
+
+    outcomes: list[Report | Unreadable | None]
+    held: list[tuple[int, str]]  # (listing number, content hash)
+    files: list[Path]
+    folder: Path
+    store: ReportCache | None
+    settings: tuple
+    stop: Callable[[], bool]
+    cancelled: Callable[[], bool] | None
+    took: Callable[[int, Report | Unreadable], None]
+    units: UnitMap
+    by_rel: dict[str, tuple[int, str]] = field(default_factory=dict)  # the held files by path
+
+    def load(self, rels: list[str]) -> dict[str, Report]:
+        out = {}
+        for rel in rels:
+            found = self.by_rel.get(rel)
+            if found is not None and self.store is not None:
+                report = self.store.load(self.files[found[0]], rel, found[1])
+                if report is not None:
+                    out[rel] = report
+        return out
+
+    def load_all(self) -> list[int]:
+        """Load the held files in listing order (one that fails its check is read again: their listing
+        numbers are returned); close the cache."""
         late = []
-        for n, (i, sha) in enumerate(held):
-            if n % 256 == 255 and stop():
+        for n, (i, sha) in enumerate(self.held):
+            if n % 256 == 255 and self.stop():
                 break
-            hit = store.load(files[i], relative(files[i], folder), sha) if store is not None else None
+            path = self.files[i]
+            hit = self.store.load(path, relative(path, self.folder), sha) if self.store is not None else None
             if hit is None:  # it failed its check: read again
                 late.append(i)
             else:
-                took(i, hit)
-        for i, outcome in _built(late, files, folder, store, settings, 1, stop, cancelled):
-            took(i, outcome)
-    if store is not None:
-        store.close()
-    return _finish(result, outcomes, folder)
+                self.took(i, hit)
+        for i, outcome in _built(
+            late, self.files, self.folder, self.store, self.settings, 1, self.stop, self.cancelled
+        ):
+            self.took(i, outcome)
+        self.held = []
+        if self.store is not None:
+            self.store.close()
+        return late
 
 
 def _in_order(outcomes: list, held: list[tuple[int, str]]):
@@ -384,13 +476,14 @@ def _built(
             yield i, _keep(_scan_one(job, cancelled), store, job[0])
 
 
-def _finish(result: ScanResult, outcomes: list, folder: Path) -> ScanResult:
+def _finish(result: ScanResult, outcomes: list, folder: Path, units: UnitMap | None = None) -> ScanResult:
     for outcome in outcomes:
         if outcome is not None:
             _collect(result, outcome)
     result.unreadable.sort(key=lambda u: u.rel)
-    units = load_units(folder)
+    units = units if units is not None else load_units(folder)
     result.units_problem = units.problem
+    result.units_digest = units.digest
     apply_units(result.reports, units)
     return result
 

@@ -138,6 +138,11 @@ class Fragments:
         """The key of a fragment made from ``inputs`` (see :func:`shenyue.cli.scan.fragment_inputs`)."""
         return hashlib.blake2b(self.base + inputs.encode("utf-8", "surrogatepass"), digest_size=KEY_SIZE).digest()
 
+    def has(self, key: bytes) -> bool:
+        """Whether the last run kept a fragment of ``key``."""
+        self._loaded()
+        return self._map is not None and key in self.old
+
     def get(self, key: bytes) -> str | None:
         """The last run's fragment of ``key``; None when there is none (or it does not decode)."""
         self._loaded()

@@ -14,6 +14,7 @@ from shenyue.i18n import current_language, t
 if TYPE_CHECKING:
     from shenyue.analysis.scan import ScanResult
     from shenyue.cli.json_fragments import Fragments
+    from shenyue.cli.scan_light import Unchanged
     from shenyue.model.report import Report
 
 # The analysis (the checks, numpy) is imported when a scan runs: a scan whose output is memoised, and
@@ -44,8 +45,13 @@ def run(args) -> int:
     # the reports' JSON as the last run printed it, for those made from the same things (every one but an
     # edited file's, usually); its file is checked while the reports load
     fragments = memo.fragments() if memo is not None and args.json else None
+    from shenyue.cli.scan_light import FragmentLost
+
     try:
         return _scan(args, folder, max_bytes, memo, fragments)
+    except FragmentLost:
+        sys.stderr.write("shenyue: " + t("scan.fragments_lost") + "\n")
+        return 1
     finally:
         if fragments is not None:
             fragments.discard()  # nothing after a commit; the last file stays after an error
@@ -63,6 +69,8 @@ def _scan(args, folder, max_bytes: int, memo, fragments) -> int:
         prefetch_cache(folder)  # the copy index's cache files are checked while the reports load
         if memo is not None:  # after a few changes the copy index is matched while the cached reports load
             ahead = CopiesAhead(folder, load_units(folder))
+    # after a few edits, a JSON scan loads only the reports whose JSON may differ from the last run's
+    light = ahead is not None and fragments is not None and not args.only
     progress = Progress("scan.progress")
     try:
         result = scan_folder(
@@ -76,12 +84,22 @@ def _scan(args, folder, max_bytes: int, memo, fragments) -> int:
             listing=memo.listing if memo is not None else None,
             report_cache=memo.store if memo is not None else None,
             ahead=ahead.start if ahead is not None else None,
+            load_held=not light,
         )
     finally:
         progress.close()
+    order = None
+    if light:
+        from shenyue.cli.scan_light import settle
+
+        progress = Progress("scan.progress_similar")
+        try:
+            order = settle(result, ahead, fragments, progress)
+        finally:
+            progress.close()
     if result.units_problem:
         sys.stderr.write("shenyue: " + t("units.file_unusable", reason=safe_text(result.units_problem)) + "\n")
-    if not args.no_similar and result.reports:
+    if not args.no_similar and result.reports and order is None:
         from shenyue.analysis.scan import analyse_copies
 
         progress = Progress("scan.progress_similar")
@@ -101,14 +119,15 @@ def _scan(args, folder, max_bytes: int, memo, fragments) -> int:
             report.findings = [f for f in report.findings if f.check in only]
     # memoised only when every report was read (a file a time limit left unreadable may read next time)
     recorder = None
-    if memo is not None and len(result.reports) == memo.reports and not result.units_problem:
+    printed = len(order) if order is not None else len(result.reports)
+    if memo is not None and printed == memo.reports and not result.units_problem:
         recorder = memo.recorder(sys.stdout)
     out = recorder or sys.stdout
     try:
         if args.json:
             # json.dumps without indent runs the C encoder: several times faster on big folders
             with gc_paused():
-                write_scan_json(result, out, fragments=fragments)
+                write_scan_json(result, out, fragments=fragments, order=order)
         else:
             out.write(scan_table(result) + "\n")
         if recorder is not None:
@@ -180,11 +199,29 @@ def fragment_inputs(report: Report, folder_ids: frozenset[str]) -> str | None:
     return f"report\x1f{report.rel}\x1f{doc.sha256}\x1f{fields!r}\x1f{folder!r}"
 
 
-def report_json_text(report: Report, lang: str, dumps, fragments: Fragments | None, folder_ids: frozenset[str]) -> str:
-    """``dumps(report_json(report, lang))``, its fragment taken from ``fragments`` when one was kept."""
+def copy_key(fragments: Fragments, run: str, rel: str, threshold: object) -> bytes:
+    """The key of a report's copy summary's fragment, printed under the copy index's ``run``."""
+    return fragments.key(f"copy\x1f{run}\x1f{rel}\x1f{threshold}")
+
+
+def report_json_text(
+    item: Report | Unchanged, lang: str, dumps, fragments: Fragments | None, folder_ids: frozenset[str]
+) -> tuple[str, bytes]:
+    """``dumps(report_json(report, lang))``, its fragment taken from ``fragments`` when one was kept, and
+    its head fragment's key (empty: none). An :class:`~.scan_light.Unchanged` report prints as last time."""
+    from shenyue.cli.scan_light import FragmentLost, Unchanged
+
+    if isinstance(item, Unchanged):
+        head, text = fragments.get(item.head), fragments.get(item.copy_from)
+        if head is None or text is None:  # checked whole and there a moment ago (scan_light._settle)
+            raise FragmentLost
+        fragments.put(item.head, head)
+        fragments.put(item.copy_to, text)
+        return head + ', "copy": ' + text + "}", item.head
+    report = item
     inputs = fragment_inputs(report, folder_ids) if fragments is not None else None
     if inputs is None:
-        return dumps(report_json(report, lang))
+        return dumps(report_json(report, lang)), b""
     key = fragments.key(inputs)
     head = fragments.get(key)
     if head is None:
@@ -194,25 +231,29 @@ def report_json_text(report: Report, lang: str, dumps, fragments: Fragments | No
     fragments.put(key, head)
     copy = report.copy
     if copy is None:
-        return head + "}"
+        return head + "}", key
     if copy.run is None:  # no cached copy index: nothing to find it by
-        return head + ', "copy": ' + dumps(copy.to_json()) + "}"
-
-    def copy_key(run: str) -> bytes:
-        return fragments.key(f"copy\x1f{run}\x1f{report.rel}\x1f{copy.threshold}")
-
+        return head + ', "copy": ' + dumps(copy.to_json()) + "}", key
     # a summary kept unchanged from an earlier run prints as it printed then
-    text = fragments.get(copy_key(copy.kept_from)) if copy.kept_from is not None else None
+    text = fragments.get(copy_key(fragments, copy.kept_from, report.rel, copy.threshold)) if copy.kept_from else None
     if text is None:
         text = dumps(copy.to_json())
-    fragments.put(copy_key(copy.run), text)
-    return head + ', "copy": ' + text + "}"
+    fragments.put(copy_key(fragments, copy.run, report.rel, copy.threshold), text)
+    return head + ', "copy": ' + text + "}", key
 
 
-def write_scan_json(result: ScanResult, out: TextIO, batch: int = 200, fragments: Fragments | None = None) -> None:
+def write_scan_json(
+    result: ScanResult,
+    out: TextIO,
+    batch: int = 200,
+    fragments: Fragments | None = None,
+    order: list[Report | Unchanged] | None = None,
+) -> None:
     """``json.dumps(scan_json(result))`` and a newline, written a few reports at a time: the same text,
     without the whole folder's JSON in memory at once (100,000 reports make half a gigabyte of it). With
-    ``fragments``, a report's JSON made from the same things as last run is that run's text."""
+    ``fragments``, a report's JSON made from the same things as last run is that run's text, and the
+    ledger of what was printed is kept for the next run (:mod:`.scan_light`); ``order``: the reports to
+    print instead of ``result.reports`` (some printed as last time, :func:`.scan_light.settle`)."""
     lang = current_language()
     dumps = partial(json.dumps, ensure_ascii=False)  # no indent: the C encoder
     folder_ids: frozenset[str] = frozenset()
@@ -221,12 +262,37 @@ def write_scan_json(result: ScanResult, out: TextIO, batch: int = 200, fragments
 
         folder_ids = ids_where(stage="folder")
     out.write('{"folder": ' + dumps(str(result.folder)) + ', "reports": [')
-    reports = result.reports
-    for i in range(0, len(reports), batch):
-        chunk = ", ".join(report_json_text(r, lang, dumps, fragments, folder_ids) for r in reports[i : i + batch])
-        out.write((", " if i else "") + chunk)
+    items = order if order is not None else result.reports
+    heads: list[bytes] = []
+    for i in range(0, len(items), batch):
+        texts = []
+        for item in items[i : i + batch]:
+            text, head = report_json_text(item, lang, dumps, fragments, folder_ids)
+            texts.append(text)
+            heads.append(head)
+        out.write((", " if i else "") + ", ".join(texts))
     unreadable = [{"path": u.rel, "reason": u.reason(lang)} for u in result.unreadable]
     out.write('], "unreadable": ' + dumps(unreadable) + "}\n")
+    if fragments is not None:
+        _keep_ledger(result, items, heads, fragments)
+
+
+def _keep_ledger(result: ScanResult, items: list[Report | Unchanged], heads: list[bytes], fragments: Fragments) -> None:
+    from shenyue.cli.scan_light import LEDGER, Unchanged, ledger_text
+
+    shas = {x.rel: x.sha if isinstance(x, Unchanged) else x.doc.sha256 for x in items}
+    # the copy-index run the summaries were printed under (one per run)
+    runs = {x.run if isinstance(x, Unchanged) else x.copy.run if x.copy is not None else None for x in items}
+    rows = []
+    for x, head in zip(items, heads):
+        if isinstance(x, Unchanged):
+            rows.append((x.rel, x.sha, head, x.prior))
+            continue
+        prior = x.extra.get("prior_year")
+        link = (prior["path"], shas.get(prior["path"], "")) if prior else None
+        rows.append((x.rel, x.doc.sha256 or "", head, link))
+    run = runs.pop() if len(runs) == 1 else None
+    fragments.put(fragments.key(LEDGER), ledger_text(result.units_digest, run or "", rows))
 
 
 def section_summary(report: Report) -> str:

@@ -149,40 +149,61 @@ def _num(value: float | int) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def prior_links(keys_years: Sequence[tuple[str | None, int | None]]) -> list[int | None]:
+    """For each report's (unit key, year), the number of the same unit's report for year Y−1 (the first
+    of the list when the unit has several), or None."""
+    by_unit_year: dict[tuple[str, int], int] = {}
+    for i, (key, year) in enumerate(keys_years):
+        if key and year is not None:
+            by_unit_year.setdefault((key, year), i)
+    out: list[int | None] = []
+    for i, (key, year) in enumerate(keys_years):
+        prior = by_unit_year.get((key, year - 1)) if key and year is not None else None
+        out.append(None if prior == i else prior)
+    return out
+
+
+def link_key(report: Report) -> str | None:
+    """The unit key a report is linked to its prior year by."""
+    return report.unit_key or unit_key(report.unit)
+
+
+def prior_record(prior: Report) -> dict:
+    """What a report links of its prior year's (``report.extra["prior_year"]``)."""
+    t3 = prior.tables.t3 if prior.tables is not None else None
+    carried_out = {}
+    if t3 is not None:
+        for col in T3_COLS:
+            cell = t3.cells.get(f"t3.carried_out.{col}")
+            if cell is not None and cell.value is not None:
+                carried_out[col] = cell.value
+    return {"path": prior.rel, "year": prior.year, "carried_out": carried_out}
+
+
 def link_prior_years(reports: Sequence[Report]) -> None:
     """Set ``report.extra["prior_year"]`` to the same unit's report for year Y−1, when the folder has it.
 
     A unit is matched by its key (:mod:`shenyue.model.units`: two spellings of
     one body, units.toml applied); reports without a unit or a year are never linked.
     """
-    by_unit_year: dict[tuple[str, int], Report] = {}
-    keys = {id(r): r.unit_key or unit_key(r.unit) for r in reports}
-    for r in reports:
-        if keys[id(r)] and r.year is not None:
-            by_unit_year.setdefault((keys[id(r)], r.year), r)
-    for r in reports:
+    links = prior_links([(link_key(r), r.year) for r in reports])
+    for r, prior in zip(reports, links):
         r.extra.pop("prior_year", None)
-        key = keys[id(r)]
-        if not key or r.year is None:
-            continue
-        prior = by_unit_year.get((key, r.year - 1))
-        if prior is None or prior is r:
-            continue
-        t3 = prior.tables.t3 if prior.tables is not None else None
-        carried_out = {}
-        if t3 is not None:
-            for col in T3_COLS:
-                cell = t3.cells.get(f"t3.carried_out.{col}")
-                if cell is not None and cell.value is not None:
-                    carried_out[col] = cell.value
-        r.extra["prior_year"] = {"path": prior.rel, "year": prior.year, "carried_out": carried_out}
+        if prior is not None:
+            r.extra["prior_year"] = prior_record(reports[prior])
 
 
 def add_folder_findings(reports: Sequence[Report], *, config=None) -> None:
     """Run the cross-report checks on every report, after the similarity layer attached its copy info."""
+    link_prior_years(reports)
+    run_folder_checks(reports, config=config)
+
+
+def run_folder_checks(reports: Sequence[Report], *, config=None) -> None:
+    """The cross-report checks of reports whose copy info and prior year are set (:func:`add_folder_findings`
+    without the linking)."""
     from shenyue.analysis.checks import run_checks
 
-    link_prior_years(reports)
     folder_ids = ids_where(stage="folder")
     for r in reports:
         findings = [f for f in r.findings if f.check not in folder_ids]

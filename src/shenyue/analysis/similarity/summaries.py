@@ -19,7 +19,7 @@ its shares and span count.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -43,9 +43,12 @@ def digest(length: int, outside: Sequence[tuple[int, int]], sections: Sequence[A
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
-def load(result: SimilarityResult, digests: dict[str, int]) -> dict[str, CopySummary]:
+def load(result: SimilarityResult, digests: dict[str, int], held: Collection[str] = ()) -> dict[str, CopySummary]:
     """The summaries of the last run that still hold for ``result`` (by report path), their spans made
-    from ``result`` when asked for. ``digests``: every report's :func:`digest`, by path."""
+    from ``result`` when asked for. ``digests``: every report's :func:`digest`, by path, but for the
+    reports of ``held`` (not loaded: their sections are not at hand), whose digest is the file's when its
+    row is of the same content (the same bytes, analysed by the same code, have the same sections): it is
+    set in ``digests`` then."""
     lineage = result.lineage
     if lineage is None or lineage.base is None:
         return {}
@@ -57,7 +60,7 @@ def load(result: SimilarityResult, digests: dict[str, int]) -> dict[str, CopySum
         rels, shas, keys = header["rels"], header["shas"], header["sections"]
         if not _fits(rels, shas, keys, a):
             return {}
-        kept = _kept(result, rels, shas, a["digest"], digests)
+        kept = _kept(result, rels, shas, a["digest"], digests, held)
         if not kept:
             return {}
         return _build(result, rels, keys, a, kept)
@@ -85,15 +88,25 @@ def _fits(rels: list, shas: list, keys: list, a: dict[str, np.ndarray]) -> bool:
 
 
 def _kept(
-    result: SimilarityResult, rels: list[str], shas: list[str], old_digest: np.ndarray, digests: dict[str, int]
+    result: SimilarityResult,
+    rels: list[str],
+    shas: list[str],
+    old_digest: np.ndarray,
+    digests: dict[str, int],
+    held: Collection[str],
 ) -> list[int]:
     """The rows of the file whose summary still holds (its sources are checked in :func:`_build`)."""
     fresh = result.lineage.fresh if result.lineage is not None else None
     out = []
     old = old_digest.tolist()
+    held = held if isinstance(held, (set, frozenset, dict)) else set(held)
     for row, (rel, sha) in enumerate(zip(rels, shas)):
         i = result.index_of(rel)
-        if i is None or result.entries[i].sha != sha or digests.get(rel) != old[row]:
+        if i is None or result.entries[i].sha != sha:
+            continue
+        if rel in held and rel not in digests:
+            digests[rel] = old[row]
+        elif digests.get(rel) != old[row]:
             continue
         if fresh is not None and fresh[i]:
             continue
