@@ -146,3 +146,28 @@ def test_summaries_of_reports_whose_spans_an_edit_changed_are_made_again(tmp_pat
         before = got
     assert changed  # the edits did change other reports' summaries
     assert reused  # and some summaries were reused
+
+
+def test_a_file_written_over_the_last_ones_rows_says_what_one_written_whole_says(folder, made):
+    """After an edit, a run that did not make the summaries still holding (scan_light) copies their rows
+    from the last file; the next run reuses every one, and they say what summaries made afresh say."""
+    analysed(folder)
+    first = summaries_file(folder).read_bytes()
+    with open(folder / "copy-north.txt", "a", encoding="utf-8") as handle:
+        handle.write("\n本报告由本单位自行编写，如有疑问请联系本单位办公室。\n")
+    result = scan_folder(folder)
+    match = analyse_copies(result.reports, folder=folder)
+    engine.wait_for_writes()
+    summaries_file(folder).write_bytes(first)  # the last run's file, as this run found it
+    entries = {e.rel: e for e in match.entries}
+    digests = {r.rel: summaries.digest(entries[r.rel].length, entries[r.rel].outside, r.sections)
+               for r in result.reports}  # fmt: skip
+    last = summaries.last_run(match, dict(digests))
+    assert last is not None and 0 < len(last.holding) < len(result.reports)
+    made_now = {r.rel: r.copy for r in result.reports if r.rel not in last.holding}
+    assert "copy-north.txt" in made_now
+    summaries.save_over(match, last, made_now, digests)
+    made.clear()
+    got = analysed(folder)  # nothing changed since: every summary is reused from the file just written
+    assert made == []
+    same(got, analysed(folder, cache=False))

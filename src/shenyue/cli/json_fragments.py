@@ -145,24 +145,35 @@ class Fragments:
 
     def get(self, key: bytes) -> str | None:
         """The last run's fragment of ``key``; None when there is none (or it does not decode)."""
+        data = self.get_bytes(key)
+        if data is None:
+            return None
+        try:
+            return data.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            return None
+
+    def get_bytes(self, key: bytes) -> bytes | None:
+        """:meth:`get` as the file holds it (UTF-8), not decoded."""
         self._loaded()
         found = self.old.get(key)
         if found is None or self._map is None:
             return None
         at, length = found
-        try:
-            text = self._map[at : at + length].decode("utf-8", "surrogatepass")
-        except UnicodeDecodeError:
-            return None
+        data = self._map[at : at + length]
         if at - self._released > RELEASE:  # the process does not keep the whole file's pages (500 MB at 100,000)
             self._released = hand_back(self._map, self._released, at)
-        return text
+        return data
 
     def put(self, key: bytes, text: str) -> None:
         """Keep ``text`` as the fragment of ``key`` for the next run (in the file :meth:`commit` keeps)."""
+        if not self.failed:
+            self.put_bytes(key, text.encode("utf-8", "surrogatepass"))
+
+    def put_bytes(self, key: bytes, data: bytes) -> None:
+        """:meth:`put` of a fragment's UTF-8 bytes."""
         if self.failed:
             return
-        data = text.encode("utf-8", "surrogatepass")
         self._pending += (key + LENGTH.pack(len(data)), data)
         self._pending_size += ENTRY + len(data)
         if self._pending_size >= FLUSH:

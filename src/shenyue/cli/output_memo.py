@@ -37,6 +37,7 @@ import hashlib
 import hmac
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -195,16 +196,29 @@ class Recorder:
     def write(self, text: str) -> int:
         written = self.out.write(text)
         if self.handle is not None:
-            data = text.encode("utf-8", "surrogatepass")
-            try:
-                self.handle.write(data)
-                self.mac.update(data)
-                self.size += len(data)
-                if self.size > MAX_TOTAL // 2:  # one output may not push every other memo out
-                    self.discard()
-            except OSError:
-                self.discard()
+            self._keep(text.encode("utf-8", "surrogatepass"))
         return written
+
+    def write_bytes(self, data: bytes) -> None:
+        """:meth:`write` of UTF-8 bytes: written to ``out`` as they are when it is a UTF-8 stream."""
+        sink = byte_sink(self.out)
+        if sink is None:
+            self.out.write(data.decode("utf-8", "surrogatepass"))
+        else:
+            sink(data)
+        self._keep(data)
+
+    def _keep(self, data: bytes) -> None:
+        if self.handle is None:
+            return
+        try:
+            self.handle.write(data)
+            self.mac.update(data)
+            self.size += len(data)
+            if self.size > MAX_TOTAL // 2:  # one output may not push every other memo out
+                self.discard()
+        except OSError:
+            self.discard()
 
     def flush(self) -> None:
         self.out.flush()
@@ -227,6 +241,27 @@ class Recorder:
     def discard(self) -> None:
         abandon(self.handle, str(self.tmp))
         self.handle = None
+
+
+def byte_sink(out: TextIO) -> Callable[[bytes], None] | None:
+    """A way to write UTF-8 bytes to the text stream ``out`` as they are (what it buffered written first):
+    a :class:`Recorder`'s, or its binary stream's when it encodes UTF-8; None otherwise."""
+    write_bytes = getattr(out, "write_bytes", None)
+    if write_bytes is not None:
+        return write_bytes
+    buffer = getattr(out, "buffer", None)
+    try:
+        utf8 = codecs.lookup(getattr(out, "encoding", None) or "ascii").name == "utf-8"
+    except LookupError:
+        utf8 = False
+    if buffer is None or not utf8:
+        return None
+
+    def write(data: bytes) -> None:
+        out.flush()
+        buffer.write(data)
+
+    return write
 
 
 def _file_digest(path: Path) -> bytes | None:

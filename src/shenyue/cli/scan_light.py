@@ -13,7 +13,7 @@ when
 * the ledger's units.toml is this run's, and its copy-index run is the one this run's index was updated
   from (:class:`~shenyue.analysis.similarity.result.Lineage`);
 * the ledger has the report with the same content hash, and the fragments file has both its fragments;
-* its copy summary still holds (:func:`shenyue.analysis.similarity.summaries.load`: its spans were not
+* its copy summary still holds (:func:`shenyue.analysis.similarity.summaries.last_run`: its spans were not
   computed again, and neither were those of any report it names as a source);
 * it links to the same prior-year report, of the same content (by the unit keys and years the copy index
   has of every report, as :func:`~shenyue.analysis.checks.crossreport.link_prior_years` links them).
@@ -188,13 +188,14 @@ def _settle(
     digests = {rel: summaries.digest(e.length, e.outside, loaded[rel].sections)
                for (rel, _), e in zip(pairs, entries) if rel in loaded}  # fmt: skip
     held_rels = [rel for rel, _ in pairs if rel not in loaded]
-    kept = summaries.load(match, digests, held_rels)
+    last = summaries.last_run(match, digests, held_rels)
+    holding = last.holding if last is not None else {}
 
     threshold = match.threshold
     order: list[Report | Unchanged | None] = []
     for (rel, sha), prior in zip(pairs, priors):
         printed = ledger.reports.get(rel)
-        if rel in loaded or printed is None or printed.sha != sha or rel not in kept or rel not in digests:
+        if rel in loaded or printed is None or printed.sha != sha or rel not in holding or rel not in digests:
             order.append(None)
             continue
         copy_from = copy_key(fragments, ledger.run, rel, threshold)
@@ -209,6 +210,7 @@ def _settle(
     if any(rel not in loaded for rel in need):
         return give_up()  # a report failed its check: it is read again with the rest
 
+    kept = last.summaries([rel for rel in redo if rel in holding]) if last is not None else {}
     listed_rels = {rel for rel, _ in pairs}
     others = _Sections(result, loaded, listed_rels)
     made = 0
@@ -234,8 +236,8 @@ def _settle(
     if made:
         from shenyue.analysis.similarity.engine import write_later
 
-        copies = {**kept, **{r.rel: r.copy for r in redone}}
-        write_later(summaries.save, match, copies, digests)
+        # every other summary is copied from the last file
+        write_later(summaries.save_over, match, last, {r.rel: r.copy for r in redone}, digests)
     disk.drop_prefetched()
     result.reports = redone
     return order  # type: ignore[return-value]  # every place is filled

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -46,26 +47,68 @@ def digest(length: int, outside: Sequence[tuple[int, int]], sections: Sequence[A
 def load(result: SimilarityResult, digests: dict[str, int], held: Collection[str] = ()) -> dict[str, CopySummary]:
     """The summaries of the last run that still hold for ``result`` (by report path), their spans made
     from ``result`` when asked for. ``digests``: every report's :func:`digest`, by path, but for the
-    reports of ``held`` (not loaded: their sections are not at hand), whose digest is the file's when its
-    row is of the same content (the same bytes, analysed by the same code, have the same sections): it is
-    set in ``digests`` then."""
+    reports of ``held`` (see :func:`last_run`)."""
+    last = last_run(result, digests, held)
+    return last.summaries(list(last.holding)) if last is not None else {}
+
+
+@dataclass
+class Last:
+    """The last run's summaries file, read: which reports' summaries still hold, made or copied on demand."""
+
+    result: SimilarityResult
+    rels: list[str]
+    keys: list[str]
+    arrays: dict[str, np.ndarray]
+    holding: dict[str, int]  # the reports whose summary still holds: their row in the file
+    unchanged: list[int]  # the rows of the same content and spans (a summary's sources must be among them)
+
+    def summaries(self, rels: list[str]) -> dict[str, CopySummary]:
+        """The summaries of ``rels`` (each one that holds), their spans made from the result when asked for."""
+        rows = [self.holding[rel] for rel in rels if rel in self.holding]
+        try:
+            return _build(self.result, self.rels, self.keys, self.arrays, rows, self.unchanged)
+        except (KeyError, TypeError, ValueError, IndexError):
+            return {}
+
+
+def last_run(result: SimilarityResult, digests: dict[str, int], held: Collection[str] = ()) -> Last | None:
+    """The last run's summaries as they hold for ``result``, or None (no file, another run's, damaged).
+    ``digests``: every report's :func:`digest`, by path, but for the reports of ``held`` (not loaded:
+    their sections are not at hand), whose digest is the file's when its row is of the same content (the
+    same bytes, analysed by the same code, have the same sections): it is set in ``digests`` then."""
     lineage = result.lineage
     if lineage is None or lineage.base is None:
-        return {}
+        return None
     got = disk.read_blob(lineage.summaries, {"kind": KIND, "key": lineage.key, "run": lineage.base})
     if got is None:
-        return {}
+        return None
     header, a = got
     try:
         rels, shas, keys = header["rels"], header["shas"], header["sections"]
         if not _fits(rels, shas, keys, a):
-            return {}
+            return None
         kept = _kept(result, rels, shas, a["digest"], digests, held)
-        if not kept:
-            return {}
-        return _build(result, rels, keys, a, kept)
+        holding = {rels[row]: row for row in _sources_kept(a, len(rels), kept)}
+        return Last(result, rels, keys, a, holding, kept)
     except (KeyError, TypeError, ValueError, IndexError):
-        return {}
+        return None
+
+
+def _sources_kept(a: dict[str, np.ndarray], n: int, kept: list[int]) -> list[int]:
+    """The rows of ``kept`` whose every source (of the whole report and of each section) is kept too."""
+    unchanged = np.zeros(n, dtype=bool)
+    unchanged[kept] = True
+    m = len(a["sec_key"])
+    src_at = np.append(a["src_at"], len(a["src_path"]))
+    owners = np.repeat(np.arange(n + m), np.diff(src_at))  # each source row's owner: a report, then sections
+    bad_owner = np.zeros(n + m, dtype=bool)
+    bad_owner[owners[~unchanged[a["src_path"]]]] = True
+    sec_at = np.append(a["sec_at"], m)
+    section_report = np.repeat(np.arange(n), np.diff(sec_at))
+    bad = bad_owner[:n].copy()
+    bad[section_report[bad_owner[n:]]] = True
+    return [row for row in kept if not bad[row]]
 
 
 def _fits(rels: list, shas: list, keys: list, a: dict[str, np.ndarray]) -> bool:
@@ -115,8 +158,14 @@ def _kept(
 
 
 def _build(
-    result: SimilarityResult, rels: list[str], keys: list[str], a: dict[str, np.ndarray], kept: list[int]
+    result: SimilarityResult,
+    rels: list[str],
+    keys: list[str],
+    a: dict[str, np.ndarray],
+    rows: list[int],
+    kept: list[int],
 ) -> dict[str, CopySummary]:
+    """The summaries of the file's ``rows``, each whose sources are all ``kept`` rows."""
     unchanged = np.zeros(len(rels), dtype=bool)  # a named source must be unchanged too
     unchanged[kept] = True
     peer, same, common, count = (a[f].tolist() for f in ("peer", "same", "common", "count"))
@@ -144,7 +193,7 @@ def _build(
 
     threshold = result.threshold
     got: dict[str, CopySummary] = {}
-    for row in kept:
+    for row in rows:
         whole = sources(row)
         if whole is None:
             continue
@@ -168,48 +217,22 @@ def _build(
 
 def save(result: SimilarityResult, summaries: dict[str, CopySummary], digests: dict[str, int]) -> None:
     """Write the summaries of ``result``'s reports (every one it has an entry for) under its run id."""
+    save_over(result, None, summaries, digests)
+
+
+_ROW = ("peer", "same", "common", "count", "digest", "sec_at")
+_SEC = ("sec_key", "sec_peer", "sec_same", "sec_common")
+_SRC = ("src_path", "src_chars", "src_kind", "src_sec", "src_share")
+_TYPES = {"peer": np.float64, "same": np.float64, "common": np.float64, "count": np.int64, "digest": np.uint64,
+          "sec_at": np.int64, "sec_key": np.int32, "sec_peer": np.float64, "sec_same": np.float64,
+          "sec_common": np.float64, "src_path": np.int32, "src_chars": np.int64, "src_kind": np.int8,
+          "src_sec": np.int32, "src_share": np.float64}  # fmt: skip
+
+
+def _write(result: SimilarityResult, cols: dict, sec: dict, src: dict, src_at: list[int], keys: list[str]) -> None:
     lineage = result.lineage
-    if lineage is None:
-        return
     entries = result.entries
-    if any(e.rel not in summaries for e in entries):
-        return  # a part of the folder: not what the next run of the folder reads
-    index = {e.rel: i for i, e in enumerate(entries)}
-    keys: dict[str, int] = {}
-    cols: dict[str, list] = {f: [] for f in ("peer", "same", "common", "count", "digest", "sec_at")}
-    sec: dict[str, list] = {f: [] for f in ("sec_key", "sec_peer", "sec_same", "sec_common")}
-    src: dict[str, list] = {f: [] for f in ("src_path", "src_chars", "src_kind", "src_sec", "src_share")}
-    owners: list[list[SourceShare]] = []  # the reports' sources
-    section_sources: list[list[SourceShare]] = []
-    for e in entries:
-        s = summaries[e.rel]
-        cols["peer"].append(s.peer_share)
-        cols["same"].append(s.same_unit_share)
-        cols["common"].append(s.common_share)
-        cols["count"].append(s.n_spans)
-        cols["digest"].append(digests[e.rel])
-        cols["sec_at"].append(len(sec["sec_key"]))
-        owners.append(s.sources)
-        for key, shares in s.sections.items():
-            sec["sec_key"].append(keys.setdefault(key, len(keys)))
-            sec["sec_peer"].append(shares.peer_share)
-            sec["sec_same"].append(shares.same_unit_share)
-            sec["sec_common"].append(shares.common_share)
-            section_sources.append(shares.sources)
-    src_at = []
-    for found in owners + section_sources:
-        src_at.append(len(src["src_path"]))
-        for x in found:
-            src["src_path"].append(index[x.path])
-            src["src_chars"].append(x.chars)
-            src["src_kind"].append(KIND_CODE[x.kind])
-            src["src_sec"].append(keys.setdefault(x.section, len(keys)) if x.section is not None else -1)
-            src["src_share"].append(x.share)
-    types = {"peer": np.float64, "same": np.float64, "common": np.float64, "count": np.int64, "digest": np.uint64,
-             "sec_at": np.int64, "sec_key": np.int32, "sec_peer": np.float64, "sec_same": np.float64,
-             "sec_common": np.float64, "src_path": np.int32, "src_chars": np.int64, "src_kind": np.int8,
-             "src_sec": np.int32, "src_share": np.float64}  # fmt: skip
-    arrays = {name: np.array(values, dtype=types[name]) for name, values in {**cols, **sec, **src}.items()}
+    arrays = {name: np.array(values, dtype=_TYPES[name]) for name, values in {**cols, **sec, **src}.items()}
     arrays["src_at"] = np.array(src_at, dtype=np.int64)
     header = {
         "kind": KIND,
@@ -217,6 +240,81 @@ def save(result: SimilarityResult, summaries: dict[str, CopySummary], digests: d
         "run": lineage.run,
         "rels": [e.rel for e in entries],
         "shas": [e.sha for e in entries],
-        "sections": list(keys),
+        "sections": keys,
     }
     disk.write_blob(lineage.summaries, header, arrays)
+
+
+def save_over(
+    result: SimilarityResult, last: Last | None, made: dict[str, CopySummary], digests: dict[str, int]
+) -> None:
+    """:func:`save` of a run that made the summaries of ``made`` and kept every other one from ``last``: the
+    kept ones are copied from the last file's arrays (not made as objects). Nothing is written unless every
+    report of ``result`` is in one or the other (a part of the folder is not what its next run reads)."""
+    lineage = result.lineage
+    if lineage is None:
+        return
+    entries = result.entries
+    holding = last.holding if last is not None else {}
+    if any(e.rel not in made and e.rel not in holding for e in entries):
+        return
+    index = {e.rel: i for i, e in enumerate(entries)}
+    old: dict[str, list] = {}
+    sec_at_old: list[int] = []
+    src_at_old: list[int] = []
+    n_old = 0
+    keys: dict[str, int] = {}
+    if last is not None:
+        a = last.arrays
+        old = {f: a[f].tolist() for f in (*_ROW, *_SEC, *_SRC)}
+        sec_at_old = a["sec_at"].tolist() + [len(old["sec_key"])]
+        src_at_old = a["src_at"].tolist() + [len(old["src_path"])]
+        n_old = len(last.rels)
+        keys = {key: i for i, key in enumerate(last.keys)}  # the last file's numbering, new keys after
+    cols: dict[str, list] = {f: [] for f in _ROW}
+    sec: dict[str, list] = {f: [] for f in _SEC}
+    src: dict[str, list] = {f: [] for f in _SRC}
+    owners: list[list[SourceShare] | int] = []  # a made report's sources, or a kept one's owner number
+    section_owners: list[list[SourceShare] | int] = []
+    for e in entries:
+        cols["digest"].append(digests[e.rel])
+        cols["sec_at"].append(len(sec["sec_key"]))
+        s = made.get(e.rel)
+        if s is None:
+            row = holding[e.rel]
+            for f in ("peer", "same", "common", "count"):
+                cols[f].append(old[f][row])
+            owners.append(row)
+            for k in range(sec_at_old[row], sec_at_old[row + 1]):
+                for f in _SEC:
+                    sec[f].append(old[f][k])
+                section_owners.append(n_old + k)
+            continue
+        cols["peer"].append(s.peer_share)
+        cols["same"].append(s.same_unit_share)
+        cols["common"].append(s.common_share)
+        cols["count"].append(s.n_spans)
+        owners.append(s.sources)
+        for key, shares in s.sections.items():
+            sec["sec_key"].append(keys.setdefault(key, len(keys)))
+            sec["sec_peer"].append(shares.peer_share)
+            sec["sec_same"].append(shares.same_unit_share)
+            sec["sec_common"].append(shares.common_share)
+            section_owners.append(shares.sources)
+    src_at = []
+    last_rels = last.rels if last is not None else []
+    for found in owners + section_owners:
+        src_at.append(len(src["src_path"]))
+        if isinstance(found, int):
+            for j in range(src_at_old[found], src_at_old[found + 1]):
+                src["src_path"].append(index[last_rels[old["src_path"][j]]])
+                for f in ("src_chars", "src_kind", "src_sec", "src_share"):
+                    src[f].append(old[f][j])
+            continue
+        for x in found:
+            src["src_path"].append(index[x.path])
+            src["src_chars"].append(x.chars)
+            src["src_kind"].append(KIND_CODE[x.kind])
+            src["src_sec"].append(keys.setdefault(x.section, len(keys)) if x.section is not None else -1)
+            src["src_share"].append(x.share)
+    _write(result, cols, sec, src, src_at, list(keys))
