@@ -52,6 +52,23 @@ def test_an_unchanged_folder_prints_the_same_output_without_scanning(samples_cop
     assert len(memos()) == 3  # one per set of options
 
 
+@pytest.mark.parametrize("stream", ["utf-8", "gb18030", "text only"])
+def test_a_memo_prints_the_same_characters_on_any_stream(samples_copy, capsys, scans, monkeypatch, stream):
+    """A UTF-8 stream gets the memo's bytes as they are; any other gets its text, encoded as it encodes."""
+    import io
+    import sys
+
+    first = run(capsys, samples_copy, "--json")
+    out = io.StringIO() if stream == "text only" else io.TextIOWrapper(io.BytesIO(), encoding=stream)
+    monkeypatch.setattr(sys, "stdout", out)
+    ran = len(scans)
+    assert main(["scan", str(samples_copy), "--json"]) == 0
+    assert len(scans) == ran  # replayed
+    out.flush()
+    got = out.getvalue() if stream == "text only" else out.buffer.getvalue().decode(stream)
+    assert got == first
+
+
 def test_a_changed_file_is_scanned_again_and_printed_as_a_fresh_scan_would(samples_copy, capsys, scans):
     run(capsys, samples_copy, "--json")
     victim = samples_copy / "zhongshan-xiqu-2024.txt"

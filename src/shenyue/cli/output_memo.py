@@ -152,12 +152,20 @@ class OutputMemo:
                 if not hmac.compare_digest(head[len(MAGIC) + KEY_SIZE :], mac.digest()):
                     return False
                 handle.seek(HEAD)
+                sink = byte_sink(out)
+                if sink is not None:  # a UTF-8 stream: the bytes as they are (neither decoded nor encoded)
+                    while block := handle.read(BLOCK):
+                        sink(block)
+                    return self._used()
                 decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
                 while block := handle.read(BLOCK):
                     out.write(decoder.decode(block))
                 out.write(decoder.decode(b"", final=True))
         except (OSError, UnicodeDecodeError):
             return False
+        return self._used()
+
+    def _used(self) -> bool:
         now = time.time()
         try:
             os.utime(self.path, (now, now))  # recently used
