@@ -149,3 +149,18 @@ def _secret() -> bytes:
 def _base(path) -> bytes:
     data = path.read_bytes()
     return data[len(json_fragments.MAGIC) + json_fragments.MAC_SIZE : json_fragments.HEAD]
+
+
+def test_the_cached_reports_printed_without_loading_stay_recently_used(folder, capsys, light_runs):
+    """Their segment is touched as if loaded, so that the cache's bound prunes other segments first."""
+    import os
+
+    from shenyue.analysis import report_cache
+
+    scan(folder, capsys)
+    (segment,) = report_cache.cache_root().glob("seg-*.idx")
+    os.utime(segment, (1_000_000, 1_000_000))
+    append(folder / "street-2020-summary-traditional.txt")
+    scan(folder, capsys)
+    assert light_runs[-1] is not None and "zhongshan-city-2021.txt" not in light_runs[-1]
+    assert segment.stat().st_mtime > 1_000_000

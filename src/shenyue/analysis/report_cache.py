@@ -268,7 +268,11 @@ class ReportCache:
         check when loaded)."""
         if self.index is None:
             self.index = self._load_index()
-        return self.name(sha256, path.suffix.lower()) in self.index
+        found = self.index.get(self.name(sha256, path.suffix.lower()))
+        if found is None:
+            return False
+        self.used.add(found[4])  # kept as recently used, loaded or not (a scan may print it as last time)
+        return True
 
     def load(self, path: Path, rel: str, sha256: str) -> Report | None:
         """The cached report of a file whose bytes hash to ``sha256``, given its current path; None on a miss."""

@@ -15,6 +15,9 @@ same:
   kept unchanged from an earlier run (:mod:`shenyue.analysis.similarity.summaries`) prints as that run's
   did, under the same common-wording threshold.
 
+The run also keeps its ledger as a fragment (:mod:`.scan_light`): what each report printed was made from,
+so that the next run need not load a report to know its JSON is the same.
+
 The file (``cache_dir()/output/<memo name>.frags``, beside its memo) holds the base, then entries of a
 16-byte key, a length and UTF-8 text, and a keyed blake2b MAC of all of it (the report cache's secret).
 It is checked whole before any fragment is used; one that is damaged, truncated or of another base is
