@@ -129,11 +129,13 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def atomic_write_parts(
-    path: Path, parts: Iterable[bytes | memoryview], head: Callable[[], bytes] | None = None
+    path: Path, parts: Iterable[bytes | memoryview], head: Callable[[], bytes] | None = None, *, durable: bool = True
 ) -> None:
     """:func:`atomic_write_bytes` for data in several pieces (written in order, never joined). ``head``, when
     given, is written over the start of the file once the pieces are written (a header that sums them up,
-    of the length of the one written first)."""
+    of the length of the one written first). Without ``durable`` nothing is flushed to the disk before
+    the rename: for a cache file whose reader checks it whole (a power cut may leave it damaged, which
+    reads as absent), never for the user's data."""
     path = Path(path)
     check_write_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -147,7 +149,8 @@ def atomic_write_parts(
                 handle.seek(0)
                 handle.write(head())
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         check_write_target(path)  # checked again just before the rename
         os.replace(tmp, path)
     except BaseException:
@@ -156,6 +159,8 @@ def atomic_write_parts(
         except OSError:
             pass
         raise
+    if not durable:
+        return
     try:  # make the rename itself durable where the platform allows it
         dir_fd = os.open(path.parent, os.O_RDONLY)
     except OSError:

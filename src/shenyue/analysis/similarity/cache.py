@@ -142,7 +142,7 @@ def write_blob(path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray 
             if got != nbytes:  # a spilled file changed, or a stream made the wrong count: not written
                 raise ValueError(f"{name}: {got} bytes where {nbytes} were expected")
 
-    atomic_write_parts(path, pieces(), head)
+    atomic_write_parts(path, pieces(), head, durable=False)  # checked whole when read (CRC)
 
 
 def read_header(path: Path) -> tuple[dict[str, Any], int] | None:

@@ -450,6 +450,7 @@ class MergedShared:
         self._chunks = _chunks_of(len(keep))
         counts = [np.count_nonzero(keep[a:b]) for a, b in self._chunks]
         self._kept_at = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])  # each chunk's first kept row
+        self._whole = [count == b - a for count, (a, b) in zip(counts, self._chunks)]  # every row kept
         self._kept_order = order
         self.order = np.concatenate(list(self._interleave(iter([order]), fresh[0])))
         self._nh = old.hrep.shape[0]
@@ -506,7 +507,10 @@ class MergedShared:
             a, b = self._chunks[n]
             keep = self._keep[a:b]
             order = self._kept_order[self._kept_at[n] : self._kept_at[n + 1]]
-            return self._kept_values(name, c, lambda old: old[a:b][keep], order)
+            if not self._whole[n]:
+                return self._kept_values(name, c, lambda old: old[a:b][keep], order)
+            # the usual chunk, every row kept: read from the old file as it is (``hold`` is changed in place)
+            return self._kept_values(name, c, lambda old: old[a:b].copy() if name == "hold" else old[a:b], order)
 
         kept = (in_chunk(n) for n in range(len(self._chunks)))
         return self._interleave(kept, self._new_values(name, c))
