@@ -24,7 +24,8 @@ DEEP = "[" * 3000 + "]" * 3000
 
 def _cli(args: list[str], env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """The real command with a strict UTF-8 stdout (as in a zh_CN.UTF-8 terminal)."""
-    env = dict(os.environ, PYTHONIOENCODING="utf-8:strict", **(env_extra or {}))
+    env = dict(os.environ, PYTHONIOENCODING="utf-8:strict")
+    env.update(env_extra or {})
     return subprocess.run([sys.executable, "-m", "shenyue", *args], capture_output=True, env=env, timeout=120)
 
 
@@ -135,6 +136,22 @@ def test_a_config_file_that_is_a_fifo_does_not_hang(tmp_path):
     with deadline(5):
         config = load_config(Path(path))
     assert config.error is not None
+
+
+def test_a_scan_after_an_edit_prints_file_names_in_any_bytes_as_a_scan_without_cache(tmp_path):
+    """Most reports then print as the last run printed them (its bytes): a name's undecodable byte still
+    prints as the stream's error handler says."""
+    folder = reports_folder(tmp_path)
+    raw, _name = gbk_name(folder)
+    shutil.copyfile(folder / REPORT, raw)
+    for env in ({}, {"PYTHONIOENCODING": "gb18030"}):  # a UTF-8 stream gets bytes, another its text
+        assert _cli(["scan", "--json", str(folder)], env).returncode == 0
+        with open(folder / REPORT, "a", encoding="utf-8") as handle:
+            handle.write("\n本报告由本单位自行编写。\n")
+        edited = _cli(["scan", "--json", str(folder)], env)
+        fresh = _cli(["scan", "--json", "--no-cache", str(folder)], env)
+        assert edited.returncode == fresh.returncode
+        assert edited.stdout == fresh.stdout and b"Traceback" not in edited.stderr
 
 
 def test_a_memoised_scan_prints_file_names_in_any_bytes_as_the_scan_did(tmp_path):

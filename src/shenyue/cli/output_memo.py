@@ -36,6 +36,7 @@ import codecs
 import hashlib
 import hmac
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -253,7 +254,8 @@ class Recorder:
 
 def byte_sink(out: TextIO) -> Callable[[bytes], None] | None:
     """A way to write UTF-8 bytes to the text stream ``out`` as they are (what it buffered written first):
-    a :class:`Recorder`'s, or its binary stream's when it encodes UTF-8; None otherwise."""
+    a :class:`Recorder`'s, or its binary stream's when it encodes UTF-8; None otherwise. Bytes holding a
+    lone surrogate go through the stream's text layer, which prints them as its error handler says."""
     write_bytes = getattr(out, "write_bytes", None)
     if write_bytes is not None:
         return write_bytes
@@ -266,10 +268,17 @@ def byte_sink(out: TextIO) -> Callable[[bytes], None] | None:
         return None
 
     def write(data: bytes) -> None:
+        if b"\xed" in data and _SURROGATE.search(data) is not None:
+            # a lone surrogate (a file name's undecodable byte): printed as the stream's error handler says
+            out.write(data.decode("utf-8", "surrogatepass"))
+            return
         out.flush()
         buffer.write(data)
 
     return write
+
+
+_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")  # U+D800-U+DFFF encoded with surrogatepass
 
 
 def _file_digest(path: Path) -> bytes | None:
