@@ -46,6 +46,32 @@ def test_a_read_expecting_another_kind_leaves_the_check_for_the_next_read(tmp_pa
     assert checks == ["result-x.bin"]
 
 
+def test_a_read_expecting_another_file_does_not_wait_for_the_check(tmp_path, monkeypatch):
+    """After an edit the last match's result is not the one wanted: its header says so at once, while the
+    thread is still checking the files before it (at 100,000 reports, 10 s of checksums)."""
+    import threading
+
+    path = tmp_path / "result-x.bin"
+    write(path, 1, kind="result")
+    release = threading.Event()
+    finished = []
+    real = disk._checked
+
+    def slow(path):
+        release.wait(10)
+        finished.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(disk, "_checked", slow)
+    disk.prefetch([path])
+    try:
+        assert disk.read_blob(path, {"kind": "result", "key": "other"}) is None
+        assert finished == []  # answered before the check ended
+    finally:
+        release.set()
+    assert disk.read_blob(path, {"kind": "result", "key": "k"}) is not None  # the check is still used
+
+
 def test_a_file_rewritten_after_its_check_is_read_again(tmp_path, checks):
     path = tmp_path / "shared-x.bin"
     write(path, 1)

@@ -178,6 +178,14 @@ Blob = tuple[dict[str, Any], dict[str, np.ndarray]]
 
 def read_blob(path: Path, expect: dict[str, Any]) -> Blob | None:
     """Header and arrays, or None unless every ``expect`` item matches and the payload checks out."""
+    with _prefetch_lock:
+        slot = _prefetched.get(os.fspath(path))
+    if slot is not None and not slot[0].is_set():
+        # still being checked (or waiting its turn): its header says first whether it is the file wanted (the
+        # last match's result, after an edit, is not; at 100,000 reports its check took 10 s to wait for)
+        header = read_header(path)
+        if header is None or any(header[0].get(k) != v for k, v in expect.items()):
+            return None  # the check goes on, for a later read that expects something else
     got = _take_prefetched(path)
     prefetched = got is not None
     if got is None:
