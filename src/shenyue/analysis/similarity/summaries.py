@@ -61,13 +61,12 @@ class Last:
     keys: list[str]
     arrays: dict[str, np.ndarray]
     holding: dict[str, int]  # the reports whose summary still holds: their row in the file
-    unchanged: list[int]  # the rows of the same content and spans (a summary's sources must be among them)
 
     def summaries(self, rels: list[str]) -> dict[str, CopySummary]:
         """The summaries of ``rels`` (each one that holds), their spans made from the result when asked for."""
         rows = [self.holding[rel] for rel in rels if rel in self.holding]
         try:
-            return _build(self.result, self.rels, self.keys, self.arrays, rows, self.unchanged)
+            return _build(self.result, self.rels, self.keys, self.arrays, rows)
         except (KeyError, TypeError, ValueError, IndexError):
             return {}
 
@@ -90,7 +89,7 @@ def last_run(result: SimilarityResult, digests: dict[str, int], held: Collection
             return None
         kept = _kept(result, rels, shas, a["digest"], digests, held)
         holding = {rels[row]: row for row in _sources_kept(a, len(rels), kept)}
-        return Last(result, rels, keys, a, holding, kept)
+        return Last(result, rels, keys, a, holding)
     except (KeyError, TypeError, ValueError, IndexError):
         return None
 
@@ -138,7 +137,7 @@ def _kept(
     digests: dict[str, int],
     held: Collection[str],
 ) -> list[int]:
-    """The rows of the file whose summary still holds (its sources are checked in :func:`_build`)."""
+    """The rows of the file of the same content and spans (their sources are checked in :func:`_sources_kept`)."""
     fresh = result.lineage.fresh if result.lineage is not None else None
     out = []
     old = old_digest.tolist()
@@ -158,16 +157,9 @@ def _kept(
 
 
 def _build(
-    result: SimilarityResult,
-    rels: list[str],
-    keys: list[str],
-    a: dict[str, np.ndarray],
-    rows: list[int],
-    kept: list[int],
+    result: SimilarityResult, rels: list[str], keys: list[str], a: dict[str, np.ndarray], rows: list[int]
 ) -> dict[str, CopySummary]:
-    """The summaries of the file's ``rows``, each whose sources are all ``kept`` rows."""
-    unchanged = np.zeros(len(rels), dtype=bool)  # a named source must be unchanged too
-    unchanged[kept] = True
+    """The summaries of the file's ``rows`` (rows that hold: :func:`_sources_kept`)."""
     peer, same, common, count = (a[f].tolist() for f in ("peer", "same", "common", "count"))
     sec_at = a["sec_at"].tolist() + [len(a["sec_key"])]  # each report's first section row
     sec_key, sec_peer, sec_same, sec_common = (a[f].tolist() for f in ("sec_key", "sec_peer", "sec_same", "sec_common"))
@@ -180,36 +172,22 @@ def _build(
         return {}
     paths, kinds = rels, KINDS
 
-    def sources(owner: int) -> list[SourceShare] | None:
-        out = []
-        for j in range(src_at[owner], src_at[owner + 1]):
-            p = src_path[j]
-            if not unchanged[p]:
-                return None
-            s = src_sec[j]
-            out.append(SourceShare(paths[p], src_chars[j], kinds[src_kind[j]], keys[s] if s >= 0 else None,
-                                   src_share[j]))  # fmt: skip
-        return out
+    def sources(owner: int) -> list[SourceShare]:
+        return [SourceShare(paths[src_path[j]], src_chars[j], kinds[src_kind[j]],
+                            keys[src_sec[j]] if src_sec[j] >= 0 else None, src_share[j])
+                for j in range(src_at[owner], src_at[owner + 1])]  # fmt: skip
 
     threshold = result.threshold
     got: dict[str, CopySummary] = {}
     for row in rows:
-        whole = sources(row)
-        if whole is None:
-            continue
-        sections: dict[str, Shares] | None = {}
-        for k in range(sec_at[row], sec_at[row + 1]):
-            found = sources(n + k)
-            if found is None:
-                sections = None
-                break
-            sections[keys[sec_key[k]]] = Shares(sec_peer[k], sec_same[k], sec_common[k], found)
-        if sections is None:
-            continue
+        sections = {
+            keys[sec_key[k]]: Shares(sec_peer[k], sec_same[k], sec_common[k], sources(n + k))
+            for k in range(sec_at[row], sec_at[row + 1])
+        }
         rel = rels[row]
         entry = result.entry(rel)
         got[rel] = CopySummary(
-            peer[row], same[row], common[row], whole, sections=sections, threshold=threshold, outside=entry.outside,
+            peer[row], same[row], common[row], sources(row), sections=sections, threshold=threshold, outside=entry.outside,
             length=entry.length, made_by=partial(result.spans_of, rel), count=count[row],
         )  # fmt: skip
     return got
