@@ -44,6 +44,16 @@ _ANY_CHROME = re.compile("|".join(f"(?:{p.pattern})" for p in _CHROME_LINE))
 _BANNER_TOKEN = re.compile(r"^[\u4e00-\u9fff]{1,12}(政府网|政府)$")
 PAGE_DATE = re.compile(r"(?:时间|发布时间|发布日期|日期)\s*[:：]\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 _MAX_CHROME_LINE = 200  # a long line is prose, however it starts
+# Every chrome line holds a cue (what each rule above needs; a banner's first name ends in 政府 or 政府网
+# before a space) or starts like a bare page date: the other lines (most of a report's) are not looked at.
+# Each pattern starts with a word (the regex engine then looks for it fast).
+_CUE = re.compile(
+    "当前位置|关闭本页|打印本页|关闭窗口|返回顶部|上一篇|下一篇|【|浏览次数|访问量|点击数|阅读数|字号|字体|扫一扫在手机"
+    "|网站地图|联系我们|版权所有|ICP备|网站标识码|公网安备|技术支持"
+)
+_CUE_BEFORE = re.compile(r"首页\s*[>＞›»]|时间\s*[:：]|日期\s*[:：]|政府\s|政府网\s")
+_DATE_START = re.compile(r"[^\S\n]*\d{4}-")
+_DATE_LINE = re.compile(r"\n[^\S\n]*\d{4}-")
 
 
 def is_chrome_line(line: str, folded: bool = False) -> bool:
@@ -54,6 +64,33 @@ def is_chrome_line(line: str, folded: bool = False) -> bool:
         return True
     tokens = s.split()
     return len(tokens) >= 2 and all(_BANNER_TOKEN.match(tok) for tok in tokens)
+
+
+def _candidate_lines(text: str, folded: str, body: int) -> list[tuple[int, int]]:
+    """``(start, end)`` (as :func:`~shenyue.model.text.iter_lines` gives them) of the lines from ``body`` on
+    that may be chrome, in order: those holding a cue, starting like a page date or too long to be one line
+    of chrome (a one-line body's glued chrome). The text and its folding break lines at the same places."""
+    starts = {folded.rfind("\n", 0, m.start()) + 1 for m in _CUE.finditer(folded, body)}
+    starts.update(folded.rfind("\n", 0, m.start()) + 1 for m in _CUE_BEFORE.finditer(folded, body))
+    starts.update(m.start() + 1 for m in _DATE_LINE.finditer(folded, max(body - 1, 0)))
+    if _DATE_START.match(folded):
+        starts.add(0)
+    if len(folded) - body > _MAX_CHROME_LINE:
+        at = 0
+        for n in map(len, folded.split("\n")):
+            if n > _MAX_CHROME_LINE:
+                starts.add(at)
+            at += n + 1
+    lines = []
+    for start in sorted(starts):
+        if start < body:
+            continue  # the line holding the header's end
+        nl = text.find("\n", start)
+        end = len(text) if nl < 0 else nl
+        if end > start and text[end - 1] == "\r":
+            end -= 1
+        lines.append((start, end))
+    return lines
 
 
 def find_chrome(text: str, folded: str | None = None) -> tuple[list[Span], list[tuple[date, str, int]]]:
@@ -70,9 +107,7 @@ def find_chrome(text: str, folded: str | None = None) -> tuple[list[Span], list[
         published = header.published(text)
         if published is not None:
             dates.append((published[0], "header", published[1]))
-    for start, end in iter_lines(text):
-        if start < body:
-            continue
+    for start, end in _candidate_lines(text, folded, body):
         if end - start > _MAX_CHROME_LINE:
             spans.extend(glued_chrome(text, folded, start, end))  # a one-line body
             continue
