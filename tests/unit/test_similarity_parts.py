@@ -33,9 +33,12 @@ def random_prints(rng, reports: int) -> tuple[list[Prints], np.ndarray]:
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("parts", [1, 2, 3, 7])
-def test_the_shared_fingerprints_are_the_same_whatever_the_parts(tmp_path, monkeypatch, seed, parts):
+@pytest.mark.parametrize("at_once", [2, 1])
+def test_the_shared_fingerprints_are_the_same_whatever_the_parts(tmp_path, monkeypatch, seed, parts, at_once):
     if seed == 5:  # a system without positioned reads (Windows): the part files are read under a lock
         monkeypatch.delattr(partition.os, "pread")
+    # parts matched two at a time (a folder up to PARALLEL_PARTS_UP_TO fingerprints) or one after the other
+    monkeypatch.setattr(partition, "SPAN_THREADS", at_once)
     rng = np.random.default_rng(seed)
     prints, units = random_prints(rng, 60)
     bounds = np.zeros(len(prints) + 1, dtype=np.int64)

@@ -43,6 +43,7 @@ import numpy as np
 from shenyue.analysis.similarity.cache import Spilled
 from shenyue.analysis.similarity.index import (
     PEER_HOLDERS,
+    SPAN_THREADS,
     Shared,
     SpanArrays,
     _cuts,
@@ -56,6 +57,7 @@ from shenyue.fsutil import CAN_HAND_BACK, hand_back
 
 NH = 1 + PEER_HOLDERS
 BLOCK = 1 << 22  # hashes given a part number at a time
+PARALLEL_PARTS_UP_TO = 32_000_000  # fingerprints (about 30,000 reports): up to this, two parts are matched at once
 STALE_SPILL_SECONDS = 24 * 3600  # where a spill folder's process cannot be asked about, its age decides
 
 
@@ -237,13 +239,19 @@ def shared_to_parts(
         if release is not None:  # the hashes' pages read so far
             release()
     shared = SharedParts(folder, bounds, bits, threshold)
+
+    def matched(p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        got = np.fromfile(paths[p], dtype=record)
+        paths[p].unlink()  # read: its disk space goes
+        return shared_of(got["hash"], got["number"], bounds, unit_ids, bits)
+
+    # two parts at a time keep both cores busy (numpy sorts and compares without the GIL), while that
+    # costs little memory; a large folder's parts go one at a time (its peak is theirs)
+    threads = SPAN_THREADS if F <= PARALLEL_PARTS_UP_TO else 1
     try:
-        for p in range(n):
-            if paths[p].exists():
-                got = np.fromfile(paths[p], dtype=record)
-                paths[p].unlink()  # read: its disk space goes
-                shared.add(shared_of(got["hash"], got["number"], bounds, unit_ids, bits))
-                del got
+        for arrays in _in_order(matched, [p for p in range(n) if paths[p].exists()], threads):
+            shared.add(arrays)
+            del arrays
     except BaseException:
         shared.close()
         raise
