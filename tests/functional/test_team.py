@@ -66,3 +66,14 @@ async def test_the_review_screen_shows_the_other_reviewers_scores_read_only(samp
 async def open_report_from_review(app, pilot, rel):
     await pilot.press("escape")
     await open_report(app, pilot, rel)
+
+
+async def test_sorting_on_from_a_column_that_is_not_shown_starts_again(samples_copy):
+    app = make_app(samples_copy)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(app, pilot)
+        table = app.screen.table
+        table.sort_key = "spread"  # the team's column, not shown to a reviewer alone
+        await pilot.press("s")
+        await pilot.pause()
+        assert table.sort_key == "index" and app.is_running  # the file order again, no error

@@ -187,7 +187,9 @@ class ListScreen(Screen):
     def action_sort_next(self) -> None:
         table = self.table
         order = ["index", *(c.key for c in table.columns if c.key in SORT_KEYS)]
-        table.sort_key = order[(order.index(table.sort_key) + 1) % len(order)]
+        # a key whose column is not shown (the team's, before any other reviewer's file) goes to the first one
+        at = order.index(table.sort_key) if table.sort_key in order else -1
+        table.sort_key = order[(at + 1) % len(order)]
         table.sort_reverse = table.sort_key in ("copy", "findings", "total", "reviewers", "mean", "spread")
         self.refill()
         name = (
