@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -116,7 +117,7 @@ _WINDOW = 40
 _TITLE_START = frozenset("总總主收政因信行存其需须須")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class TitleMatch:
     key: str | None
     score: float  # 100 for a pattern match, else the fuzzy score
@@ -160,7 +161,12 @@ def match_title(window: str) -> TitleMatch:
     ``window`` may run on into the text after the title (a heading glued to its
     body); the match says how many characters the title takes.
     """
-    c, idx = _compact_map(window[:_WINDOW])
+    return _match_title(window[:_WINDOW])
+
+
+@lru_cache(maxsize=8192)  # reports repeat the same titles: a folder's headings are matched once each
+def _match_title(window: str) -> TitleMatch:
+    c, idx = _compact_map(window)
     if not c or TABLE_ROW_LABEL.match(c):
         return TitleMatch(None, 0.0, False, 0)
     lead = _TITLE_LEAD.match(c)
