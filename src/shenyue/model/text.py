@@ -53,10 +53,19 @@ def iter_lines(text: str) -> Iterator[tuple[int, int]]:
         start = nl + 1
 
 
+# white space of any kind (every character str.isspace holds; a test checks the list), the zero-width space
+# and the BOM
+WHITE_SPACE = (
+    "\u0009\u000a\u000b\u000c\u000d\u001c\u001d\u001e\u001f\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003"
+    "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_STRIPPED = frozenset(WHITE_SPACE + "\u200b\ufeff")
+
+
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink ``start..end`` to exclude surrounding white space (any kind)."""
-    while start < end and (text[start].isspace() or text[start] in "\u200b\ufeff"):
+    while start < end and text[start] in _STRIPPED:
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in "\u200b\ufeff"):
+    while end > start and text[end - 1] in _STRIPPED:
         end -= 1
     return start, end
