@@ -30,6 +30,7 @@ from shenyue.model.sections import (
     find_midline_headings,
 )
 from shenyue.model.tables import parse_tables
+from shenyue.model.tables.matching import match_text
 from shenyue.model.text import fold
 from shenyue.model.units import UnitMap, apply_units, load_units, unit_key
 from shenyue.reading import FolderListing, iter_report_files, read_document, relative
@@ -113,7 +114,8 @@ def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
     folded = fold(text)  # one folded copy (same length) for every matcher below
     chrome, dates = find_chrome(text, folded)
     chrome = _merge(chrome + list(doc.chrome))
-    parsed = parse_tables(text, ignore=chrome)
+    norm = match_text(text)  # the tables' and the checks' matching copy
+    parsed = parse_tables(text, folded=norm, ignore=chrome)
     tables = _merge(list(doc.tables) + [Span(a, b, "table") for a, b in parsed.regions])
     headings = find_headings(text, tables, folded, chrome)
     found = {h.key for h in headings if h.key}
@@ -154,7 +156,7 @@ def build_report(doc: Document, *, checks: bool = True, config=None) -> Report:
         tables=parsed,
     )
     if checks:
-        report.findings = run_checks(report, config=config)
+        report.findings = run_checks(report, config=config, norm=norm)
     return report
 
 

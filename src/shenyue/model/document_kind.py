@@ -59,7 +59,8 @@ def document_kind(
     ``unknown``: not a report (a note, a README).
     ``tables`` is the parsed :class:`shenyue.model.tables.Tables`.
     """
-    if not _about_disclosure(text, 0):
+    han = _disclosure_han(text)
+    if han is None:
         return "unknown"
     title_text = to_simplified(fold(text[title.start : title.end])) if title else ""
     annual_title = bool(ANNUAL_TITLE.search(title_text))
@@ -84,17 +85,18 @@ def document_kind(
             return "annual-2019"
         return "annual-2021"
     numbered = [h for h in headings if h.level in ("numbered", "markdown") and not h.inline]
-    if (len(parts) >= 2 or len(numbered) >= 2) and _about_disclosure(text, 100):
+    if (len(parts) >= 2 or len(numbered) >= 2) and han >= 100:
         return "summary"
     return "unknown"
 
 
-def _about_disclosure(text: str, min_han: int) -> bool:
-    """Chinese prose about disclosure work: Han characters dominate letters, and it speaks of 公开
-    (judged on the first 4,000 characters: enough to tell, cheap on long texts)."""
+def _disclosure_han(text: str) -> int | None:
+    """The Han characters of Chinese prose about disclosure work (Han characters dominate letters, and it
+    speaks of 公开), or None for another text (judged on the first 4,000 characters: enough to tell, cheap
+    on long texts)."""
     text = text[:4000]
     han = len(_NOT_HAN.sub("", text))
-    return han >= min_han and han >= 2 * len(_NOT_LETTER.sub("", text)) and bool(_TOPIC.search(text))
+    return han if han >= 2 * len(_NOT_LETTER.sub("", text)) and _TOPIC.search(text) else None
 
 
 _TOPIC = re.compile(r"公[开開]")

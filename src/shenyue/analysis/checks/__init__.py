@@ -67,7 +67,9 @@ def check_ids() -> list[str]:
     return [s.id for s in specs()]
 
 
-def run_checks(report, *, only: str | Iterable[str] | None = None, config=None, stage: str = "report") -> list[Finding]:
+def run_checks(
+    report, *, only: str | Iterable[str] | None = None, config=None, stage: str = "report", norm: str | None = None
+) -> list[Finding]:
     """Run the checks on one report and return their findings, sorted by position.
 
     Only the checks that apply to the report's kind run (their ``kinds``), and
@@ -77,7 +79,8 @@ def run_checks(report, *, only: str | Iterable[str] | None = None, config=None, 
     :class:`UnknownCheck`). ``config`` is the loaded Config (or a dict) and
     supplies ``[deadlines]``. Parses the statistics tables into
     ``report.tables`` when the report does not have them yet. A check that
-    fails on some input is reported as an info finding, never as a crash.
+    fails on some input is reported as an info finding, never as a crash. ``norm``: the report's
+    :func:`~shenyue.model.tables.matching.match_text` when the caller has it.
     """
     if only is not None:
         wanted = {only} if isinstance(only, str) else set(only)
@@ -86,7 +89,7 @@ def run_checks(report, *, only: str | Iterable[str] | None = None, config=None, 
             raise UnknownCheck(unknown)
     else:
         wanted = None
-    ctx = Context(report, config)
+    ctx = Context(report, config, norm)
     findings: list[Finding] = []
     kind = report.kind
     if wanted is None:

@@ -178,9 +178,11 @@ class Context:
     lower-cased), so offsets found in it are offsets into the text.
     """
 
-    def __init__(self, report: Report, config: Any = None):
+    def __init__(self, report: Report, config: Any = None, norm: str | None = None):
         self.report = report
         self.config = config
+        if norm is not None:  # made already (by the scan, for the tables)
+            self.norm = norm
 
     @cached_property
     def text(self) -> str:
