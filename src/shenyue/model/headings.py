@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -132,8 +133,10 @@ def find_headings(
         if folded[s] == "|" or chrome and _in_regions(s, chrome):
             continue
         in_table = _in_regions(start, table_regions)
-        line = folded[start:end]
-        m = _NUMBERED.match(line)
+        # numbered, bracketed and Markdown headings start (after white space) with what _HEADING_START holds
+        numbering = folded[s] in _HEADING_START
+        line = folded[start:end] if numbering else ""
+        m = _NUMBERED.match(line) if numbering else None
         if m:
             numeral = m.group(1)
             t0 = start + m.end()
@@ -174,7 +177,7 @@ def find_headings(
                 Heading(s, t1, title, numeral, "numbered", None, match.score, False, e, is_legacy_title(text[t0:t1]))
             )
             continue
-        m = _PAREN.match(line)
+        m = _PAREN.match(line) if numbering else None
         if m:
             t0 = start + m.end()
             if in_table and match_title(folded[t0:e]).score < 100:
@@ -184,7 +187,7 @@ def find_headings(
             continue
         if in_table:
             continue
-        m = _MARKDOWN.match(line)
+        m = _MARKDOWN.match(line) if numbering else None
         if m:
             title = m.group(2).strip("#* ")
             key, score, standard = match_key(title)
@@ -199,12 +202,18 @@ def find_headings(
             and plain_budget > 0
         ):
             plain_budget -= 1
-            # An un-numbered line that reads as a standard title ("总体情况").
-            c = _STRIP_FOR_COMPARE.sub("", _compact_folded(folded[s:e]))
-            best = process.extractOne(c, _PLAIN_TITLES, scorer=fuzz.ratio, score_cutoff=85)
-            if best is not None:
-                headings.append(Heading(s, e, text[s:e].strip(), None, "plain", SECTION_KEYS[best[2]], 90.0, False, e))
+            key = _plain_title(folded[s:e])
+            if key is not None:
+                headings.append(Heading(s, e, text[s:e].strip(), None, "plain", key, 90.0, False, e))
     return headings
+
+
+@lru_cache(maxsize=16384)  # reports repeat their short lines (the tables' labels): each is compared once
+def _plain_title(line: str) -> str | None:
+    """The section an un-numbered short line (folded) reads as, when it reads as a standard title (总体情况)."""
+    c = _STRIP_FOR_COMPARE.sub("", _compact_folded(line))
+    best = process.extractOne(c, _PLAIN_TITLES, scorer=fuzz.ratio, score_cutoff=85)
+    return SECTION_KEYS[best[2]] if best is not None else None
 
 
 _WRAPPED_TITLE = 24  # a line that ends this soon after a numbered title's start may have cut the title
