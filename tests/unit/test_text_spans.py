@@ -28,3 +28,15 @@ def test_strip_span_skips_every_kind_of_white_space():
         b = rng.randint(a, len(text))
         assert strip_span(text, a, b) == reference(text, a, b)
     assert strip_span("\u3000\u3000一、总体情况\u200b\r", 0, 10) == (2, 8)
+
+
+def test_a_long_text_folds_as_a_short_one_does():
+    from shenyue.model.text import _FOLD_CHARS, _TABLE_FROM, _TO_FOLD, fold
+
+    rng = random.Random(3)
+    alphabet = [*_FOLD_CHARS, *"一二abc，。 \n\u3000", "\ud800", "\udc00", "\U0001f600", "\uffff", "\x00"]
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(_TABLE_FROM, 2 * _TABLE_FROM)))
+        folded = fold(text)
+        assert folded == _TO_FOLD.sub(lambda m: _FOLD_CHARS[m.group()], text) and len(folded) == len(text)
+    assert fold("（一）" * _TABLE_FROM) == "(一)" * _TABLE_FROM

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 # Full-width ASCII -> half-width, ideographic and no-break spaces -> space. 1:1.
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -18,9 +19,36 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 def fold(text: str) -> str:
     """Full-width forms and odd spaces folded to ASCII, same length as ``text``."""
+    if len(text) >= _TABLE_FROM:
+        return _fold_by_table(text)
     # A regex with a lookup only where something changes: several times faster than
     # str.translate with a dict on mostly-CJK text.
     return _TO_FOLD.sub(lambda m: _FOLD_CHARS[m.group()], text)
+
+
+_TABLE_FROM = 1024  # characters: a longer text is folded by a table of code units (numpy), 3 times faster
+
+
+@lru_cache(maxsize=1)
+def _fold_units():
+    import numpy as np
+
+    table = np.arange(0x10000, dtype=np.uint16)
+    for k, v in _FOLD.items():
+        table[k] = v
+    return table
+
+
+def _fold_by_table(text: str) -> str:
+    """:func:`fold` of a whole report: its UTF-16 code units looked up at once (every folded character is
+    one code unit, and surrogates stay as they are)."""
+    import numpy as np
+
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    out = _fold_units()[units].tobytes().decode("utf-16-le", "surrogatepass")
+    if len(out) != len(text):  # adjacent lone surrogates paired up on the way back: fold as a short text does
+        return _TO_FOLD.sub(lambda m: _FOLD_CHARS[m.group()], text)
+    return out
 
 
 def han_count(text: str) -> int:
