@@ -315,6 +315,7 @@ def run(
                 del rows
                 spans = incremental.combine(update.kept, redone)
                 del update, redone
+                release()  # the table's pages the update went through (its hashes whole)
             else:  # every report's fingerprints as views into the table
                 prints = [Prints(*(table[f][a:b] for f in PRINT_FIELDS)) for a, b in zip(bounds[:-1], bounds[1:])]
                 spans = match(
@@ -547,7 +548,13 @@ def _table(
     def flush() -> None:
         if run:
             a, part, start, n = run
-            copy(a, n, lambda f: parts[part][f][start : start + n])
+            # a block at a time (after a few edits a run is most of the store): the store file's pages
+            # go back once copied, and the table's as ``copy`` says, so that neither stays the process's
+            for at in range(0, n, RELEASE_EVERY):
+                m = min(RELEASE_EVERY, n - at)
+                copy(a + at, m, lambda f: parts[part][f][start + at : start + at + m])  # noqa: B023 (used at once)
+                for f in PRINT_FIELDS:
+                    disk.hand_back_rows(parts[part][f], start + at, start + at + m)
             run.clear()
 
     for i, e in enumerate(ordered):

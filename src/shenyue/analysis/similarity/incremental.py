@@ -152,6 +152,8 @@ def load_state(path: Path, result_path: Path, key: str) -> State | None:
                 return None
     except (KeyError, TypeError, ValueError, IndexError):
         return None
+    for name in ("order", "hold", "hrep", "nrp", "nup"):  # checked: the file's pages go back until read again
+        disk.hand_back_rows(arrays[name])
     return State(str(header.get("run")), rels, shas, unit_keys, years, bounds, shared, spans)
 
 
@@ -294,6 +296,7 @@ def update(
     for a, b in chunks:
         rep = _reports_of_rows(old_rows, a, b)
         rows = old.order[a:b].astype(itype)
+        disk.hand_back_rows(old.order, a, b)  # copied: the file's pages go back (the state is read once more)
         if shifted:
             rows += delta[rep]
         k = keep[a:b]
@@ -512,8 +515,19 @@ class MergedShared:
             # the usual chunk, every row kept: read from the old file as it is (``hold`` is changed in place)
             return self._kept_values(name, c, lambda old: old[a:b].copy() if name == "hold" else old[a:b], order)
 
-        kept = (in_chunk(n) for n in range(len(self._chunks)))
-        return self._interleave(kept, self._new_values(name, c))
+        old = self._old
+        # the old arrays each column reads (the merged order is in memory)
+        read = {"order": [], "nrp": [old.nrp], "nup": [old.nup], "hold": [old.hold[c], old.hrep[c]]}
+        read["hrep"] = [old.hrep[c]]
+
+        def kept() -> Iterator[np.ndarray]:
+            for n, (a, b) in enumerate(self._chunks):
+                yield in_chunk(n)
+                # asked for the next one: this chunk was used (written), the old file's pages go back
+                for arr in read[name]:
+                    disk.hand_back_rows(arr, a, b)
+
+        return self._interleave(kept(), self._new_values(name, c))
 
     def take(self, rows: np.ndarray) -> Shared:
         """The merged rows ``rows`` (ascending) as a :class:`~.index.Shared` of their own."""
