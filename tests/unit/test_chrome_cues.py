@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from shenyue.model.chrome import _BARE_DATE_LINE, PAGE_DATE, crawl_header, find_chrome, glued_chrome, is_chrome_line
+from shenyue.model.chrome import _find_chrome, find_chrome
 from shenyue.model.report import Span
 from shenyue.model.text import fold, iter_lines
 
@@ -51,32 +51,8 @@ LINES = [
 
 
 def every_line(text: str) -> tuple[list[Span], list[tuple[date, str, int]]]:
-    """The rule applied to every line, as it reads."""
-    folded = fold(text)
-    spans, dates, body = [], [], 0
-    header = crawl_header(text, folded)
-    if header is not None:
-        spans.append(header.span)
-        body = header.span.end
-        published = header.published(text)
-        if published is not None:
-            dates.append((published[0], "header", published[1]))
-    for start, end in iter_lines(text):
-        if start < body:
-            continue
-        if end - start > 200:
-            spans.extend(glued_chrome(text, folded, start, end))
-            continue
-        line = folded[start:end]
-        if is_chrome_line(line, folded=True):
-            spans.append(Span(start, end, "chrome"))
-            m = PAGE_DATE.search(line) or _BARE_DATE_LINE.match(line)
-            if m:
-                try:
-                    dates.append((date(int(m.group(1)), int(m.group(2)), int(m.group(3))), "page", start + m.start()))
-                except ValueError:
-                    pass
-    return spans, dates
+    """The rule applied to every line of the body, as it reads."""
+    return _find_chrome(text, fold(text), lambda text, folded, body: [ln for ln in iter_lines(text) if ln[0] >= body])
 
 
 @pytest.mark.parametrize("seed", range(40))

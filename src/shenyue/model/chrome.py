@@ -18,6 +18,7 @@ becomes chrome spans too.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -97,6 +98,13 @@ def find_chrome(text: str, folded: str | None = None) -> tuple[list[Span], list[
     """Chrome line spans and page-date candidates ``(date, source, offset)``; source is
     ``"header"`` for the crawler header's date, ``"page"`` for a page date line."""
     folded = fold(text) if folded is None else folded
+    return _find_chrome(text, folded, _candidate_lines)
+
+
+def _find_chrome(
+    text: str, folded: str, lines: Callable[[str, str, int], Iterable[tuple[int, int]]]
+) -> tuple[list[Span], list[tuple[date, str, int]]]:
+    """:func:`find_chrome`, asking the ``lines`` (of the text, from the body's start on) that may be chrome."""
     spans: list[Span] = []
     dates: list[tuple[date, str, int]] = []
     header = crawl_header(text, folded)
@@ -107,7 +115,7 @@ def find_chrome(text: str, folded: str | None = None) -> tuple[list[Span], list[
         published = header.published(text)
         if published is not None:
             dates.append((published[0], "header", published[1]))
-    for start, end in _candidate_lines(text, folded, body):
+    for start, end in lines(text, folded, body):
         if end - start > _MAX_CHROME_LINE:
             spans.extend(glued_chrome(text, folded, start, end))  # a one-line body
             continue
