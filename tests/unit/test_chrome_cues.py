@@ -73,3 +73,15 @@ def test_a_page_of_chrome_lines_is_found_whole():
     assert {"当前位置：首页 > 政务公开 > 年度报告", "某某市人民政府 某某区政府网", "京ICP备12345678号"} <= found
     assert "区政府工作报告" not in found and "一、总体情况" not in found
     assert date(2025, 1, 22) in [d for d, _, _ in dates]
+
+
+def test_a_line_full_of_cues_is_searched_once():
+    """A hostile one-line page of cue words (【【【…) is one candidate line, found with one search: looking
+    back for each cue's line start made it quadratic (2 MB took over two minutes)."""
+    from shenyue.model.chrome import _CUE, _lines_with
+
+    assert list(_lines_with(_CUE, "【" * 100_000, 0)) == [0]
+    assert list(_lines_with(_CUE, "a【【\nb\n【\n【【", 0)) == [0, 6, 8]
+    assert list(_lines_with(_CUE, "标题\n【x\n正文【", 4)) == [6]  # searched from the body on
+    spans, _ = find_chrome("【" * 100_000)
+    assert spans == every_line("【" * 100_000)[0]

@@ -18,7 +18,7 @@ becomes chrome spans too.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -70,18 +70,22 @@ def is_chrome_line(line: str, folded: bool = False) -> bool:
 def _candidate_lines(text: str, folded: str, body: int) -> list[tuple[int, int]]:
     """``(start, end)`` (as :func:`~shenyue.model.text.iter_lines` gives them) of the lines from ``body`` on
     that may be chrome, in order: those holding a cue, starting like a page date or too long to be one line
-    of chrome (a one-line body's glued chrome). The text and its folding break lines at the same places."""
-    starts = {folded.rfind("\n", 0, m.start()) + 1 for m in _CUE.finditer(folded, body)}
-    starts.update(folded.rfind("\n", 0, m.start()) + 1 for m in _CUE_BEFORE.finditer(folded, body))
+    of chrome (a one-line body's glued chrome). The text and its folding break lines at the same places.
+    Linear in the text: each line is searched for a cue once, however many it holds."""
+    starts = set(_lines_with(_CUE, folded, body)) | set(_lines_with(_CUE_BEFORE, folded, body))
     starts.update(m.start() + 1 for m in _DATE_LINE.finditer(folded, max(body - 1, 0)))
     if _DATE_START.match(folded):
         starts.add(0)
     if len(folded) - body > _MAX_CHROME_LINE:
         at = 0
-        for n in map(len, folded.split("\n")):
-            if n > _MAX_CHROME_LINE:
+        while at <= len(folded):
+            nl = folded.find("\n", at)
+            end = len(folded) if nl < 0 else nl
+            if end - at > _MAX_CHROME_LINE:
                 starts.add(at)
-            at += n + 1
+            if nl < 0:
+                break
+            at = nl + 1
     lines = []
     for start in sorted(starts):
         if start < body:
@@ -92,6 +96,22 @@ def _candidate_lines(text: str, folded: str, body: int) -> list[tuple[int, int]]
             end -= 1
         lines.append((start, end))
     return lines
+
+
+def _lines_with(pattern: re.Pattern, folded: str, body: int) -> Iterator[int]:
+    """The start of every line (from the one holding ``body`` on) where ``pattern`` finds something: once
+    a line has a match, the search goes on from the next line."""
+    start = folded.rfind("\n", 0, body) + 1  # the line being looked at, and its end
+    nl = folded.find("\n", start)
+    pos = body
+    while (m := pattern.search(folded, pos)) is not None:
+        while 0 <= nl < m.start():
+            start = nl + 1
+            nl = folded.find("\n", start)
+        yield start
+        if nl < 0:
+            return
+        pos = nl + 1
 
 
 def find_chrome(text: str, folded: str | None = None) -> tuple[list[Span], list[tuple[date, str, int]]]:
