@@ -72,30 +72,11 @@ def _candidate_lines(text: str, folded: str, body: int) -> list[tuple[int, int]]
     that may be chrome, in order: those holding a cue, starting like a page date or too long to be one line
     of chrome (a one-line body's glued chrome). The text and its folding break lines at the same places.
     Linear in the text: each line is searched for a cue once, however many it holds."""
-    starts = set(_lines_with(_CUE, folded, body)) | set(_lines_with(_CUE_BEFORE, folded, body))
-    starts.update(m.start() + 1 for m in _DATE_LINE.finditer(folded, max(body - 1, 0)))
+    cued = set(_lines_with(_CUE, folded, body)) | set(_lines_with(_CUE_BEFORE, folded, body))
+    cued.update(m.start() + 1 for m in _DATE_LINE.finditer(folded, max(body - 1, 0)))
     if _DATE_START.match(folded):
-        starts.add(0)
-    if len(folded) - body > _MAX_CHROME_LINE:
-        at = 0
-        while at <= len(folded):
-            nl = folded.find("\n", at)
-            end = len(folded) if nl < 0 else nl
-            if end - at > _MAX_CHROME_LINE:
-                starts.add(at)
-            if nl < 0:
-                break
-            at = nl + 1
-    lines = []
-    for start in sorted(starts):
-        if start < body:
-            continue  # the line holding the header's end
-        nl = text.find("\n", start)
-        end = len(text) if nl < 0 else nl
-        if end > start and text[end - 1] == "\r":
-            end -= 1
-        lines.append((start, end))
-    return lines
+        cued.add(0)
+    return [(s, e) for s, e in iter_lines(text) if s >= body and (s in cued or e - s > _MAX_CHROME_LINE)]
 
 
 def _lines_with(pattern: re.Pattern, folded: str, body: int) -> Iterator[int]:

@@ -19,8 +19,10 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 def fold(text: str) -> str:
     """Full-width forms and odd spaces folded to ASCII, same length as ``text``."""
-    if len(text) >= _TABLE_FROM:
-        return _fold_by_table(text)
+    if len(text) >= _TABLE_FROM:  # a whole report: its code units looked up at once
+        folded = map_units(text, _fold_units())
+        if folded is not None:
+            return folded
     # A regex with a lookup only where something changes: several times faster than
     # str.translate with a dict on mostly-CJK text.
     return _TO_FOLD.sub(lambda m: _FOLD_CHARS[m.group()], text)
@@ -39,16 +41,15 @@ def _fold_units():
     return table
 
 
-def _fold_by_table(text: str) -> str:
-    """:func:`fold` of a whole report: its UTF-16 code units looked up at once (every folded character is
-    one code unit, and surrogates stay as they are)."""
+def map_units(text: str, table) -> str | None:
+    """``text`` with each of its UTF-16 code units looked up in ``table`` (numpy, 65,536 code units; every
+    character it maps is one code unit, surrogates map to themselves), or None when adjacent lone surrogates
+    would pair up on the way back (the length would change)."""
     import numpy as np
 
     units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-    out = _fold_units()[units].tobytes().decode("utf-16-le", "surrogatepass")
-    if len(out) != len(text):  # adjacent lone surrogates paired up on the way back: fold as a short text does
-        return _TO_FOLD.sub(lambda m: _FOLD_CHARS[m.group()], text)
-    return out
+    out = table[units].tobytes().decode("utf-16-le", "surrogatepass")
+    return out if len(out) == len(text) else None
 
 
 def han_count(text: str) -> int:

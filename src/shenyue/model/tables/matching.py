@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from shenyue.model.normalize import fold, to_simplified
+from shenyue.model.text import map_units
 
 
 @lru_cache(maxsize=1)
@@ -27,10 +28,7 @@ def match_text(text: str) -> str:
     offsets into ``text``."""
     if not text:
         return text
-    import numpy as np
-
-    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-    out = _match_table()[units].tobytes().decode("utf-16-le", "surrogatepass")
-    if len(out) != len(text):  # adjacent lone surrogates paired up: map per character instead
+    out = map_units(text, _match_table())
+    if out is None:  # adjacent lone surrogates paired up: map per character instead
         out = "".join(chr(_match_table()[ord(ch)]) if ord(ch) < 0x10000 else ch for ch in text)
     return out
